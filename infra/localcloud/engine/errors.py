@@ -1,0 +1,34 @@
+"""Errors of the Lambda engine."""
+
+from __future__ import annotations
+
+from localcloud.errors import LocalCloudError
+
+
+class EngineError(LocalCloudError):
+    """Base of the engine's errors."""
+
+
+class FunctionNotFoundError(EngineError):
+    """Invoke or a delivery named a function that does not exist."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Function not found: {name}")
+        self.name = name
+
+
+class ThrottledError(EngineError):
+    """Every execution environment the function may have is busy (Lambda's 429)."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(f"Rate Exceeded. Function {name} is at its concurrency limit ({limit}).")
+        self.name = name
+
+
+class DeliveryError(EngineError):
+    """A delivery to a target failed; ``retriable`` separates transient faults from poison."""
+
+    def __init__(self, code: str, message: str, retriable: bool = True) -> None:
+        super().__init__(message)
+        self.code = code
+        self.retriable = retriable

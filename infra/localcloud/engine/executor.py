@@ -1,0 +1,357 @@
+"""Warm worker processes per function: the Lambda execution environments of the local cloud.
+
+Each function gets a pool of worker processes (engine/worker.py), created on first use and reused.
+A worker is replaced when the function's configuration or code changes, when it exceeds the
+function's timeout (it is killed: `Task timed out after N.NN seconds`) and when it crashes.
+Concurrency per function is capped by its reserved concurrency, or by a local default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from localcloud.engine.errors import ThrottledError
+
+# How many environments a function without reserved concurrency may run at once on this machine.
+DEFAULT_CONCURRENCY = int(os.environ.get("LOCALCLOUD_MAX_CONCURRENCY", "4"))
+# Edits under a function's code folder are looked for at most this often (seconds).
+CODE_CHECK_INTERVAL = 0.5
+LOG_TAIL_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """What an execution environment needs to know about a function version."""
+
+    name: str
+    arn: str
+    handler: str
+    runtime: str
+    timeout: float
+    memory_size: int
+    environment: dict[str, str]
+    code_paths: tuple[str, ...]
+    reserved_concurrency: int | None
+    region: str
+    account_id: str
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class InvocationResult:
+    """The outcome of running one invocation in a worker."""
+
+    request_id: str
+    payload: bytes
+    error: dict[str, Any] | None
+    logs: str
+    duration_ms: float
+    log_stream: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def log_tail(self) -> str:
+        return self.logs.encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
+
+
+class Worker:
+    """One execution environment: a Python process running the function's handler."""
+
+    def __init__(self, spec: FunctionSpec, endpoint_url: str, python: str) -> None:
+        self.spec = spec
+        self.fingerprint = spec.fingerprint()
+        self.stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]{uuid.uuid4().hex}"
+        self.log = tempfile.TemporaryFile()
+        self.fresh = True
+        read_fd, write_fd = os.pipe()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "LANG": "C.UTF-8",
+            "TZ": ":UTC",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "AWS_REGION": spec.region,
+            "AWS_DEFAULT_REGION": spec.region,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_SESSION_TOKEN": "test",
+            "AWS_ENDPOINT_URL": endpoint_url,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
+            "AWS_LAMBDA_FUNCTION_NAME": spec.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": self.stream,
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "LAMBDA_TASK_ROOT": spec.code_paths[0] if spec.code_paths else "",
+            "_HANDLER": spec.handler,
+            "LOCALCLOUD_REPLY_FD": str(write_fd),
+            "LOCALCLOUD_CODE_PATHS": os.pathsep.join(spec.code_paths),
+            **spec.environment,
+        }
+        self.process = subprocess.Popen(
+            [python, "-m", "localcloud.engine.worker"],
+            stdin=subprocess.PIPE,
+            stdout=self.log,
+            stderr=self.log,
+            env=env,
+            pass_fds=(write_fd,),
+            cwd=spec.code_paths[0] if spec.code_paths else None,
+        )
+        os.close(write_fd)
+        self.replies = os.fdopen(read_fd, "rb")
+        self._buffer = b""
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(self, payload: bytes, request_id: str, trace_header: str) -> InvocationResult:
+        started = time.monotonic()
+        deadline = time.time() + self.spec.timeout
+        log_start = self.log.seek(0, os.SEEK_END)
+        request = {
+            "request_id": request_id,
+            "payload": payload.decode() if payload else "",
+            "trace_header": trace_header,
+            "invoked_function_arn": self.spec.arn,
+            "deadline": deadline,
+        }
+        error: dict[str, Any] | None = None
+        body = b""
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.flush()
+            line = self._read_line(started + self.spec.timeout)
+        except BrokenPipeError:
+            line = None
+        if line is None and self.alive():
+            self.kill()
+            error = {
+                "errorType": "Sandbox.Timedout",
+                "errorMessage": (
+                    f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {request_id} "
+                    f"Task timed out after {self.spec.timeout:.2f} seconds"
+                ),
+            }
+        elif line is None:
+            code = self.process.wait()
+            error = {
+                "errorType": "Runtime.ExitError",
+                "errorMessage": (
+                    f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
+                ),
+            }
+        else:
+            answer = json.loads(line)
+            if answer["ok"]:
+                body = answer["payload"].encode()
+            else:
+                error = answer["error"]
+                error["requestId"] = request_id
+        duration = (time.monotonic() - started) * 1000
+        self.log.seek(log_start)
+        logs = self.log.read().decode(errors="replace")
+        self.fresh = False
+        if error is not None and error["errorType"] in ("Sandbox.Timedout", "Runtime.ExitError"):
+            logs += f"{error['errorMessage']}\n"
+        if error is not None:
+            body = json.dumps({k: v for k, v in error.items() if k != "requestId"}).encode()
+        return InvocationResult(request_id, body, error, logs, duration, self.stream)
+
+    def _read_line(self, deadline: float) -> bytes | None:
+        fd = self.replies.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def kill(self) -> None:
+        """Kill the process; its files stay open until close() so its logs can be read."""
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.replies.close()
+        with contextlib.suppress(OSError):
+            self.log.close()
+
+
+@dataclass
+class _Pool:
+    spec: FunctionSpec
+    idle: list[Worker] = field(default_factory=list)
+    busy: int = 0
+    code_stamp: float = 0.0
+    code_checked: float = 0.0
+
+
+class Executor:
+    """Runs invocations in warm workers, per function, with Lambda's concurrency rules."""
+
+    def __init__(self, endpoint_url: str, python: str = sys.executable) -> None:
+        self.endpoint_url = endpoint_url
+        self.python = python
+        self._pools: dict[str, _Pool] = {}
+        self._cond = threading.Condition()
+        self._closed = False
+
+    def invoke(
+        self,
+        spec: FunctionSpec,
+        payload: bytes,
+        request_id: str,
+        trace_header: str = "",
+        wait: bool = True,
+    ) -> InvocationResult:
+        """Run one invocation. Without a free environment: wait, or raise ThrottledError.
+
+        Functions with reserved concurrency throttle beyond it, as on AWS; others wait for a
+        free environment of the local cap (``wait=False`` throttles instead).
+        """
+        worker = self._acquire(spec, wait)
+        try:
+            return worker.run(payload, request_id, trace_header)
+        finally:
+            self._release(spec.name, worker)
+
+    def _acquire(self, spec: FunctionSpec, wait: bool) -> Worker:
+        limit = spec.reserved_concurrency
+        cap = limit if limit is not None else DEFAULT_CONCURRENCY
+        with self._cond:
+            pool = self._pools.get(spec.name)
+            if pool is None or pool.spec != spec:
+                if pool is not None:
+                    self._retire(pool.idle)
+                pool = self._pools[spec.name] = _Pool(spec, busy=pool.busy if pool else 0)
+            self._check_code(pool)
+            while pool.busy >= cap:
+                if limit is not None or not wait:
+                    raise ThrottledError(spec.name, cap)
+                self._cond.wait()
+                pool = self._pools.setdefault(spec.name, pool)
+            pool.busy += 1
+            while pool.idle:
+                worker = pool.idle.pop()
+                if worker.alive() and worker.fingerprint == spec.fingerprint():
+                    return worker
+                worker.kill()
+                worker.close()
+        try:
+            return Worker(spec, self.endpoint_url, self.python)
+        except BaseException:
+            with self._cond:
+                pool.busy -= 1
+                self._cond.notify_all()
+            raise
+
+    def _release(self, name: str, worker: Worker) -> None:
+        with self._cond:
+            pool = self._pools.get(name)
+            if pool is not None:
+                pool.busy -= 1
+                keep = worker.alive() and not self._closed
+                if keep and worker.fingerprint == pool.spec.fingerprint():
+                    pool.idle.append(worker)
+                    return
+            self._cond.notify_all()
+        if worker.alive():
+            worker.stop()
+        else:
+            worker.close()
+
+    def _check_code(self, pool: _Pool) -> None:
+        now = time.monotonic()
+        if now - pool.code_checked < CODE_CHECK_INTERVAL:
+            return
+        pool.code_checked = now
+        stamp = max((_newest_mtime(Path(p)) for p in pool.spec.code_paths), default=0.0)
+        if pool.code_stamp and stamp != pool.code_stamp:
+            self._retire(pool.idle)
+            pool.idle = []
+        pool.code_stamp = stamp
+
+    def _retire(self, workers: list[Worker]) -> None:
+        for worker in workers:
+            threading.Thread(target=worker.stop, daemon=True).start()
+
+    def forget(self, name: str) -> None:
+        """Retire a function's environments (it was deleted or redeployed)."""
+        with self._cond:
+            pool = self._pools.pop(name, None)
+        if pool is not None:
+            for worker in pool.idle:
+                worker.stop()
+
+    def running(self, name: str) -> int:
+        with self._cond:
+            pool = self._pools.get(name)
+            return pool.busy if pool else 0
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            pools = list(self._pools.values())
+            self._pools.clear()
+        for pool in pools:
+            for worker in pool.idle:
+                worker.stop()
+
+
+def _newest_mtime(root: Path) -> float:
+    newest = 0.0
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__" and not entry.name.startswith("."):
+                    stack.append(Path(entry.path))
+            elif entry.name.endswith(".py"):
+                newest = max(newest, entry.stat().st_mtime)
+    return newest

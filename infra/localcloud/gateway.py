@@ -1,0 +1,271 @@
+"""The HTTP front door: one WSGI app on 127.0.0.1:4566 in front of moto.
+
+Most requests go straight to moto, which holds the state and serves the control plane. The
+gateway takes over what moto cannot do without Docker or does differently from AWS: Lambda
+Invoke, EventBridge PutEvents and TestEventPattern. It also links every request that carries an
+X-Ray trace header (as boto3 inside a handler does) to the invocation that made it, and serves
+the local cloud's own endpoints under /_localcloud/.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+from localcloud import trace
+from localcloud.engine.errors import FunctionNotFoundError, ThrottledError
+from localcloud.routing.errors import RoutingError
+from localcloud.routing.eventbridge import PutEventsError
+
+if TYPE_CHECKING:
+    from localcloud.server import LocalCloud
+
+StartResponse = Callable[..., Any]
+INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
+TRACE_PATH = re.compile(r"^/_localcloud/traces/(?P<id>[^/]+)$")
+PUBLISHING = {
+    ("sqs", "SendMessage"),
+    ("sqs", "SendMessageBatch"),
+    ("sns", "Publish"),
+    ("sns", "PublishBatch"),
+}
+SERVICES = (
+    "sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses",
+)
+
+
+def _json_response(
+    start_response: StartResponse, status: str, body: Any, headers: dict[str, str] | None = None
+) -> Iterable[bytes]:
+    data = body if isinstance(body, bytes) else json.dumps(body, default=str).encode()
+    all_headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    all_headers += list((headers or {}).items())
+    start_response(status, all_headers)
+    return [data]
+
+
+def _aws_error(start_response: StartResponse, status: str, code: str, message: str) -> Iterable[bytes]:
+    return _json_response(
+        start_response, status, {"__type": code, "message": message, "Type": "User"},
+        {"x-amzn-ErrorType": code},
+    )
+
+
+class Gateway:
+    """The WSGI application of the local cloud."""
+
+    def __init__(self, cloud: LocalCloud) -> None:
+        self.cloud = cloud
+        self.moto = DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_localcloud/"):
+            return self._admin(environ, start_response, path)
+        scope = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        service = scope["service"] if scope else ""
+        region = scope["region"] if scope else self.cloud.region
+        incoming = trace.TraceContext.parse(environ.get("HTTP_X_AMZN_TRACE_ID"))
+        method = environ.get("REQUEST_METHOD", "GET")
+        if service == "lambda" and method == "POST":
+            match = INVOKE_PATH.match(path)
+            if match:
+                return self._invoke(environ, start_response, unquote(match["name"]), incoming)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target == "AWSEvents.PutEvents":
+            return self._put_events(environ, start_response, region, incoming)
+        if target == "AWSEvents.TestEventPattern":
+            return self._test_event_pattern(environ, start_response)
+        operation = self._operation(environ, target, method, path)
+        context = None
+        if (service, operation) in PUBLISHING:
+            context = self.cloud.traces.record(
+                "publish", service, self._resource(environ, service), context=incoming,
+                operation=operation,
+            )
+        elif incoming is not None and incoming.parent and service:
+            context = self.cloud.traces.record(
+                "call", service, operation, context=incoming, operation=operation
+            )
+        with trace.activate(context):
+            return self.moto(environ, start_response)
+
+    # -- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _body(environ: dict[str, Any]) -> bytes:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+    def _operation(self, environ: dict[str, Any], target: str, method: str, path: str) -> str:
+        if target:
+            return target.rsplit(".", 1)[-1]
+        content_type = environ.get("CONTENT_TYPE", "")
+        if method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
+            form = parse_qs(self._body(environ).decode(errors="replace"))
+            environ["localcloud.form"] = form
+            return form.get("Action", [""])[0]
+        return f"{method} {path}"
+
+    @staticmethod
+    def _resource(environ: dict[str, Any], service: str) -> str:
+        form = environ.get("localcloud.form") or {}
+        if service == "sns":
+            return (form.get("TopicArn") or form.get("TargetArn") or ["?"])[0]
+        try:
+            body = json.loads(environ["wsgi.input"].getvalue() or b"{}")
+            return str(body.get("QueueUrl", "?")).rsplit("/", 1)[-1]
+        except (ValueError, AttributeError):
+            return "?"
+
+    # -- Lambda --------------------------------------------------------------------------------
+    def _invoke(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        name: str,
+        incoming: trace.TraceContext | None,
+    ) -> Iterable[bytes]:
+        payload = self._body(environ)
+        kind = environ.get("HTTP_X_AMZ_INVOCATION_TYPE", "RequestResponse")
+        tail = environ.get("HTTP_X_AMZ_LOG_TYPE") == "Tail"
+        if payload.strip():
+            try:
+                json.loads(payload)
+            except ValueError as exc:
+                return _aws_error(
+                    start_response, "400 Bad Request", "InvalidRequestContentException",
+                    f"Could not parse request body into json: {exc}",
+                )
+        engine = self.cloud.engine
+        try:
+            if kind == "DryRun":
+                engine.spec(name)
+                start_response("204 No Content", [("Content-Length", "0")])
+                return [b""]
+            if kind == "Event":
+                engine.invoker.invoke_async(name, payload, incoming)
+                start_response("202 Accepted", [("Content-Length", "0")])
+                return [b""]
+            if kind != "RequestResponse":
+                return _aws_error(
+                    start_response, "400 Bad Request", "InvalidParameterValueException",
+                    f"Unsupported InvocationType {kind!r}: use RequestResponse, Event or DryRun",
+                )
+            result = engine.invoker.invoke(name, payload, incoming, wait=True, source="invoke")
+        except FunctionNotFoundError:
+            arn = name if name.startswith("arn:") else (
+                f"arn:aws:lambda:{self.cloud.region}:{self.cloud.account}:function:{name}"
+            )
+            return _aws_error(
+                start_response, "404 Not Found", "ResourceNotFoundException",
+                f"Function not found: {arn}",
+            )
+        except ThrottledError as exc:
+            return _aws_error(
+                start_response, "429 Too Many Requests", "TooManyRequestsException", str(exc)
+            )
+        headers = {"X-Amz-Executed-Version": "$LATEST"}
+        if result.failed:
+            headers["X-Amz-Function-Error"] = "Unhandled"
+        if tail:
+            headers["X-Amz-Log-Result"] = base64.b64encode(result.log_tail().encode()).decode()
+        return _json_response(start_response, "200 OK", result.payload, headers)
+
+    # -- EventBridge ---------------------------------------------------------------------------
+    def _put_events(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        region: str,
+        incoming: trace.TraceContext | None,
+    ) -> Iterable[bytes]:
+        try:
+            request = json.loads(self._body(environ) or b"{}")
+        except ValueError:
+            return _aws_error(
+                start_response, "400 Bad Request", "SerializationException", "Body is not JSON"
+            )
+        with trace.activate(incoming):
+            try:
+                entries = self.cloud.router.put_events(
+                    region, self.cloud.account, request.get("Entries") or []
+                )
+            except PutEventsError as exc:
+                return _aws_error(start_response, "400 Bad Request", "ValidationException", str(exc))
+        failed = sum(1 for e in entries if "ErrorCode" in e)
+        return _json_response(
+            start_response, "200 OK", {"FailedEntryCount": failed, "Entries": entries}
+        )
+
+    def _test_event_pattern(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        try:
+            request = json.loads(self._body(environ) or b"{}")
+            result = self.cloud.router.test_event_pattern(
+                request.get("EventPattern", ""), request.get("Event", "")
+            )
+        except RoutingError as exc:
+            code = (
+                "InvalidEventPatternException"
+                if type(exc).__name__ == "InvalidEventPatternError"
+                else "ValidationException"
+            )
+            message = str(exc)
+            if code == "InvalidEventPatternException" and not message.startswith("Event pattern"):
+                message = f"Event pattern is not valid. Reason: {message}"
+            return _aws_error(start_response, "400 Bad Request", code, message)
+        except ValueError as exc:
+            return _aws_error(start_response, "400 Bad Request", "ValidationException", str(exc))
+        return _json_response(start_response, "200 OK", {"Result": result})
+
+    # -- /_localcloud --------------------------------------------------------------------------
+    def _admin(
+        self, environ: dict[str, Any], start_response: StartResponse, path: str
+    ) -> Iterable[bytes]:
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if path == "/_localcloud/health":
+            return _json_response(
+                start_response, "200 OK",
+                {
+                    "status": "ready",
+                    "services": list(SERVICES),
+                    "endpoint": self.cloud.endpoint_url,
+                    "uptime_s": round(time.monotonic() - self.cloud.started_at, 3),
+                },
+            )
+        if path == "/_localcloud/traces":
+            last = int(query.get("last", ["20"])[0])
+            traces = self.cloud.traces.traces(last=last)
+            return _json_response(
+                start_response, "200 OK",
+                {"traces": [[hop.to_dict() for hop in hops] for hops in traces],
+                 "sequence": self.cloud.traces.sequence},
+            )
+        match = TRACE_PATH.match(path)
+        if match:
+            hops = self.cloud.traces.get(match["id"])
+            if hops is None:
+                return _json_response(
+                    start_response, "404 Not Found",
+                    {"message": f"no trace {match['id']}; list them at /_localcloud/traces"},
+                )
+            return _json_response(start_response, "200 OK", {"hops": [h.to_dict() for h in hops]})
+        return _json_response(
+            start_response, "404 Not Found",
+            {"message": f"unknown path {path}; try /_localcloud/health or /_localcloud/traces"},
+        )

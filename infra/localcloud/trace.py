@@ -1,0 +1,179 @@
+"""The trace store: every hop of every event, linked into one tree per originating event.
+
+Events are linked through X-Ray trace headers (`Root=...;Parent=...;Sampled=1`). Botocore copies
+`_X_AMZN_TRACE_ID` into an `X-Amzn-Trace-Id` header on every request, and the worker sets that
+variable per invocation, so an AWS call a handler makes arrives carrying the id of the invocation
+hop that made it: no handler changes are needed. SQS carries the header along as the message's
+`AWSTraceHeader` system attribute.
+
+Memory is bounded: at most ``max_traces`` trees (oldest dropped first) of ``max_hops`` hops each.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MAX_TRACES = int(os.environ.get("LOCALCLOUD_TRACE_MAX_TRACES", "5000"))
+MAX_HOPS = int(os.environ.get("LOCALCLOUD_TRACE_MAX_HOPS", "500"))
+
+
+def new_root() -> str:
+    return f"1-{int(time.time()):08x}-{secrets.token_hex(12)}"
+
+
+def new_hop_id() -> str:
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True)
+class TraceContext:
+    """Where the current work sits in a trace: its root and the hop that caused it."""
+
+    root: str
+    parent: str | None = None
+
+    def header(self) -> str:
+        parent = f";Parent={self.parent}" if self.parent else ""
+        return f"Root={self.root}{parent};Sampled=1"
+
+    @classmethod
+    def parse(cls, header: str | None) -> TraceContext | None:
+        if not header:
+            return None
+        parts = dict(p.split("=", 1) for p in header.split(";") if "=" in p)
+        root = parts.get("Root")
+        return cls(root, parts.get("Parent")) if root else None
+
+
+@dataclass
+class Hop:
+    """One step of an event's journey."""
+
+    id: str
+    trace_id: str
+    parent: str | None
+    kind: str
+    service: str
+    resource: str
+    at: float
+    outcome: str = "ok"
+    duration_ms: float | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_local = threading.local()
+
+
+def current() -> TraceContext | None:
+    """The trace context of the work this thread is doing, if any."""
+    return getattr(_local, "context", None)
+
+
+@contextmanager
+def activate(context: TraceContext | None) -> Iterator[None]:
+    """Make ``context`` current for this thread while the block runs."""
+    previous = current()
+    _local.context = context
+    try:
+        yield
+    finally:
+        _local.context = previous
+
+
+class TraceStore:
+    """Thread-safe, bounded store of hops grouped by trace root."""
+
+    def __init__(self, max_traces: int = MAX_TRACES, max_hops: int = MAX_HOPS) -> None:
+        self.max_traces = max_traces
+        self.max_hops = max_hops
+        self._traces: OrderedDict[str, list[Hop]] = OrderedDict()
+        self._cond = threading.Condition()
+        self._sequence = 0
+
+    def record(
+        self,
+        kind: str,
+        service: str,
+        resource: str,
+        *,
+        context: TraceContext | None = None,
+        outcome: str = "ok",
+        duration_ms: float | None = None,
+        at: float | None = None,
+        hop_id: str | None = None,
+        **detail: Any,
+    ) -> TraceContext:
+        """Record a hop under ``context`` (or a new trace) and return the context it starts."""
+        context = context or current() or TraceContext(new_root())
+        hop = Hop(
+            id=hop_id or new_hop_id(),
+            trace_id=context.root,
+            parent=context.parent,
+            kind=kind,
+            service=service,
+            resource=resource,
+            at=time.time() if at is None else at,
+            outcome=outcome,
+            duration_ms=None if duration_ms is None else round(duration_ms, 3),
+            detail={k: v for k, v in detail.items() if v is not None},
+        )
+        with self._cond:
+            hops = self._traces.get(hop.trace_id)
+            if hops is None:
+                hops = self._traces[hop.trace_id] = []
+                while len(self._traces) > self.max_traces:
+                    self._traces.popitem(last=False)
+            if len(hops) < self.max_hops:
+                hops.append(hop)
+            self._sequence += 1
+            self._cond.notify_all()
+        return TraceContext(hop.trace_id, hop.id)
+
+    def traces(self, last: int | None = None) -> list[list[Hop]]:
+        """Traces, oldest first (the ``last`` most recent when given)."""
+        with self._cond:
+            ids = list(self._traces)
+            if last is not None:
+                ids = ids[-last:] if last > 0 else []
+            return [list(self._traces[i]) for i in ids]
+
+    def get(self, trace_id: str) -> list[Hop] | None:
+        with self._cond:
+            hops = self._traces.get(trace_id)
+            return list(hops) if hops is not None else None
+
+    def find(self, predicate: Callable[[Hop], bool]) -> list[Hop]:
+        """Every hop, across traces, for which ``predicate`` holds, in recording order."""
+        with self._cond:
+            return [h for hops in self._traces.values() for h in hops if predicate(h)]
+
+    def wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Block until ``predicate()`` holds (checked at each new hop) or ``timeout`` passes."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.25))
+            return True
+
+    @property
+    def sequence(self) -> int:
+        """A counter that moves with every recorded hop (for followers)."""
+        return self._sequence
+
+    def clear(self) -> None:
+        with self._cond:
+            self._traces.clear()
