@@ -56,7 +56,10 @@ def _epoch(value: Any) -> float:
 def _entry_error(entry: dict[str, Any]) -> tuple[str, str] | None:
     for field in ("Source", "DetailType", "Detail"):
         if not entry.get(field):
-            return "InvalidArgument", f"Parameter {field} is not valid. Reason: {field} is a required argument."
+            return (
+                "InvalidArgument",
+                f"Parameter {field} is not valid. Reason: {field} is a required argument.",
+            )
     try:
         detail = json.loads(entry["Detail"])
     except ValueError:
@@ -112,8 +115,12 @@ class EventRouter:
             }
             assert self.engine is not None
             context = self.engine.traces.record(
-                "publish", "events", bus, event_id=event["id"],
-                detail_type=event["detail-type"], source=event["source"],
+                "publish",
+                "events",
+                bus,
+                event_id=event["id"],
+                detail_type=event["detail-type"],
+                source=event["source"],
             )
             self.route(region, account, bus, event, context)
             results.append({"EventId": event["id"]})
@@ -127,7 +134,8 @@ class EventRouter:
         if not isinstance(parsed, dict):
             raise RoutingError("Event must be a JSON object.")
         missing = [
-            f for f in ("id", "account", "source", "time", "region", "detail-type")
+            f
+            for f in ("id", "account", "source", "time", "region", "detail-type")
             if f not in parsed
         ]
         if missing:
@@ -149,11 +157,18 @@ class EventRouter:
         return bus in backends.events_backend(region, account).event_buses
 
     def forward(
-        self, region: str, account: str, bus: str, event: dict[str, Any], context: trace.TraceContext
+        self,
+        region: str,
+        account: str,
+        bus: str,
+        event: dict[str, Any],
+        context: trace.TraceContext,
     ) -> None:
         """An event delivered to a bus by another bus's rule."""
         if not self._bus_exists(region, account, bus):
-            raise DeliveryError("ResourceNotFoundException", f"Event bus {bus} does not exist.", False)
+            raise DeliveryError(
+                "ResourceNotFoundException", f"Event bus {bus} does not exist.", False
+            )
         assert self.engine is not None
         context = self.engine.traces.record(
             "publish", "events", bus, context=context, event_id=event.get("id"), forwarded=True
@@ -177,7 +192,11 @@ class EventRouter:
             return 0
         matched = 0
         for rule in list(event_bus.rules.values()):
-            if rule.state != "ENABLED" or rule.event_pattern is None or not rule.event_pattern.dump():
+            if (
+                rule.state != "ENABLED"
+                or rule.event_pattern is None
+                or not rule.event_pattern.dump()
+            ):
                 continue
             if only_rules is not None and rule.arn not in only_rules:
                 continue
@@ -189,11 +208,23 @@ class EventRouter:
                 "match", "events", rule.name, context=context, rule_arn=rule.arn
             )
             for target in targets:
-                self._deliver(region, account, rule, target, event, rule_context, attempt=1,
-                              first_at=time.time())
+                self._deliver(
+                    region,
+                    account,
+                    rule,
+                    target,
+                    event,
+                    rule_context,
+                    attempt=1,
+                    first_at=time.time(),
+                )
         if not matched:
             self.engine.traces.record(
-                "miss", "events", bus, context=context, outcome="miss",
+                "miss",
+                "events",
+                bus,
+                context=context,
+                outcome="miss",
                 reason="no enabled rule on the bus matches the event",
             )
         return matched
@@ -213,7 +244,7 @@ class EventRouter:
         arn = target["Arn"]
         if rule.name.startswith(ARCHIVE_RULE_PREFIX) and rule.managed_by:
             # moto models an archive as a managed rule (its pattern excludes replayed events)
-            self._archive(region, account, rule.name[len(ARCHIVE_RULE_PREFIX):], event, context)
+            self._archive(region, account, rule.name[len(ARCHIVE_RULE_PREFIX) :], event, context)
             return
         try:
             body = render_target_input(target, event, rule_arn=rule.arn, rule_name=rule.name)
@@ -223,8 +254,13 @@ class EventRouter:
         group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
         dedup = event["id"] if group_id else None
         hop = self.engine.traces.record(
-            "deliver", arn.split(":")[2], arn, context=context, rule=rule.name,
-            target_id=target.get("Id"), attempt=attempt,
+            "deliver",
+            arn.split(":")[2],
+            arn,
+            context=context,
+            rule=rule.name,
+            target_id=target.get("Id"),
+            attempt=attempt,
         )
         try:
             self.engine.senders.send(
@@ -240,26 +276,43 @@ class EventRouter:
             if retriable and attempt < max_attempts and not too_old:
                 delay = min(RETRY_BASE_DELAY * 2 ** (attempt - 1), RETRY_MAX_DELAY)
                 self.engine.traces.record(
-                    "retry", "events", arn, context=context, outcome="retry",
-                    attempt=attempt + 1, delay_s=delay, error=f"{code}: {exc}",
+                    "retry",
+                    "events",
+                    arn,
+                    context=context,
+                    outcome="retry",
+                    attempt=attempt + 1,
+                    delay_s=delay,
+                    error=f"{code}: {exc}",
                 )
                 self.engine.invoker.scheduler.at(
                     time.monotonic() + delay,
-                    lambda: self._deliver(region, account, rule, target, event, context,
-                                          attempt + 1, first_at),
+                    lambda: self._deliver(
+                        region, account, rule, target, event, context, attempt + 1, first_at
+                    ),
                 )
                 return
             self._dead_letter(rule, target, event, context, code, str(exc))
 
     def _dead_letter(
-        self, rule: Any, target: dict[str, Any], event: dict[str, Any],
-        context: trace.TraceContext, code: str, message: str,
+        self,
+        rule: Any,
+        target: dict[str, Any],
+        event: dict[str, Any],
+        context: trace.TraceContext,
+        code: str,
+        message: str,
     ) -> None:
         assert self.engine is not None
         dlq = (target.get("DeadLetterConfig") or {}).get("Arn")
         self.engine.traces.record(
-            "dlq" if dlq else "drop", "events", target["Arn"], context=context, outcome="error",
-            reason=f"{code}: {message}", dead_letter_queue=dlq,
+            "dlq" if dlq else "drop",
+            "events",
+            target["Arn"],
+            context=context,
+            outcome="error",
+            reason=f"{code}: {message}",
+            dead_letter_queue=dlq,
         )
         if not dlq:
             return
@@ -273,13 +326,21 @@ class EventRouter:
             self.engine.senders.send(dlq, Message(json.dumps(event), attributes), context)
         except DeliveryError as exc:
             self.engine.traces.record(
-                "drop", "sqs", dlq, context=context, outcome="error",
+                "drop",
+                "sqs",
+                dlq,
+                context=context,
+                outcome="error",
                 reason=f"the dead-letter queue refused the event: {exc}",
             )
 
     # -- archives and replay ---------------------------------------------------------------------
     def _archive(
-        self, region: str, account: str, name: str, event: dict[str, Any],
+        self,
+        region: str,
+        account: str,
+        name: str,
+        event: dict[str, Any],
         context: trace.TraceContext,
     ) -> None:
         assert self.engine is not None

@@ -1,0 +1,36 @@
+"""Deploy a SAM/CloudFormation template to any endpoint speaking the AWS APIs.
+
+aws-sam-translator expands SAM to CloudFormation; the deployer resolves the intrinsics and applies
+the resources through boto3 in dependency order, idempotently, keeping the stack state at the
+endpoint (S3 bucket `localcloud-stacks`).
+"""
+
+from __future__ import annotations
+
+from localcloud.deploy.engine import deploy, destroy, load_stack_state, plan_template
+from localcloud.deploy.errors import (
+    CodeNotFoundError,
+    DeployError,
+    EndpointUnreachableError,
+    PartialDeployError,
+    TemplateError,
+    UnsupportedResourceError,
+)
+from localcloud.deploy.report import DeployReport
+from localcloud.deploy.state import ResourceRecord, StackState
+
+__all__ = [
+    "CodeNotFoundError",
+    "DeployError",
+    "DeployReport",
+    "EndpointUnreachableError",
+    "PartialDeployError",
+    "ResourceRecord",
+    "StackState",
+    "TemplateError",
+    "UnsupportedResourceError",
+    "deploy",
+    "destroy",
+    "load_stack_state",
+    "plan_template",
+]

@@ -1,0 +1,18 @@
+"""The resource kinds the deployer applies, registered by CloudFormation type on import."""
+
+from __future__ import annotations
+
+from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their kinds
+    awslambda,
+    dynamodb,
+    events,
+    iam,
+    logs,
+    s3,
+    ses,
+    sns,
+    sqs,
+)
+from localcloud.deploy.kinds.base import KINDS, Context, ResourceKind
+
+__all__ = ["KINDS", "Context", "ResourceKind"]

@@ -1,0 +1,103 @@
+"""S3 kinds: buckets (versioning, tags) and bucket policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from localcloud.deploy.kinds.base import (
+    Context,
+    ResourceKind,
+    changed,
+    ignore_gone,
+    policy_json,
+    register,
+    tag_list,
+)
+
+
+@register
+class Bucket(ResourceKind):
+    type_name = "AWS::S3::Bucket"
+    replace_on = frozenset({"BucketName"})
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        name = ctx.name(logical_id, props.get("BucketName"), 63, lower=True)
+        arguments: dict[str, Any] = {"Bucket": name}
+        if ctx.region != "us-east-1":
+            arguments["CreateBucketConfiguration"] = {"LocationConstraint": ctx.region}
+        ctx.client("s3").create_bucket(**arguments)
+        self.update(logical_id, name, {}, props, ctx)
+        return name
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        s3 = ctx.client("s3")
+        diff = changed(old, new)
+        if "VersioningConfiguration" in diff and new.get("VersioningConfiguration"):
+            s3.put_bucket_versioning(
+                Bucket=physical_id,
+                VersioningConfiguration={"Status": new["VersioningConfiguration"]["Status"]},
+            )
+        if "Tags" in diff:
+            if new.get("Tags"):
+                s3.put_bucket_tagging(Bucket=physical_id, Tagging={"TagSet": tag_list(new["Tags"])})
+            else:
+                s3.delete_bucket_tagging(Bucket=physical_id)
+        return physical_id
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        s3 = ctx.client("s3")
+        # A bucket must be empty before it can go, old versions included.
+        paginator = s3.get_paginator("list_object_versions")
+        try:
+            pages = list(paginator.paginate(Bucket=physical_id))
+        except s3.exceptions.NoSuchBucket:
+            return
+        for page in pages:
+            objects = [
+                {"Key": item["Key"], "VersionId": item["VersionId"]}
+                for item in page.get("Versions", []) + page.get("DeleteMarkers", [])
+            ]
+            if objects:
+                s3.delete_objects(Bucket=physical_id, Delete={"Objects": objects, "Quiet": True})
+        ignore_gone(s3.delete_bucket, Bucket=physical_id)
+
+    def attributes(self, physical_id: str, props: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        return {
+            "Arn": f"arn:{ctx.partition}:s3:::{physical_id}",
+            "DomainName": f"{physical_id}.s3.amazonaws.com",
+            "RegionalDomainName": f"{physical_id}.s3.{ctx.region}.amazonaws.com",
+            "DualStackDomainName": f"{physical_id}.s3.dualstack.{ctx.region}.amazonaws.com",
+            "WebsiteURL": f"http://{physical_id}.s3-website-{ctx.region}.amazonaws.com",
+        }
+
+
+@register
+class BucketPolicy(ResourceKind):
+    type_name = "AWS::S3::BucketPolicy"
+    replace_on = frozenset({"Bucket"})
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        return self.update(logical_id, str(props["Bucket"]), {}, props, ctx)
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        ctx.client("s3").put_bucket_policy(
+            Bucket=new["Bucket"], Policy=policy_json(new["PolicyDocument"])
+        )
+        return str(new["Bucket"])
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(ctx.client("s3").delete_bucket_policy, Bucket=props["Bucket"])

@@ -1,0 +1,139 @@
+"""SQS kinds: queues (standard and FIFO, redrive policies as JSON) and queue policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from localcloud.deploy.kinds.base import (
+    Context,
+    ResourceKind,
+    as_json,
+    changed,
+    ignore_gone,
+    policy_json,
+    register,
+    tag_map,
+)
+
+_ATTRIBUTES = (
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "DelaySeconds",
+    "FifoThroughputLimit",
+    "KmsDataKeyReusePeriodSeconds",
+    "KmsMasterKeyId",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "RedriveAllowPolicy",
+    "RedrivePolicy",
+    "SqsManagedSseEnabled",
+    "VisibilityTimeout",
+)
+# What an attribute returns to when a template stops setting it.
+_DEFAULTS = {
+    "DelaySeconds": "0",
+    "MaximumMessageSize": "262144",
+    "MessageRetentionPeriod": "345600",
+    "ReceiveMessageWaitTimeSeconds": "0",
+    "VisibilityTimeout": "30",
+    "RedrivePolicy": "",
+    "RedriveAllowPolicy": "",
+}
+
+
+def _attribute(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return as_json(value)
+    return str(value)
+
+
+def _attributes(props: dict[str, Any]) -> dict[str, str]:
+    return {key: _attribute(props[key]) for key in _ATTRIBUTES if props.get(key) is not None}
+
+
+def _fifo(props: dict[str, Any]) -> bool:
+    return str(props.get("FifoQueue", "false")).lower() == "true"
+
+
+@register
+class Queue(ResourceKind):
+    type_name = "AWS::SQS::Queue"
+    replace_on = frozenset({"QueueName", "FifoQueue"})
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        fifo = _fifo(props)
+        name = ctx.name(logical_id, props.get("QueueName"), 80, ".fifo" if fifo else "")
+        attributes = _attributes(props)
+        if fifo:
+            attributes["FifoQueue"] = "true"
+        arguments: dict[str, Any] = {"QueueName": name, "Attributes": attributes}
+        if props.get("Tags"):
+            arguments["tags"] = tag_map(props["Tags"])
+        return str(ctx.client("sqs").create_queue(**arguments)["QueueUrl"])
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        sqs = ctx.client("sqs")
+        before, after = _attributes(old), _attributes(new)
+        updates = {k: v for k, v in after.items() if before.get(k) != v}
+        updates.update({k: _DEFAULTS[k] for k in set(before) - set(after) if k in _DEFAULTS})
+        if updates:
+            sqs.set_queue_attributes(QueueUrl=physical_id, Attributes=updates)
+        if "Tags" in changed(old, new):
+            old_tags, new_tags = tag_map(old.get("Tags")), tag_map(new.get("Tags"))
+            if set(old_tags) - set(new_tags):
+                sqs.untag_queue(QueueUrl=physical_id, TagKeys=sorted(set(old_tags) - set(new_tags)))
+            if new_tags:
+                sqs.tag_queue(QueueUrl=physical_id, Tags=new_tags)
+        return physical_id
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(ctx.client("sqs").delete_queue, QueueUrl=physical_id)
+
+    def attributes(self, physical_id: str, props: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        name = physical_id.rstrip("/").rsplit("/", 1)[-1]
+        return {
+            "Arn": ctx.arn("sqs", name),
+            "QueueName": name,
+            "QueueUrl": physical_id,
+        }
+
+
+@register
+class QueuePolicy(ResourceKind):
+    type_name = "AWS::SQS::QueuePolicy"
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        self.update(logical_id, "", {}, props, ctx)
+        return ctx.name(logical_id, None, 128)
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        sqs = ctx.client("sqs")
+        for url in set(old.get("Queues") or []) - set(new.get("Queues") or []):
+            ignore_gone(sqs.set_queue_attributes, QueueUrl=url, Attributes={"Policy": ""})
+        for url in new.get("Queues") or []:
+            sqs.set_queue_attributes(
+                QueueUrl=url, Attributes={"Policy": policy_json(new["PolicyDocument"])}
+            )
+        return physical_id
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        sqs = ctx.client("sqs")
+        for url in props.get("Queues") or []:
+            ignore_gone(sqs.set_queue_attributes, QueueUrl=url, Attributes={"Policy": ""})

@@ -1,0 +1,112 @@
+"""pytest fixtures for the local cloud (registered as the `localcloud` pytest11 plugin).
+
+- ``localcloud``: a LocalCloud on a free port for the whole session.
+- ``deployed_stack``: the template named by ``--localcloud-template`` (default
+  infra/template.yaml) deployed to that cloud, with its outputs and resources.
+- ``traces``: a TraceProbe to assert where events went, waiting with a deadline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from localcloud.trace import Hop, TraceStore
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--localcloud-template",
+        default="infra/template.yaml",
+        help="SAM template the deployed_stack fixture deploys",
+    )
+
+
+class TraceProbe:
+    """Assertions over the trace store: what reached which function, how often, how it ended."""
+
+    def __init__(self, store: TraceStore) -> None:
+        self.store = store
+
+    def hops(self, kind: str | None = None, resource: str | None = None,
+             outcome: str | None = None) -> list[Hop]:
+        def wanted(hop: Hop) -> bool:
+            return (
+                (kind is None or hop.kind == kind)
+                and (resource is None or resource in hop.resource)
+                and (outcome is None or hop.outcome == outcome)
+            )
+
+        return self.store.find(wanted)
+
+    def invocations(self, function: str, outcome: str | None = None) -> list[Hop]:
+        return self.hops("invoke", function, outcome)
+
+    def wait_for(self, condition: Callable[[], Any], timeout: float = 15.0,
+                 message: str = "condition") -> Any:
+        """Wait until ``condition()`` is truthy (re-checked at every hop) and return its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+            self.store.wait(lambda: False, min(remaining, 0.1))
+
+    def path(self, trace_id: str) -> list[tuple[str, str, str]]:
+        """(kind, service, resource) of a trace's hops in time order."""
+        hops = sorted(self.store.get(trace_id) or [], key=lambda h: h.at)
+        return [(h.kind, h.service, h.resource) for h in hops]
+
+    def trace_of(self, hop: Hop) -> list[Hop]:
+        return sorted(self.store.get(hop.trace_id) or [], key=lambda h: h.at)
+
+
+@dataclass
+class DeployedStack:
+    cloud: Any
+    outputs: dict[str, str]
+    resources: dict[str, Any]
+    functions: dict[str, str] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        return self.cloud.client(service)
+
+
+@pytest.fixture(scope="session")
+def localcloud() -> Iterator[Any]:
+    from localcloud.server import LocalCloud
+
+    cloud = LocalCloud(port=0).start()
+    try:
+        yield cloud
+    finally:
+        cloud.stop()
+
+
+@pytest.fixture(scope="session")
+def deployed_stack(localcloud: Any, request: pytest.FixtureRequest) -> DeployedStack:
+    from localcloud.deploy import deploy
+
+    template = Path(request.config.getoption("--localcloud-template"))
+    if not template.is_absolute():
+        template = Path(request.config.rootpath) / template
+    report = deploy(template, localcloud.endpoint_url, stack="e2e")
+    functions = {
+        logical: record.physical_id
+        for logical, record in report.resources.items()
+        if record.type == "AWS::Lambda::Function"
+    }
+    return DeployedStack(localcloud, dict(report.outputs), dict(report.resources), functions)
+
+
+@pytest.fixture
+def traces(localcloud: Any) -> TraceProbe:
+    return TraceProbe(localcloud.traces)

@@ -1,0 +1,73 @@
+"""Trace trees for people: build the causal tree of a trace's hops and render it with rich."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from rich.tree import Tree
+
+STYLE = {"ok": "green", "error": "bold red", "miss": "yellow", "retry": "yellow",
+         "throttled": "magenta"}
+FAILURE_KINDS = {"dlq", "drop"}
+
+
+def children_of(hops: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """The roots of a trace and each hop's children, both in time order."""
+    ids = {hop["id"] for hop in hops}
+    kids: dict[str, list[dict[str, Any]]] = {}
+    roots = []
+    for hop in sorted(hops, key=lambda h: h["at"]):
+        if hop["parent"] in ids:
+            kids.setdefault(hop["parent"], []).append(hop)
+        else:
+            roots.append(hop)
+    return roots, kids
+
+
+def label(hop: dict[str, Any], start: float) -> Text:
+    outcome = hop["outcome"]
+    style = "bold red" if hop["kind"] in FAILURE_KINDS else STYLE.get(outcome, "white")
+    text = Text()
+    text.append(f"+{(hop['at'] - start) * 1000:7.1f} ms  ", style="dim")
+    text.append(f"{hop['kind']:<8}", style=style)
+    text.append(f" {hop['service']}:{hop['resource']}")
+    if hop.get("duration_ms") is not None:
+        text.append(f"  {hop['duration_ms']:.1f} ms", style="cyan")
+    if outcome != "ok":
+        text.append(f"  [{outcome}]", style=style)
+    detail = hop.get("detail") or {}
+    for key in ("detail_type", "error", "reason", "attempt"):
+        if key in detail:
+            text.append(f"  {key}={detail[key]}", style="dim" if key == "detail_type" else style)
+    return text
+
+
+def render(hops: list[dict[str, Any]]) -> Tree:
+    """One trace as a rich Tree, each hop with its offset from the first, latency and outcome."""
+    if not hops:
+        return Tree("(empty trace)")
+    start = min(h["at"] for h in hops)
+    roots, kids = children_of(hops)
+    tree = Tree(Text(f"trace {hops[0]['trace_id']}", style="bold"))
+
+    def add(node: Tree, hop: dict[str, Any]) -> None:
+        branch = node.add(label(hop, start))
+        for child in kids.get(hop["id"], []):
+            add(branch, child)
+
+    for root in roots:
+        add(tree, root)
+    return tree
+
+
+def summary(hops: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Counts that answer 'where did it go': invocations, failures, dead letters."""
+    items = list(hops)
+    return {
+        "hops": len(items),
+        "invocations": sum(1 for h in items if h["kind"] == "invoke"),
+        "errors": sum(1 for h in items if h["outcome"] == "error"),
+        "dead_letters": sum(1 for h in items if h["kind"] == "dlq"),
+    }

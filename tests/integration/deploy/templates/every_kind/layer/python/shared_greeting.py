@@ -1,0 +1,3 @@
+"""A module shipped in the test layer."""
+
+PUNCTUATION = "!"

@@ -1,0 +1,112 @@
+"""Smaller lifecycle cases: replacement, conditions, drift, and destroying an unknown stack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from deploy_support import aws, unique_stack, write_template
+from localcloud.deploy import deploy, destroy, load_stack_state
+
+pytestmark = pytest.mark.integration
+
+QUEUE = """
+Parameters:
+  Name:
+    Type: String
+    Default: ""
+  Timeout:
+    Type: Number
+    Default: 30
+  WithTopic:
+    Type: String
+    Default: "yes"
+    AllowedValues: ["yes", "no"]
+Conditions:
+  Named: !Not [!Equals [!Ref Name, ""]]
+  TopicWanted: !Equals [!Ref WithTopic, "yes"]
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !If [Named, !Ref Name, !Ref "AWS::NoValue"]
+      VisibilityTimeout: !Ref Timeout
+  Topic:
+    Type: AWS::SNS::Topic
+    Condition: TopicWanted
+Outputs:
+  QueueUrl:
+    Value: !Ref Queue
+  TopicArn:
+    Condition: TopicWanted
+    Value: !Ref Topic
+"""
+
+
+def test_changing_a_name_replaces_the_resource(tmp_path: Path, endpoint_url: str) -> None:
+    stack = unique_stack("replace")
+    template = write_template(tmp_path, QUEUE)
+    first = deploy(template, endpoint_url, stack=stack)
+
+    second = deploy(template, endpoint_url, stack=stack, parameters={"Name": f"{stack}-renamed"})
+
+    assert second.updated == ["Queue"]
+    assert second.outputs["QueueUrl"].endswith(f"/{stack}-renamed")
+    urls = aws("sqs", endpoint_url).list_queues(QueueNamePrefix=stack).get("QueueUrls", [])
+    assert urls == [second.outputs["QueueUrl"]]
+    assert first.outputs["QueueUrl"] not in urls
+    destroy(endpoint_url, stack)
+
+
+def test_a_false_condition_leaves_out_and_then_removes_a_resource(
+    tmp_path: Path, endpoint_url: str
+) -> None:
+    stack = unique_stack("condition")
+    template = write_template(tmp_path, QUEUE)
+    first = deploy(template, endpoint_url, stack=stack)
+    assert set(first.created) == {"Queue", "Topic"} and "TopicArn" in first.outputs
+
+    second = deploy(template, endpoint_url, stack=stack, parameters={"WithTopic": "no"})
+
+    assert second.removed == ["Topic"] and second.unchanged == ["Queue"]
+    assert "TopicArn" not in second.outputs
+    topics = aws("sns", endpoint_url).list_topics()["Topics"]
+    assert first.outputs["TopicArn"] not in [t["TopicArn"] for t in topics]
+    destroy(endpoint_url, stack)
+
+
+def test_a_resource_deleted_behind_the_deployers_back_is_recreated_on_update(
+    tmp_path: Path, endpoint_url: str
+) -> None:
+    stack = unique_stack("drift")
+    template = write_template(tmp_path, QUEUE)
+    first = deploy(template, endpoint_url, stack=stack)
+    sqs = aws("sqs", endpoint_url)
+    sqs.delete_queue(QueueUrl=first.outputs["QueueUrl"])
+
+    second = deploy(template, endpoint_url, stack=stack, parameters={"Timeout": "45"})
+
+    assert second.updated == ["Queue"]
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=second.outputs["QueueUrl"], AttributeNames=["VisibilityTimeout"]
+    )["Attributes"]
+    assert attributes == {"VisibilityTimeout": "45"}
+    destroy(endpoint_url, stack)
+
+
+def test_destroying_an_unknown_stack_changes_nothing(endpoint_url: str) -> None:
+    report = destroy(endpoint_url, unique_stack("never-deployed"))
+    assert report.removed == [] and "no changes" in report.summary()
+
+
+def test_destroy_then_deploy_starts_from_scratch(tmp_path: Path, endpoint_url: str) -> None:
+    stack = unique_stack("again")
+    template = write_template(tmp_path, QUEUE)
+    deploy(template, endpoint_url, stack=stack)
+    destroy(endpoint_url, stack)
+    assert load_stack_state(endpoint_url, stack) is None
+
+    report = deploy(template, endpoint_url, stack=stack)
+
+    assert sorted(report.created) == ["Queue", "Topic"]
+    destroy(endpoint_url, stack)
