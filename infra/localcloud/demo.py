@@ -1,0 +1,310 @@
+"""`localcloud demo`: deploy a template to an embedded local cloud, run a scenario, show the flow.
+
+The scenario (events/demo/scenario.yaml) names the sources to run and the checks to make on the
+final state, by the template's output names; this module knows nothing of the application.
+Steps:
+- ``http_api``: call a function with API Gateway HTTP API (v2) events built from a list of
+  ``{method, path, body, ref?, expect_status?}``; ``{ref}`` in a later path is replaced by the
+  ``id`` (or ``user_id``) the call named ``ref`` returned;
+- ``invoke``: call a function with an event (``csv_file``: the file's text as ``csv``).
+Checks: ``queue`` (message count), ``table`` (item count, optionally ``where``), ``bucket``
+(object count under ``prefix``), ``emails_sent`` (SES).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from boto3.dynamodb.types import TypeDeserializer
+from rich.console import Console
+from rich.table import Table
+
+from localcloud.deploy import deploy
+from localcloud.errors import LocalCloudError
+from localcloud.server import LocalCloud
+
+console = Console(highlight=False)
+SETTLE_QUIET_S = 1.5
+SETTLE_MAX_S = 60.0
+
+
+class ScenarioError(LocalCloudError):
+    """The scenario file is missing or malformed."""
+
+
+def http_event(method: str, path: str, body: Any) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event for one request."""
+    now = time.time()
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "host": "localhost"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": "localhost",
+            "domainPrefix": "localhost",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
+                     "sourceIp": "127.0.0.1", "userAgent": "localcloud-demo"},
+            "requestId": f"demo-{int(now * 1000)}",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+class Demo:
+    def __init__(self, cloud: LocalCloud, scenario: dict[str, Any], folder: Path,
+                 outputs: dict[str, str], functions: dict[str, str]) -> None:
+        self.cloud = cloud
+        self.scenario = scenario
+        self.folder = folder
+        self.outputs = outputs
+        self.functions = functions
+        self.refs: dict[str, str] = {}
+
+    def function(self, logical: str) -> str:
+        if logical not in self.functions:
+            raise ScenarioError(
+                f"scenario names function {logical!r}; the template has {sorted(self.functions)}"
+            )
+        return self.functions[logical]
+
+    def invoke(self, logical: str, event: dict[str, Any]) -> tuple[bool, Any]:
+        response = self.cloud.client("lambda").invoke(
+            FunctionName=self.function(logical), Payload=json.dumps(event).encode()
+        )
+        payload = json.loads(response["Payload"].read() or b"null")
+        return "FunctionError" not in response, payload
+
+    def run_steps(self) -> None:
+        for step in self.scenario.get("steps") or []:
+            console.rule(f"[bold]{step.get('name', 'step')}")
+            if "http_api" in step:
+                self._http_api(step["http_api"])
+            elif "invoke" in step:
+                spec = dict(step["invoke"])
+                event = dict(spec.get("event") or {})
+                if "csv_file" in event:
+                    event["csv"] = (self.folder / event.pop("csv_file")).read_text()
+                ok, payload = self.invoke(spec["function"], event)
+                style = "green" if ok else "red"
+                console.print(f"[{style}]{spec['function']}[/{style}] -> {json.dumps(payload)[:400]}")
+            else:
+                raise ScenarioError(f"unknown step {sorted(step)}: use http_api or invoke")
+
+    def _http_api(self, spec: dict[str, Any]) -> None:
+        calls = json.loads((self.folder / spec["calls"]).read_text())
+        for call in calls:
+            path = call["path"].format(**self.refs)
+            ok, payload = self.invoke(spec["function"], http_event(call["method"], path, call.get("body")))
+            status = payload.get("statusCode") if isinstance(payload, dict) else None
+            body: Any = payload.get("body") if isinstance(payload, dict) else payload
+            try:
+                body = json.loads(body) if isinstance(body, str) and body else body
+            except ValueError:
+                pass
+            if call.get("ref") and isinstance(body, dict):
+                self.refs[call["ref"]] = str(body.get("id") or body.get("user_id"))
+            expected = call.get("expect_status")
+            style = "green" if ok and (expected is None or expected == status) else "red"
+            summary = json.dumps(body)[:120] if body else ""
+            console.print(f"[{style}]{call['method']:<6} {path:<48} {status}[/{style}] {summary}")
+
+    def settle(self) -> float:
+        """Wait until nothing moves: no async event pending, no visible message, no new hop."""
+        started = time.monotonic()
+        engine = self.cloud.engine
+        sqs = self.cloud.client("sqs")
+        last_sequence, last_change = -1, time.monotonic()
+        while time.monotonic() - started < SETTLE_MAX_S:
+            sequence = self.cloud.traces.sequence
+            if sequence != last_sequence:
+                last_sequence, last_change = sequence, time.monotonic()
+            busy = not engine.invoker.idle() or self._visible_messages(sqs) > 0
+            if not busy and time.monotonic() - last_change > SETTLE_QUIET_S:
+                break
+            time.sleep(0.1)
+        return time.monotonic() - started
+
+    def _visible_messages(self, sqs: Any) -> int:
+        total = 0
+        for poller in list(self.cloud.engine.pollers.values()):
+            url = f"{self.cloud.endpoint_url}/{poller.account}/{poller.queue_name}"
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+            )["Attributes"]
+            total += int(attributes["ApproximateNumberOfMessages"])
+        return total
+
+    # -- what happened -----------------------------------------------------------------------
+    def show_flow(self) -> None:
+        console.rule("[bold]where each event went (from the trace store)")
+        for hops in self.cloud.traces.traces():
+            hops = sorted(hops, key=lambda h: h.at)
+            root = hops[0]
+            if root.kind not in ("publish", "invoke", "enqueue") or root.service == "sqs" and \
+                    not any(h.kind == "invoke" for h in hops):
+                continue
+            what = root.detail.get("detail_type") or root.detail.get("operation") or root.kind
+            line = f"[bold]{what}[/bold] via {root.service}:{root.resource.rsplit(':', 1)[-1]}"
+            steps = []
+            for hop in hops:
+                name = hop.resource.rsplit(":", 1)[-1]
+                if hop.kind == "invoke" and hop.detail.get("source") != "invoke":
+                    style = "green" if hop.outcome == "ok" else "red"
+                    steps.append(f"[{style}]{name}[/{style}]")
+                elif hop.kind == "publish" and hop is not root and hop.detail.get("detail_type"):
+                    steps.append(f"[cyan]raises {hop.detail['detail_type']}[/cyan]")
+                elif hop.kind in ("dlq", "drop", "filter") and hop.outcome != "ok":
+                    style = "yellow" if hop.kind == "filter" else "red"
+                    steps.append(f"[{style}]{hop.kind} {name}[/{style}]")
+            console.print(f"{line} -> " + (", ".join(steps) if steps else "[dim]no handler[/dim]"))
+
+    def show_state(self) -> None:
+        console.rule("[bold]final state")
+        dynamodb = self.cloud.client("dynamodb")
+        for output, table in sorted(self.outputs.items()):
+            if output.endswith("TableName"):
+                items = self._items(dynamodb, table)
+                console.print(f"[bold]{output}[/bold] ({table}): {len(items)} item(s)")
+                for item in items[:12]:
+                    console.print("   " + json.dumps(item, default=str)[:150])
+        s3 = self.cloud.client("s3")
+        for output, bucket in sorted(self.outputs.items()):
+            if output.endswith("BucketName"):
+                keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+                console.print(f"[bold]{output}[/bold] ({bucket}): {len(keys)} object(s)")
+                for key in keys[:5]:
+                    console.print(f"   {key}")
+        ses = self.cloud.client("ses")
+        console.print(f"[bold]e-mails sent[/bold]: {self._emails_sent(ses)}")
+        sqs = self.cloud.client("sqs")
+        for output, url in sorted(self.outputs.items()):
+            if output.endswith("QueueUrl") or output.endswith("DLQUrl"):
+                if not any(w in output for w in ("DLQ", "Failures", "Rejects")):
+                    continue
+                messages = self._messages(sqs, url)
+                console.print(f"[bold]{output}[/bold]: {len(messages)} message(s)")
+                for message in messages[:5]:
+                    reasons = {k: v.get("StringValue") for k, v in
+                               (message.get("MessageAttributes") or {}).items()}
+                    console.print(f"   {message['Body'][:120]}  [red]{reasons}[/red]")
+
+    @staticmethod
+    def _items(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+        deserialize = TypeDeserializer().deserialize
+        items = dynamodb.scan(TableName=table).get("Items", [])
+        return [{k: deserialize(v) for k, v in item.items()} for item in items]
+
+    @staticmethod
+    def _emails_sent(ses: Any) -> int:
+        return int(ses.get_send_quota()["SentLast24Hours"])
+
+    @staticmethod
+    def _messages(sqs: Any, url: str) -> list[dict[str, Any]]:
+        response = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+            MessageAttributeNames=["All"],
+        )
+        return list(response.get("Messages", []))
+
+    def _count(self, sqs: Any, url: str) -> int:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(v) for v in attributes.values())
+
+    def check(self) -> int:
+        console.rule("[bold]checks")
+        table = Table(show_header=True)
+        table.add_column("check")
+        table.add_column("expected")
+        table.add_column("actual")
+        table.add_column("")
+        failures = 0
+        for check in self.scenario.get("checks") or []:
+            actual = self._actual(check)
+            if "count" in check:
+                expected, ok = f"= {check['count']}", actual == check["count"]
+            else:
+                expected, ok = f">= {check.get('min', 1)}", actual >= check.get("min", 1)
+            failures += not ok
+            table.add_row(check["name"], expected, str(actual),
+                          "[green]ok[/green]" if ok else "[red]FAILED[/red]")
+        console.print(table)
+        return failures
+
+    def _output(self, name: str) -> str:
+        if name not in self.outputs:
+            raise ScenarioError(f"check names output {name!r}; outputs: {sorted(self.outputs)}")
+        return self.outputs[name]
+
+    def _actual(self, check: dict[str, Any]) -> int:
+        if "queue" in check:
+            names = check["queue"] if isinstance(check["queue"], list) else [check["queue"]]
+            sqs = self.cloud.client("sqs")
+            return sum(self._count(sqs, self._output(n)) for n in names)
+        if "table" in check:
+            items = self._items(self.cloud.client("dynamodb"), self._output(check["table"]))
+            where = check.get("where") or {}
+            attribute = check.get("attribute")
+            return sum(
+                1 for item in items
+                if all(item.get(k) == v for k, v in where.items())
+                and (attribute is None or attribute in item)
+            )
+        if "bucket" in check:
+            response = self.cloud.client("s3").list_objects_v2(
+                Bucket=self._output(check["bucket"]), Prefix=check.get("prefix", "")
+            )
+            return int(response.get("KeyCount", 0))
+        if "emails_sent" in check:
+            check.setdefault("count", check["emails_sent"])
+            return self._emails_sent(self.cloud.client("ses"))
+        raise ScenarioError(f"unknown check {sorted(check)}: use queue, table, bucket or emails_sent")
+
+
+def load_scenario(folder: Path) -> dict[str, Any]:
+    path = folder / "demo" / "scenario.yaml"
+    if not path.is_file():
+        raise ScenarioError(f"no scenario at {path}; pass --events FOLDER holding demo/scenario.yaml")
+    scenario = yaml.safe_load(path.read_text())
+    if not isinstance(scenario, dict) or not isinstance(scenario.get("steps"), list):
+        raise ScenarioError(f"{path}: expected a mapping with a list of steps")
+    return scenario
+
+
+def run_demo(template: Path, events: Path, stack: str = "localcloud", port: int = 0) -> int:
+    """Run the demo; returns the exit status (0 when every check passed)."""
+    scenario = load_scenario(events)
+    began = time.monotonic()
+    with LocalCloud(port=port) as cloud:
+        console.print(f"[bold]local cloud[/bold] on {cloud.endpoint_url}")
+        report = deploy(template, cloud.endpoint_url, stack=stack)
+        console.print(report.summary())
+        functions = {
+            logical: str(record.physical_id)
+            for logical, record in report.resources.items()
+            if record.type == "AWS::Lambda::Function"
+        }
+        demo = Demo(cloud, scenario, events / "demo", dict(report.outputs), functions)
+        demo.run_steps()
+        waited = demo.settle()
+        console.print(f"[dim]settled after {waited:.1f} s[/dim]")
+        demo.show_flow()
+        demo.show_state()
+        failures = demo.check()
+    console.print(f"[bold]demo finished in {time.monotonic() - began:.1f} s[/bold]")
+    return 1 if failures else 0
