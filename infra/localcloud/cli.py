@@ -16,9 +16,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
+from rich.text import Text
 
 from localcloud import __version__, clients
 from localcloud.errors import LocalCloudError
@@ -26,8 +27,27 @@ from localcloud.errors import LocalCloudError
 DEFAULT_ENDPOINT = os.environ.get("LOCALCLOUD_ENDPOINT", "http://127.0.0.1:4566")
 LOCALSTACK_ENDPOINT = "http://localhost.localstack.cloud:4566"
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+def _console(stream: TextIO) -> Console:
+    """A console on ``stream`` as it is now (so redirected or captured streams are honoured);
+    unwrapped when the stream is not a terminal, so piped lines stay whole."""
+    terminal = bool(getattr(stream, "isatty", lambda: False)())
+    return Console(file=stream, highlight=False, width=None if terminal else 200)
+
+
+def out() -> Console:
+    return _console(sys.stdout)
+
+
+def err() -> Console:
+    return _console(sys.stderr)
+
+
+def fail(message: str) -> None:
+    """One error line on stderr (red on a terminal); the message is printed verbatim."""
+    line = Text("error: ", style="red")
+    line.append(message)
+    err().print(line, soft_wrap=True)
 
 
 class UsageError(LocalCloudError):
@@ -59,19 +79,24 @@ def _admin(endpoint: str, path: str) -> Any:
 def cmd_up(args: argparse.Namespace) -> int:
     from localcloud.server import LocalCloud
 
-    cloud = LocalCloud(host=args.host, port=args.port).start()
     stop = threading.Event()
+    # installed before starting, so a signal during start-up stops cleanly rather than with a
+    # KeyboardInterrupt traceback
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    if args.deploy:
-        from localcloud.deploy import deploy
+    cloud = LocalCloud(host=args.host, port=args.port).start()
+    try:
+        if args.deploy:
+            from localcloud.deploy import deploy
 
-        report = deploy(Path(args.deploy), cloud.endpoint_url, stack=args.stack)
-        err.print(report.summary())
-    print(f"localcloud ready on {cloud.endpoint_url}", flush=True)
-    stop.wait()
-    err.print("stopping")
-    cloud.stop()
+            report = deploy(Path(args.deploy), cloud.endpoint_url, stack=args.stack)
+            err().print(report.summary())
+        print(f"localcloud ready on {cloud.endpoint_url}", flush=True)
+        while not stop.wait(0.5):
+            pass
+        err().print("stopping")
+    finally:
+        cloud.stop()
     return 0
 
 
@@ -97,7 +122,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         if not template.is_file():
             raise UsageError(f"template {template} not found; pass --template PATH")
         report = deploy(template, endpoint, stack=args.stack, parameters=_parameters(args.param))
-    out.print(report.summary())
+    out().print(report.summary())
     return 0
 
 
@@ -111,8 +136,11 @@ def resolve_function(endpoint: str, name: str, stack: str) -> str:
     from localcloud.deploy import load_stack_state
 
     lam = clients.client("lambda", endpoint)
-    deployed = [f["FunctionName"] for page in lam.get_paginator("list_functions").paginate()
-                for f in page["Functions"]]
+    deployed = [
+        f["FunctionName"]
+        for page in lam.get_paginator("list_functions").paginate()
+        for f in page["Functions"]
+    ]
     if name in deployed:
         return name
     try:
@@ -154,7 +182,9 @@ def cmd_invoke(args: argparse.Namespace) -> int:
     payload = _read_event(args.event, args.function)
     lam = clients.client("lambda", endpoint, read_timeout=900, retries=0)
     response = lam.invoke(
-        FunctionName=name, Payload=payload, LogType="Tail",
+        FunctionName=name,
+        Payload=payload,
+        LogType="Tail",
         InvocationType="Event" if args.asynchronous else "RequestResponse",
     )
     if response.get("LogResult"):
@@ -163,17 +193,17 @@ def cmd_invoke(args: argparse.Namespace) -> int:
     if body:
         print(body)
     if args.asynchronous:
-        err.print(f"queued (HTTP {response['StatusCode']}); follow it with `localcloud trace --last 1`")
+        err().print(
+            f"queued (HTTP {response['StatusCode']}); follow it with `localcloud trace --last 1`"
+        )
     if response.get("FunctionError"):
-        err.print(f"[red]{name} failed ({response['FunctionError']})[/red]")
+        err().print(Text(f"{name} failed ({response['FunctionError']})", style="red"))
         return 1
     return 0
 
 
 # -- trace -------------------------------------------------------------------------------------
 def cmd_trace(args: argparse.Namespace) -> int:
-    from localcloud import traceview
-
     endpoint = _endpoint(args)
     if args.id:
         traces = [_admin(endpoint, f"traces/{args.id}")["hops"]]
@@ -195,7 +225,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
             _print_traces(fresh, args.json)
     except KeyboardInterrupt:
         pass
-    _ = traceview
     return 0
 
 
@@ -206,7 +235,7 @@ def _print_traces(traces: list[list[dict[str, Any]]], as_json: bool) -> None:
         if as_json:
             print(json.dumps({"trace_id": hops[0]["trace_id"] if hops else None, "hops": hops}))
         else:
-            out.print(traceview.render(hops))
+            out().print(traceview.render(hops))
 
 
 # -- dlq ---------------------------------------------------------------------------------------
@@ -244,11 +273,11 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     if args.action == "list":
         dlqs = [u for u, a in queues.items() if a["QueueArn"] in sources]
         if not dlqs:
-            out.print("no dead-letter queues (no queue has a redrive policy)")
+            out().print("no dead-letter queues (no queue has a redrive policy)")
         for url in sorted(dlqs):
             attributes = queues[url]
             feeding = ", ".join(s.rsplit("/", 1)[-1] for s in sources[attributes["QueueArn"]])
-            out.print(
+            out().print(
                 f"{url.rsplit('/', 1)[-1]}  messages={attributes['ApproximateNumberOfMessages']}"
                 f"  sources={feeding}"
             )
@@ -262,34 +291,50 @@ def cmd_dlq(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(message))
             else:
-                out.print(f"[bold]{message['MessageId']}[/bold] received "
-                          f"{message['Attributes'].get('ApproximateReceiveCount')}x")
-                for key, value in (message.get("MessageAttributes") or {}).items():
-                    out.print(f"  {key}: {value.get('StringValue')}")
-                out.print(f"  {message['Body'][:500]}")
+                _print_message(message)
         if not messages:
-            out.print(f"{args.queue} is empty")
+            out().print(f"{args.queue} is empty")
         return 0
     target = _find_queue(queues, args.to) if args.to else None
     if target is None:
-        feeding = sources.get(queues[url]["QueueArn"], [])
-        if len(feeding) != 1:
+        source_urls = sources.get(queues[url]["QueueArn"], [])
+        if len(source_urls) != 1:
+            names = ", ".join(sorted(u.rsplit("/", 1)[-1] for u in source_urls)) or "none"
             raise UsageError(
-                f"{args.queue} is the DLQ of {len(feeding)} queues; name the one to redrive "
-                f"to with --to"
+                f"{args.queue} is the DLQ of {len(source_urls)} queues ({names}); name the one "
+                f"to redrive to with --to QUEUE"
             )
-        target = feeding[0]
+        target = source_urls[0]
     moved = redrive(sqs, url, target)
-    out.print(f"moved {moved} message(s) from {args.queue} to {target.rsplit('/', 1)[-1]}")
+    out().print(f"moved {moved} message(s) from {args.queue} to {target.rsplit('/', 1)[-1]}")
     return 0
+
+
+def _print_message(message: dict[str, Any]) -> None:
+    console = out()
+    attributes = message.get("Attributes") or {}
+    console.print(
+        Text(f"{message['MessageId']}", style="bold")
+        + Text(f"  received {attributes.get('ApproximateReceiveCount', '?')}x")
+    )
+    for key, value in sorted((message.get("MessageAttributes") or {}).items()):
+        shown = value.get("StringValue", value.get("BinaryValue"))
+        console.print(Text(f"  attribute {key} ({value.get('DataType')}): {shown}"))
+    for key in ("SentTimestamp", "AWSTraceHeader", "MessageGroupId"):
+        if key in attributes:
+            console.print(Text(f"  {key}: {attributes[key]}", style="dim"))
+    console.print(Text(f"  body: {message['Body'][:2000]}"))
 
 
 def _peek(sqs: Any, url: str, limit: int) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for _ in range(max(1, limit // 10 + 2)):
         batch = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=2,
-            MessageAttributeNames=["All"], AttributeNames=["All"],
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=2,
+            MessageAttributeNames=["All"],
+            AttributeNames=["All"],
         ).get("Messages", [])
         if not batch:
             break
@@ -310,8 +355,11 @@ def redrive(sqs: Any, source_dlq: str, target: str) -> int:
     fifo = target.endswith(".fifo")
     while True:
         batch = sqs.receive_message(
-            QueueUrl=source_dlq, MaxNumberOfMessages=10, VisibilityTimeout=30,
-            MessageAttributeNames=["All"], AttributeNames=["All"],
+            QueueUrl=source_dlq,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=30,
+            MessageAttributeNames=["All"],
+            AttributeNames=["All"],
         ).get("Messages", [])
         if not batch:
             return moved
@@ -344,8 +392,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.rule:
         destination["FilterArns"] = args.rule
     events.start_replay(
-        ReplayName=name, EventSourceArn=archive["ArchiveArn"], EventStartTime=start,
-        EventEndTime=now, Destination=destination,
+        ReplayName=name,
+        EventSourceArn=archive["ArchiveArn"],
+        EventStartTime=start,
+        EventEndTime=now,
+        Destination=destination,
     )
     deadline = time.monotonic() + args.timeout
     state = "STARTING"
@@ -354,7 +405,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if state in ("COMPLETED", "FAILED", "CANCELLED"):
             break
         time.sleep(0.1)
-    out.print(f"replay {name}: {state}")
+    out().print(f"replay {name}: {state}")
     return 0 if state == "COMPLETED" else 1
 
 
@@ -370,7 +421,8 @@ def _endpoint_options(parser: argparse.ArgumentParser, target: bool = False) -> 
     parser.add_argument("--endpoint", help=f"the AWS endpoint (default {DEFAULT_ENDPOINT})")
     if target:
         parser.add_argument(
-            "--target", choices=["local", "localstack"],
+            "--target",
+            choices=["local", "localstack"],
             help="local: the local cloud at the default endpoint; localstack: LocalStack "
             "(LOCALSTACK_HOST, else localhost:4566)",
         )
@@ -450,13 +502,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except LocalCloudError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        fail(str(exc))
         return 2
+    except KeyboardInterrupt:
+        err().print("interrupted")
+        return 130
     except Exception as exc:
         from botocore.exceptions import BotoCoreError, ClientError
 
         if isinstance(exc, ClientError | BotoCoreError):
-            err.print(f"[red]error:[/red] {exc}")
+            fail(str(exc))
             return 2
         raise
 

@@ -13,6 +13,7 @@ import base64
 import io
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,7 @@ class Gateway:
     def __init__(self, cloud: LocalCloud) -> None:
         self.cloud = cloud
         self.moto = DomainDispatcherApplication(create_backend_app)
+        self._dynamodb_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -97,6 +99,11 @@ class Gateway:
                 "call", service, operation, context=incoming, operation=operation
             )
         with trace.activate(context):
+            if service == "dynamodb":
+                # moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables
+                # other threads are changing): its calls take turns.
+                with self._dynamodb_lock:
+                    return self.moto(environ, start_response)
             return self.moto(environ, start_response)
 
     # -- helpers -------------------------------------------------------------------------------
@@ -249,7 +256,13 @@ class Gateway:
                 },
             )
         if path == "/_localcloud/traces":
-            last = int(query.get("last", ["20"])[0])
+            raw = query.get("last", ["20"])[0]
+            if not raw.isdigit():
+                return _json_response(
+                    start_response, "400 Bad Request",
+                    {"message": f"last must be a whole number (e.g. ?last=5), got {raw!r}"},
+                )
+            last = int(raw)
             traces = self.cloud.traces.traces(last=last)
             return _json_response(
                 start_response, "200 OK",

@@ -8,6 +8,7 @@ Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse co
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import threading
@@ -66,19 +67,31 @@ class LocalCloud:
 
         # moto would otherwise try to reach AWS or Docker for a few features.
         os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+        # SAM attaches AWS managed policies (AWSLambdaBasicExecutionRole...) to every role.
+        os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         try:
             self._server = create_server(
                 Gateway(self), host=self.host, port=self.port, threads=self.threads,
                 ident="localcloud", channel_timeout=300, connection_limit=1000,
                 clear_untrusted_proxy_headers=True,
             )
+        except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
+            raise LocalCloudError(
+                f"cannot listen on {self.host}:{self.port} ({exc}); check --host and --port"
+            ) from exc
         except OSError as exc:
-            raise PortInUseError(self.host, self.port) from exc
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortInUseError(self.host, self.port) from exc
+            raise LocalCloudError(
+                f"cannot listen on {self.host}:{self.port} ({exc}); check --host and --port"
+            ) from exc
         self.port = int(self._server.effective_port)
         self.engine = Engine(self.endpoint_url, self.traces, self.router)
         self.router.attach(self.engine)
         patches.install(self.engine)
-        self._thread = threading.Thread(target=self._server.run, name="localcloud-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, name="localcloud-http", daemon=True
+        )
         self._thread.start()
         self._wait_ready()
         self.started_at = time.monotonic()

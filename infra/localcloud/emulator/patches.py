@@ -25,6 +25,7 @@ from moto.awslambda.exceptions import InvalidParameterValueException
 from moto.events import models as events_models
 from moto.events.exceptions import InvalidEventPatternException
 from moto.sns import models as sns_models
+from moto.sns import responses as sns_responses
 from moto.sns.exceptions import SNSInvalidParameter
 from moto.sqs import models as sqs_models
 
@@ -190,7 +191,9 @@ def _validate_filter_policy(self: Any, value: Any, scope: str | None) -> None:
     except RoutingError as exc:
         message = str(exc)
         prefix = "Invalid parameter: "
-        raise SNSInvalidParameter(message if message.startswith(prefix) else prefix + message)
+        raise SNSInvalidParameter(
+            message if message.startswith(prefix) else prefix + message
+        ) from exc
 
 
 def _timestamp() -> str:
@@ -270,6 +273,27 @@ def _patch_sns() -> None:
     sns_models.Subscription.publish = _publish  # type: ignore[method-assign]
     sns_models.FilterPolicyMatcher = _FilterPolicy  # type: ignore[misc,assignment]
     sns_models.SNSBackend._validate_filter_policy = _validate_filter_policy  # type: ignore[method-assign]
+    subscribe = sns_responses.SNSResponse.subscribe
+    set_attributes = sns_models.SNSBackend.set_subscription_attributes
+
+    def checked_subscribe(self: Any) -> Any:
+        # moto creates the subscription before it validates the policy; AWS refuses both.
+        attributes = self._get_attributes() or {}
+        if attributes.get("FilterPolicy"):
+            _validate_filter_policy(
+                self.backend, attributes["FilterPolicy"], attributes.get("FilterPolicyScope")
+            )
+        return subscribe(self)
+
+    def checked_set_attributes(self: Any, arn: str, name: str, value: Any) -> None:
+        if name == "FilterPolicy" and value:
+            # Refuse what is not JSON before moto's json.loads turns it into a server error
+            # (the body grammar accepts the most); moto then checks it against the scope.
+            _validate_filter_policy(self, value, "MessageBody")
+        set_attributes(self, arn, name, value)
+
+    sns_responses.SNSResponse.subscribe = checked_subscribe  # type: ignore[method-assign]
+    sns_models.SNSBackend.set_subscription_attributes = checked_set_attributes  # type: ignore[method-assign]
 
 
 # -- SQS ---------------------------------------------------------------------------------------

@@ -228,6 +228,9 @@ class Engine:
 
 def _sns_lambda_event(subscription: Any, envelope: dict[str, Any]) -> dict[str, Any]:
     sns = {k: v for k, v in envelope.items() if k != "MessageAttributes"}
+    # The Lambda event spells these two keys differently from the SQS envelope.
+    sns["SigningCertUrl"] = sns.pop("SigningCertURL")
+    sns["UnsubscribeUrl"] = sns.pop("UnsubscribeURL")
     sns["Subject"] = envelope.get("Subject")
     sns["MessageAttributes"] = envelope.get("MessageAttributes", {})
     return {

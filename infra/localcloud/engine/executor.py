@@ -63,13 +63,16 @@ class InvocationResult:
     logs: str
     duration_ms: float
     log_stream: str = ""
+    # The invocation's log as Lambda writes it (START ... REPORT), set by the LogWriter.
+    full_log: str = ""
 
     @property
     def failed(self) -> bool:
         return self.error is not None
 
     def log_tail(self) -> str:
-        return self.logs.encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
+        text = self.full_log or self.logs
+        return text.encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
 
 
 class Worker:
@@ -144,6 +147,12 @@ class Worker:
             line = self._read_line(started + self.spec.timeout)
         except BrokenPipeError:
             line = None
+        # No answer before the deadline is a timeout. An early end of the reply pipe means the
+        # process is exiting (it may not be reaped yet, so alive() alone cannot tell).
+        timed_out = line is None and time.monotonic() >= started + self.spec.timeout
+        if line is None and not timed_out:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=max(0.0, started + self.spec.timeout - time.monotonic()))
         if line is None and self.alive():
             self.kill()
             error = {
@@ -212,6 +221,9 @@ class Worker:
         self.close()
 
     def close(self) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
         with contextlib.suppress(OSError):
             self.replies.close()
         with contextlib.suppress(OSError):
@@ -288,6 +300,7 @@ class Executor:
 
     def _release(self, name: str, worker: Worker) -> None:
         with self._cond:
+            self._cond.notify_all()  # a waiter may take the freed slot
             pool = self._pools.get(name)
             if pool is not None:
                 pool.busy -= 1
@@ -295,7 +308,6 @@ class Executor:
                 if keep and worker.fingerprint == pool.spec.fingerprint():
                     pool.idle.append(worker)
                     return
-            self._cond.notify_all()
         if worker.alive():
             worker.stop()
         else:

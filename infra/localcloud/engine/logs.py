@@ -40,6 +40,7 @@ class LogWriter:
                 f"Billed Duration: {math.ceil(result.duration_ms)} ms\t"
                 f"Memory Size: {spec.memory_size} MB"
             )
+            result.full_log = "\n".join(lines) + "\n"
             try:
                 backend.put_log_events(
                     group, stream, [{"timestamp": now, "message": line} for line in lines]

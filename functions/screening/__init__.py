@@ -1,0 +1,1 @@
+"""screening: flags suspicious sign-ups by publishing UserFlagged back to the bus."""

@@ -1,0 +1,1 @@
+"""users_api: create, update and delete users behind an HTTP API; publishes to bus ``users``."""
