@@ -172,7 +172,10 @@ def _read_event(event: str | None, function: str) -> bytes:
     try:
         json.loads(data or b"{}")
     except ValueError as exc:
-        raise UsageError(f"the event is not valid JSON: {exc}") from exc
+        where = "stdin" if event == "-" else str(path)
+        raise UsageError(
+            f"the event in {where} is not valid JSON ({exc}); pass a JSON document"
+        ) from exc
     return data
 
 

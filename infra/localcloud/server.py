@@ -71,8 +71,13 @@ class LocalCloud:
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         try:
             self._server = create_server(
-                Gateway(self), host=self.host, port=self.port, threads=self.threads,
-                ident="localcloud", channel_timeout=300, connection_limit=1000,
+                Gateway(self),
+                host=self.host,
+                port=self.port,
+                threads=self.threads,
+                ident="localcloud",
+                channel_timeout=300,
+                connection_limit=1000,
                 clear_untrusted_proxy_headers=True,
             )
         except ValueError as exc:  # waitress: the host does not resolve or the port is invalid

@@ -8,12 +8,20 @@ from typing import Any
 from rich.text import Text
 from rich.tree import Tree
 
-STYLE = {"ok": "green", "error": "bold red", "miss": "yellow", "retry": "yellow",
-         "throttled": "magenta"}
+STYLE = {
+    "ok": "green",
+    "error": "bold red",
+    "miss": "yellow",
+    "retry": "yellow",
+    "throttled": "magenta",
+}
 FAILURE_KINDS = {"dlq", "drop"}
 
 
-def children_of(hops: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+HopDict = dict[str, Any]
+
+
+def children_of(hops: list[HopDict]) -> tuple[list[HopDict], dict[str, list[HopDict]]]:
     """The roots of a trace and each hop's children, both in time order."""
     ids = {hop["id"] for hop in hops}
     kids: dict[str, list[dict[str, Any]]] = {}

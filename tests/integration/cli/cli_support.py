@@ -11,14 +11,16 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
 ASSUME_LAMBDA = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-         "Action": "sts:AssumeRole"}
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
     ],
 }
 
@@ -33,7 +35,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def poll(condition: Callable[[], T | None], timeout: float = 15.0, what: str = "condition") -> T:
+def poll[T](condition: Callable[[], T | None], timeout: float = 15.0, what: str = "condition") -> T:
     """Return ``condition()``'s first truthy value, re-checking until ``timeout`` s pass."""
     deadline = time.monotonic() + timeout
     while True:
@@ -59,8 +61,9 @@ def role_arn(cloud: Any) -> str:
     return str(role["Role"]["Arn"])
 
 
-def create_function(cloud: Any, name: str, source: str, timeout: int = 10,
-                    environment: dict[str, str] | None = None) -> str:
+def create_function(
+    cloud: Any, name: str, source: str, timeout: int = 10, environment: dict[str, str] | None = None
+) -> str:
     """Deploy ``source`` as handler.handler and return the function's ARN."""
     response = cloud.client("lambda").create_function(
         FunctionName=name,

@@ -9,8 +9,7 @@ import urllib.request
 from typing import Any
 
 import pytest
-from cli_support import create_function, poll, queue, unique
-
+from cli_support import create_function, queue, unique
 from localcloud.pytest_plugin import TraceProbe
 from localcloud.trace import Hop
 
@@ -59,7 +58,7 @@ def chain(localcloud: Any) -> dict[str, str]:
     """SNS topic -> SQS queue -> forwarder Lambda -> PutEvents -> rule -> sink Lambda."""
     suffix = unique("chain")
     source = f"test.{suffix}"
-    sns, sqs, lam, events = (localcloud.client(s) for s in ("sns", "sqs", "lambda", "events"))
+    sns, lam, events = (localcloud.client(s) for s in ("sns", "lambda", "events"))
     topic = sns.create_topic(Name=f"{suffix}-topic")["TopicArn"]
     queue_url, queue_arn = queue(localcloud, f"{suffix}-queue")
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
@@ -71,8 +70,14 @@ def chain(localcloud: Any) -> dict[str, str]:
     rule = f"{suffix}-rule"
     events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))
     events.put_targets(Rule=rule, Targets=[{"Id": "sink", "Arn": sink_arn}])
-    return {"topic": topic, "queue": queue_url.rsplit("/", 1)[-1], "forwarder": forwarder,
-            "sink": sink, "rule": rule, "source": source}
+    return {
+        "topic": topic,
+        "queue": queue_url.rsplit("/", 1)[-1],
+        "forwarder": forwarder,
+        "sink": sink,
+        "rule": rule,
+        "source": source,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +102,14 @@ def test_one_trace_links_sns_publish_to_the_second_function(
     kinds = [h.kind for h in path]
     # the order of the causal chain, allowing intermediate hops between the named ones
     expected = [
-        "publish", "deliver", "receive", "invoke", "publish", "match", "deliver", "invoke",
+        "publish",
+        "deliver",
+        "receive",
+        "invoke",
+        "publish",
+        "match",
+        "deliver",
+        "invoke",
     ]
     position = 0
     for kind in kinds:
@@ -181,8 +193,17 @@ def test_trace_endpoint_returns_one_trace_by_id(
     assert status == 200
     assert {h["trace_id"] for h in body["hops"]} == {sink_invoke.trace_id}
     [invoke] = [h for h in body["hops"] if h["id"] == sink_invoke.id]
-    assert set(invoke) >= {"id", "parent", "kind", "service", "resource", "at", "outcome",
-                           "duration_ms", "detail"}
+    assert set(invoke) >= {
+        "id",
+        "parent",
+        "kind",
+        "service",
+        "resource",
+        "at",
+        "outcome",
+        "duration_ms",
+        "detail",
+    }
 
 
 def test_unknown_trace_id_is_a_404_with_a_helpful_message(localcloud: Any) -> None:

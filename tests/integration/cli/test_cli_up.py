@@ -40,7 +40,9 @@ class Running:
         self.port = port
         self.process = subprocess.Popen(
             [str(LOCALCLOUD), "up", "--port", str(port)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         assert self.process.stdout is not None
         self.ready_line = read_line(self.process.stdout, START_TIMEOUT)
@@ -87,7 +89,16 @@ def test_health_answers_ready_with_the_services(running: Running) -> None:
 
     assert body["status"] == "ready"
     assert set(body["services"]) >= {
-        "sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses",
+        "sts",
+        "iam",
+        "s3",
+        "sqs",
+        "sns",
+        "events",
+        "lambda",
+        "dynamodb",
+        "logs",
+        "ses",
     }
 
 
@@ -113,7 +124,9 @@ def test_port_in_use_is_a_one_line_error_and_a_non_zero_exit() -> None:
 
         result = subprocess.run(
             [str(LOCALCLOUD), "up", "--port", str(port)],
-            capture_output=True, text=True, timeout=START_TIMEOUT,
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
         )
 
     assert result.returncode != 0
@@ -127,7 +140,9 @@ def test_port_in_use_is_a_one_line_error_and_a_non_zero_exit() -> None:
 def test_unresolvable_host_is_a_one_line_error() -> None:
     result = subprocess.run(
         [str(LOCALCLOUD), "up", "--host", "no-such-host.invalid", "--port", str(free_port())],
-        capture_output=True, text=True, timeout=START_TIMEOUT,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
     )
 
     assert result.returncode == 2

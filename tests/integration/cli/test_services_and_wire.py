@@ -21,8 +21,10 @@ REGIONS = ["us-east-1", "eu-west-3"]
 
 def session(region: str) -> boto3.Session:
     return boto3.Session(
-        aws_access_key_id=unique("AKIAANY"), aws_secret_access_key=unique("any-secret"),
-        aws_session_token=unique("token"), region_name=region,
+        aws_access_key_id=unique("AKIAANY"),
+        aws_secret_access_key=unique("any-secret"),
+        aws_session_token=unique("token"),
+        region_name=region,
     )
 
 
@@ -38,9 +40,11 @@ def _iam(c: Any, name: str) -> None:
 def _s3(c: Any, name: str) -> None:
     region = c.meta.region_name
     # as on AWS, a bucket outside us-east-1 names its region
-    extra = {} if region == "us-east-1" else {
-        "CreateBucketConfiguration": {"LocationConstraint": region}
-    }
+    extra = (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
     c.create_bucket(Bucket=name, **extra)
     c.put_object(Bucket=name, Key="k", Body=b"v")
     assert c.get_object(Bucket=name, Key="k")["Body"].read() == b"v"
@@ -68,7 +72,8 @@ def _lambda(c: Any, name: str) -> None:
 
 def _dynamodb(c: Any, name: str) -> None:
     c.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
     )
@@ -88,8 +93,16 @@ def _ses(c: Any, name: str) -> None:
 
 
 SERVICES: dict[str, Callable[[Any, str], None]] = {
-    "sts": _sts, "iam": _iam, "s3": _s3, "sqs": _sqs, "sns": _sns, "events": _events,
-    "lambda": _lambda, "dynamodb": _dynamodb, "logs": _logs, "ses": _ses,
+    "sts": _sts,
+    "iam": _iam,
+    "s3": _s3,
+    "sqs": _sqs,
+    "sns": _sns,
+    "events": _events,
+    "lambda": _lambda,
+    "dynamodb": _dynamodb,
+    "logs": _logs,
+    "ses": _ses,
 }
 
 
@@ -98,7 +111,7 @@ SERVICES: dict[str, Callable[[Any, str], None]] = {
 def test_service_answers_with_arbitrary_credentials_and_region(
     localcloud: Any, service: str, region: str
 ) -> None:
-    client = session(region).client(service, endpoint_url=localcloud.endpoint_url)
+    client: Any = session(region).client(service, endpoint_url=localcloud.endpoint_url)  # type: ignore[call-overload]
 
     SERVICES[service](client, unique("svc"))
 
@@ -142,16 +155,31 @@ def test_localstack_client_finds_the_cloud_through_localstack_host(
 
 def aws(localcloud: Any, *args: str) -> Any:
     env = {
-        **os.environ, "AWS_ACCESS_KEY_ID": "anything", "AWS_SECRET_ACCESS_KEY": "anything",
-        "AWS_DEFAULT_REGION": "eu-central-1", "AWS_PAGER": "", "AWS_CONFIG_FILE": os.devnull,
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "anything",
+        "AWS_SECRET_ACCESS_KEY": "anything",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "AWS_PAGER": "",
+        "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
     env.pop("AWS_ENDPOINT_URL", None)
     env.pop("AWS_PROFILE", None)
     result = subprocess.run(
-        [sys.executable, "-m", "awscli", "--endpoint-url", localcloud.endpoint_url,
-         "--output", "json", *args],
-        capture_output=True, text=True, timeout=60, env=env,
+        [
+            sys.executable,
+            "-m",
+            "awscli",
+            "--endpoint-url",
+            localcloud.endpoint_url,
+            "--output",
+            "json",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout) if result.stdout.strip() else None
@@ -161,8 +189,15 @@ def test_aws_cli_creates_and_uses_a_queue(localcloud: Any) -> None:
     name = unique("cli-queue")
 
     created = aws(localcloud, "sqs", "create-queue", "--queue-name", name)
-    aws(localcloud, "sqs", "send-message", "--queue-url", created["QueueUrl"],
-        "--message-body", "from the aws cli")
+    aws(
+        localcloud,
+        "sqs",
+        "send-message",
+        "--queue-url",
+        created["QueueUrl"],
+        "--message-body",
+        "from the aws cli",
+    )
     received = aws(localcloud, "sqs", "receive-message", "--queue-url", created["QueueUrl"])
 
     assert created["QueueUrl"].endswith(f"/{name}")
@@ -178,8 +213,15 @@ def test_aws_cli_sts_and_s3(localcloud: Any) -> None:
     bucket = unique("cli-bucket")
 
     identity = aws(localcloud, "sts", "get-caller-identity")
-    aws(localcloud, "s3api", "create-bucket", "--bucket", bucket,
-        "--create-bucket-configuration", "LocationConstraint=eu-central-1")
+    aws(
+        localcloud,
+        "s3api",
+        "create-bucket",
+        "--bucket",
+        bucket,
+        "--create-bucket-configuration",
+        "LocationConstraint=eu-central-1",
+    )
     listed = aws(localcloud, "s3api", "list-buckets")
 
     assert identity["Account"].isdigit()

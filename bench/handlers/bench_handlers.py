@@ -1,0 +1,58 @@
+"""Handlers the benchmark deploys, identical on every peer.
+
+``noop`` answers at once (Invoke latency). ``sink`` is an SQS event source mapping target: for each
+record it writes one DynamoDB item carrying the publish timestamp the source put in the message and
+the handler's own clock, so publish-to-processed latency is measured where the work happens.
+Records arrive as SNS notifications (raw delivery off), EventBridge events or plain bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+_table: Any = None
+
+
+def noop(event: Any, context: Any) -> dict[str, bool]:
+    return {"ok": True}
+
+
+def _dynamodb_table() -> Any:
+    # Made once per worker: a boto3 session costs ~50 ms, so it must not be paid per record.
+    global _table
+    if _table is None:
+        import boto3
+
+        _table = boto3.client("dynamodb")
+    return _table
+
+
+def _payload(body: str) -> dict[str, Any]:
+    """The benchmark's message, unwrapped from an SNS or EventBridge envelope if there is one."""
+    data = json.loads(body)
+    if isinstance(data, dict) and data.get("Type") == "Notification" and "Message" in data:
+        data = json.loads(data["Message"])
+    if isinstance(data, dict) and "detail" in data and "detail-type" in data:
+        data = data["detail"]
+    return dict(data)
+
+
+def sink(event: dict[str, Any], context: Any) -> dict[str, list[Any]]:
+    client = _dynamodb_table()
+    table = os.environ["SINK_TABLE"]
+    for record in event["Records"]:
+        payload = _payload(record["body"])
+        done = time.time()
+        queue = record.get("eventSourceARN", "").rsplit(":", 1)[-1]
+        client.put_item(
+            TableName=table,
+            Item={
+                "pk": {"S": f"{payload['id']}#{queue}"},
+                "sent": {"N": repr(payload["sent"])},
+                "done": {"N": repr(done)},
+            },
+        )
+    return {"batchItemFailures": []}
