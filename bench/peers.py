@@ -75,14 +75,19 @@ class Peer:
         env.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            argv, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            argv,
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self._wait_ready()
 
     def _wait_ready(self) -> None:
         probe = self._session.client(
-            "sqs", endpoint_url=self.endpoint_url,
+            "sqs",
+            endpoint_url=self.endpoint_url,
             config=Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=5),
         )
         deadline = time.monotonic() + READY_TIMEOUT_S
@@ -96,7 +101,7 @@ class Peer:
             try:
                 probe.list_queues()
                 return
-            except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
+            except Exception as exc:  # any failure means "not ready yet"
                 last_error = exc
                 time.sleep(0.1)
         raise PeerError(
@@ -112,8 +117,10 @@ class Peer:
 
     def new_client(self, service: str, read_timeout: float = 60.0) -> Any:
         config = Config(
-            retries={"max_attempts": 1, "mode": "standard"}, read_timeout=read_timeout,
-            connect_timeout=5, max_pool_connections=20,
+            retries={"max_attempts": 1, "mode": "standard"},
+            read_timeout=read_timeout,
+            connect_timeout=5,
+            max_pool_connections=20,
         )
         return self._session.client(service, endpoint_url=self.endpoint_url, config=config)
 
@@ -172,9 +179,13 @@ class MiniStackPeer(Peer):
 
     def version(self) -> str:
         probe = subprocess.run(
-            [str(self.python), "-c",
-             "from importlib.metadata import version; print(version('ministack'))"],
-            capture_output=True, text=True,
+            [
+                str(self.python),
+                "-c",
+                "from importlib.metadata import version; print(version('ministack'))",
+            ],
+            capture_output=True,
+            text=True,
         )
         return probe.stdout.strip() if probe.returncode == 0 else "not installed"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import logging
 import os
 import signal
 import sys
@@ -76,9 +77,37 @@ def _admin(endpoint: str, path: str) -> Any:
 
 
 # -- up ----------------------------------------------------------------------------------------
+class OneLineFormatter(logging.Formatter):
+    """Log records as one line each: a failed request or thread is reported, not dumped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"localcloud: {record.levelname.lower()}: {record.name}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            line += f" ({type(exc).__name__}: {exc})"
+        return line.replace("\n", " ")
+
+
+def _one_line_errors() -> None:
+    """While `up` runs, errors from request and engine threads print one line, no traceback
+    (set LOCALCLOUD_DEBUG=1 to keep the tracebacks)."""
+    if os.environ.get("LOCALCLOUD_DEBUG"):
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+
+    def thread_error(hook: threading.ExceptHookArgs) -> None:
+        name = hook.thread.name if hook.thread else "thread"
+        sys.stderr.write(f"localcloud: error: {name}: {hook.exc_type.__name__}: {hook.exc_value}\n")
+
+    threading.excepthook = thread_error
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from localcloud.server import LocalCloud
 
+    _one_line_errors()
     stop = threading.Event()
     # installed before starting, so a signal during start-up stops cleanly rather than with a
     # KeyboardInterrupt traceback

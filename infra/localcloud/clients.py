@@ -22,7 +22,11 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=None)
 def _session(region: str) -> boto3.session.Session:
-    return boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS)
+    return boto3.session.Session(
+        aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"],
+        region_name=region,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -41,4 +45,5 @@ def client(
         max_pool_connections=50,
     )
     with _lock:  # boto3 sessions are not thread-safe while they create clients
-        return _session(region).client(service, endpoint_url=endpoint_url, config=config)
+        session: Any = _session(region)
+        return session.client(service, endpoint_url=endpoint_url, config=config)

@@ -110,7 +110,7 @@ def _patch_lambda() -> None:
         return esm
 
     def create(self: Any, spec: dict[str, Any]) -> Any:
-        fn = create_function(self, spec)
+        fn: Any = create_function(self, spec)
         fn.localcloud_dead_letter_config = spec.get("DeadLetterConfig") or {}
         return fn
 
@@ -126,12 +126,12 @@ def _patch_lambda() -> None:
             response["DeadLetterConfig"] = {"TargetArn": dlq["TargetArn"]}
         return response
 
-    backend.create_event_source_mapping = create_event_source_mapping
-    backend.update_event_source_mapping = update_event_source_mapping
-    backend.delete_event_source_mapping = delete_event_source_mapping
-    backend.create_function = create
-    lambda_models.LambdaFunction.update_configuration = update
-    lambda_models.LambdaFunction.get_configuration = configuration
+    setattr(backend, "create_event_source_mapping", create_event_source_mapping)  # noqa: B010
+    setattr(backend, "update_event_source_mapping", update_event_source_mapping)  # noqa: B010
+    setattr(backend, "delete_event_source_mapping", delete_event_source_mapping)  # noqa: B010
+    setattr(backend, "create_function", create)  # noqa: B010
+    setattr(lambda_models.LambdaFunction, "update_configuration", update)  # noqa: B010
+    setattr(lambda_models.LambdaFunction, "get_configuration", configuration)  # noqa: B010
 
 
 def _unregister_from_queue(esm: Any) -> None:

@@ -4,6 +4,7 @@ checks, stops cleanly on SIGINT and SIGTERM, and fails in one line on a taken po
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import socket
 import subprocess
@@ -161,4 +162,27 @@ def test_bad_flag_is_an_argparse_error_with_exit_2(argv: list[str]) -> None:
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1].startswith("localcloud up: error:") or (
         result.stderr.splitlines()[-1].startswith("localcloud: error:")
+    )
+
+
+def test_errors_logged_while_up_runs_are_one_line_without_traceback() -> None:
+    from localcloud.cli import OneLineFormatter
+
+    try:
+        raise ValueError("bad\nrequest")
+    except ValueError:
+        record = logging.LogRecord(
+            "waitress",
+            logging.ERROR,
+            __file__,
+            1,
+            "Exception while serving %s",
+            ("/x",),
+            sys.exc_info(),
+        )
+
+    line = OneLineFormatter().format(record)
+
+    assert line == (
+        "localcloud: error: waitress: Exception while serving /x (ValueError: bad request)"
     )

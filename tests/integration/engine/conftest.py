@@ -4,6 +4,7 @@ each test."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -57,9 +58,16 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 def make_function(lam: Any, role_arn: str, code_zip: bytes) -> Iterator[Callable[..., str]]:
     created: list[str] = []
 
-    def make(handler: str, *, env: dict[str, str] | None = None, timeout: int = 10,
-             memory: int = 128, tags: dict[str, str] | None = None,
-             dead_letter_arn: str | None = None, prefix: str = "fn") -> str:
+    def make(
+        handler: str,
+        *,
+        env: dict[str, str] | None = None,
+        timeout: int = 10,
+        memory: int = 128,
+        tags: dict[str, str] | None = None,
+        dead_letter_arn: str | None = None,
+        prefix: str = "fn",
+    ) -> str:
         name = unique(prefix)
         kwargs: dict[str, Any] = {}
         if env:
@@ -69,8 +77,14 @@ def make_function(lam: Any, role_arn: str, code_zip: bytes) -> Iterator[Callable
         if dead_letter_arn:
             kwargs["DeadLetterConfig"] = {"TargetArn": dead_letter_arn}
         lam.create_function(
-            FunctionName=name, Runtime="python3.12", Role=role_arn, Handler=handler,
-            Code={"ZipFile": code_zip}, Timeout=timeout, MemorySize=memory, **kwargs,
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role_arn,
+            Handler=handler,
+            Code={"ZipFile": code_zip},
+            Timeout=timeout,
+            MemorySize=memory,
+            **kwargs,
         )
         created.append(name)
         return name
@@ -85,8 +99,14 @@ def make_queue(sqs: Any) -> Iterator[Callable[..., tuple[str, str]]]:
     """Queues as (url, arn); ``dlq_arn`` with ``max_receives`` sets a redrive policy."""
     created: list[str] = []
 
-    def make(*, fifo: bool = False, visibility: int = 1, dlq_arn: str | None = None,
-             max_receives: int = 3, prefix: str = "q") -> tuple[str, str]:
+    def make(
+        *,
+        fifo: bool = False,
+        visibility: int = 3,
+        dlq_arn: str | None = None,
+        max_receives: int = 3,
+        prefix: str = "q",
+    ) -> tuple[str, str]:
         name = unique(prefix) + (".fifo" if fifo else "")
         attributes = {"VisibilityTimeout": str(visibility)}
         if fifo:
@@ -114,8 +134,11 @@ def make_table(localcloud: Any) -> Iterator[Callable[[], Any]]:
     import boto3
 
     resource = boto3.resource(
-        "dynamodb", endpoint_url=localcloud.endpoint_url, region_name=localcloud.region,
-        aws_access_key_id="test", aws_secret_access_key="test",
+        "dynamodb",
+        endpoint_url=localcloud.endpoint_url,
+        region_name=localcloud.region,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     )
     created: list[Any] = []
 
@@ -148,10 +171,8 @@ def make_mapping(lam: Any, sqs: Any) -> Iterator[Callable[..., str]]:
 
     yield make
     for uuid in created:
-        try:
+        with contextlib.suppress(lam.exceptions.ResourceNotFoundException):
             lam.delete_event_source_mapping(UUID=uuid)
-        except lam.exceptions.ResourceNotFoundException:
-            pass
 
 
 @pytest.fixture

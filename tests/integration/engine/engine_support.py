@@ -28,8 +28,12 @@ def handlers_zip() -> bytes:
     return buffer.getvalue()
 
 
-def wait_until(condition: Callable[[], Any], timeout: float = 15.0, message: str = "condition",
-               interval: float = 0.05) -> Any:
+def wait_until(
+    condition: Callable[[], Any],
+    timeout: float = 15.0,
+    message: str = "condition",
+    interval: float = 0.05,
+) -> Any:
     """Poll ``condition()`` until truthy (returned) or fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -42,7 +46,7 @@ def wait_until(condition: Callable[[], Any], timeout: float = 15.0, message: str
 
 
 def holds_for(condition: Callable[[], Any], seconds: float, message: str = "condition") -> None:
-    """Assert ``condition()`` stays truthy for a whole observation window (for 'nothing happens')."""
+    """Assert ``condition()`` stays truthy for a whole window (to show nothing happens)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert condition(), f"{message} stopped holding"
@@ -78,8 +82,11 @@ def receive_all(sqs: Any, url: str, expected: int, timeout: float = 15.0) -> lis
 
     def enough() -> bool:
         batch = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-            MessageAttributeNames=["All"], AttributeNames=["All"],
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=1,
+            MessageAttributeNames=["All"],
+            AttributeNames=["All"],
         ).get("Messages", [])
         for message in batch:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -42,7 +42,7 @@ def test_async_failing_twice_then_succeeding_sends_one_success_record(
             "OnFailure": {"Destination": failure_arn},
         },
     )
-    event = {"id": unique("ev"), "fail_times": 2}
+    event: dict[str, Any] = {"id": unique("ev"), "fail_times": 2}
 
     lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps(event).encode())
 
@@ -86,10 +86,11 @@ def test_async_maximum_retry_attempts_zero_runs_once(
     name = make_function("sink.flaky", env={"SINK_TABLE": table.name})
     failure_url, failure_arn = make_queue()
     lam.put_function_event_invoke_config(
-        FunctionName=name, MaximumRetryAttempts=0,
+        FunctionName=name,
+        MaximumRetryAttempts=0,
         DestinationConfig={"OnFailure": {"Destination": failure_arn}},
     )
-    event = {"id": unique("ev"), "fail_times": 5}
+    event: dict[str, Any] = {"id": unique("ev"), "fail_times": 5}
 
     lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps(event).encode())
 

@@ -110,9 +110,7 @@ def test_invalid_json_payload_is_invalid_request_content(lam: Any, make_function
 
 
 def test_context_and_environment_describe_the_function(lam: Any, make_function: Any) -> None:
-    name = make_function(
-        "basic.context_info", memory=256, timeout=5, env={"GREETING": "hello"}
-    )
+    name = make_function("basic.context_info", memory=256, timeout=5, env={"GREETING": "hello"})
 
     _, first = invoke(lam, name)
     _, second = invoke(lam, name)

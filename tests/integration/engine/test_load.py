@@ -9,14 +9,20 @@ from engine_support import queue_empty, receive_all, scan, wait_until
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skip(reason="too slow yet: 2,000 messages take over 90 s on this machine (see report)"),
+    pytest.mark.skip(
+        reason="too slow yet: 2,000 messages take over 90 s on this machine (see report)"
+    ),
 ]
 
 MESSAGES = 2000
 
 
 def test_every_message_ends_in_the_sink_once_or_in_the_dlq(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
 ) -> None:
     # GIVEN a handler failing ~10% of records at random, writing the rest to an idempotent sink
     table = make_table()
@@ -27,13 +33,16 @@ def test_every_message_ends_in_the_sink_once_or_in_the_dlq(
     for start in range(0, MESSAGES, 10):
         sqs.send_message_batch(
             QueueUrl=url,
-            Entries=[{"Id": str(j), "MessageBody": b} for j, b in enumerate(ids[start:start + 10])],
+            Entries=[
+                {"Id": str(j), "MessageBody": b} for j, b in enumerate(ids[start : start + 10])
+            ],
         )
 
     # WHEN the mapping drains the queue
     make_mapping(arn, name, FunctionResponseTypes=["ReportBatchItemFailures"])
-    wait_until(lambda: queue_empty(sqs, url), timeout=90, message="the queue to drain",
-               interval=0.25)
+    wait_until(
+        lambda: queue_empty(sqs, url), timeout=90, message="the queue to drain", interval=0.25
+    )
 
     # THEN every message is in the sink exactly once or in the DLQ; none is lost
     items = scan(table)

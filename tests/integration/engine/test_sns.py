@@ -19,12 +19,12 @@ def test_sns_subscription_delivers_the_sns_event_shape(
     arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
     sns = localcloud.client("sns")
     topic = sns.create_topic(Name=unique("topic"))["TopicArn"]
-    subscription = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=arn)[
-        "SubscriptionArn"
-    ]
+    subscription = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=arn)["SubscriptionArn"]
     try:
         published = sns.publish(
-            TopicArn=topic, Message="hello", Subject="greeting",
+            TopicArn=topic,
+            Message="hello",
+            Subject="greeting",
             MessageAttributes={"color": {"DataType": "String", "StringValue": "red"}},
         )
 

@@ -30,9 +30,10 @@ def _send(sqs: Any, url: str, bodies: list[str], **extra: Any) -> list[str]:
             {"Id": str(i), "MessageBody": body, **extra}
             for i, body in enumerate(bodies[start : start + 10])
         ]
-        ids += [m["MessageId"] for m in sqs.send_message_batch(QueueUrl=url, Entries=entries)[
-            "Successful"
-        ]]
+        ids += [
+            m["MessageId"]
+            for m in sqs.send_message_batch(QueueUrl=url, Entries=entries)["Successful"]
+        ]
     return ids
 
 
@@ -41,7 +42,11 @@ def _sink_function(make_function: Any, table: Any, **env: str) -> str:
 
 
 def test_only_reported_failures_are_redelivered(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     drained: Any,
 ) -> None:
     # GIVEN a batch of ten where two records fail on their first delivery
@@ -58,7 +63,9 @@ def test_only_reported_failures_are_redelivered(
     # THEN the eight successes were seen once, the two failures twice
     seen = records_by_body(table)
     assert {b: [int(i["receive_count"]) for i in seen[b]] for b in bodies} == {
-        **{f"ok-{i}": [1] for i in range(8)}, "fail-a": [1, 2], "fail-b": [1, 2],
+        **{f"ok-{i}": [1] for i in range(8)},
+        "fail-a": [1, 2],
+        "fail-b": [1, 2],
     }
     first_batch = {seen[b][0]["request_id"] for b in bodies}
     assert len(first_batch) == 1  # the ten came as one batch
@@ -66,8 +73,13 @@ def test_only_reported_failures_are_redelivered(
 
 @pytest.mark.parametrize("mode", ["unknown_id", "wrong_key", "unparseable"])
 def test_invalid_partial_batch_response_fails_the_whole_batch(
-    mode: str, sqs: Any, make_queue: Any, make_table: Any, make_function: Any,
-    make_mapping: Any, drained: Any,
+    mode: str,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
+    drained: Any,
 ) -> None:
     table = make_table()
     # Every response is invalid on the first delivery; from the second the handler reports none.
@@ -78,8 +90,10 @@ def test_invalid_partial_batch_response_fails_the_whole_batch(
 
     make_mapping(arn, name, FunctionResponseTypes=REPORT)
     wait_until(
-        lambda: all(len(v) >= 2 for v in records_by_body(table).values())
-        and len(records_by_body(table)) == 3,
+        lambda: (
+            all(len(v) >= 2 for v in records_by_body(table).values())
+            and len(records_by_body(table)) == 3
+        ),
         message="every record delivered twice",
     )
 
@@ -90,7 +104,11 @@ def test_invalid_partial_batch_response_fails_the_whole_batch(
 
 
 def test_returned_list_is_ignored_without_report_batch_item_failures(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     drained: Any,
 ) -> None:
     table = make_table()
@@ -108,7 +126,11 @@ def test_returned_list_is_ignored_without_report_batch_item_failures(
 
 
 def test_function_error_redelivers_the_whole_batch(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     drained: Any,
 ) -> None:
     table = make_table()
@@ -127,7 +149,11 @@ def test_function_error_redelivers_the_whole_batch(
 
 
 def test_poison_message_reaches_dlq_after_exactly_max_receive_count(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
 ) -> None:
     table = make_table()
     name = _sink_function(make_function, table, MODE="raise", FAIL_MARKER="poison")
@@ -145,12 +171,16 @@ def test_poison_message_reaches_dlq_after_exactly_max_receive_count(
 
 
 def test_fifo_keeps_order_per_group_and_a_failure_blocks_only_its_group(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     drained: Any,
 ) -> None:
     table = make_table()
     name = _sink_function(make_function, table, MODE="raise", FAIL_UNTIL="2")
-    url, arn = make_queue(fifo=True, visibility=2)
+    url, arn = make_queue(fifo=True, visibility=3)
     for i in range(5):
         body = "a-1-fail" if i == 1 else f"a-{i}"
         sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="a")
@@ -160,9 +190,7 @@ def test_fifo_keeps_order_per_group_and_a_failure_blocks_only_its_group(
     drained(url, timeout=20)
 
     items = sorted(scan(table, "record"), key=lambda i: int(i["at_ns"]))
-    order = {
-        group: [i["body"] for i in items if i["body"].startswith(group)] for group in "ab"
-    }
+    order = {group: [i["body"] for i in items if i["body"].startswith(group)] for group in "ab"}
     assert order["a"] == ["a-0", "a-1-fail", "a-1-fail", "a-2", "a-3", "a-4"]
     assert order["b"] == ["b-0", "b-1", "b-2", "b-3", "b-4"]
     retry_at = [int(i["at_ns"]) for i in items if i["body"] == "a-1-fail"][1]
@@ -171,17 +199,22 @@ def test_fifo_keeps_order_per_group_and_a_failure_blocks_only_its_group(
 
 
 def test_filter_criteria_delete_non_matching_records_without_invoking(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     drained: Any,
 ) -> None:
     table = make_table()
     name = _sink_function(make_function, table)
     url, arn = make_queue()
     bodies = [json.dumps({"kind": k, "n": i}) for i, k in enumerate(["keep", "drop", "keep"])]
-    _send(sqs, url, bodies + ["not json"])
+    _send(sqs, url, [*bodies, "not json"])
 
     make_mapping(
-        arn, name,
+        arn,
+        name,
         FilterCriteria={"Filters": [{"Pattern": json.dumps({"body": {"kind": ["keep"]}})}]},
     )
     drained(url)
@@ -202,7 +235,11 @@ def test_invalid_filter_criteria_is_rejected(
 
 
 def test_maximum_concurrency_caps_concurrent_batches(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     drained: Any,
 ) -> None:
     table = make_table()
@@ -220,8 +257,13 @@ def test_maximum_concurrency_caps_concurrent_batches(
 
 
 def test_disabled_mapping_stops_delivery_and_enabling_resumes(
-    lam: Any, sqs: Any, make_queue: Any, make_table: Any, make_function: Any,
-    make_mapping: Any, drained: Any,
+    lam: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
+    drained: Any,
 ) -> None:
     table = make_table()
     name = _sink_function(make_function, table)
@@ -240,7 +282,11 @@ def test_disabled_mapping_stops_delivery_and_enabling_resumes(
 
 
 def test_message_stays_in_queue_when_the_mapping_is_created_disabled(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     traces: Any,
 ) -> None:
     # moto's own SQS-to-Lambda path (inside SendMessage) must stay off: the poller owns delivery.
@@ -258,8 +304,13 @@ def test_message_stays_in_queue_when_the_mapping_is_created_disabled(
 
 
 def test_deleted_mapping_stops_delivery(
-    lam: Any, sqs: Any, make_queue: Any, make_table: Any, make_function: Any,
-    make_mapping: Any, drained: Any,
+    lam: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
+    drained: Any,
 ) -> None:
     table = make_table()
     name = _sink_function(make_function, table)
@@ -276,7 +327,11 @@ def test_deleted_mapping_stops_delivery(
 
 
 def test_message_on_idle_queue_is_picked_up_quickly(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
     drained: Any,
 ) -> None:
     table = make_table()
@@ -297,13 +352,18 @@ def test_message_on_idle_queue_is_picked_up_quickly(
 
 
 def test_sqs_record_has_lambda_event_shape(
-    sqs: Any, make_queue: Any, make_table: Any, make_function: Any, make_mapping: Any,
+    sqs: Any,
+    make_queue: Any,
+    make_table: Any,
+    make_function: Any,
+    make_mapping: Any,
 ) -> None:
     table = make_table()
     name = _sink_function(make_function, table)
     url, arn = make_queue()
     sent = sqs.send_message(
-        QueueUrl=url, MessageBody="shape",
+        QueueUrl=url,
+        MessageBody="shape",
         MessageAttributes={
             "color": {"DataType": "String", "StringValue": "red"},
             "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01"},
@@ -326,7 +386,10 @@ def test_sqs_record_has_lambda_event_shape(
     for key in ("SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp"):
         assert attributes[key], key
     assert record["messageAttributes"]["color"] == {
-        "stringValue": "red", "stringListValues": [], "binaryListValues": [], "dataType": "String",
+        "stringValue": "red",
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": "String",
     }
     blob = record["messageAttributes"]["blob"]
     assert blob["dataType"] == "Binary"

@@ -1,0 +1,395 @@
+"""The benchmark scenarios: one function per scenario, the same workload on every peer.
+
+Each scenario creates its own uniquely named resources, measures, removes them, and returns flat
+metrics (milliseconds or per second). Cross-process times (publish to processed) use the wall clock
+of this one machine; client-side durations use ``perf_counter``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from peers import Peer
+
+HANDLERS = Path(__file__).resolve().parent / "handlers"
+ROLE_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+Metrics = dict[str, float]
+
+
+class ScenarioError(RuntimeError):
+    """A scenario could not complete on a peer (the message says where it stopped)."""
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
+    return ordered[rank]
+
+
+def handlers_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(HANDLERS.glob("*.py")):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str, interval: float) -> Any:
+    """Poll ``condition()`` until truthy (returned); ScenarioError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise ScenarioError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class Run:
+    """One scenario on one peer in one repetition: names, scale and the cleanup to do."""
+
+    peer: Peer
+    scale: float
+    code: bytes
+    role_arn: str
+    cleanups: list[Callable[[], Any]] = field(default_factory=list)
+
+    def scaled(self, n: int, floor: int = 1) -> int:
+        return max(floor, int(n * self.scale))
+
+    @staticmethod
+    def name(prefix: str) -> str:
+        return f"bench-{prefix}-{uuid.uuid4().hex[:8]}"
+
+    def cleanup(self) -> None:
+        """Remove what the scenario made, newest first; a failing delete does not stop the rest."""
+        while self.cleanups:
+            action = self.cleanups.pop()
+            try:
+                action()
+            except Exception as exc:  # cleanup is best effort, reported not raised
+                print(f"  [{self.peer.name}] cleanup: {exc}")
+
+    # -- resources ---------------------------------------------------------------------------
+    def function(self, handler: str, env: dict[str, str] | None = None) -> str:
+        lam = self.peer.client("lambda")
+        name = self.name("fn")
+        lam.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=self.role_arn,
+            Handler=handler,
+            Code={"ZipFile": self.code},
+            Timeout=30,
+            MemorySize=256,
+            Environment={"Variables": env or {}},
+        )
+        self.cleanups.append(lambda: lam.delete_function(FunctionName=name))
+
+        def active() -> bool:
+            state = lam.get_function_configuration(FunctionName=name).get("State", "Active")
+            return state == "Active"
+
+        wait_for(active, 60, f"function {name} to become Active", 0.02)
+        return name
+
+    def queue(self, visibility: int = 30) -> tuple[str, str]:
+        sqs = self.peer.client("sqs")
+        url = sqs.create_queue(
+            QueueName=self.name("q"), Attributes={"VisibilityTimeout": str(visibility)}
+        )["QueueUrl"]
+        self.cleanups.append(lambda: sqs.delete_queue(QueueUrl=url))
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        return url, arn
+
+    def table(self) -> str:
+        dynamodb = self.peer.client("dynamodb")
+        name = self.name("t")
+        dynamodb.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        )
+        self.cleanups.append(lambda: dynamodb.delete_table(TableName=name))
+        return name
+
+    def mapping(self, queue_arn: str, function: str) -> None:
+        lam = self.peer.client("lambda")
+        uuid_ = lam.create_event_source_mapping(
+            EventSourceArn=queue_arn, FunctionName=function, BatchSize=10, Enabled=True
+        )["UUID"]
+        self.cleanups.append(lambda: lam.delete_event_source_mapping(UUID=uuid_))
+
+    def sink(self) -> tuple[str, str]:
+        """A table and the ``sink`` handler writing into it."""
+        table = self.table()
+        return table, self.function("bench_handlers.sink", {"SINK_TABLE": table})
+
+    def count_items(self, table: str) -> int:
+        dynamodb = self.peer.client("dynamodb")
+        total, kwargs = 0, {"TableName": table, "Select": "COUNT"}
+        while True:
+            page = dynamodb.scan(**kwargs)
+            total += int(page["Count"])
+            if "LastEvaluatedKey" not in page:
+                return total
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def items(self, table: str) -> list[dict[str, Any]]:
+        dynamodb = self.peer.client("dynamodb")
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"TableName": table}
+        while True:
+            page = dynamodb.scan(**kwargs)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def wait_items(self, table: str, expected: int, timeout: float) -> None:
+        # Counting scans the table on the peer: seldom enough not to load what is measured.
+        wait_for(
+            lambda: self.count_items(table) >= expected,
+            timeout,
+            f"{expected} items in {table}",
+            1.0,
+        )
+
+
+def setup_role(peer: Peer) -> str:
+    iam = peer.client("iam")
+    role = iam.create_role(RoleName=Run.name("role"), AssumeRolePolicyDocument=ROLE_POLICY)
+    return str(role["Role"]["Arn"])
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+def invoke_latency(run: Run) -> Metrics:
+    """First Invoke of a new function, then warm RequestResponse invokes of a trivial handler."""
+    lam = run.peer.client("lambda")
+    name = run.function("bench_handlers.noop")
+    started = time.perf_counter()
+    response = lam.invoke(FunctionName=name, Payload=b"{}")
+    first = time.perf_counter() - started
+    if "FunctionError" in response:
+        raise ScenarioError(f"noop failed: {response['Payload'].read()[:300]!r}")
+    for _ in range(10):
+        lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()
+    samples = []
+    for _ in range(run.scaled(300, floor=200)):
+        started = time.perf_counter()
+        lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()
+        samples.append(time.perf_counter() - started)
+    return {
+        "first_invoke_ms": first * 1000,
+        "invoke_p50_ms": percentile(samples, 50) * 1000,
+        "invoke_p99_ms": percentile(samples, 99) * 1000,
+    }
+
+
+def _send_rate(sqs: Any, url: str, count: int, budget_s: float) -> tuple[float, list[float]]:
+    """SendMessage ``count`` times (or until ``budget_s`` runs out): (sends per s, latencies)."""
+    samples = []
+    body = json.dumps({"id": "x" * 64, "n": 0})
+    began = time.perf_counter()
+    for _ in range(count):
+        started = time.perf_counter()
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+        samples.append(time.perf_counter() - started)
+        if time.perf_counter() - began > budget_s:
+            break
+    return len(samples) / (time.perf_counter() - began), samples
+
+
+def sqs_send(run: Run, send_budget_s: float = 8.0, fill_budget_s: float = 20.0) -> Metrics:
+    """SendMessage from one client into an empty queue, then into one holding 10,000 messages.
+
+    Each phase stops at its time budget so a slow peer cannot stall the run; the depth actually
+    reached is reported with the rate.
+    """
+    sqs = run.peer.client("sqs")
+    sends = run.scaled(1000, floor=100)
+    shallow, _ = run.queue()
+    rate0, samples0 = _send_rate(sqs, shallow, sends, send_budget_s)
+
+    deep, _ = run.queue()
+    target = run.scaled(10_000, floor=1000)
+    body = json.dumps({"id": "y" * 64})
+    began = time.perf_counter()
+    filled = 0
+    while filled < target and time.perf_counter() - began < fill_budget_s:
+        entries = [{"Id": str(i), "MessageBody": body} for i in range(10)]
+        result = sqs.send_message_batch(QueueUrl=deep, Entries=entries)
+        if result.get("Failed"):
+            raise ScenarioError(f"SendMessageBatch failed: {result['Failed'][:1]}")
+        filled += 10
+    fill_rate = filled / (time.perf_counter() - began)
+    depth = int(
+        sqs.get_queue_attributes(QueueUrl=deep, AttributeNames=["ApproximateNumberOfMessages"])[
+            "Attributes"
+        ]["ApproximateNumberOfMessages"]
+    )
+    rate_deep, samples_deep = _send_rate(sqs, deep, sends, send_budget_s)
+    return {
+        "send_rate_depth0": rate0,
+        "send_rate_depth10k": rate_deep,
+        "send_p50_ms_depth0": percentile(samples0, 50) * 1000,
+        "send_p50_ms_depth10k": percentile(samples_deep, 50) * 1000,
+        "batch_fill_msgs_per_s": fill_rate,
+        "deep_queue_depth": float(depth),
+        "deep_queue_target": float(target),
+        "sends_depth0": float(len(samples0)),
+        "sends_depth10k": float(len(samples_deep)),
+    }
+
+
+def _latencies(run: Run, table: str, prefix: str) -> list[dict[str, float]]:
+    rows = []
+    for item in run.items(table):
+        if item["pk"]["S"].startswith(prefix):
+            rows.append({"sent": float(item["sent"]["N"]), "done": float(item["done"]["N"])})
+    return rows
+
+
+def sns_fanout(run: Run, publish_budget_s: float = 20.0, drain_budget_s: float = 30.0) -> Metrics:
+    """Publish to a topic with 3 SQS subscribers, each drained by an ESM into the sink handler.
+
+    PublishBatch from one client, 10 per call; publishing stops at its time budget, and the drain
+    is waited for at most ``drain_budget_s``: the share processed says whether it completed.
+    """
+    sns = run.peer.client("sns")
+    table, function = run.sink()
+    topic = sns.create_topic(Name=run.name("topic"))["TopicArn"]
+    run.cleanups.append(lambda: sns.delete_topic(TopicArn=topic))
+    for _ in range(3):
+        _, arn = run.queue()
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        run.mapping(arn, function)
+
+    # Warm-up: every environment the mappings need exists before the clock starts.
+    for i in range(10):
+        sns.publish(TopicArn=topic, Message=json.dumps({"id": f"warm{i}", "sent": time.time()}))
+    run.wait_items(table, 30, timeout=90)
+
+    n = run.scaled(2000, floor=100)
+    began = time.time()
+    published = 0
+    while published < n and time.time() - began < publish_budget_s:
+        entries = [
+            {"Id": str(i), "Message": json.dumps({"id": f"m{published + i}", "sent": time.time()})}
+            for i in range(min(10, n - published))
+        ]
+        result = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=entries)
+        if result.get("Failed"):
+            raise ScenarioError(f"PublishBatch failed: {result['Failed'][:1]}")
+        published += len(entries)
+    publish_s = time.time() - began
+    expected = 30 + 3 * published
+    # An incomplete drain is reported as the share processed; the rates cover what was processed.
+    with contextlib.suppress(ScenarioError):
+        run.wait_items(table, expected, timeout=drain_budget_s)
+    rows = _latencies(run, table, "m")
+    if not rows:
+        raise ScenarioError(f"none of {published} published events processed in time")
+    latencies = [r["done"] - r["sent"] for r in rows]
+    span = max(r["done"] for r in rows) - began
+    return {
+        "fanout_events_per_s": len(rows) / 3 / span,
+        "fanout_deliveries_per_s": len(rows) / span,
+        "fanout_p50_ms": percentile(latencies, 50) * 1000,
+        "fanout_p99_ms": percentile(latencies, 99) * 1000,
+        "fanout_publish_per_s": published / publish_s,
+        "fanout_published": float(published),
+        "fanout_processed_share": len(rows) / (3 * published),
+    }
+
+
+def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
+    """PutEvents matching a rule whose target is a queue drained by an ESM into the sink."""
+    events = run.peer.client("events")
+    table, function = run.sink()
+    _, arn = run.queue()
+    bus = run.name("bus")
+    events.create_event_bus(Name=bus)
+    run.cleanups.append(lambda: events.delete_event_bus(Name=bus))
+    rule = run.name("rule")
+    events.put_rule(
+        Name=rule,
+        EventBusName=bus,
+        EventPattern=json.dumps({"source": ["bench.putevents"], "detail-type": ["Tick"]}),
+    )
+    run.cleanups.append(lambda: events.delete_rule(Name=rule, EventBusName=bus))
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    run.cleanups.append(lambda: events.remove_targets(Rule=rule, EventBusName=bus, Ids=["q"]))
+    run.mapping(arn, function)
+
+    def put(event_id: str) -> None:
+        detail = json.dumps({"id": event_id, "sent": time.time()})
+        result = events.put_events(
+            Entries=[
+                {
+                    "Source": "bench.putevents",
+                    "DetailType": "Tick",
+                    "Detail": detail,
+                    "EventBusName": bus,
+                }
+            ]
+        )
+        if result.get("FailedEntryCount"):
+            raise ScenarioError(f"PutEvents failed: {result['Entries']}")
+
+    for i in range(5):
+        put(f"warm{i}")
+    run.wait_items(table, 5, timeout=90)
+    n = run.scaled(300, floor=50)
+    began = time.perf_counter()
+    put_samples = []
+    for i in range(n):
+        # Paced, so the figure is routing latency rather than a backlog.
+        pause = began + i / rate_per_s - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        started = time.perf_counter()
+        put(f"e{i}")
+        put_samples.append(time.perf_counter() - started)
+    run.wait_items(table, 5 + n, timeout=30)
+    latencies = [r["done"] - r["sent"] for r in _latencies(run, table, "e")]
+    return {
+        "putevents_p50_ms": percentile(latencies, 50) * 1000,
+        "putevents_p99_ms": percentile(latencies, 99) * 1000,
+        "putevents_call_p50_ms": percentile(put_samples, 50) * 1000,
+    }
+
+
+SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
+    "invoke": invoke_latency,
+    "sqs_send": sqs_send,
+    "sns_fanout": sns_fanout,
+    "putevents": putevents_latency,
+}
