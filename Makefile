@@ -33,6 +33,7 @@ lint: $(STAMP)  ## ruff, mypy and cfn-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	MYPYPATH=functions $(VENV)/bin/mypy functions --explicit-package-bases
 	$(VENV)/bin/cfn-lint infra/template.yaml
 
 unit: $(STAMP)  ## unit tests (no network)

@@ -202,7 +202,7 @@ def invoke_latency(run: Run) -> Metrics:
     for _ in range(10):
         lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()
     samples = []
-    for _ in range(run.scaled(300, floor=200)):
+    for _ in range(run.scaled(200, floor=200)):
         started = time.perf_counter()
         lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()
         samples.append(time.perf_counter() - started)
@@ -227,7 +227,7 @@ def _send_rate(sqs: Any, url: str, count: int, budget_s: float) -> tuple[float, 
     return len(samples) / (time.perf_counter() - began), samples
 
 
-def sqs_send(run: Run, send_budget_s: float = 8.0, fill_budget_s: float = 20.0) -> Metrics:
+def sqs_send(run: Run, send_budget_s: float = 5.0, fill_budget_s: float = 15.0) -> Metrics:
     """SendMessage from one client into an empty queue, then into one holding 10,000 messages.
 
     Each phase stops at its time budget so a slow peer cannot stall the run; the depth actually
@@ -277,7 +277,7 @@ def _latencies(run: Run, table: str, prefix: str) -> list[dict[str, float]]:
     return rows
 
 
-def sns_fanout(run: Run, publish_budget_s: float = 20.0, drain_budget_s: float = 30.0) -> Metrics:
+def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float = 30.0) -> Metrics:
     """Publish to a topic with 3 SQS subscribers, each drained by an ESM into the sink handler.
 
     PublishBatch from one client, 10 per call; publishing stops at its time budget, and the drain
@@ -367,7 +367,7 @@ def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
     for i in range(5):
         put(f"warm{i}")
     run.wait_items(table, 5, timeout=90)
-    n = run.scaled(300, floor=50)
+    n = run.scaled(200, floor=50)
     began = time.perf_counter()
     put_samples = []
     for i in range(n):

@@ -7,7 +7,7 @@ A boto3 Session costs ~50 ms and a client ~1.5 ms, so both are made once per
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import boto3
@@ -20,7 +20,7 @@ LOCAL_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session(region: str) -> boto3.session.Session:
     return boto3.session.Session(
         aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],

@@ -50,8 +50,13 @@ def http_event(method: str, path: str, body: Any) -> dict[str, Any]:
             "apiId": "local",
             "domainName": "localhost",
             "domainPrefix": "localhost",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                     "sourceIp": "127.0.0.1", "userAgent": "localcloud-demo"},
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "localcloud-demo",
+            },
             "requestId": f"demo-{int(now * 1000)}",
             "routeKey": "$default",
             "stage": "$default",
@@ -64,8 +69,14 @@ def http_event(method: str, path: str, body: Any) -> dict[str, Any]:
 
 
 class Demo:
-    def __init__(self, cloud: LocalCloud, scenario: dict[str, Any], folder: Path,
-                 outputs: dict[str, str], functions: dict[str, str]) -> None:
+    def __init__(
+        self,
+        cloud: LocalCloud,
+        scenario: dict[str, Any],
+        folder: Path,
+        outputs: dict[str, str],
+        functions: dict[str, str],
+    ) -> None:
         self.cloud = cloud
         self.scenario = scenario
         self.folder = folder
@@ -99,7 +110,9 @@ class Demo:
                     event["csv"] = (self.folder / event.pop("csv_file")).read_text()
                 ok, payload = self.invoke(spec["function"], event)
                 style = "green" if ok else "red"
-                console.print(f"[{style}]{spec['function']}[/{style}] -> {json.dumps(payload)[:400]}")
+                console.print(
+                    f"[{style}]{spec['function']}[/{style}] -> {json.dumps(payload)[:400]}"
+                )
             else:
                 raise ScenarioError(f"unknown step {sorted(step)}: use http_api or invoke")
 
@@ -107,13 +120,13 @@ class Demo:
         calls = json.loads((self.folder / spec["calls"]).read_text())
         for call in calls:
             path = call["path"].format(**self.refs)
-            ok, payload = self.invoke(spec["function"], http_event(call["method"], path, call.get("body")))
+            ok, payload = self.invoke(
+                spec["function"], http_event(call["method"], path, call.get("body"))
+            )
             status = payload.get("statusCode") if isinstance(payload, dict) else None
             body: Any = payload.get("body") if isinstance(payload, dict) else payload
-            try:
-                body = json.loads(body) if isinstance(body, str) and body else body
-            except ValueError:
-                pass
+            if isinstance(body, str) and body.startswith(("{", "[")):
+                body = json.loads(body)
             if call.get("ref") and isinstance(body, dict):
                 self.refs[call["ref"]] = str(body.get("id") or body.get("user_id"))
             expected = call.get("expect_status")
@@ -153,8 +166,9 @@ class Demo:
         for hops in self.cloud.traces.traces():
             hops = sorted(hops, key=lambda h: h.at)
             root = hops[0]
-            if root.kind not in ("publish", "invoke", "enqueue") or root.service == "sqs" and \
-                    not any(h.kind == "invoke" for h in hops):
+            if root.kind not in ("publish", "invoke", "enqueue") or (
+                root.service == "sqs" and not any(h.kind == "invoke" for h in hops)
+            ):
                 continue
             what = root.detail.get("detail_type") or root.detail.get("operation") or root.kind
             line = f"[bold]{what}[/bold] via {root.service}:{root.resource.rsplit(':', 1)[-1]}"
@@ -197,8 +211,10 @@ class Demo:
                 messages = self._messages(sqs, url)
                 console.print(f"[bold]{output}[/bold]: {len(messages)} message(s)")
                 for message in messages[:5]:
-                    reasons = {k: v.get("StringValue") for k, v in
-                               (message.get("MessageAttributes") or {}).items()}
+                    reasons = {
+                        k: v.get("StringValue")
+                        for k, v in (message.get("MessageAttributes") or {}).items()
+                    }
                     console.print(f"   {message['Body'][:120]}  [red]{reasons}[/red]")
 
     @staticmethod
@@ -214,7 +230,9 @@ class Demo:
     @staticmethod
     def _messages(sqs: Any, url: str) -> list[dict[str, Any]]:
         response = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=0,
             MessageAttributeNames=["All"],
         )
         return list(response.get("Messages", []))
@@ -241,8 +259,12 @@ class Demo:
             else:
                 expected, ok = f">= {check.get('min', 1)}", actual >= check.get("min", 1)
             failures += not ok
-            table.add_row(check["name"], expected, str(actual),
-                          "[green]ok[/green]" if ok else "[red]FAILED[/red]")
+            table.add_row(
+                check["name"],
+                expected,
+                str(actual),
+                "[green]ok[/green]" if ok else "[red]FAILED[/red]",
+            )
         console.print(table)
         return failures
 
@@ -261,7 +283,8 @@ class Demo:
             where = check.get("where") or {}
             attribute = check.get("attribute")
             return sum(
-                1 for item in items
+                1
+                for item in items
                 if all(item.get(k) == v for k, v in where.items())
                 and (attribute is None or attribute in item)
             )
@@ -273,13 +296,17 @@ class Demo:
         if "emails_sent" in check:
             check.setdefault("count", check["emails_sent"])
             return self._emails_sent(self.cloud.client("ses"))
-        raise ScenarioError(f"unknown check {sorted(check)}: use queue, table, bucket or emails_sent")
+        raise ScenarioError(
+            f"unknown check {sorted(check)}: use queue, table, bucket or emails_sent"
+        )
 
 
 def load_scenario(folder: Path) -> dict[str, Any]:
     path = folder / "demo" / "scenario.yaml"
     if not path.is_file():
-        raise ScenarioError(f"no scenario at {path}; pass --events FOLDER holding demo/scenario.yaml")
+        raise ScenarioError(
+            f"no scenario at {path}; pass --events FOLDER holding demo/scenario.yaml"
+        )
     scenario = yaml.safe_load(path.read_text())
     if not isinstance(scenario, dict) or not isinstance(scenario.get("steps"), list):
         raise ScenarioError(f"{path}: expected a mapping with a list of steps")

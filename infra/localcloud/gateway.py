@@ -40,7 +40,16 @@ PUBLISHING = {
     ("sns", "PublishBatch"),
 }
 SERVICES = (
-    "sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses",
+    "sts",
+    "iam",
+    "s3",
+    "sqs",
+    "sns",
+    "events",
+    "lambda",
+    "dynamodb",
+    "logs",
+    "ses",
 )
 
 
@@ -54,9 +63,13 @@ def _json_response(
     return [data]
 
 
-def _aws_error(start_response: StartResponse, status: str, code: str, message: str) -> Iterable[bytes]:
+def _aws_error(
+    start_response: StartResponse, status: str, code: str, message: str
+) -> Iterable[bytes]:
     return _json_response(
-        start_response, status, {"__type": code, "message": message, "Type": "User"},
+        start_response,
+        status,
+        {"__type": code, "message": message, "Type": "User"},
         {"x-amzn-ErrorType": code},
     )
 
@@ -91,7 +104,10 @@ class Gateway:
         context = None
         if (service, operation) in PUBLISHING:
             context = self.cloud.traces.record(
-                "publish", service, self._resource(environ, service), context=incoming,
+                "publish",
+                service,
+                self._resource(environ, service),
+                context=incoming,
                 operation=operation,
             )
         elif incoming is not None and incoming.parent and service:
@@ -154,7 +170,9 @@ class Gateway:
                 json.loads(payload)
             except ValueError as exc:
                 return _aws_error(
-                    start_response, "400 Bad Request", "InvalidRequestContentException",
+                    start_response,
+                    "400 Bad Request",
+                    "InvalidRequestContentException",
                     f"Could not parse request body into json: {exc}",
                 )
         engine = self.cloud.engine
@@ -169,16 +187,22 @@ class Gateway:
                 return [b""]
             if kind != "RequestResponse":
                 return _aws_error(
-                    start_response, "400 Bad Request", "InvalidParameterValueException",
+                    start_response,
+                    "400 Bad Request",
+                    "InvalidParameterValueException",
                     f"Unsupported InvocationType {kind!r}: use RequestResponse, Event or DryRun",
                 )
             result = engine.invoker.invoke(name, payload, incoming, wait=True, source="invoke")
         except FunctionNotFoundError:
-            arn = name if name.startswith("arn:") else (
-                f"arn:aws:lambda:{self.cloud.region}:{self.cloud.account}:function:{name}"
+            arn = (
+                name
+                if name.startswith("arn:")
+                else (f"arn:aws:lambda:{self.cloud.region}:{self.cloud.account}:function:{name}")
             )
             return _aws_error(
-                start_response, "404 Not Found", "ResourceNotFoundException",
+                start_response,
+                "404 Not Found",
+                "ResourceNotFoundException",
                 f"Function not found: {arn}",
             )
         except ThrottledError as exc:
@@ -212,7 +236,9 @@ class Gateway:
                     region, self.cloud.account, request.get("Entries") or []
                 )
             except PutEventsError as exc:
-                return _aws_error(start_response, "400 Bad Request", "ValidationException", str(exc))
+                return _aws_error(
+                    start_response, "400 Bad Request", "ValidationException", str(exc)
+                )
         failed = sum(1 for e in entries if "ErrorCode" in e)
         return _json_response(
             start_response, "200 OK", {"FailedEntryCount": failed, "Entries": entries}
@@ -247,7 +273,8 @@ class Gateway:
         query = parse_qs(environ.get("QUERY_STRING", ""))
         if path == "/_localcloud/health":
             return _json_response(
-                start_response, "200 OK",
+                start_response,
+                "200 OK",
                 {
                     "status": "ready",
                     "services": list(SERVICES),
@@ -259,26 +286,32 @@ class Gateway:
             raw = query.get("last", ["20"])[0]
             if not raw.isdigit():
                 return _json_response(
-                    start_response, "400 Bad Request",
+                    start_response,
+                    "400 Bad Request",
                     {"message": f"last must be a whole number (e.g. ?last=5), got {raw!r}"},
                 )
             last = int(raw)
             traces = self.cloud.traces.traces(last=last)
             return _json_response(
-                start_response, "200 OK",
-                {"traces": [[hop.to_dict() for hop in hops] for hops in traces],
-                 "sequence": self.cloud.traces.sequence},
+                start_response,
+                "200 OK",
+                {
+                    "traces": [[hop.to_dict() for hop in hops] for hops in traces],
+                    "sequence": self.cloud.traces.sequence,
+                },
             )
         match = TRACE_PATH.match(path)
         if match:
             hops = self.cloud.traces.get(match["id"])
             if hops is None:
                 return _json_response(
-                    start_response, "404 Not Found",
+                    start_response,
+                    "404 Not Found",
                     {"message": f"no trace {match['id']}; list them at /_localcloud/traces"},
                 )
             return _json_response(start_response, "200 OK", {"hops": [h.to_dict() for h in hops]})
         return _json_response(
-            start_response, "404 Not Found",
+            start_response,
+            "404 Not Found",
             {"message": f"unknown path {path}; try /_localcloud/health or /_localcloud/traces"},
         )

@@ -33,8 +33,9 @@ class TraceProbe:
     def __init__(self, store: TraceStore) -> None:
         self.store = store
 
-    def hops(self, kind: str | None = None, resource: str | None = None,
-             outcome: str | None = None) -> list[Hop]:
+    def hops(
+        self, kind: str | None = None, resource: str | None = None, outcome: str | None = None
+    ) -> list[Hop]:
         def wanted(hop: Hop) -> bool:
             return (
                 (kind is None or hop.kind == kind)
@@ -47,8 +48,9 @@ class TraceProbe:
     def invocations(self, function: str, outcome: str | None = None) -> list[Hop]:
         return self.hops("invoke", function, outcome)
 
-    def wait_for(self, condition: Callable[[], Any], timeout: float = 15.0,
-                 message: str = "condition") -> Any:
+    def wait_for(
+        self, condition: Callable[[], Any], timeout: float = 15.0, message: str = "condition"
+    ) -> Any:
         """Wait until ``condition()`` is truthy (re-checked at every hop) and return its value."""
         deadline = time.monotonic() + timeout
         while True:

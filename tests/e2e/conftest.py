@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
-
 from localcloud.demo import http_event
 
 _deserialize = TypeDeserializer().deserialize
@@ -38,21 +37,26 @@ class UserService:
 
     def create_user(self, email: str | None = None, country: str = "GB") -> dict[str, Any]:
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
-        status, body = self.api("POST", "/users", {"email": email, "name": "Test User", "country": country})
+        status, body = self.api(
+            "POST", "/users", {"email": email, "name": "Test User", "country": country}
+        )
         assert status == 201, body
         return dict(body)
 
     def import_csv(self, text: str) -> dict[str, Any]:
         response = self.client("lambda").invoke(
-            FunctionName=self.functions["ImporterFunction"], Payload=json.dumps({"csv": text}).encode()
+            FunctionName=self.functions["ImporterFunction"],
+            Payload=json.dumps({"csv": text}).encode(),
         )
         assert "FunctionError" not in response
         return dict(json.loads(response["Payload"].read()))
 
     def directory_item(self, user_id: str) -> dict[str, Any] | None:
-        item = self.client("dynamodb").get_item(
-            TableName=self.outputs["DirectoryTableName"], Key={"user_id": {"S": user_id}}
-        ).get("Item")
+        item = (
+            self.client("dynamodb")
+            .get_item(TableName=self.outputs["DirectoryTableName"], Key={"user_id": {"S": user_id}})
+            .get("Item")
+        )
         return {k: _deserialize(v) for k, v in item.items()} if item else None
 
     def emails_sent(self) -> int:
@@ -69,7 +73,9 @@ class UserService:
 
     def queue_messages(self, output: str) -> list[dict[str, Any]]:
         response = self.client("sqs").receive_message(
-            QueueUrl=self.outputs[output], MaxNumberOfMessages=10, VisibilityTimeout=0,
+            QueueUrl=self.outputs[output],
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=0,
             MessageAttributeNames=["All"],
         )
         return list(response.get("Messages", []))

@@ -38,8 +38,7 @@ def test_api_create_reaches_audit_directory_and_screening(users: Any, traces: Tr
 
     def reached() -> set[str]:
         return {
-            h.resource for h in traces.trace_of(api_hop)
-            if h.kind == "invoke" and h.outcome == "ok"
+            h.resource for h in traces.trace_of(api_hop) if h.kind == "invoke" and h.outcome == "ok"
         }
 
     traces.wait_for(
@@ -55,9 +54,7 @@ def test_invalid_row_is_rejected_and_kept_with_its_reason(users: Any) -> None:
     )
     assert report["published"] == 1
     assert [r["row"] for r in report["rejected"]] == [3]
-    kept = [
-        m for m in users.queue_messages("ImportRejectsQueueUrl") if marker in m["Body"]
-    ]
+    kept = [m for m in users.queue_messages("ImportRejectsQueueUrl") if marker in m["Body"]]
     assert len(kept) == 1
     assert "email" in kept[0]["MessageAttributes"]["reason"]["StringValue"]
 
@@ -66,29 +63,42 @@ def test_duplicate_signup_sends_one_email(users: Any, traces: TraceProbe) -> Non
     sent_before = users.emails_sent()
     event_id = str(uuid.uuid4())
     event = {
-        "event_id": event_id, "occurred_at": "2026-12-01T09:00:00Z", "schema_version": "1.0",
-        "correlation_id": "e2e-duplicate", "user_id": f"u-{event_id[:8]}",
-        "event_type": "UserCreated", "email": f"dup-{event_id[:8]}@example.com",
-        "name": "Dupe", "country": "GB", "version": 1,
+        "event_id": event_id,
+        "occurred_at": "2026-12-01T09:00:00Z",
+        "schema_version": "1.0",
+        "correlation_id": "e2e-duplicate",
+        "user_id": f"u-{event_id[:8]}",
+        "event_type": "UserCreated",
+        "email": f"dup-{event_id[:8]}@example.com",
+        "name": "Dupe",
+        "country": "GB",
+        "version": 1,
     }
     sns = users.client("sns")
     for _ in range(2):  # the same domain event delivered twice (at-least-once upstream)
         sns.publish(
-            TopicArn=users.outputs["SignupsTopicArn"], Message=json.dumps(event),
+            TopicArn=users.outputs["SignupsTopicArn"],
+            Message=json.dumps(event),
             MessageAttributes={"event_type": {"DataType": "String", "StringValue": "UserCreated"}},
         )
     welcome = users.functions["WelcomeEmailFunction"]
     traces.wait_for(
-        lambda: len(_invoked(traces, welcome, lambda h: h.outcome == "ok")) >= 1
-        and users.emails_sent() >= sent_before + 1,
+        lambda: (
+            len(_invoked(traces, welcome, lambda h: h.outcome == "ok")) >= 1
+            and users.emails_sent() >= sent_before + 1
+        ),
         message="welcome e-mail sent",
     )
     # both copies were processed (two deliveries) but only one e-mail left
     traces.wait_for(
-        lambda: sum(
-            1 for h in traces.hops("receive", "WelcomeEmailQueue")
-            if event_id in json.dumps(h.detail) or True
-        ) >= 2,
+        lambda: (
+            sum(
+                1
+                for h in traces.hops("receive", "WelcomeEmailQueue")
+                if event_id in json.dumps(h.detail) or True
+            )
+            >= 2
+        ),
         message="both copies received",
     )
     assert users.emails_sent() == sent_before + 1
@@ -120,7 +130,8 @@ def test_concurrent_updates_leave_the_directory_at_the_last_version(
 
     final = traces.wait_for(
         lambda: (item := users.directory_item(user_id)) and int(item["version"]) == 9 and item,
-        timeout=30, message="directory at version 9",
+        timeout=30,
+        message="directory at version 9",
     )
     assert final["name"] == current["name"]
 
@@ -153,8 +164,11 @@ def test_the_demo_command_runs_and_passes_its_checks(tmp_path: Any) -> None:
 
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
-        [sys.executable, "-m", "localcloud.cli", "demo"], cwd=root, capture_output=True,
-        text=True, timeout=240,
+        [sys.executable, "-m", "localcloud.cli", "demo"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "checks" in result.stdout

@@ -74,7 +74,9 @@ def _validate_filters(spec: dict[str, Any]) -> None:
         try:
             compile_filter_criteria(item.get("Pattern", ""))
         except RoutingError as exc:
-            raise InvalidParameterValueException(f"Invalid filter pattern definition. {exc}") from exc
+            raise InvalidParameterValueException(
+                f"Invalid filter pattern definition. {exc}"
+            ) from exc
 
 
 def _patch_lambda() -> None:
@@ -245,8 +247,14 @@ def _publish(
     engine = _engine
     if engine is None or self.protocol not in ("sqs", "lambda"):
         _original_publish(
-            self, message, message_id, subject, message_attributes, group_id,
-            deduplication_id, message_structure,
+            self,
+            message,
+            message_id,
+            subject,
+            message_attributes,
+            group_id,
+            deduplication_id,
+            message_structure,
         )
         return
     context = trace.current()
@@ -309,8 +317,13 @@ def _patch_sqs() -> None:
                 header.get("StringValue") if isinstance(header, dict) else header
             )
             _engine.traces.record(
-                "dlq", "sqs", self.name, context=context, outcome="error",
-                message_id=message.id, receive_count=message.approximate_receive_count,
+                "dlq",
+                "sqs",
+                self.name,
+                context=context,
+                outcome="error",
+                message_id=message.id,
+                receive_count=message.approximate_receive_count,
                 reason="maxReceiveCount reached (the queue's redrive policy)",
             )
 
@@ -329,4 +342,3 @@ def _patch_sqs() -> None:
         return send_message(self, *args, **kwargs)
 
     sqs_models.SQSBackend.send_message = send  # type: ignore[method-assign]
-

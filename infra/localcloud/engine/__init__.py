@@ -108,10 +108,8 @@ class Engine:
             if zipped:
                 with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
                     archive.extractall(staging)
-            try:
-                staging.rename(target)
-            except OSError:
-                pass  # another thread extracted the same code first
+            if not target.exists():
+                staging.rename(target)  # another thread may have extracted the same code
         return str(target)
 
     def event_invoke_config(self, name: str) -> dict[str, Any]:
@@ -159,8 +157,12 @@ class Engine:
     ) -> None:
         """Deliver one SNS message to an sqs or lambda subscription (filter already passed)."""
         context = self.traces.record(
-            "deliver", "sns", subscription.arn, endpoint=subscription.endpoint,
-            protocol=subscription.protocol, message_id=message_id,
+            "deliver",
+            "sns",
+            subscription.arn,
+            endpoint=subscription.endpoint,
+            protocol=subscription.protocol,
+            message_id=message_id,
         )
         envelope = patches.sns_notification(
             subscription, message, message_id, subject, message_attributes
@@ -169,23 +171,32 @@ class Engine:
         try:
             if subscription.protocol == "lambda":
                 event = _sns_lambda_event(subscription, envelope)
-                self.invoker.invoke_async(subscription.endpoint, json.dumps(event).encode(), context)
+                self.invoker.invoke_async(
+                    subscription.endpoint, json.dumps(event).encode(), context
+                )
             elif raw:
-                self._send_raw(subscription, message, message_attributes, group_id,
-                               deduplication_id, context)
+                self._send_raw(
+                    subscription, message, message_attributes, group_id, deduplication_id, context
+                )
             else:
                 self.senders.send(
                     subscription.endpoint,
-                    Message(json.dumps(envelope), group_id=group_id,
-                            deduplication_id=deduplication_id),
+                    Message(
+                        json.dumps(envelope), group_id=group_id, deduplication_id=deduplication_id
+                    ),
                     context,
                 )
         except (DeliveryError, FunctionNotFoundError) as exc:
             self._sns_dead_letter(subscription, envelope, context, str(exc))
 
     def _send_raw(
-        self, subscription: Any, message: str, attributes: dict[str, Any] | None,
-        group_id: str | None, deduplication_id: str | None, context: Any,
+        self,
+        subscription: Any,
+        message: str,
+        attributes: dict[str, Any] | None,
+        group_id: str | None,
+        deduplication_id: str | None,
+        context: Any,
     ) -> None:
         _, region, account, name = backends.parse_arn(subscription.endpoint)
         sqs_attributes = {}
@@ -194,8 +205,12 @@ class Engine:
             sqs_attributes[key] = {"DataType": value["Type"], kind: str(value["Value"])}
         try:
             backends.sqs_backend(region, account).send_message(
-                name, message, message_attributes=sqs_attributes or None, group_id=group_id,
-                deduplication_id=deduplication_id, validate_group_id=False,
+                name,
+                message,
+                message_attributes=sqs_attributes or None,
+                group_id=group_id,
+                deduplication_id=deduplication_id,
+                validate_group_id=False,
                 system_attributes={
                     "AWSTraceHeader": {"DataType": "String", "StringValue": context.header()}
                 },
@@ -203,19 +218,32 @@ class Engine:
         except Exception as exc:
             raise DeliveryError(getattr(exc, "code", "SQSError"), str(exc), False) from exc
 
-    def _sns_dead_letter(self, subscription: Any, envelope: dict[str, Any], context: Any,
-                         reason: str) -> None:
+    def _sns_dead_letter(
+        self, subscription: Any, envelope: dict[str, Any], context: Any, reason: str
+    ) -> None:
         policy = subscription.attributes.get("RedrivePolicy")
         target = json.loads(policy).get("deadLetterTargetArn") if policy else None
         self.traces.record(
-            "dlq" if target else "drop", "sns", subscription.arn, context=context,
-            outcome="error", reason=reason, dead_letter_queue=target,
+            "dlq" if target else "drop",
+            "sns",
+            subscription.arn,
+            context=context,
+            outcome="error",
+            reason=reason,
+            dead_letter_queue=target,
         )
         if target:
             try:
                 self.senders.send(target, Message(json.dumps(envelope)), context)
-            except DeliveryError:
-                pass  # recorded above; the DLQ itself is gone
+            except DeliveryError as exc:
+                self.traces.record(
+                    "drop",
+                    "sqs",
+                    target,
+                    context=context,
+                    outcome="error",
+                    reason=f"the subscription's dead-letter queue refused the message: {exc}",
+                )
 
     def close(self) -> None:
         with self._lock:

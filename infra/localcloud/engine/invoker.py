@@ -124,8 +124,15 @@ class Invoker:
             )
         except ThrottledError:
             self.engine.traces.record(
-                "invoke", "lambda", spec.name, context=context, outcome="throttled",
-                hop_id=hop_id, at=started, source=source, request_id=request_id,
+                "invoke",
+                "lambda",
+                spec.name,
+                context=context,
+                outcome="throttled",
+                hop_id=hop_id,
+                at=started,
+                source=source,
+                request_id=request_id,
             )
             raise
         self.engine.logs.write(spec, result)
@@ -194,9 +201,7 @@ class Invoker:
             return
         event.attempts += 1
         try:
-            result = self.invoke(
-                event.function_arn, event.payload, event.context, source="async"
-            )
+            result = self.invoke(event.function_arn, event.payload, event.context, source="async")
         except ThrottledError:
             # Throttled events are retried for up to the maximum event age, without using up
             # an attempt (as on AWS).
@@ -205,7 +210,9 @@ class Invoker:
             return
         self._settle(event, result, None)
 
-    def _settle(self, event: AsyncEvent, result: InvocationResult | None, fault: str | None) -> None:
+    def _settle(
+        self, event: AsyncEvent, result: InvocationResult | None, fault: str | None
+    ) -> None:
         if result is not None and not result.failed:
             self._succeed(event, result)
             return
@@ -214,8 +221,13 @@ class Invoker:
         if event.attempts <= retries:
             delay = RETRY_DELAYS[min(event.attempts - 1, len(RETRY_DELAYS) - 1)]
             self.engine.traces.record(
-                "retry", "lambda", event.function_arn.split(":")[6], context=event.context,
-                outcome="retry", attempt=event.attempts + 1, delay_s=delay,
+                "retry",
+                "lambda",
+                event.function_arn.split(":")[6],
+                context=event.context,
+                outcome="retry",
+                attempt=event.attempts + 1,
+                delay_s=delay,
             )
             self.scheduler.at(time.monotonic() + delay, lambda: self._attempt(event))
             return
@@ -248,7 +260,11 @@ class Invoker:
             self._deliver(event, dlq, message, "dlq")
         else:
             self.engine.traces.record(
-                "drop", "lambda", name, context=event.context, outcome="error",
+                "drop",
+                "lambda",
+                name,
+                context=event.context,
+                outcome="error",
                 reason=f"{condition}; the function has no on-failure destination or DLQ",
             )
         self._finish(event)
@@ -284,14 +300,21 @@ class Invoker:
 
     def _deliver(self, event: AsyncEvent, target: str, message: Message, kind: str) -> None:
         context = self.engine.traces.record(
-            kind, target.split(":")[2], target, context=event.context,
+            kind,
+            target.split(":")[2],
+            target,
+            context=event.context,
             outcome="error" if kind == "dlq" else "ok",
         )
         try:
             self.engine.senders.send(target, message, context)
         except DeliveryError as exc:
             self.engine.traces.record(
-                "drop", target.split(":")[2], target, context=context, outcome="error",
+                "drop",
+                target.split(":")[2],
+                target,
+                context=context,
+                outcome="error",
                 reason=f"{exc.code}: {exc}",
             )
 

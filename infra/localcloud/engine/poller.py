@@ -228,7 +228,9 @@ class SqsPoller:
         try:
             self._deliver(messages)
         except Exception:
-            log.exception("event source mapping %s failed a batch; it stays in the queue", self.uuid)
+            log.exception(
+                "event source mapping %s failed a batch; it stays in the queue", self.uuid
+            )
         finally:
             slots.release()
 
@@ -245,8 +247,13 @@ class SqsPoller:
             dropped = [m for m, r in zip(messages, records, strict=True) if r not in kept]
             for message in dropped:
                 traces.record(
-                    "filter", "lambda", name, context=contexts[message.id], outcome="miss",
-                    mapping=self.uuid, message_id=message.id,
+                    "filter",
+                    "lambda",
+                    name,
+                    context=contexts[message.id],
+                    outcome="miss",
+                    mapping=self.uuid,
+                    message_id=message.id,
                 )
             self._delete(dropped)
             messages = [m for m, r in zip(messages, records, strict=True) if r in kept]
@@ -255,8 +262,12 @@ class SqsPoller:
                 return
         for message in messages:
             contexts[message.id] = traces.record(
-                "receive", "sqs", self.queue_name, context=contexts[message.id],
-                message_id=message.id, receive_count=message.approximate_receive_count,
+                "receive",
+                "sqs",
+                self.queue_name,
+                context=contexts[message.id],
+                message_id=message.id,
+                receive_count=message.approximate_receive_count,
                 batch_size=len(messages),
             )
         payload = json.dumps({"Records": records}).encode()
@@ -272,9 +283,15 @@ class SqsPoller:
             return
         for message in messages[1:]:
             traces.record(
-                "invoke", "lambda", name, context=contexts[message.id],
-                outcome="error" if result.failed else "ok", duration_ms=result.duration_ms,
-                request_id=result.request_id, source="sqs", batched_with=messages[0].id,
+                "invoke",
+                "lambda",
+                name,
+                context=contexts[message.id],
+                outcome="error" if result.failed else "ok",
+                duration_ms=result.duration_ms,
+                request_id=result.request_id,
+                source="sqs",
+                batched_with=messages[0].id,
             )
         if result.failed:
             return
@@ -284,7 +301,11 @@ class SqsPoller:
             if reported is None:
                 for message in messages:
                     traces.record(
-                        "batch", "lambda", name, context=contexts[message.id], outcome="error",
+                        "batch",
+                        "lambda",
+                        name,
+                        context=contexts[message.id],
+                        outcome="error",
                         reason="invalid batchItemFailures response: the whole batch is retried",
                     )
                 return
@@ -292,7 +313,11 @@ class SqsPoller:
         for message in messages:
             if message.id in failed:
                 traces.record(
-                    "batch", "lambda", name, context=contexts[message.id], outcome="error",
+                    "batch",
+                    "lambda",
+                    name,
+                    context=contexts[message.id],
+                    outcome="error",
                     reason="reported in batchItemFailures: retried after the visibility timeout",
                 )
         self._delete([m for m in messages if m.id not in failed])
