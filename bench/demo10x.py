@@ -138,7 +138,9 @@ def run_demo(copies: int, timeout: float = 240.0) -> dict[str, Any]:
         "deploy_s": None if up is None or steps is None else steps - up,
         # sources plus the flow they started, until nothing moves
         "flow_s": None if steps is None or settled_at is None else settled_at - steps - quiet,
+        # the flow, final state and checks the demo prints once settled
+        "report_s": None if settled_at is None or not lines else lines[-1][0] - settled_at,
         "checks_failed": len(re.findall(r"FAILED", output)),
         "exit_code": code,
-        "tail": "" if code == 0 else output[-1500:],
+        **({} if code == 0 else {"tail": output[-1500:]}),
     }

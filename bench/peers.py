@@ -27,7 +27,7 @@ MINISTACK_VERSION = "1.5.33"
 PEER_REQUIREMENTS = (f"ministack=={MINISTACK_VERSION}", "boto3")
 READY_TIMEOUT_S = 60.0
 REGION = "us-east-1"
-CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+ACCESS_KEY = SECRET_KEY = "test"  # any credentials work on a local emulator
 
 
 class PeerError(RuntimeError):
@@ -50,7 +50,9 @@ class Peer:
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = logs / f"{self.name}.log"
         self._log: IO[bytes] | None = None
-        self._session = boto3.session.Session(region_name=REGION, **CREDENTIALS)
+        self._session = boto3.session.Session(
+            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, region_name=REGION
+        )
         self._clients: dict[str, Any] = {}
 
     @property
@@ -72,7 +74,7 @@ class Peer:
         self.port = free_port()
         argv, extra = self.command()
         env = {**os.environ, **extra, "AWS_DEFAULT_REGION": REGION}
-        env.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
+        env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY})
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             argv,
@@ -115,7 +117,7 @@ class Peer:
             self._clients[service] = self.new_client(service)
         return self._clients[service]
 
-    def new_client(self, service: str, read_timeout: float = 60.0) -> Any:
+    def new_client(self, service: Any, read_timeout: float = 60.0) -> Any:
         config = Config(
             retries={"max_attempts": 1, "mode": "standard"},
             read_timeout=read_timeout,

@@ -61,12 +61,16 @@ LS_PID=
 stop_localstack() {
     local status=$?
     if [[ -n $LS_PID ]] && kill -0 "$LS_PID" 2>/dev/null; then
-        kill -TERM "$LS_PID" 2>/dev/null || true
+        # its own process group (setsid), so anything it spawned stops with it
+        kill -TERM -- "-$LS_PID" 2>/dev/null || kill -TERM "$LS_PID" 2>/dev/null || true
         for _ in $(seq 1 50); do
             kill -0 "$LS_PID" 2>/dev/null || break
             sleep 0.2
         done
-        kill -0 "$LS_PID" 2>/dev/null && { say "LocalStack did not stop in 10 s; killing it"; kill -KILL "$LS_PID" 2>/dev/null || true; }
+        if kill -0 "$LS_PID" 2>/dev/null; then
+            say "LocalStack did not stop within 10 s of SIGTERM; killing it"
+            kill -KILL -- "-$LS_PID" 2>/dev/null || kill -KILL "$LS_PID" 2>/dev/null || true
+        fi
         wait "$LS_PID" 2>/dev/null || true
     fi
     if [[ $status -ne 0 && -f $LOG ]]; then
@@ -85,7 +89,8 @@ trap 'exit 130' INT TERM
 # DNS_ADDRESS=0: no DNS server on port 53. SKIP_SSL_CERT_DOWNLOAD / DISABLE_EVENTS: no internet
 # calls (certificate download, analytics). EAGER_SERVICE_LOADING: services start before "ready".
 say "starting LocalStack on 127.0.0.1:$PORT (services $SERVICES, log $LOG)"
-env GATEWAY_LISTEN="127.0.0.1:$PORT" LOCALSTACK_HOST="127.0.0.1:$PORT" SERVICES="$SERVICES" \
+SETSID=$(command -v setsid || true)
+$SETSID env GATEWAY_LISTEN="127.0.0.1:$PORT" LOCALSTACK_HOST="127.0.0.1:$PORT" SERVICES="$SERVICES" \
     OVERRIDE_IN_DOCKER=0 FILESYSTEM_ROOT="$ROOT/fs" DNS_ADDRESS=0 \
     SKIP_SSL_CERT_DOWNLOAD=1 DISABLE_EVENTS=1 EAGER_SERVICE_LOADING=1 \
     "$VENV/bin/python" -m localstack.runtime.main >"$LOG" 2>&1 &

@@ -17,11 +17,14 @@ hooks fall back to moto's own behaviour, so moto's in-process mock keeps working
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from moto import backends as moto_backends
 from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import InvalidParameterValueException
+from moto.core.utils import unix_time as _moto_unix_time
 from moto.events import models as events_models
 from moto.events.exceptions import InvalidEventPatternException
 from moto.sns import models as sns_models
@@ -66,6 +69,7 @@ def _apply() -> None:
     _patch_events()
     _patch_sns()
     _patch_sqs()
+    _patch_dispatcher()
 
 
 # -- Lambda ------------------------------------------------------------------------------------
@@ -305,7 +309,36 @@ def _patch_sns() -> None:
 
 
 # -- SQS ---------------------------------------------------------------------------------------
+def _unix_time(dt: Any = None) -> float:
+    return time.time() if dt is None else _moto_unix_time(dt)
+
+
+def _unix_time_millis(dt: Any = None) -> float:
+    return time.time() * 1000.0 if dt is None else _moto_unix_time(dt) * 1000.0
+
+
+def _within_retention(self: Any, queue_name: str, message: Any) -> bool:
+    # moto builds every queue attribute (counting all messages) to read this one, per message
+    # received: quadratic in the queue's depth.
+    period = int(self.get_queue(queue_name).message_retention_period)
+    return bool(period + message.sent_timestamp / 1000 > time.time())
+
+
+def _patch_dispatcher() -> None:
+    # moto's dispatcher lists its package folder on every request to recognise service hosts.
+    modules = tuple(moto_backends.list_of_moto_modules())
+    moto_backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+
+
 def _patch_sqs() -> None:
+    # moto's SQS asks for the time through datetime arithmetic for every message it looks at
+    # (visibility, delay, retention); at a few thousand messages that dominated every receive.
+    # The same epoch seconds come straight from time.time().
+    sqs_models.unix_time = _unix_time  # type: ignore[assignment]
+    sqs_models.unix_time_millis = _unix_time_millis  # type: ignore[assignment]
+    setattr(  # noqa: B010
+        sqs_models.SQSBackend, "is_message_valid_based_on_retention_period", _within_retention
+    )
     add_message = sqs_models.Queue.add_message
 
     def add(self: Any, message: Any) -> None:

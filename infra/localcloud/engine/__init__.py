@@ -20,7 +20,7 @@ from typing import Any
 
 from localcloud.emulator import backends, patches
 from localcloud.engine.errors import DeliveryError, FunctionNotFoundError
-from localcloud.engine.executor import Executor, FunctionSpec
+from localcloud.engine.executor import DEFAULT_CONCURRENCY, Executor, FunctionSpec
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
 from localcloud.engine.poller import SqsPoller
@@ -111,6 +111,14 @@ class Engine:
             if not target.exists():
                 staging.rename(target)  # another thread may have extracted the same code
         return str(target)
+
+    def function_concurrency(self, name_or_arn: str) -> int:
+        """How many invocations of the function may run at once here."""
+        try:
+            reserved = self._function(name_or_arn).reserved_concurrency
+        except FunctionNotFoundError:
+            reserved = None
+        return int(reserved) if reserved is not None else DEFAULT_CONCURRENCY
 
     def event_invoke_config(self, name: str) -> dict[str, Any]:
         try:

@@ -140,7 +140,10 @@ class SqsPoller:
         filters = (esm.filter_criteria or {}).get("Filters") or []
         self.filters: list[EventPattern] = [compile_filter_criteria(f["Pattern"]) for f in filters]
         maximum = (esm.scaling_config or {}).get("MaximumConcurrency")
-        self.concurrency = int(maximum) if maximum else DEFAULT_CONCURRENCY
+        wanted = int(maximum) if maximum else DEFAULT_CONCURRENCY
+        # Never hold more batches than the function can run at once: a received batch that
+        # waits for an environment burns its visibility timeout and comes back as a duplicate.
+        self.concurrency = max(1, min(wanted, self.engine.function_concurrency(self.function_arn)))
         self._slots = threading.BoundedSemaphore(self.concurrency)
 
     def update(self, esm: Any) -> None:

@@ -7,12 +7,7 @@ from typing import Any
 import pytest
 from engine_support import queue_empty, receive_all, scan, wait_until
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skip(
-        reason="too slow yet: 2,000 messages take over 90 s on this machine (see report)"
-    ),
-]
+pytestmark = pytest.mark.integration
 
 MESSAGES = 2000
 
