@@ -12,7 +12,7 @@ ENDPOINT ?= http://127.0.0.1:4566
 FUNCTION ?= welcome_email
 EVENT ?=
 
-.PHONY: help demo test lint unit integration e2e up deploy invoke trace bench clean
+.PHONY: help demo test lint unit integration e2e test-localstack up deploy invoke trace bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,6 +45,9 @@ integration: $(STAMP)  ## engine semantics on a running local cloud
 e2e: $(STAMP)  ## the whole topology deployed, sources to final state
 	$(PY) -m pytest tests/e2e -q
 
+test-localstack:  ## the deployer against a real LocalStack (host mode, no Docker; own .venv-localstack, Python 3.13)
+	bash tests/localstack/run.sh
+
 up: $(STAMP)  ## run the local cloud in the foreground on 127.0.0.1:4566
 	$(VENV)/bin/localcloud up
 
@@ -61,4 +64,4 @@ bench: $(STAMP)  ## benchmarks against MiniStack, results under bench/results/
 	$(PY) bench/run.py
 
 clean:  ## remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .pytest_cache .mypy_cache .ruff_cache
