@@ -4,9 +4,9 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PYTHON_BOOT := $(shell for p in python3.13 python3.12 python3; do \
+PYTHON_BOOT := $(shell for p in python3.12 python3.13 python3; do \
 	  c=$$(command -v $$p 2>/dev/null) && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $$c && exit; done; \
-	  for d in $$HOME/.pyenv/versions/3.13* $$HOME/.pyenv/versions/3.12*; do \
+	  for d in $$HOME/.pyenv/versions/3.12* $$HOME/.pyenv/versions/3.13*; do \
 	  [ -x $$d/bin/python ] && echo $$d/bin/python && exit; done)
 ENDPOINT ?= http://127.0.0.1:4566
 FUNCTION ?= welcome_email

@@ -302,35 +302,32 @@ def main() -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{stamp}.json"
-    path.write_text(
-        json.dumps(
-            {
-                "when": stamp,
-                "machine": machine(),
-                "versions": versions,
-                "config": {
-                    "scale": scale,
-                    "reps": reps,
-                    "budget_s": budget,
-                    "scenarios": scenarios,
-                },
-                "reps_completed": {
-                    p: {s: len(v) for s, v in r.items()} for p, r in results.items()
-                },
-                "duration_s": round(time.perf_counter() - began, 1),
-                "table": _rounded(rows),
-                "targets": _rounded(checks),
-                "demo": _rounded(demo),
-                "repetitions": _rounded(results),
-            },
-            indent=1,
-        )
-    )
+    document = {
+        "when": stamp,
+        "machine": machine(),
+        "versions": versions,
+        "config": {"scale": scale, "reps": reps, "budget_s": budget, "scenarios": scenarios},
+        "reps_completed": {p: {s: len(v) for s, v in r.items()} for p, r in results.items()},
+        "duration_s": time.perf_counter() - began,
+        "table": rows,
+        "targets": checks,
+        "demo": demo,
+        "repetitions": results,
+    }
+    path.write_text(compact_json(_rounded(document)))
     print(
         f"\nresults: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
         f"  ({time.perf_counter() - began:.0f} s)"
     )
     return 0
+
+
+def compact_json(document: dict[str, Any]) -> str:
+    """One line per top-level key: small files that still diff line by line."""
+    lines = [
+        f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in document.items()
+    ]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _rounded(value: Any) -> Any:

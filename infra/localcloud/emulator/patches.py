@@ -26,7 +26,7 @@ from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import InvalidParameterValueException
 from moto.core.utils import unix_time as _moto_unix_time
 from moto.events import models as events_models
-from moto.events.exceptions import InvalidEventPatternException
+from moto.events.exceptions import InvalidEventPatternException, ValidationException
 from moto.sns import models as sns_models
 from moto.sns import responses as sns_responses
 from moto.sns.exceptions import SNSInvalidParameter
@@ -39,6 +39,7 @@ from localcloud.routing.patterns import (
     compile_filter_criteria,
     compile_filter_policy,
 )
+from localcloud.routing.transform import validate_target_input
 
 if TYPE_CHECKING:
     from localcloud.engine import Engine
@@ -177,6 +178,20 @@ def _patch_events() -> None:
             _engine.router.replay(self, archive)
 
     events_models.Replay.replay_events = replay  # type: ignore[method-assign]
+    put_targets = events_models.EventsBackend.put_targets
+
+    def validated_put_targets(
+        self: Any, name: str, event_bus_arn: str | None, targets: list[dict[str, Any]]
+    ) -> None:
+        if not name.startswith("Events-Archive-"):  # moto's own archive rules
+            for target in targets:
+                try:
+                    validate_target_input(target)
+                except RoutingError as exc:
+                    raise ValidationException(str(exc)) from exc
+        put_targets(self, name, event_bus_arn, targets)
+
+    setattr(events_models.EventsBackend, "put_targets", validated_put_targets)  # noqa: B010
 
 
 # -- SNS ---------------------------------------------------------------------------------------

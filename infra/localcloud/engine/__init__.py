@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
+import sys
 import tempfile
 import threading
 import zipfile
@@ -26,6 +28,8 @@ from localcloud.engine.logs import LogWriter
 from localcloud.engine.poller import SqsPoller
 from localcloud.engine.senders import Message, Senders
 from localcloud.trace import TraceStore
+
+log = logging.getLogger(__name__)
 
 CODE_PATH_TAG = "localcloud:code-path"
 DEFAULT_REGION = "us-east-1"
@@ -73,6 +77,7 @@ class Engine:
             layer_dir = self._layer_path(fn, layer["Arn"])
             if layer_dir:
                 code_paths += [str(Path(layer_dir) / "python"), layer_dir]
+        self._check_runtime(fn)
         return FunctionSpec(
             name=fn.function_name,
             arn=fn.function_arn.rsplit(":$LATEST", 1)[0],
@@ -88,6 +93,20 @@ class Engine:
             region=fn.region,
             account_id=fn.account_id,
         )
+
+    def _check_runtime(self, fn: Any) -> None:
+        """Say once per function when its runtime is not the Python that runs it here."""
+        here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        runtime = fn.run_time or here
+        if runtime != here and fn.function_name not in self._runtime_warned:
+            self._runtime_warned.add(fn.function_name)
+            log.warning(
+                "function %s declares runtime %s; the local cloud runs it on %s (%s)",
+                fn.function_name,
+                runtime,
+                here,
+                sys.executable,
+            )
 
     def _code_path(self, fn: Any) -> str:
         tagged = (fn.tags or {}).get(CODE_PATH_TAG)
