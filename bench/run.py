@@ -182,7 +182,7 @@ def targets(summary: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     p50, first = get("invoke_p50_ms"), get("first_invoke_ms")
     d0, d10 = get("send_rate_depth0"), get("send_rate_depth10k")
     depth = get("deep_queue_depth") or 0.0
-    deep = f"depth 10k (reached {depth:,.0f})" if depth < 10_000 else "depth 10k"
+    deep = f"depth 10k (reached {depth:,.0f})" if 0 < depth < 10_000 else "depth 10k"
     events, peer_events = get("fanout_events_per_s"), peer.get("fanout_events_per_s")
     fan50, put50 = get("fanout_p50_ms"), get("putevents_p50_ms")
     return [

@@ -30,6 +30,7 @@ DEFAULT_CONCURRENCY = int(os.environ.get("LOCALCLOUD_MAX_CONCURRENCY", "4"))
 # Edits under a function's code folder are looked for at most this often (seconds).
 CODE_CHECK_INTERVAL = 0.5
 LOG_TAIL_BYTES = 4096
+INIT_LIMIT = 10.0  # seconds Lambda gives a function's init phase, apart from its timeout
 
 
 @dataclass(frozen=True)
@@ -143,15 +144,22 @@ class Worker:
         try:
             self.process.stdin.write(json.dumps(request).encode() + b"\n")
             self.process.stdin.flush()
-            line = self._read_line(started + self.spec.timeout)
+            # A new environment first runs its init phase, which Lambda limits apart from the
+            # timeout: the worker says when init is over and the timeout starts from there.
+            deadline_at = started + self.spec.timeout + (INIT_LIMIT if self.fresh else 0.0)
+            line = self._read_line(deadline_at)
+            if line is not None and line.startswith(b'{"init"'):
+                deadline_at = time.monotonic() + self.spec.timeout
+                line = self._read_line(deadline_at)
         except BrokenPipeError:
             line = None
+            deadline_at = started + self.spec.timeout
         # No answer before the deadline is a timeout. An early end of the reply pipe means the
         # process is exiting (it may not be reaped yet, so alive() alone cannot tell).
-        timed_out = line is None and time.monotonic() >= started + self.spec.timeout
+        timed_out = line is None and time.monotonic() >= deadline_at
         if line is None and not timed_out:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=max(0.0, started + self.spec.timeout - time.monotonic()))
+                self.process.wait(timeout=max(0.0, deadline_at - time.monotonic()))
         if line is None and self.alive():
             self.kill()
             error = {

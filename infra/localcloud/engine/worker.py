@@ -72,8 +72,12 @@ def main() -> None:
         os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_header", "")
         answer: dict[str, Any]
         if handler is None and init_error is None:
+            init_started = time.time()
             try:
+                # The init phase does not count against the invocation's timeout, as on AWS.
                 handler = _load_handler(os.environ["_HANDLER"])
+                request["deadline"] += time.time() - init_started
+                reply.write(json.dumps({"init": time.time() - init_started}) + "\n")
             except ImportError as exc:
                 init_error = _error(exc, "Runtime.ImportModuleError")
                 init_error["errorMessage"] = f"Unable to import module: {exc}"
