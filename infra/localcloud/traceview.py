@@ -34,13 +34,24 @@ def children_of(hops: list[HopDict]) -> tuple[list[HopDict], dict[str, list[HopD
     return roots, kids
 
 
+def short_name(resource: str) -> str:
+    """A resource's name without its ARN prefix (arn:aws:sqs:...:queue -> queue)."""
+    if not resource.startswith("arn:"):
+        return resource
+    parts = resource.split(":")
+    if parts[2:3] == ["sns"] and len(parts) == 7:  # a subscription: topic and subscription id
+        return f"{parts[5]}/{parts[6][:8]}"
+    tail = resource.split(":", 5)[-1]
+    return tail.rsplit(":", 1)[-1].rsplit("/", 1)[-1] if tail else resource
+
+
 def label(hop: dict[str, Any], start: float) -> Text:
     outcome = hop["outcome"]
     style = "bold red" if hop["kind"] in FAILURE_KINDS else STYLE.get(outcome, "white")
     text = Text()
     text.append(f"+{(hop['at'] - start) * 1000:7.1f} ms  ", style="dim")
     text.append(f"{hop['kind']:<8}", style=style)
-    text.append(f" {hop['service']}:{hop['resource']}")
+    text.append(f" {hop['service']}:{short_name(hop['resource'])}")
     if hop.get("duration_ms") is not None:
         text.append(f"  {hop['duration_ms']:.1f} ms", style="cyan")
     if outcome != "ok":
