@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from localcloud import traceview
 from rich.console import Console
 
@@ -114,3 +115,17 @@ def test_summary_counts_invocations_errors_and_dead_letters() -> None:
         "errors": 2,
         "dead_letters": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("resource", "shown"),
+    [
+        ("arn:aws:lambda:us-east-1:123456789012:function:welcome", "welcome"),
+        ("arn:aws:sqs:us-east-1:123456789012:orders.fifo", "orders.fifo"),
+        ("arn:aws:events:us-east-1:123456789012:rule/users/audit", "audit"),
+        ("arn:aws:sns:us-east-1:123456789012:signups:8d0e1c7a-0000-4000", "signups/8d0e1c7a"),
+        ("users", "users"),
+    ],
+)
+def test_short_name_drops_the_arn_prefix(resource: str, shown: str) -> None:
+    assert traceview.short_name(resource) == shown
