@@ -11,10 +11,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from shared import clients, envelopes
-from shared.config import require_env
 
 from audit_log.core import AuditLog
+from shared import clients, envelopes
+from shared.config import require_env
 
 logger = Logger()
 

@@ -12,12 +12,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from shared import clients
-from shared.config import require_env
 
 from importer import wiring
 from importer.core import run_import
 from importer.errors import InvalidImportRequestError
+from shared import clients
+from shared.config import require_env
 
 logger = Logger()
 

@@ -14,10 +14,9 @@ import sys
 import uuid
 from pathlib import Path
 
-from shared.errors import UserServiceError
-
 from importer import wiring
 from importer.core import run_import
+from shared.errors import UserServiceError
 
 
 def build_parser() -> argparse.ArgumentParser:

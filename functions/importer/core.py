@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from shared.contracts import Country, Email, Name, UserCreated, derived_event_id, utc_now
-from shared.publisher import Publisher, chunks
 
 from importer.errors import ImportFileError, RejectsNotKeptError
+from shared.contracts import Country, Email, Name, UserCreated, derived_event_id, utc_now
+from shared.publisher import Publisher, chunks
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from importer.core import QueueRejectSink
 from shared import clients
 from shared.publisher import BusPublisher, Publisher, TopicPublisher
-
-from importer.core import QueueRejectSink
 
 SOURCE = "users.importer"
 

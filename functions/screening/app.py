@@ -12,11 +12,11 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from screening.core import flag, screen
 from shared import clients, envelopes
 from shared.contracts import UserCreated
 from shared.publisher import BusPublisher
-
-from screening.core import flag, screen
 
 SOURCE = "users.screening"
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from shared import clients, envelopes
 from shared.config import require_env
 from shared.contracts import UserCreated
-
 from signup_stats.core import SignupCounters, day_of
 
 logger = Logger()

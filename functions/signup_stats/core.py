@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+
 from shared.contracts import UserCreated, utc_now
 
 if TYPE_CHECKING:

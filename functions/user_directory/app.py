@@ -14,9 +14,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from shared import clients, envelopes
 from shared.config import require_env
-
 from user_directory.core import Directory, Outcome
 
 logger = Logger()

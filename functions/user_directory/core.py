@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+
 from shared.contracts import UserCreated, UserDeleted, UserFlagged, UserUpdated, utc_now
 
 if TYPE_CHECKING:

@@ -13,10 +13,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from shared import clients
 from shared.config import require_env
 from shared.publisher import BusPublisher
-
 from users_api.core import CreateUserRequest, UpdateUserRequest, UsersService, parse_request
 from users_api.errors import UsersApiError
 

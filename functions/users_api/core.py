@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
 from shared.contracts import (
     Country,
     DomainEvent,
@@ -34,7 +35,6 @@ from shared.contracts import (
     utc_now,
 )
 from shared.publisher import Publisher
-
 from users_api.errors import (
     ConcurrentUpdateError,
     EmailTakenError,

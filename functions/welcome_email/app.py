@@ -25,10 +25,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from shared import clients, envelopes
 from shared.config import require_env
 from shared.contracts import UserCreated
-
 from welcome_email.core import Mailer, compose
 
 # A repeat of the same sign-up weeks later must still not send twice.

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
+
 from localcloud.demo import http_event
 
 _deserialize = TypeDeserializer().deserialize

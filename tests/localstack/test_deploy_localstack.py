@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from localcloud.deploy import load_stack_state
 from localstack_support import TEMPLATE, Stack, body, outputs_of, receive, run_deploy
+
+from localcloud.deploy import load_stack_state
 
 pytestmark = pytest.mark.localstack
 

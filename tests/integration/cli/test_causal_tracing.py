@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from cli_support import create_function, queue, unique
+
 from localcloud.pytest_plugin import TraceProbe
 from localcloud.trace import Hop
 

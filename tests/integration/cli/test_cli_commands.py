@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from cli_support import create_function, poll, queue, unique
+
 from localcloud.cli import main
 from localcloud.pytest_plugin import TraceProbe
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from deploy_support import EVERY_KIND, aws, closed_port_url, unique_stack, write_template
+
 from localcloud.deploy import (
     DeployError,
     PartialDeployError,

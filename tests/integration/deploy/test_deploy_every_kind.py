@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from deploy_support import EVERY_KIND, aws, copy_every_kind, remove_block, unique_stack
+
 from localcloud.deploy import DeployReport, deploy, destroy, load_stack_state
 
 pytestmark = pytest.mark.integration

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from deploy_support import aws, unique_stack, write_template
+
 from localcloud.deploy import deploy, destroy, load_stack_state
 
 pytestmark = pytest.mark.integration

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from localcloud import cli
 from routing_it_support import Queue, drain, receive, rule_target, unique, wait_until
+
+from localcloud import cli
 
 pytestmark = pytest.mark.integration
 

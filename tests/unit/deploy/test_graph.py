@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from localcloud.deploy import TemplateError
 from localcloud.deploy.graph import check_outputs, dependencies, topological_order
 

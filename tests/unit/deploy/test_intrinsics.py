@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import pytest
+
 from localcloud.deploy import TemplateError
 from localcloud.deploy.intrinsics import (
     Resolver,

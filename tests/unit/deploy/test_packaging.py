@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from localcloud.deploy import CodeNotFoundError, DeployError
 from localcloud.deploy.packaging import (
     PLACEHOLDER_BUCKET,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from localcloud.deploy import DeployReport, TemplateError, UnsupportedResourceError, plan_template
 from localcloud.deploy.kinds import KINDS, Context
 from localcloud.deploy.kinds.coerce import coerce

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from localcloud.deploy import TemplateError
 from localcloud.deploy.template import is_serverless, load_template, parse_template
 

@@ -6,9 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from functions_support import AwsResources, FakeLambdaContext, load_event
+
 from audit_log import app
 from audit_log.core import audit_key
-from functions_support import AwsResources, FakeLambdaContext, load_event
 from shared.contracts import UserCreated
 from shared.errors import PoisonEventError
 

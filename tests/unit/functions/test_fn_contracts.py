@@ -7,6 +7,7 @@ import json
 import pytest
 from functions_support import EVENTS, load_event
 from pydantic import ValidationError
+
 from shared import schemas
 from shared.contracts import UserCreated, UserFlagged, derived_event_id, user_event_adapter
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from functions_support import EVENTS, AwsResources, FakeLambdaContext, load_event
+
 from importer import app, cli
 from importer.core import plan_import
 from importer.errors import ImportFileError, InvalidImportRequestError

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from functions_support import load_event
+
 from shared import envelopes
 from shared.contracts import UserCreated, UserUpdated
 from shared.errors import PoisonEventError, PublishError

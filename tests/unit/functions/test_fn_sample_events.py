@@ -14,8 +14,9 @@ from aws_lambda_powertools.utilities.parser.models import (
     SqsModel,
 )
 from functions_support import EVENTS
-from importer.app import ImportRequest
 from pydantic import BaseModel, ValidationError
+
+from importer.app import ImportRequest
 from shared.contracts import user_event_adapter
 
 ENVELOPE_MODEL: dict[str, type[BaseModel]] = {

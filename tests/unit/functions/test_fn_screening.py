@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from functions_support import AwsResources, FakeLambdaContext, load_event, template
+
 from screening import app
 from screening.core import DISPOSABLE_DOMAINS, UNSERVED_COUNTRIES, flag, screen
 from shared.contracts import UserCreated

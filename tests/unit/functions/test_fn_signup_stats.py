@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from functions_support import AwsResources, FakeLambdaContext, load_event
+
 from shared import clients
 from shared.contracts import UserCreated
 from shared.errors import PoisonEventError

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from functions_support import AwsResources, FakeLambdaContext, load_event
+
 from shared import clients
 from shared.contracts import UserCreated, UserDeleted, UserFlagged, UserUpdated, user_event_adapter
 from user_directory import app

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from functions_support import AwsResources, FakeLambdaContext, load_event
+
 from shared import clients
 from shared.contracts import DomainEvent, UserCreated, UserDeleted, UserUpdated
 from shared.publisher import Publisher

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from functions_support import AwsResources, FakeLambdaContext, load_event
+
 from shared.contracts import UserCreated
 from welcome_email import app
 from welcome_email.core import compose

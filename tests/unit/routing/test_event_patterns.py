@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 import pytest
+
 from localcloud.routing import (
     EventPattern,
     InvalidEventPatternError,

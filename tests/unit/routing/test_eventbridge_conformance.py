@@ -12,6 +12,7 @@ from typing import Any
 
 import json5
 import pytest
+
 from localcloud.routing import InvalidEventPatternError, compile_event_pattern
 
 CORPUS = (

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from localcloud.routing import EventPattern, InvalidEventPatternError, compile_filter_criteria
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+
 from localcloud.routing import FilterPolicy, InvalidFilterPolicyError, compile_filter_policy
 
 ATTRIBUTES: dict[str, Any] = {

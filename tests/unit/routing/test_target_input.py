@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from localcloud.routing import InvalidInputError, render_target_input, validate_target_input
 
 EVENT: dict[str, Any] = {

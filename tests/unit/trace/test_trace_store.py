@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+
 from localcloud import trace
 from localcloud.trace import TraceContext, TraceStore
 

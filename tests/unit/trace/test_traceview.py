@@ -6,8 +6,9 @@ import io
 from typing import Any
 
 import pytest
-from localcloud import traceview
 from rich.console import Console
+
+from localcloud import traceview
 
 T0 = 1_700_000_000.0
 TRACE_ID = "1-6553f100-0123456789abcdef01234567"
