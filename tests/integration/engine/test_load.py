@@ -23,7 +23,7 @@ def test_every_message_ends_in_the_sink_once_or_in_the_dlq(
     table = make_table()
     name = make_function("sink.load", env={"SINK_TABLE": table.name, "FAIL_RATE": "0.1"})
     dlq_url, dlq_arn = make_queue()
-    url, arn = make_queue(visibility=6, dlq_arn=dlq_arn, max_receives=5)
+    url, arn = make_queue(visibility=10, dlq_arn=dlq_arn, max_receives=5)
     ids = [f"m{i:05d}" for i in range(MESSAGES)]
     for start in range(0, MESSAGES, 10):
         sqs.send_message_batch(
