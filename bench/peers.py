@@ -167,13 +167,24 @@ class MiniStackPeer(Peer):
         return PEER_VENV / "bin" / "python"
 
     def prepare(self) -> None:
-        if not self.python.exists():
-            subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        if self._python_version() != f"{sys.version_info.major}.{sys.version_info.minor}":
+            # Missing, or made by another Python than the bench's: both peers use the same one.
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEER_VENV)], check=True)
         if self.version() != MINISTACK_VERSION or not self._has_boto3():
             print(f"installing {', '.join(PEER_REQUIREMENTS)} into {PEER_VENV}", file=sys.stderr)
             subprocess.run(
                 [str(self.python), "-m", "pip", "install", "-q", *PEER_REQUIREMENTS], check=True
             )
+
+    def _python_version(self) -> str:
+        if not self.python.exists():
+            return "none"
+        probe = subprocess.run(
+            [str(self.python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+        )
+        return probe.stdout.strip()
 
     def _has_boto3(self) -> bool:
         probe = subprocess.run([str(self.python), "-c", "import boto3"], capture_output=True)
