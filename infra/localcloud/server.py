@@ -8,6 +8,7 @@ Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse co
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -118,6 +119,12 @@ class LocalCloud:
         patches.uninstall(self.engine)
         self.engine.close()
         self._server.close()
+        # waitress's loop runs until its map is empty: close the open connections too, and
+        # wake it so it notices.
+        for channel in list(self._server._map.values()):
+            with contextlib.suppress(OSError):
+                channel.close()
+        self._server.task_dispatcher.shutdown(timeout=1)
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None

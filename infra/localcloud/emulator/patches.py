@@ -17,6 +17,7 @@ hooks fall back to moto's own behaviour, so moto's in-process mock keeps working
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -339,6 +340,19 @@ def _within_retention(self: Any, queue_name: str, message: Any) -> bool:
     return bool(period + message.sent_timestamp / 1000 > time.time())
 
 
+_sending = threading.local()
+
+
+def _uncounted_while_sending(counted: property) -> property:
+    count = counted.fget
+    assert count is not None
+
+    def fget(self: Any) -> int:
+        return 0 if getattr(_sending, "active", False) else int(count(self))
+
+    return property(fget)
+
+
 def _patch_dispatcher() -> None:
     # moto's dispatcher lists its package folder on every request to recognise service hosts.
     modules = tuple(moto_backends.list_of_moto_modules())
@@ -387,6 +401,19 @@ def _patch_sqs() -> None:
                 **attributes,
                 "AWSTraceHeader": {"DataType": "String", "StringValue": context.header()},
             }
-        return send_message(self, *args, **kwargs)
+        _sending.active = True
+        try:
+            return send_message(self, *args, **kwargs)
+        finally:
+            _sending.active = False
 
     sqs_models.SQSBackend.send_message = send  # type: ignore[method-assign]
+    # moto's send path reads two settings from Queue.attributes, which also counts every
+    # message three times: while sending, the counts are skipped (nothing on that path reads
+    # them), so a send costs the same at any queue depth.
+    for name in (
+        "approximate_number_of_messages",
+        "approximate_number_of_messages_not_visible",
+        "approximate_number_of_messages_delayed",
+    ):
+        setattr(sqs_models.Queue, name, _uncounted_while_sending(getattr(sqs_models.Queue, name)))

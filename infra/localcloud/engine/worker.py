@@ -62,6 +62,10 @@ def _load_handler(spec: str) -> Any:
 
 def main() -> None:
     reply = os.fdopen(int(os.environ.pop("LOCALCLOUD_REPLY_FD")), "w", buffering=1)
+    # Run as a script, this file's folder leads sys.path; the handler must not see it (its
+    # `import errors` would find the engine's errors.py).
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     for path in reversed(os.environ.get("LOCALCLOUD_CODE_PATHS", "").split(os.pathsep)):
         if path:
             sys.path.insert(0, path)
