@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, unquote
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from localcloud import trace
+from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError, ThrottledError
 from localcloud.routing.errors import RoutingError
 from localcloud.routing.eventbridge import PutEventsError
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from localcloud.server import LocalCloud
 
 StartResponse = Callable[..., Any]
+AMZ_JSON = "application/x-amz-json-1.0"
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 TRACE_PATH = re.compile(r"^/_localcloud/traces/(?P<id>[^/]+)$")
@@ -54,10 +56,14 @@ SERVICES = (
 
 
 def _json_response(
-    start_response: StartResponse, status: str, body: Any, headers: dict[str, str] | None = None
+    start_response: StartResponse,
+    status: str,
+    body: Any,
+    headers: dict[str, str] | None = None,
+    content_type: str = "application/json",
 ) -> Iterable[bytes]:
     data = body if isinstance(body, bytes) else json.dumps(body, default=str).encode()
-    all_headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    all_headers = [("Content-Type", content_type), ("Content-Length", str(len(data)))]
     all_headers += list((headers or {}).items())
     start_response(status, all_headers)
     return [data]
@@ -114,6 +120,11 @@ class Gateway:
             context = self.cloud.traces.record(
                 "call", service, operation, context=incoming, operation=operation
             )
+        if target == "DynamoDB_20120810.PutItem":
+            with self._dynamodb_lock:
+                fast = fastpath.put_item(self._body(environ), region)
+            if fast is not None:
+                return _json_response(start_response, "200 OK", fast, content_type=AMZ_JSON)
         with trace.activate(context):
             if service == "dynamodb":
                 # moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables
