@@ -178,7 +178,14 @@ class SqsPoller:
                 self._return(messages)
                 slots.release()
                 continue
-            self.engine.invoker.scheduler.soon(lambda m=messages, s=slots: self._process(m, s))
+            # Each batch gets its own thread: waiting behind other work in a shared pool would
+            # burn its visibility timeout, and the batch would come back as a duplicate.
+            threading.Thread(
+                target=self._process,
+                args=(messages, slots),
+                name=f"{self._thread.name}-batch",
+                daemon=True,
+            ).start()
 
     def _receive(self) -> list[Any]:
         sqs = backends.sqs_backend(self.region, self.account)
