@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import logging
 import os
 import threading
 import time
@@ -29,6 +30,8 @@ from localcloud.engine.senders import Message
 
 if TYPE_CHECKING:
     from localcloud.engine import Engine
+
+log = logging.getLogger(__name__)
 
 RETRY_DELAYS = tuple(
     float(x) for x in os.environ.get("LOCALCLOUD_ASYNC_RETRY_DELAYS", "1,2").split(",")
@@ -182,7 +185,10 @@ class Invoker:
         try:
             self._run_attempt(event)
         except Exception:
-            # An engine fault must not lose the event: treat it as a failed attempt.
+            # An engine fault must not lose the event: it counts as a failed attempt, so the
+            # retry policy still bounds it and the event ends in failure handling.
+            log.exception("async invocation %s failed inside the engine", event.request_id)
+            event.attempts += 1
             self._settle(event, None, "EngineError")
 
     def _run_attempt(self, event: AsyncEvent) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from localcloud import trace
 from localcloud.emulator import backends
@@ -137,7 +137,3 @@ class Senders:
                 retriable=False,
             )
         sender.send(arn, message, context)
-
-    @staticmethod
-    def describe(value: Any) -> str:
-        return value if isinstance(value, str) else json.dumps(value)
