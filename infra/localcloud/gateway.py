@@ -126,6 +126,10 @@ class Gateway:
             if fast is not None:
                 return _json_response(start_response, "200 OK", fast, content_type=AMZ_JSON)
         with trace.activate(context):
+            if target == "AmazonSQS.SendMessage":
+                fast = fastpath.send_message(self._body(environ), region)
+                if fast is not None:
+                    return _json_response(start_response, "200 OK", fast, content_type=AMZ_JSON)
             if service == "dynamodb":
                 # moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables
                 # other threads are changing): its calls take turns.
