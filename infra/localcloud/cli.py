@@ -477,8 +477,12 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(func=cmd_up)
 
     dep = sub.add_parser("deploy", help="deploy a SAM template to an endpoint")
-    dep.add_argument("--template", default="infra/template.yaml")
-    dep.add_argument("--stack", default="localcloud")
+    dep.add_argument(
+        "--template", default="infra/template.yaml", help="SAM template (default: %(default)s)"
+    )
+    dep.add_argument(
+        "--stack", default="localcloud", help="stack name; prefixes resource names (%(default)s)"
+    )
     dep.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter override")
     dep.add_argument("--delete", action="store_true", help="remove the stack's resources")
     _endpoint_options(dep, target=True)
