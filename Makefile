@@ -15,7 +15,7 @@ EVENT ?=
 .PHONY: help demo test lint unit integration e2e test-localstack up deploy invoke trace bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_BOOT)" ]; then echo "error: Python 3.12 or newer is needed (PATH or pyenv)"; exit 1; fi
@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## deploy the user service to the embedded local cloud and run it end to end
 	$(VENV)/bin/localcloud demo
 
-test: lint unit integration e2e  ## everything CI runs: lint, unit, integration and e2e tests
+test: lint unit integration e2e  ## lint, unit, integration and e2e tests (CI then runs test-localstack)
 
 lint: $(STAMP)  ## ruff, mypy and cfn-lint
 	$(VENV)/bin/ruff check .
