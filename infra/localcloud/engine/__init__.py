@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -49,6 +50,7 @@ class Engine:
         self.pollers: dict[str, SqsPoller] = {}
         self._lock = threading.Lock()
         self._code_cache = Path(tempfile.mkdtemp(prefix="localcloud-code-"))
+        self._extract_lock = threading.Lock()
         self._runtime_warned: set[str] = set()
 
     # -- functions ---------------------------------------------------------------------------
@@ -120,15 +122,18 @@ class Engine:
         return self._extract(content) if content else None
 
     def _extract(self, zipped: bytes) -> str:
+        """The folder holding a code zip's contents, extracted once per distinct zip."""
         digest = hashlib.sha256(zipped).hexdigest()[:16]
         target = self._code_cache / digest
-        if not target.exists():
-            staging = Path(tempfile.mkdtemp(dir=self._code_cache))
-            if zipped:
-                with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
-                    archive.extractall(staging)
+        # Concurrent first invocations (an SQS mapping starts several batches at once) must
+        # not race to extract the same zip: one extracts, the others wait and reuse it.
+        with self._extract_lock:
             if not target.exists():
-                staging.rename(target)  # another thread may have extracted the same code
+                staging = Path(tempfile.mkdtemp(dir=self._code_cache))
+                if zipped:
+                    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+                        archive.extractall(staging)
+                staging.rename(target)
         return str(target)
 
     def function_concurrency(self, name_or_arn: str) -> int:
@@ -279,6 +284,7 @@ class Engine:
             self.pollers.clear()
         self.invoker.close()
         self.executor.close()
+        shutil.rmtree(self._code_cache, ignore_errors=True)
 
 
 def _sns_lambda_event(subscription: Any, envelope: dict[str, Any]) -> dict[str, Any]:
