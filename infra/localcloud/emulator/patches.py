@@ -368,6 +368,23 @@ def _patch_sqs() -> None:
     setattr(  # noqa: B010
         sqs_models.SQSBackend, "is_message_valid_based_on_retention_period", _within_retention
     )
+    # moto's DeleteMessage rebuilds the queue's message list and assigns it back: two deletes
+    # at once (pollers run batches in parallel) can each drop the other's change and bring a
+    # deleted message back. Receives and deletes take the queue's own lock (moto's sends
+    # already do); a long poll releases it while it waits.
+    delete_message = sqs_models.Queue.delete_message
+    receive_message = sqs_models.SQSBackend.receive_message
+
+    def locked_delete(self: Any, receipt_handle: str) -> None:
+        with self._messages_lock:
+            delete_message(self, receipt_handle)
+
+    def locked_receive(self: Any, queue_name: str, *args: Any, **kwargs: Any) -> Any:
+        with self.get_queue(queue_name)._messages_lock:
+            return receive_message(self, queue_name, *args, **kwargs)
+
+    setattr(sqs_models.Queue, "delete_message", locked_delete)  # noqa: B010
+    setattr(sqs_models.SQSBackend, "receive_message", locked_receive)  # noqa: B010
     add_message = sqs_models.Queue.add_message
 
     def add(self: Any, message: Any) -> None:
