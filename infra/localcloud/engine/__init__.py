@@ -114,16 +114,19 @@ class Engine:
         tagged = (fn.tags or {}).get(CODE_PATH_TAG)
         if tagged and os.path.isdir(tagged):
             return str(tagged)
-        return self._extract(getattr(fn, "code_bytes", b"") or b"")
+        # moto already hashed the zip when it was uploaded: no need to hash it per invoke.
+        return self._extract(
+            getattr(fn, "code_bytes", b"") or b"", getattr(fn, "code_digest", None)
+        )
 
     def _layer_path(self, fn: Any, arn: str) -> str | None:
         layer = backends.lambda_backend(fn.region, fn.account_id).layers_versions_by_arn(arn)
         content = getattr(layer, "code_bytes", None) if layer else None
         return self._extract(content) if content else None
 
-    def _extract(self, zipped: bytes) -> str:
+    def _extract(self, zipped: bytes, digest: str | None = None) -> str:
         """The folder holding a code zip's contents, extracted once per distinct zip."""
-        digest = hashlib.sha256(zipped).hexdigest()[:16]
+        digest = (digest or hashlib.sha256(zipped).hexdigest())[:16]
         target = self._code_cache / digest
         # Concurrent first invocations (an SQS mapping starts several batches at once) must
         # not race to extract the same zip: one extracts, the others wait and reuse it.

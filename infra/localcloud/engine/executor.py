@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,11 @@ class FunctionSpec:
     region: str
     account_id: str
 
+    @cached_property
     def fingerprint(self) -> str:
-        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True).encode()).hexdigest()
+        """A digest of the configuration: workers built from another one are replaced."""
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass
@@ -81,7 +85,7 @@ class Worker:
 
     def __init__(self, spec: FunctionSpec, endpoint_url: str, python: str) -> None:
         self.spec = spec
-        self.fingerprint = spec.fingerprint()
+        self.fingerprint = spec.fingerprint
         self.stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]{uuid.uuid4().hex}"
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
         self.fresh = True
@@ -296,7 +300,7 @@ class Executor:
             pool.busy += 1
             while pool.idle:
                 worker = pool.idle.pop()
-                if worker.alive() and worker.fingerprint == spec.fingerprint():
+                if worker.alive() and worker.fingerprint == spec.fingerprint:
                     return worker
                 worker.kill()
                 worker.close()
@@ -315,7 +319,7 @@ class Executor:
             if pool is not None:
                 pool.busy -= 1
                 keep = worker.alive() and not self._closed
-                if keep and worker.fingerprint == pool.spec.fingerprint():
+                if keep and worker.fingerprint == pool.spec.fingerprint:
                     pool.idle.append(worker)
                     return
         if worker.alive():
