@@ -41,6 +41,10 @@ METRICS: dict[str, tuple[str, str, bool | None]] = {
     "send_p50_ms_depth0": ("SendMessage p50, depth 0", "ms", True),
     "send_p50_ms_depth10k": ("SendMessage p50, depth 10k", "ms", True),
     "batch_fill_msgs_per_s": ("SendMessageBatch fill", "msg/s", False),
+    "receive_p50_ms_depth0": ("ReceiveMessage(10) p50, depth 0", "ms", True),
+    "receive_p50_ms_depth10k": ("ReceiveMessage(10) p50, depth 10k", "ms", True),
+    "delete_p50_ms_depth0": ("DeleteMessageBatch p50, depth 0", "ms", True),
+    "delete_p50_ms_depth10k": ("DeleteMessageBatch p50, depth 10k", "ms", True),
     "deep_queue_depth": ("  depth reached by the 10k fill", "msgs", None),
     "fanout_events_per_s": ("SNS fan-out x3, events", "/s", False),
     "fanout_deliveries_per_s": ("SNS fan-out x3, deliveries", "/s", False),
@@ -160,7 +164,7 @@ def table(summary: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 def metric_scenario(metric: str) -> str:
     if metric.startswith(("invoke", "first")):
         return "invoke"
-    if metric.startswith(("send", "batch")):
+    if metric.startswith(("send", "batch", "receive", "delete", "deep")):
         return "sqs_send"
     if metric.startswith("fanout"):
         return "sns_fanout"
@@ -183,6 +187,8 @@ def targets(summary: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     d0, d10 = get("send_rate_depth0"), get("send_rate_depth10k")
     depth = get("deep_queue_depth") or 0.0
     deep = f"depth 10k (reached {depth:,.0f})" if 0 < depth < 10_000 else "depth 10k"
+    r0, r10 = get("receive_p50_ms_depth0"), get("receive_p50_ms_depth10k")
+    x0, x10 = get("delete_p50_ms_depth0"), get("delete_p50_ms_depth10k")
     events, peer_events = get("fanout_events_per_s"), peer.get("fanout_events_per_s")
     fan50, put50 = get("fanout_p50_ms"), get("putevents_p50_ms")
     return [
@@ -199,6 +205,12 @@ def targets(summary: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             d10,
             None if d10 is None else d10 >= 1000 and depth >= 10_000,
             ">= 1,000/s from one client",
+        ),
+        check(
+            f"ReceiveMessage + DeleteMessageBatch at {deep}",
+            None if not (r0 and r10 and x0 and x10) else (r10 + x10) / (r0 + x0),
+            None if not (r0 and r10 and x0 and x10) else r10 + x10 <= 1.25 * (r0 + x0),
+            "p50 at depth 10k <= 125% of depth 0 (operations independent of depth)",
         ),
         check(
             "fan-out events/s vs MiniStack",

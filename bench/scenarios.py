@@ -227,16 +227,48 @@ def _send_rate(sqs: Any, url: str, count: int, budget_s: float) -> tuple[float, 
     return len(samples) / (time.perf_counter() - began), samples
 
 
+def _receive_delete(sqs: Any, url: str, rounds: int, refill: bool) -> tuple[list[float], ...]:
+    """``rounds`` of ReceiveMessage (10) then DeleteMessageBatch: (receive, delete) latencies.
+
+    With ``refill`` the 10 are sent first (a queue kept near empty); otherwise the queue's own
+    backlog is drained from, 10 at a time, so its depth barely moves.
+    """
+    body = json.dumps({"id": "z" * 64})
+    receives, deletes = [], []
+    for _ in range(rounds):
+        if refill:
+            entries = [{"Id": str(i), "MessageBody": body} for i in range(10)]
+            sqs.send_message_batch(QueueUrl=url, Entries=entries)
+        started = time.perf_counter()
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        receives.append(time.perf_counter() - started)
+        if not got:
+            raise ScenarioError(f"ReceiveMessage returned nothing from {url}")
+        started = time.perf_counter()
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)
+            ],
+        )
+        deletes.append(time.perf_counter() - started)
+    return receives, deletes
+
+
 def sqs_send(run: Run, send_budget_s: float = 5.0, fill_budget_s: float = 15.0) -> Metrics:
-    """SendMessage from one client into an empty queue, then into one holding 10,000 messages.
+    """SendMessage from one client into an empty queue, then into one holding 10,000 messages;
+    then ReceiveMessage and DeleteMessageBatch at both depths.
 
     Each phase stops at its time budget so a slow peer cannot stall the run; the depth actually
     reached is reported with the rate.
     """
     sqs = run.peer.client("sqs")
     sends = run.scaled(1000, floor=100)
+    rounds = run.scaled(200, floor=50)
     shallow, _ = run.queue()
     rate0, samples0 = _send_rate(sqs, shallow, sends, send_budget_s)
+    empty, _ = run.queue()
+    receive0, delete0 = _receive_delete(sqs, empty, rounds, refill=True)
 
     deep, _ = run.queue()
     target = run.scaled(10_000, floor=1000)
@@ -256,7 +288,12 @@ def sqs_send(run: Run, send_budget_s: float = 5.0, fill_budget_s: float = 15.0) 
         ]["ApproximateNumberOfMessages"]
     )
     rate_deep, samples_deep = _send_rate(sqs, deep, sends, send_budget_s)
+    receive_deep, delete_deep = _receive_delete(sqs, deep, rounds, refill=False)
     return {
+        "receive_p50_ms_depth0": percentile(receive0, 50) * 1000,
+        "receive_p50_ms_depth10k": percentile(receive_deep, 50) * 1000,
+        "delete_p50_ms_depth0": percentile(delete0, 50) * 1000,
+        "delete_p50_ms_depth10k": percentile(delete_deep, 50) * 1000,
         "send_rate_depth0": rate0,
         "send_rate_depth10k": rate_deep,
         "send_p50_ms_depth0": percentile(samples0, 50) * 1000,

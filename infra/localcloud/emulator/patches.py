@@ -17,7 +17,6 @@ hooks fall back to moto's own behaviour, so moto's in-process mock keeps working
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from moto.sns.exceptions import SNSInvalidParameter
 from moto.sqs import models as sqs_models
 
 from localcloud import trace
+from localcloud.emulator import sqs_queues
 from localcloud.routing.errors import RoutingError
 from localcloud.routing.patterns import (
     compile_event_pattern,
@@ -333,26 +333,6 @@ def _unix_time_millis(dt: Any = None) -> float:
     return time.time() * 1000.0 if dt is None else _moto_unix_time(dt) * 1000.0
 
 
-def _within_retention(self: Any, queue_name: str, message: Any) -> bool:
-    # moto builds every queue attribute (counting all messages) to read this one, per message
-    # received: quadratic in the queue's depth.
-    period = int(self.get_queue(queue_name).message_retention_period)
-    return bool(period + message.sent_timestamp / 1000 > time.time())
-
-
-_sending = threading.local()
-
-
-def _uncounted_while_sending(counted: property) -> property:
-    count = counted.fget
-    assert count is not None
-
-    def fget(self: Any) -> int:
-        return 0 if getattr(_sending, "active", False) else int(count(self))
-
-    return property(fget)
-
-
 def _patch_dispatcher() -> None:
     # moto's dispatcher lists its package folder on every request to recognise service hosts.
     modules = tuple(moto_backends.list_of_moto_modules())
@@ -360,53 +340,11 @@ def _patch_dispatcher() -> None:
 
 
 def _patch_sqs() -> None:
-    # moto's SQS asks for the time through datetime arithmetic for every message it looks at
-    # (visibility, delay, retention); at a few thousand messages that dominated every receive.
-    # The same epoch seconds come straight from time.time().
+    # moto's SQS asks for the time through datetime arithmetic for every message it looks at;
+    # the same epoch seconds come straight from time.time().
     sqs_models.unix_time = _unix_time  # type: ignore[assignment]
     sqs_models.unix_time_millis = _unix_time_millis  # type: ignore[assignment]
-    setattr(  # noqa: B010
-        sqs_models.SQSBackend, "is_message_valid_based_on_retention_period", _within_retention
-    )
-    # moto's DeleteMessage rebuilds the queue's message list and assigns it back: two deletes
-    # at once (pollers run batches in parallel) can each drop the other's change and bring a
-    # deleted message back. Receives and deletes take the queue's own lock (moto's sends
-    # already do); a long poll releases it while it waits.
-    delete_message = sqs_models.Queue.delete_message
-    receive_message = sqs_models.SQSBackend.receive_message
-
-    def locked_delete(self: Any, receipt_handle: str) -> None:
-        with self._messages_lock:
-            delete_message(self, receipt_handle)
-
-    def locked_receive(self: Any, queue_name: str, *args: Any, **kwargs: Any) -> Any:
-        with self.get_queue(queue_name)._messages_lock:
-            return receive_message(self, queue_name, *args, **kwargs)
-
-    setattr(sqs_models.Queue, "delete_message", locked_delete)  # noqa: B010
-    setattr(sqs_models.SQSBackend, "receive_message", locked_receive)  # noqa: B010
-    add_message = sqs_models.Queue.add_message
-
-    def add(self: Any, message: Any) -> None:
-        add_message(self, message)
-        if _engine is not None and message.approximate_receive_count > 0:
-            # Only the redrive policy re-adds a message that was already received.
-            header = (message.system_attributes or {}).get("AWSTraceHeader") or {}
-            context = trace.TraceContext.parse(
-                header.get("StringValue") if isinstance(header, dict) else header
-            )
-            _engine.traces.record(
-                "dlq",
-                "sqs",
-                self.name,
-                context=context,
-                outcome="error",
-                message_id=message.id,
-                receive_count=message.approximate_receive_count,
-                reason="maxReceiveCount reached (the queue's redrive policy)",
-            )
-
-    sqs_models.Queue.add_message = add  # type: ignore[method-assign]
+    sqs_queues.install(_record_redrive)
     send_message = sqs_models.SQSBackend.send_message
 
     def send(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -418,19 +356,26 @@ def _patch_sqs() -> None:
                 **attributes,
                 "AWSTraceHeader": {"DataType": "String", "StringValue": context.header()},
             }
-        _sending.active = True
-        try:
-            return send_message(self, *args, **kwargs)
-        finally:
-            _sending.active = False
+        return send_message(self, *args, **kwargs)
 
     sqs_models.SQSBackend.send_message = send  # type: ignore[method-assign]
-    # moto's send path reads two settings from Queue.attributes, which also counts every
-    # message three times: while sending, the counts are skipped (nothing on that path reads
-    # them), so a send costs the same at any queue depth.
-    for name in (
-        "approximate_number_of_messages",
-        "approximate_number_of_messages_not_visible",
-        "approximate_number_of_messages_delayed",
-    ):
-        setattr(sqs_models.Queue, name, _uncounted_while_sending(getattr(sqs_models.Queue, name)))
+
+
+def _record_redrive(queue: Any, message: Any) -> None:
+    """Trace a message the source queue's redrive policy moved into ``queue``."""
+    if _engine is None:
+        return
+    header = (message.system_attributes or {}).get("AWSTraceHeader") or {}
+    context = trace.TraceContext.parse(
+        header.get("StringValue") if isinstance(header, dict) else header
+    )
+    _engine.traces.record(
+        "dlq",
+        "sqs",
+        queue.name,
+        context=context,
+        outcome="error",
+        message_id=message.id,
+        receive_count=message.approximate_receive_count,
+        reason="maxReceiveCount reached (the queue's redrive policy)",
+    )

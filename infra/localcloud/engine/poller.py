@@ -191,32 +191,23 @@ class SqsPoller:
         sqs = backends.sqs_backend(self.region, self.account)
         queue = sqs.get_queue(self.queue_name)
         visibility = int(queue.visibility_timeout)
-        messages: list[Any] = self._poll(sqs, queue, self.batch_size, visibility)
+        messages: list[Any] = self._poll(sqs, self.batch_size, visibility, 1.0)
         if messages and self.window and len(messages) < self.batch_size:
             deadline = time.monotonic() + self.window
             while len(messages) < self.batch_size and not self._stop.is_set():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
-                more = self._poll(sqs, queue, self.batch_size - len(messages), visibility)
+                more = self._poll(sqs, self.batch_size - len(messages), visibility, remaining)
                 messages.extend(more)
         return messages
 
-    def _poll(self, sqs: Any, queue: Any, count: int, visibility: int) -> list[Any]:
-        """One receive, with every message attribute (moto drops those not asked for)."""
-        if not queue.fifo_queue:
-            return list(sqs.receive_message(self.queue_name, count, 1, visibility, ["All"]))
-        # moto's long poll keeps the message groups in flight when it started blocked for its
-        # whole wait, which would hold every other group back: FIFO queues are polled without
-        # it, blocking while the queue is empty and re-polling often while visible messages
-        # wait for their group.
-        messages = list(sqs.receive_message(self.queue_name, count, 0, visibility, ["All"]))
-        if not messages:
-            if queue.messages:
-                self._stop.wait(0.01)
-            else:
-                queue.wait_for_messages(1)
-        return messages
+    def _poll(self, sqs: Any, count: int, visibility: int, wait_s: float) -> list[Any]:
+        """One long-polled receive, with every message attribute (moto drops those not asked for).
+
+        The queue's store wakes it as soon as a message arrives or a hidden one becomes visible.
+        """
+        return list(sqs.receive_message(self.queue_name, count, wait_s, visibility, ["All"]))
 
     def _return(self, messages: list[Any]) -> None:
         sqs = backends.sqs_backend(self.region, self.account)
