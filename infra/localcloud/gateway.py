@@ -4,7 +4,8 @@ Most requests go straight to moto, which holds the state and serves the control 
 gateway takes over what moto cannot do without Docker or does differently from AWS: Lambda
 Invoke, EventBridge PutEvents and TestEventPattern. It also links every request that carries an
 X-Ray trace header (as boto3 inside a handler does) to the invocation that made it, and serves
-the local cloud's own endpoints under /_localcloud/.
+the local cloud's own endpoints under /_localcloud/. The same application answers the calls
+handlers send over their worker's call pipe (``serve_call``), without HTTP in between.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.test import EnvironBuilder
 
 from localcloud import trace
 from localcloud.emulator import fastpath
@@ -137,6 +139,42 @@ class Gateway:
                     return self.moto(environ, start_response)
             return self.moto(environ, start_response)
 
+    def serve_call(self, call: dict[str, Any]) -> dict[str, Any]:
+        """Answer an AWS call a handler sent over its worker's call pipe, exactly as over HTTP.
+
+        ``call`` holds the request botocore made (method, url, headers, base64 body); the answer
+        holds the status, headers and base64 body it would have read from the socket.
+        """
+        url = urlsplit(call["url"])
+        headers = [
+            (k, v) for k, v in call["headers"] if k.lower() not in ("transfer-encoding", "expect")
+        ]
+        environ = EnvironBuilder(
+            method=call["method"],
+            base_url=f"{url.scheme}://{url.netloc}",
+            path=url.path or "/",
+            query_string=url.query,
+            headers=headers,
+            data=base64.b64decode(call["body"]),
+        ).get_environ()
+        environ["REMOTE_ADDR"] = "127.0.0.1"
+        answer: dict[str, Any] = {}
+
+        def start_response(status: str, response_headers: list[Any], exc_info: Any = None) -> Any:
+            answer["status"] = int(status.split(" ", 1)[0])
+            answer["headers"] = [[k, v] for k, v in response_headers]
+            return lambda data: None
+
+        result = self(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        answer["body"] = base64.b64encode(body).decode()
+        return answer
+
     # -- helpers -------------------------------------------------------------------------------
     @staticmethod
     def _body(environ: dict[str, Any]) -> bytes:
@@ -156,7 +194,8 @@ class Gateway:
             form = parse_qs(self._body(environ).decode(errors="replace"))
             environ["localcloud.form"] = form
             return form.get("Action", [""])[0]
-        return f"{method} {path}"
+        # WSGI hands the path over as latin-1 text; the name shown in traces is the UTF-8 one.
+        return f"{method} {path.encode('latin-1', 'replace').decode('utf-8', 'replace')}"
 
     @staticmethod
     def _resource(environ: dict[str, Any], service: str) -> str:

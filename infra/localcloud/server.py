@@ -71,8 +71,9 @@ class LocalCloud:
         # SAM attaches AWS managed policies (AWSLambdaBasicExecutionRole...) to every role.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         try:
+            self.gateway = Gateway(self)
             self._server = create_server(
-                Gateway(self),
+                self.gateway,
                 host=self.host,
                 port=self.port,
                 threads=self.threads,
@@ -93,6 +94,7 @@ class LocalCloud:
             ) from exc
         self.port = int(self._server.effective_port)
         self.engine = Engine(self.endpoint_url, self.traces, self.router)
+        self.engine.executor.call_handler = self.gateway.serve_call
         self.router.attach(self.engine)
         patches.install(self.engine)
         self._thread = threading.Thread(

@@ -17,6 +17,8 @@ hooks fall back to moto's own behaviour, so moto's in-process mock keeps working
 
 from __future__ import annotations
 
+import functools
+import secrets
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from moto import backends as moto_backends
 from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import InvalidParameterValueException
+from moto.core import responses as moto_responses
+from moto.core import utils as moto_utils
 from moto.core.utils import unix_time as _moto_unix_time
 from moto.events import models as events_models
 from moto.events.exceptions import InvalidEventPatternException, ValidationException
@@ -31,6 +35,7 @@ from moto.sns import models as sns_models
 from moto.sns import responses as sns_responses
 from moto.sns.exceptions import SNSInvalidParameter
 from moto.sqs import models as sqs_models
+from moto.utilities import utils as moto_utilities
 
 from localcloud import trace
 from localcloud.emulator import sqs_queues
@@ -337,6 +342,27 @@ def _patch_dispatcher() -> None:
     # moto's dispatcher lists its package folder on every request to recognise service hosts.
     modules = tuple(moto_backends.list_of_moto_modules())
     moto_backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+    # moto renders every attribute and response field name through a character-by-character
+    # camelCase conversion (for SQS, once per attribute on every send); the names are few, so
+    # the conversion is remembered.
+    original = moto_utils.camelcase_to_underscores
+    convert = functools.lru_cache(maxsize=8192)(original)
+    for module in (
+        moto_utils,
+        moto_responses,
+        moto_utilities,
+        sqs_models,
+        sns_models,
+        sns_responses,
+    ):
+        if getattr(module, "camelcase_to_underscores", None) is original:
+            module.camelcase_to_underscores = convert  # type: ignore[attr-defined]
+
+
+def _receipt_handle() -> str:
+    # moto draws 185 letters one random.choice at a time; the same length of URL-safe random
+    # text comes from one call.
+    return secrets.token_urlsafe(138)
 
 
 def _patch_sqs() -> None:
@@ -344,6 +370,7 @@ def _patch_sqs() -> None:
     # the same epoch seconds come straight from time.time().
     sqs_models.unix_time = _unix_time  # type: ignore[assignment]
     sqs_models.unix_time_millis = _unix_time_millis  # type: ignore[assignment]
+    sqs_models.generate_receipt_handle = _receipt_handle  # type: ignore[assignment]
     sqs_queues.install(_record_redrive)
     send_message = sqs_models.SQSBackend.send_message
 

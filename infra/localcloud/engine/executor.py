@@ -4,10 +4,16 @@ Each function gets a pool of worker processes (engine/worker.py), created on fir
 A worker is replaced when the function's configuration or code changes, when it exceeds the
 function's timeout (it is killed: `Task timed out after N.NN seconds`) and when it crashes.
 Concurrency per function is capped by its reserved concurrency, or by a local default.
+
+With a ``call_handler`` (the gateway, set by LocalCloud), each worker also gets a pair of call
+pipes: the AWS calls its handler makes to the local cloud arrive on them while an invocation
+runs, and are answered in the invoking thread (worker.py says how the worker side works).
+``LOCALCLOUD_DIRECT_CALLS=0`` sends them over HTTP instead.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -19,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +40,10 @@ CODE_CHECK_INTERVAL = 0.5
 LOG_TAIL_BYTES = 4096
 WORKER_SCRIPT = str(Path(__file__).with_name("worker.py"))
 INIT_LIMIT = 10.0  # seconds Lambda gives a function's init phase, apart from its timeout
+DIRECT_CALLS = os.environ.get("LOCALCLOUD_DIRECT_CALLS", "1") != "0"
+# A call from a handler, {"method", "url", "headers": [[k, v]], "body": base64}, to its answer
+# {"status", "headers", "body"} in the same form.
+CallHandler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -83,8 +94,15 @@ class InvocationResult:
 class Worker:
     """One execution environment: a Python process running the function's handler."""
 
-    def __init__(self, spec: FunctionSpec, endpoint_url: str, python: str) -> None:
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        endpoint_url: str,
+        python: str,
+        call_handler: CallHandler | None = None,
+    ) -> None:
         self.spec = spec
+        self.call_handler = call_handler
         self.fingerprint = spec.fingerprint
         self.stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]{uuid.uuid4().hex}"
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
@@ -116,6 +134,17 @@ class Worker:
             "LOCALCLOUD_CODE_PATHS": os.pathsep.join(spec.code_paths),
             **spec.environment,
         }
+        passed = [write_fd]
+        self.calls_in: int | None = None
+        self.calls_out: Any = None
+        self._call_buffer = b""
+        if call_handler is not None:
+            request_read, request_write = os.pipe()
+            answer_read, answer_write = os.pipe()
+            env["LOCALCLOUD_CALL_FDS"] = f"{answer_read},{request_write}"
+            passed += [answer_read, request_write]
+            self.calls_in = request_read
+            self.calls_out = os.fdopen(answer_write, "wb")
         self.process = subprocess.Popen(
             # By path, not `-m localcloud.engine.worker`: importing the package would pull in
             # moto (~375 ms) before every cold start.
@@ -124,10 +153,11 @@ class Worker:
             stdout=self.log,
             stderr=self.log,
             env=env,
-            pass_fds=(write_fd,),
+            pass_fds=tuple(passed),
             cwd=spec.code_paths[0] if spec.code_paths else None,
         )
-        os.close(write_fd)
+        for fd in passed:  # the worker's ends
+            os.close(fd)
         self.replies = os.fdopen(read_fd, "rb")
         self._buffer = b""
 
@@ -202,20 +232,51 @@ class Worker:
         return InvocationResult(request_id, body, error, logs, duration, self.stream)
 
     def _read_line(self, deadline: float) -> bytes | None:
+        """The worker's next reply line, answering its handler's AWS calls meanwhile."""
         fd = self.replies.fileno()
+        watched = [fd] if self.calls_in is None else [fd, self.calls_in]
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            ready, _, _ = select.select([fd], [], [], remaining)
+            ready, _, _ = select.select(watched, [], [], remaining)
             if not ready:
                 return None
+            if self.calls_in in ready and not self._answer_calls():
+                watched = [fd]  # the worker closed its call pipe (it is exiting)
+            if fd not in ready:
+                continue
             chunk = os.read(fd, 65536)
             if not chunk:
                 return None
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
+
+    def _answer_calls(self) -> bool:
+        """Answer every complete call waiting on the call pipe; False once it is closed."""
+        assert self.calls_in is not None and self.call_handler is not None
+        chunk = os.read(self.calls_in, 1 << 20)
+        if not chunk:
+            return False
+        self._call_buffer += chunk
+        while b"\n" in self._call_buffer:
+            line, _, self._call_buffer = self._call_buffer.partition(b"\n")
+            try:
+                answer = self.call_handler(json.loads(line))
+            except Exception as exc:  # the gateway failed: the handler sees a server error
+                message = json.dumps({"message": f"local cloud error: {exc}"}).encode()
+                answer = {
+                    "status": 500,
+                    "headers": [["Content-Type", "application/json"]],
+                    "body": base64.b64encode(message).decode(),
+                }
+            try:
+                self.calls_out.write(json.dumps(answer).encode() + b"\n")
+                self.calls_out.flush()
+            except OSError:
+                return False
+        return True
 
     def kill(self) -> None:
         """Kill the process; its files stay open until close() so its logs can be read."""
@@ -240,6 +301,12 @@ class Worker:
                 self.process.stdin.close()
         with contextlib.suppress(OSError):
             self.replies.close()
+        if self.calls_in is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.calls_in)
+            self.calls_in = None
+            with contextlib.suppress(OSError):
+                self.calls_out.close()
         with contextlib.suppress(OSError):
             self.log.close()
 
@@ -259,6 +326,8 @@ class Executor:
     def __init__(self, endpoint_url: str, python: str = sys.executable) -> None:
         self.endpoint_url = endpoint_url
         self.python = python
+        # Set by LocalCloud to its gateway: handlers' AWS calls then skip HTTP.
+        self.call_handler: CallHandler | None = None
         self._pools: dict[str, _Pool] = {}
         self._cond = threading.Condition()
         self._closed = False
@@ -305,7 +374,8 @@ class Executor:
                 worker.kill()
                 worker.close()
         try:
-            return Worker(spec, self.endpoint_url, self.python)
+            calls = self.call_handler if DIRECT_CALLS else None
+            return Worker(spec, self.endpoint_url, self.python, calls)
         except BaseException:
             with self._cond:
                 pool.busy -= 1

@@ -1,0 +1,44 @@
+"""A handler making AWS calls with boto3, to check how they reach the local cloud."""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import botocore.httpsession
+from botocore.exceptions import ClientError
+
+s3 = boto3.client("s3")
+dynamodb = boto3.client("dynamodb")
+DATA = bytes(range(256)) * 64
+
+
+def _code(call):
+    try:
+        call()
+    except ClientError as exc:
+        return exc.response["Error"]["Code"]
+    return "no error"
+
+
+def round_trip(event, context):
+    bucket, table = event["bucket"], event["table"]
+    s3.put_object(Bucket=bucket, Key="a b/ü.bin", Body=DATA)
+    body = s3.get_object(Bucket=bucket, Key="a b/ü.bin")["Body"].read()
+
+    def put(n):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"item-{n}"}})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(put, range(40)))
+    # The same endpoint by another name is not the local cloud's URL: it goes over HTTP.
+    other = boto3.client(
+        "dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL"].replace("127.0.0.1", "localhost")
+    )
+    return {
+        "same_bytes": body == DATA,
+        "missing_object": _code(lambda: s3.head_object(Bucket=bucket, Key="missing")),
+        "missing_table": _code(lambda: dynamodb.describe_table(TableName="no-such-table")),
+        "items": dynamodb.scan(TableName=table, Select="COUNT")["Count"],
+        "items_over_http": other.scan(TableName=table, Select="COUNT")["Count"],
+        "send": botocore.httpsession.URLLib3Session.send.__qualname__,
+    }

@@ -1,0 +1,61 @@
+"""A handler's AWS calls to the local cloud travel over its worker's call pipe, not HTTP, and
+behave exactly as over HTTP: binary bodies, errors, threads, another endpoint name, tracing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from engine_support import invoke, unique
+
+from localcloud.engine import executor
+
+DIRECT = "DirectCalls.hook.<locals>.send"
+
+
+@pytest.fixture
+def targets(localcloud: Any, make_table: Any) -> dict[str, str]:
+    bucket = unique("direct")
+    localcloud.client("s3").create_bucket(Bucket=bucket)
+    return {"bucket": bucket, "table": make_table().name}
+
+
+def test_handler_calls_skip_http_and_behave_as_over_http(
+    lam: Any, make_function: Any, targets: dict[str, str]
+) -> None:
+    name = make_function("aws_calls.round_trip", timeout=30)
+    response, result = invoke(lam, name, targets)
+    assert "FunctionError" not in response, result
+    assert result == {
+        "same_bytes": True,
+        "missing_object": "404",
+        "missing_table": "ResourceNotFoundException",
+        "items": 40,
+        "items_over_http": 40,
+        "send": DIRECT,
+    }
+
+
+def test_handler_calls_are_traced_as_over_http(
+    lam: Any, make_function: Any, targets: dict[str, str], traces: Any
+) -> None:
+    name = make_function("aws_calls.round_trip", timeout=30)
+    invoke(lam, name, targets)
+    [invocation] = traces.wait_for(lambda: traces.invocations(name), message="the invocation")
+    operations = [h.resource for h in traces.trace_of(invocation) if h.kind == "call"]
+    assert operations.count("PutItem") == 40
+    assert operations.count("Scan") == 2  # one over the pipe, one over HTTP
+    assert "DescribeTable" in operations
+    bucket = targets["bucket"]
+    assert {f"PUT /{bucket}/a b/ü.bin", f"GET /{bucket}/a b/ü.bin"} <= set(operations)
+
+
+def test_direct_calls_can_be_switched_off(
+    lam: Any, make_function: Any, targets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(executor, "DIRECT_CALLS", False)
+    name = make_function("aws_calls.round_trip", timeout=30)
+    response, result = invoke(lam, name, targets)
+    assert "FunctionError" not in response, result
+    assert result["same_bytes"] and result["items"] == 40
+    assert result["send"] == "URLLib3Session.send"
