@@ -53,6 +53,8 @@ METRICS: dict[str, tuple[str, str, bool | None]] = {
     "fanout_publish_per_s": ("fan-out PublishBatch rate", "msg/s", False),
     "fanout_published": ("  events published (of N)", "", None),
     "fanout_processed_share": ("  share of deliveries processed", "", None),
+    "fanout_handler_put_cpu_ms": ("  boto3 PutItem client CPU, HTTP", "ms", None),
+    "fanout_handler_ceiling_events_per_s": ("  ceiling of handlers' boto3, HTTP", "/s", None),
     "putevents_p50_ms": ("PutEvents->handler p50", "ms", True),
     "putevents_p99_ms": ("PutEvents->handler p99", "ms", True),
     "putevents_call_p50_ms": ("PutEvents call p50", "ms", True),
@@ -191,6 +193,7 @@ def targets(summary: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     x0, x10 = get("delete_p50_ms_depth0"), get("delete_p50_ms_depth10k")
     events, peer_events = get("fanout_events_per_s"), peer.get("fanout_events_per_s")
     fan50, put50 = get("fanout_p50_ms"), get("putevents_p50_ms")
+    ceiling = get("fanout_handler_ceiling_events_per_s")
     return [
         check("warm Invoke p50", p50, None if p50 is None else p50 <= 3, "<= 3 ms"),
         check("first Invoke", first, None if first is None else first <= 300, "<= 300 ms"),
@@ -216,7 +219,13 @@ def targets(summary: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "fan-out events/s vs MiniStack",
             None if not (events and peer_events) else events / peer_events,
             None if not (events and peer_events) else events >= 5 * peer_events,
-            ">= 5x",
+            ">= 5x"
+            + (
+                f" (5x is {5 * peer_events:,.0f}/s; over HTTP the handlers' own boto3 calls "
+                f"allow at most {ceiling:,.0f}/s on this machine)"
+                if peer_events and ceiling
+                else ""
+            ),
         ),
         check(
             "fan-out publish->processed p50",

@@ -128,8 +128,9 @@ class Gateway:
             if fast is not None:
                 return _json_response(start_response, "200 OK", fast, content_type=AMZ_JSON)
         with trace.activate(context):
-            if target == "AmazonSQS.SendMessage":
-                fast = fastpath.send_message(self._body(environ), region)
+            direct = fastpath.SQS.get(target)
+            if direct is not None:
+                fast = direct(self._body(environ), region)
                 if fast is not None:
                     return _json_response(start_response, "200 OK", fast, content_type=AMZ_JSON)
             if service == "dynamodb":

@@ -1,10 +1,12 @@
 """Direct paths for the hottest plain calls, skipping moto's generic HTTP dispatch.
 
-Handlers write to DynamoDB on every record and sources send to SQS all the time, and moto's Flask
-dispatch, request parsing and response rendering cost several times the work itself. A plain
-PutItem (no condition, no ReturnValues, no capacity report) and a SendMessage are applied straight
-to moto's backend with moto's own validation; anything else, or any failure, goes the ordinary
-way, which renders AWS's error.
+Handlers write to DynamoDB on every record, sources send to SQS and consumers receive and delete
+all the time, and moto's Flask dispatch, request parsing and response rendering cost several
+times the work itself. A plain PutItem (no condition, no ReturnValues, no capacity report),
+SendMessage, SendMessageBatch, ReceiveMessage (without message attributes asked for),
+DeleteMessage and DeleteMessageBatch are applied straight to moto's backend with moto's own
+validation. Anything else, or anything invalid, returns None before any state changes and goes
+the ordinary way, which renders AWS's error.
 """
 
 from __future__ import annotations
@@ -97,3 +99,171 @@ def send_message(body: bytes, region: str) -> bytes | None:
     if queue.fifo_queue and message.sequence_number:
         response["SequenceNumber"] = message.sequence_number
     return json.dumps(response).encode()
+
+
+BATCH_ENTRY_KEYS = (SEND_KEYS - {"QueueUrl"}) | {"Id"}
+RECEIVE_KEYS = {
+    "QueueUrl",
+    "AttributeNames",
+    "MessageSystemAttributeNames",
+    "MaxNumberOfMessages",
+    "WaitTimeSeconds",
+    "VisibilityTimeout",
+    "ReceiveRequestAttemptId",
+    "MessageAttributeNames",
+}
+SYSTEM_ATTRIBUTES = (
+    "AWSTraceHeader",
+    "ApproximateFirstReceiveTimestamp",
+    "ApproximateReceiveCount",
+    "MessageDeduplicationId",
+    "MessageGroupId",
+    "SenderId",
+    "SentTimestamp",
+    "SequenceNumber",
+)
+
+
+def _sqs_request(body: bytes, keys: set[str], region: str) -> tuple[dict[str, Any], Any, str]:
+    """The request, moto's SQS backend and the queue's name; ValueError when not for us."""
+    request = json.loads(body)
+    if not isinstance(request, dict) or set(request) - keys or "QueueUrl" not in request:
+        raise ValueError("not a plain request")
+    name = str(request["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]
+    backend: Any = sqs_backends[ACCOUNT_ID][region]
+    backend.get_queue(name)  # moto's path renders a missing queue
+    return request, backend, name
+
+
+def _bounded(request: dict[str, Any], key: str, low: int, high: int, default: int) -> int:
+    value = request.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"{key} out of range")
+    return value
+
+
+def send_message_batch(body: bytes, region: str) -> bytes | None:
+    """The response body of a SendMessageBatch done directly, or None to take moto's path."""
+    try:
+        request, backend, name = _sqs_request(body, {"QueueUrl", "Entries"}, region)
+        entries = request.get("Entries")
+        if not isinstance(entries, list) or not 1 <= len(entries) <= 10:
+            return None
+        prepared: dict[str, dict[str, Any]] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or set(entry) - BATCH_ENTRY_KEYS:
+                return None
+            attributes = entry.get("MessageAttributes") or {}
+            if any("StringValue" not in v for v in attributes.values()):
+                return None  # binary values need moto's decoding
+            validate_message_attributes(attributes)
+            prepared[str(index)] = {
+                **entry,
+                "MessageAttributes": attributes,
+                "DelaySeconds": entry.get("DelaySeconds"),
+            }
+        queue = backend.get_queue(name)
+        # moto validates every entry (ids, sizes, delays, FIFO ids) before it sends any.
+        messages, failed = backend.send_message_batch(name, prepared)
+    except Exception:
+        return None
+    successful = []
+    for message in messages:
+        item = {
+            "Id": message.user_id,
+            "MessageId": message.id,
+            "MD5OfMessageBody": message.body_md5,
+        }
+        if message.message_attributes:
+            item["MD5OfMessageAttributes"] = message.attribute_md5
+        if queue.fifo_queue:
+            item["SequenceNumber"] = message.sequence_number
+        successful.append(item)
+    return json.dumps({"Successful": successful, "Failed": failed}).encode()
+
+
+def receive_message(body: bytes, region: str) -> bytes | None:
+    """The response body of a ReceiveMessage done directly, or None to take moto's path."""
+    try:
+        request, backend, name = _sqs_request(body, RECEIVE_KEYS, region)
+        if request.get("MessageAttributeNames"):
+            return None  # moto renders message attributes (binary ones included)
+        queue = backend.get_queue(name)
+        count = _bounded(request, "MaxNumberOfMessages", 1, 10, 1)
+        wait = _bounded(
+            request, "WaitTimeSeconds", 0, 20, int(queue.receive_message_wait_time_seconds)
+        )
+        visibility = _bounded(
+            request, "VisibilityTimeout", 0, 43_200, int(queue.visibility_timeout)
+        )
+        names = set(request.get("AttributeNames") or []) | set(
+            request.get("MessageSystemAttributeNames") or []
+        )
+    except Exception:
+        return None
+    wanted = SYSTEM_ATTRIBUTES if "All" in names else [n for n in SYSTEM_ATTRIBUTES if n in names]
+    rendered = []
+    for message in backend.receive_message(name, count, wait, visibility, []):
+        item: dict[str, Any] = {
+            "MessageId": message.id,
+            "ReceiptHandle": message.receipt_handle,
+            "MD5OfBody": message.body_md5,
+            "Body": message.body,
+        }
+        if wanted:
+            item["Attributes"] = _system_attributes(message, wanted)
+        rendered.append(item)
+    return json.dumps({"Messages": rendered} if rendered else {}).encode()
+
+
+def _system_attributes(message: Any, wanted: Any) -> dict[str, str]:
+    trace_header = (message.system_attributes or {}).get("AWSTraceHeader") or {}
+    values = {
+        "AWSTraceHeader": trace_header.get("StringValue") if trace_header else None,
+        "ApproximateFirstReceiveTimestamp": str(message.approximate_first_receive_timestamp),
+        "ApproximateReceiveCount": str(message.approximate_receive_count),
+        "MessageDeduplicationId": message.deduplication_id,
+        "MessageGroupId": message.group_id,
+        "SenderId": message.sender_id,
+        "SentTimestamp": str(message.sent_timestamp),
+        "SequenceNumber": message.sequence_number,
+    }
+    return {name: values[name] for name in wanted if values[name] is not None}
+
+
+def delete_message(body: bytes, region: str) -> bytes | None:
+    """The response body of a DeleteMessage done directly, or None to take moto's path."""
+    try:
+        request, backend, name = _sqs_request(body, {"QueueUrl", "ReceiptHandle"}, region)
+        backend.delete_message(name, str(request["ReceiptHandle"]))
+    except Exception:  # an invalid handle changed nothing; moto's path renders the error
+        return None
+    return b"{}"
+
+
+def delete_message_batch(body: bytes, region: str) -> bytes | None:
+    """The response body of a DeleteMessageBatch done directly, or None to take moto's path."""
+    try:
+        request, backend, name = _sqs_request(body, {"QueueUrl", "Entries"}, region)
+        entries = request.get("Entries")
+        if not isinstance(entries, list) or not 1 <= len(entries) <= 10:
+            return None
+        handles = [entry["ReceiptHandle"] for entry in entries]
+        if len(set(handles)) != len(handles) or any(
+            set(e) - {"Id", "ReceiptHandle"} for e in entries
+        ):
+            return None
+        # Each entry succeeds or fails on its own; nothing is left to validate as a whole.
+        success, failed = backend.delete_message_batch(name, entries)
+    except Exception:
+        return None
+    return json.dumps({"Successful": [{"Id": i} for i in success], "Failed": failed}).encode()
+
+
+SQS = {
+    "AmazonSQS.SendMessage": send_message,
+    "AmazonSQS.SendMessageBatch": send_message_batch,
+    "AmazonSQS.ReceiveMessage": receive_message,
+    "AmazonSQS.DeleteMessage": delete_message,
+    "AmazonSQS.DeleteMessageBatch": delete_message_batch,
+}

@@ -1,4 +1,4 @@
-"""The direct PutItem path behaves exactly like moto's: same stored item, same errors."""
+"""The direct PutItem and SQS paths behave exactly like moto's: same state, answers, errors."""
 
 from __future__ import annotations
 
@@ -119,3 +119,120 @@ def test_send_message_with_a_binary_attribute_round_trips(sqs: Any) -> None:
     assert message["MessageId"] == sent["MessageId"]
     assert message["MessageAttributes"]["blob"]["BinaryValue"] == b"\x00\x01"
     assert message["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]
+
+
+VARYING = {
+    "MessageId",
+    "ReceiptHandle",
+    "SentTimestamp",
+    "ApproximateFirstReceiveTimestamp",
+    "AWSTraceHeader",
+}
+
+
+def _normal(value: Any) -> Any:
+    """A response without what differs between any two runs (ids, handles, times, numbers)."""
+    if isinstance(value, dict):
+        return {
+            k: ("<set>" if k in VARYING or k == "SequenceNumber" else _normal(v))
+            for k, v in value.items()
+            if k != "ResponseMetadata"
+        }
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value
+
+
+def _outcome(call: Any, **kwargs: Any) -> Any:
+    try:
+        return _normal(call(**kwargs))
+    except ClientError as exc:
+        return exc.response["Error"]["Code"]
+
+
+def _sqs_conversation(sqs: Any, fifo: bool) -> list[Any]:
+    """Every call the direct SQS paths take, valid and not, with their normalised answers."""
+    suffix = ".fifo" if fifo else ""
+    attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
+    url = sqs.create_queue(QueueName=f"conv-{uuid.uuid4().hex[:8]}{suffix}", Attributes=attributes)[
+        "QueueUrl"
+    ]
+    group = {"MessageGroupId": "g"} if fifo else {}
+    text = {"kind": {"DataType": "String", "StringValue": "k"}}
+    outcomes = [
+        _outcome(
+            sqs.send_message_batch,
+            QueueUrl=url,
+            Entries=[
+                {"Id": "a", "MessageBody": "one", **group},
+                {"Id": "b", "MessageBody": "two", "MessageAttributes": text, **group},
+                {"Id": "c", "MessageBody": "three", **group},
+            ],
+        ),
+        _outcome(
+            sqs.send_message_batch,
+            QueueUrl=url,
+            Entries=[{"Id": "same", "MessageBody": "x", **group}] * 2,
+        ),
+        _outcome(
+            sqs.send_message_batch,
+            QueueUrl=url + "-gone",
+            Entries=[{"Id": "a", "MessageBody": "x"}],
+        ),
+        _outcome(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=11),
+    ]
+    received = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=2, MessageSystemAttributeNames=["All"]
+    )
+    outcomes.append(_normal(received))
+    handles = [m["ReceiptHandle"] for m in received["Messages"]]
+    outcomes.append(
+        _outcome(
+            sqs.delete_message_batch,
+            QueueUrl=url,
+            Entries=[
+                {"Id": "ok", "ReceiptHandle": handles[0]},
+                {"Id": "bad", "ReceiptHandle": "not-a-handle"},
+            ],
+        )
+    )
+    outcomes.append(_outcome(sqs.delete_message, QueueUrl=url, ReceiptHandle="not-a-handle"))
+    outcomes.append(_outcome(sqs.delete_message, QueueUrl=url, ReceiptHandle=handles[1]))
+    outcomes.append(
+        _outcome(
+            sqs.receive_message,
+            QueueUrl=url,
+            AttributeNames=["ApproximateReceiveCount", "SenderId"],
+            VisibilityTimeout=0,
+        )
+    )
+    outcomes.append(_outcome(sqs.receive_message, QueueUrl=url, MessageAttributeNames=["All"]))
+    sqs.purge_queue(QueueUrl=url)
+    outcomes.append(_outcome(sqs.receive_message, QueueUrl=url, WaitTimeSeconds=0))
+    return outcomes
+
+
+@pytest.mark.parametrize("fifo", [False, True])
+def test_direct_sqs_paths_answer_as_moto_does(
+    sqs: Any, fifo: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from localcloud.emulator import fastpath
+
+    answered: dict[str, int] = dict.fromkeys(fastpath.SQS, 0)
+
+    def counted(target: str, path: Any) -> Any:
+        def run(body: bytes, region: str) -> bytes | None:
+            answer = path(body, region)
+            answered[target] += answer is not None
+            return answer
+
+        return run
+
+    counting = {target: counted(target, path) for target, path in fastpath.SQS.items()}
+    monkeypatch.setattr(fastpath, "SQS", counting)
+    direct = _sqs_conversation(sqs, fifo)
+    assert all(answered[t] for t in answered if t != "AmazonSQS.SendMessage"), answered
+    monkeypatch.setattr(fastpath, "SQS", {})
+    through_moto = _sqs_conversation(sqs, fifo)
+    assert direct == through_moto
+    assert direct[0]["Successful"][1]["MD5OfMessageAttributes"]  # the conversation went far
