@@ -82,6 +82,15 @@ def _aws_error(
     )
 
 
+def _queue_name(body: bytes) -> str:
+    """The queue an SQS JSON request names, for its trace hop."""
+    try:
+        request = json.loads(body or b"{}")
+        return str(request.get("QueueUrl", "?")).rstrip("/").rsplit("/", 1)[-1]
+    except (ValueError, AttributeError):
+        return "?"
+
+
 class Gateway:
     """The WSGI application of the local cloud."""
 
@@ -109,30 +118,17 @@ class Gateway:
         if target == "AWSEvents.TestEventPattern":
             return self._test_event_pattern(environ, start_response)
         operation = self._operation(environ, target, method, path)
-        context = None
-        if (service, operation) in PUBLISHING:
-            context = self.cloud.traces.record(
-                "publish",
-                service,
-                self._resource(environ, service),
-                context=incoming,
-                operation=operation,
+        if "localcloud.context" in environ:  # serve_call recorded it and tried the direct path
+            context = environ["localcloud.context"]
+        else:
+            context = self._record(
+                service, operation, incoming, lambda: self._resource(environ, service)
             )
-        elif incoming is not None and incoming.parent and service:
-            context = self.cloud.traces.record(
-                "call", service, operation, context=incoming, operation=operation
-            )
-        if target == "DynamoDB_20120810.PutItem":
-            with self._dynamodb_lock:
-                fast = fastpath.put_item(self._body(environ), region)
-            if fast is not None:
-                return _json_response(start_response, "200 OK", fast, content_type=AMZ_JSON)
-        with trace.activate(context):
-            direct = fastpath.SQS.get(target)
-            if direct is not None:
-                fast = direct(self._body(environ), region)
+            if self._has_direct_path(target):
+                fast = self._direct(target, region, context, self._body(environ))
                 if fast is not None:
                     return _json_response(start_response, "200 OK", fast, content_type=AMZ_JSON)
+        with trace.activate(context):
             if service == "dynamodb":
                 # moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables
                 # other threads are changing): its calls take turns.
@@ -140,14 +136,65 @@ class Gateway:
                     return self.moto(environ, start_response)
             return self.moto(environ, start_response)
 
+    def _record(
+        self,
+        service: str,
+        operation: str,
+        incoming: trace.TraceContext | None,
+        resource: Callable[[], str],
+    ) -> trace.TraceContext | None:
+        """The trace hop of a request: a publish, or a call made from inside an invocation."""
+        if (service, operation) in PUBLISHING:
+            return self.cloud.traces.record(
+                "publish", service, resource(), context=incoming, operation=operation
+            )
+        if incoming is not None and incoming.parent and service:
+            return self.cloud.traces.record(
+                "call", service, operation, context=incoming, operation=operation
+            )
+        return None
+
+    @staticmethod
+    def _has_direct_path(target: str) -> bool:
+        return target == "DynamoDB_20120810.PutItem" or target in fastpath.SQS
+
+    def _direct(
+        self, target: str, region: str, context: trace.TraceContext | None, body: bytes
+    ) -> bytes | None:
+        """The answer of the call's direct path (emulator/fastpath.py), or None for moto's."""
+        if target == "DynamoDB_20120810.PutItem":
+            with self._dynamodb_lock:
+                return fastpath.put_item(body, region)
+        with trace.activate(context):
+            return fastpath.SQS[target](body, region)
+
     def serve_call(self, call: dict[str, Any]) -> dict[str, Any]:
         """Answer an AWS call a handler sent over its worker's call pipe, exactly as over HTTP.
 
         ``call`` holds the request botocore made (method, url, headers, base64 body); the answer
-        holds the status, headers and base64 body it would have read from the socket.
+        holds the status, headers and base64 body it would have read from the socket. A call
+        with a direct path is answered without building a WSGI request at all.
         """
+        body = base64.b64decode(call["body"])
+        headers = {k.lower(): v for k, v in call["headers"]}
+        target = headers.get("x-amz-target", "")
+        context: Any = None
+        if self._has_direct_path(target):
+            scope = CREDENTIAL_SCOPE.search(headers.get("authorization", ""))
+            service = scope["service"] if scope else ""
+            region = scope["region"] if scope else self.cloud.region
+            incoming = trace.TraceContext.parse(headers.get("x-amzn-trace-id"))
+            operation = target.rsplit(".", 1)[-1]
+            context = self._record(service, operation, incoming, lambda: _queue_name(body))
+            fast = self._direct(target, region, context, body)
+            if fast is not None:
+                return {
+                    "status": 200,
+                    "headers": [["Content-Type", AMZ_JSON], ["Content-Length", str(len(fast))]],
+                    "body": base64.b64encode(fast).decode(),
+                }
         url = urlsplit(call["url"])
-        headers = [
+        passed = [
             (k, v) for k, v in call["headers"] if k.lower() not in ("transfer-encoding", "expect")
         ]
         environ = EnvironBuilder(
@@ -155,10 +202,12 @@ class Gateway:
             base_url=f"{url.scheme}://{url.netloc}",
             path=url.path or "/",
             query_string=url.query,
-            headers=headers,
-            data=base64.b64decode(call["body"]),
+            headers=passed,
+            data=body,
         ).get_environ()
         environ["REMOTE_ADDR"] = "127.0.0.1"
+        if self._has_direct_path(target):
+            environ["localcloud.context"] = context
         answer: dict[str, Any] = {}
 
         def start_response(status: str, response_headers: list[Any], exc_info: Any = None) -> Any:
@@ -204,9 +253,8 @@ class Gateway:
         if service == "sns":
             return (form.get("TopicArn") or form.get("TargetArn") or ["?"])[0]
         try:
-            body = json.loads(environ["wsgi.input"].getvalue() or b"{}")
-            return str(body.get("QueueUrl", "?")).rsplit("/", 1)[-1]
-        except (ValueError, AttributeError):
+            return _queue_name(environ["wsgi.input"].getvalue())
+        except AttributeError:
             return "?"
 
     # -- Lambda --------------------------------------------------------------------------------

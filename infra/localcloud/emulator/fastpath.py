@@ -135,6 +135,15 @@ def _sqs_request(body: bytes, keys: set[str], region: str) -> tuple[dict[str, An
     return request, backend, name
 
 
+def _sqs_batch(body: bytes, region: str) -> tuple[Any, str, list[Any]]:
+    """A batch request's backend, queue name and 1 to 10 entries; ValueError otherwise."""
+    request, backend, name = _sqs_request(body, {"QueueUrl", "Entries"}, region)
+    entries = request.get("Entries")
+    if not isinstance(entries, list) or not 1 <= len(entries) <= 10:
+        raise ValueError("not a batch of 1 to 10 entries")
+    return backend, name, entries
+
+
 def _bounded(request: dict[str, Any], key: str, low: int, high: int, default: int) -> int:
     value = request.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -145,10 +154,7 @@ def _bounded(request: dict[str, Any], key: str, low: int, high: int, default: in
 def send_message_batch(body: bytes, region: str) -> bytes | None:
     """The response body of a SendMessageBatch done directly, or None to take moto's path."""
     try:
-        request, backend, name = _sqs_request(body, {"QueueUrl", "Entries"}, region)
-        entries = request.get("Entries")
-        if not isinstance(entries, list) or not 1 <= len(entries) <= 10:
-            return None
+        backend, name, entries = _sqs_batch(body, region)
         prepared: dict[str, dict[str, Any]] = {}
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict) or set(entry) - BATCH_ENTRY_KEYS:
@@ -244,10 +250,7 @@ def delete_message(body: bytes, region: str) -> bytes | None:
 def delete_message_batch(body: bytes, region: str) -> bytes | None:
     """The response body of a DeleteMessageBatch done directly, or None to take moto's path."""
     try:
-        request, backend, name = _sqs_request(body, {"QueueUrl", "Entries"}, region)
-        entries = request.get("Entries")
-        if not isinstance(entries, list) or not 1 <= len(entries) <= 10:
-            return None
+        backend, name, entries = _sqs_batch(body, region)
         handles = [entry["ReceiptHandle"] for entry in entries]
         if len(set(handles)) != len(handles) or any(
             set(e) - {"Id", "ReceiptHandle"} for e in entries
