@@ -6,8 +6,9 @@ function's timeout (it is killed: `Task timed out after N.NN seconds`) and when 
 Concurrency per function is capped by its reserved concurrency, or by a local default.
 
 With a ``call_handler`` (the gateway, set by LocalCloud), each worker also gets a pair of call
-pipes: the AWS calls its handler makes to the local cloud arrive on them while an invocation
-runs, and are answered in the invoking thread (worker.py says how the worker side works).
+pipes: the AWS calls its handler makes to the local cloud arrive on them and are answered by a
+thread of the worker's own, so the invocation's timeout runs as usual while a call blocks (a
+long poll, a synchronous invoke). worker.py says how the worker side works.
 ``LOCALCLOUD_DIRECT_CALLS=0`` sends them over HTTP instead.
 """
 
@@ -135,16 +136,13 @@ class Worker:
             **spec.environment,
         }
         passed = [write_fd]
-        self.calls_in: int | None = None
-        self.calls_out: Any = None
-        self._call_buffer = b""
+        calls: tuple[int, int] | None = None
         if call_handler is not None:
             request_read, request_write = os.pipe()
             answer_read, answer_write = os.pipe()
             env["LOCALCLOUD_CALL_FDS"] = f"{answer_read},{request_write}"
             passed += [answer_read, request_write]
-            self.calls_in = request_read
-            self.calls_out = os.fdopen(answer_write, "wb")
+            calls = (request_read, answer_write)
         self.process = subprocess.Popen(
             # By path, not `-m localcloud.engine.worker`: importing the package would pull in
             # moto (~375 ms) before every cold start.
@@ -158,6 +156,13 @@ class Worker:
         )
         for fd in passed:  # the worker's ends
             os.close(fd)
+        if calls is not None:
+            threading.Thread(
+                target=self._answer_calls,
+                args=calls,
+                name=f"calls-{spec.name}",
+                daemon=True,
+            ).start()
         self.replies = os.fdopen(read_fd, "rb")
         self._buffer = b""
 
@@ -232,20 +237,14 @@ class Worker:
         return InvocationResult(request_id, body, error, logs, duration, self.stream)
 
     def _read_line(self, deadline: float) -> bytes | None:
-        """The worker's next reply line, answering its handler's AWS calls meanwhile."""
         fd = self.replies.fileno()
-        watched = [fd] if self.calls_in is None else [fd, self.calls_in]
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            ready, _, _ = select.select(watched, [], [], remaining)
+            ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 return None
-            if self.calls_in in ready and not self._answer_calls():
-                watched = [fd]  # the worker closed its call pipe (it is exiting)
-            if fd not in ready:
-                continue
             chunk = os.read(fd, 65536)
             if not chunk:
                 return None
@@ -253,30 +252,40 @@ class Worker:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def _answer_calls(self) -> bool:
-        """Answer every complete call waiting on the call pipe; False once it is closed."""
-        assert self.calls_in is not None and self.call_handler is not None
-        chunk = os.read(self.calls_in, 1 << 20)
-        if not chunk:
-            return False
-        self._call_buffer += chunk
-        while b"\n" in self._call_buffer:
-            line, _, self._call_buffer = self._call_buffer.partition(b"\n")
-            try:
-                answer = self.call_handler(json.loads(line))
-            except Exception as exc:  # the gateway failed: the handler sees a server error
-                message = json.dumps({"message": f"local cloud error: {exc}"}).encode()
-                answer = {
-                    "status": 500,
-                    "headers": [["Content-Type", "application/json"]],
-                    "body": base64.b64encode(message).decode(),
-                }
-            try:
-                self.calls_out.write(json.dumps(answer).encode() + b"\n")
-                self.calls_out.flush()
-            except OSError:
-                return False
-        return True
+    def _answer_calls(self, requests: int, answers_fd: int) -> None:
+        """Answer the handler's AWS calls, one line each way, until the worker goes away.
+
+        The thread owns both pipe ends and closes them when the worker closes its side (it
+        exited or was killed), so no descriptor is closed under a blocked read.
+        """
+        assert self.call_handler is not None
+        answers = os.fdopen(answers_fd, "wb")
+        buffer = b""
+        try:
+            while chunk := os.read(requests, 1 << 20):
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, _, buffer = buffer.partition(b"\n")
+                    answers.write(json.dumps(self._answer(line)).encode() + b"\n")
+                    answers.flush()
+        except OSError:
+            pass  # the worker is gone mid-answer
+        finally:
+            os.close(requests)
+            with contextlib.suppress(OSError):
+                answers.close()
+
+    def _answer(self, line: bytes) -> dict[str, Any]:
+        assert self.call_handler is not None
+        try:
+            return self.call_handler(json.loads(line))
+        except Exception as exc:  # the gateway failed: the handler sees a server error
+            message = json.dumps({"message": f"local cloud error: {exc}"}).encode()
+            return {
+                "status": 500,
+                "headers": [["Content-Type", "application/json"]],
+                "body": base64.b64encode(message).decode(),
+            }
 
     def kill(self) -> None:
         """Kill the process; its files stay open until close() so its logs can be read."""
@@ -301,12 +310,6 @@ class Worker:
                 self.process.stdin.close()
         with contextlib.suppress(OSError):
             self.replies.close()
-        if self.calls_in is not None:
-            with contextlib.suppress(OSError):
-                os.close(self.calls_in)
-            self.calls_in = None
-            with contextlib.suppress(OSError):
-                self.calls_out.close()
         with contextlib.suppress(OSError):
             self.log.close()
 

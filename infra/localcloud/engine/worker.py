@@ -13,8 +13,7 @@ The requests and responses are the ones HTTP would carry (headers, signed, X-Ray
 and botocore parses the response as usual. Calls to any other endpoint go over HTTP. botocore is
 hooked once it is imported, checked before and after every invocation, so a handler that imports
 boto3 inside the handler makes its first calls over HTTP. A handler's threads take turns on the
-pipes. Between invocations nobody reads them: a thread still calling waits for the next one, as
-a frozen Lambda environment would.
+pipes; the executor answers them on a thread of its own, so the timeout holds while a call blocks.
 """
 
 from __future__ import annotations

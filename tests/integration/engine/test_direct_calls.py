@@ -3,6 +3,7 @@ behave exactly as over HTTP: binary bodies, errors, threads, another endpoint na
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -59,3 +60,16 @@ def test_direct_calls_can_be_switched_off(
     assert "FunctionError" not in response, result
     assert result["same_bytes"] and result["items"] == 40
     assert result["send"] == "URLLib3Session.send"
+
+
+def test_the_timeout_holds_while_a_call_blocks(
+    lam: Any, make_function: Any, make_queue: Any
+) -> None:
+    url, _ = make_queue()
+    name = make_function("aws_calls.long_poll", timeout=1)
+    invoke(lam, name, {"queue": url})  # a first run imports boto3 outside the clock
+    started = time.monotonic()
+    response, result = invoke(lam, name, {"queue": url})
+    assert response.get("FunctionError") == "Unhandled"
+    assert "Task timed out after 1.00 seconds" in result["errorMessage"]
+    assert time.monotonic() - started < 4  # not held until the 5 s poll returned

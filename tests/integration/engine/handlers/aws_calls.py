@@ -42,3 +42,9 @@ def round_trip(event, context):
         "items_over_http": other.scan(TableName=table, Select="COUNT")["Count"],
         "send": botocore.httpsession.URLLib3Session.send.__qualname__,
     }
+
+
+def long_poll(event, context):
+    """Block in a 5 s long poll: the function's shorter timeout must still end the invocation."""
+    boto3.client("sqs").receive_message(QueueUrl=event["queue"], WaitTimeSeconds=5)
+    return {"returned": True}
