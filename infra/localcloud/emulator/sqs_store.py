@@ -27,6 +27,7 @@ Counts are kept as the states change. Every method expects the caller to hold th
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,8 @@ READY, IN_FLIGHT, DELAYED = 0, 1, 2
 DEDUPLICATION_WINDOW_MS = 300_000
 REMEMBERED_DELETED_HANDLES = 10_000
 DedupKey = tuple[str | None, str]
+# A heap entry: (arrival or due time, push number, the message's token then, the message).
+Entry = tuple[float, int, object, Any]
 
 
 class UnknownReceiptHandle(LookupError):
@@ -45,7 +48,7 @@ class UnknownReceiptHandle(LookupError):
 class _Group:
     """A FIFO message group: its ready messages by arrival, and how many are in flight."""
 
-    ready: list[tuple[int, object, Any]] = field(default_factory=list)
+    ready: list[Entry] = field(default_factory=list)
     in_flight: int = 0
 
 
@@ -59,17 +62,20 @@ class Taken:
 
 
 class MessageStore:
+    """One queue's messages by state (see the module's docstring); the caller holds the lock."""
+
     def __init__(self, fifo: bool) -> None:
         self.fifo = fifo
         self._live: dict[int, Any] = {}  # arrival number -> message, oldest first
         self._handles: dict[str, Any] = {}
         self._deleted: OrderedDict[str, None] = OrderedDict()
-        self._ready: list[tuple[int, object, Any]] = []  # standard queues
+        self._ready: list[Entry] = []  # standard queues
         self._groups: dict[str, _Group] = {}  # FIFO queues
-        self._eligible: list[tuple[int, str]] = []  # FIFO: (oldest arrival, group)
-        self._timed: list[tuple[float, int, object, Any]] = []  # (due ms, arrival, token, msg)
+        self._eligible: list[tuple[float, str]] = []  # FIFO: (oldest arrival, group)
+        self._timed: list[Entry] = []  # (due ms, push, token, message)
+        self._pushes = itertools.count()  # breaks ties, so entries never compare tokens
         self._dedup: dict[DedupKey, float] = {}
-        self._dedup_order: list[tuple[float, DedupKey]] = []
+        self._dedup_order: list[tuple[float, int, DedupKey]] = []  # (until, arrival, key)
         self._arrivals = 0
         self.counts = [0, 0, 0]  # by state: ready, in flight, delayed
 
@@ -123,7 +129,8 @@ class MessageStore:
             message.sequence_number = str(10**19 + arrival)
         if deduplication_key is not None:
             self._dedup[deduplication_key] = now + DEDUPLICATION_WINDOW_MS
-            heapq.heappush(self._dedup_order, (now + DEDUPLICATION_WINDOW_MS, deduplication_key))
+            until = now + DEDUPLICATION_WINDOW_MS
+            heapq.heappush(self._dedup_order, (until, arrival, deduplication_key))
         if message.delayed_until > now:
             self._set(message, DELAYED, message.delayed_until)
         else:
@@ -231,16 +238,16 @@ class MessageStore:
         self.counts[state] += 1
         arrival = message._lc_arrival
         if state != READY:
-            heapq.heappush(self._timed, (due, arrival, token, message))
+            heapq.heappush(self._timed, (due, next(self._pushes), token, message))
             if state == IN_FLIGHT and self.fifo:
                 self._group(message).in_flight += 1
             return
         if not self.fifo:
-            heapq.heappush(self._ready, (arrival, token, message))
+            heapq.heappush(self._ready, (arrival, next(self._pushes), token, message))
             return
         group = self._group(message)
-        heapq.heappush(group.ready, (arrival, token, message))
-        if previous == IN_FLIGHT or group.ready[0][2] is message:
+        heapq.heappush(group.ready, (arrival, next(self._pushes), token, message))
+        if previous == IN_FLIGHT or group.ready[0][3] is message:
             self._offer(message.group_id)
 
     def _forget(self, message: Any) -> None:
@@ -269,8 +276,8 @@ class MessageStore:
         return group
 
     @staticmethod
-    def _clean(heap: list[tuple[int, object, Any]]) -> None:
-        while heap and heap[0][2]._lc_token is not heap[0][1]:
+    def _clean(heap: list[Entry]) -> None:
+        while heap and heap[0][3]._lc_token is not heap[0][2]:
             heapq.heappop(heap)
 
     def _offer(self, group_id: str | None) -> None:
@@ -303,18 +310,18 @@ class MessageStore:
         """The oldest ready message, and (FIFO) its group: ``current`` first while it has any."""
         if not self.fifo:
             self._clean(self._ready)
-            return (heapq.heappop(self._ready)[2] if self._ready else None), None
+            return (heapq.heappop(self._ready)[3] if self._ready else None), None
         if current is not None:
             self._clean(current.ready)
         if current is None or not current.ready:
             current = self._next_group()
             if current is None:
                 return None, None
-        return heapq.heappop(current.ready)[2], current
+        return heapq.heappop(current.ready)[3], current
 
     def _expire_dedup(self, now: float) -> None:
         order = self._dedup_order
         while order and order[0][0] <= now:
-            until, key = heapq.heappop(order)
+            until, _, key = heapq.heappop(order)
             if self._dedup.get(key) == until:
                 del self._dedup[key]

@@ -141,6 +141,9 @@ class Worker:
             request_read, request_write = os.pipe()
             answer_read, answer_write = os.pipe()
             env["LOCALCLOUD_CALL_FDS"] = f"{answer_read},{request_write}"
+            # The local cloud's own URL: the function's environment may point AWS_ENDPOINT_URL
+            # elsewhere, and calls there must leave over HTTP.
+            env["LOCALCLOUD_ENDPOINT"] = endpoint_url
             passed += [answer_read, request_write]
             calls = (request_read, answer_write)
         self.process = subprocess.Popen(

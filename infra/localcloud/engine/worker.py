@@ -7,13 +7,14 @@ points them at a log file and reads what each invocation wrote. The handler modu
 on the first request (the init phase), as the Lambda Python runtime does.
 
 When LOCALCLOUD_CALL_FDS names a second pair of pipes, the AWS calls the handler makes with
-botocore to the local cloud's endpoint travel over them instead of HTTP: the executor hands each
-to the gateway in-process, so a call costs no HTTP parsing on either side (about half its cost).
-The requests and responses are the ones HTTP would carry (headers, signed, X-Ray header and all),
-and botocore parses the response as usual. Calls to any other endpoint go over HTTP. botocore is
-hooked once it is imported, checked before and after every invocation, so a handler that imports
-boto3 inside the handler makes its first calls over HTTP. A handler's threads take turns on the
-pipes; the executor answers them on a thread of its own, so the timeout holds while a call blocks.
+botocore to the local cloud's own URL (LOCALCLOUD_ENDPOINT) travel over them instead of HTTP:
+the executor hands each to the gateway in-process, so a call costs no HTTP parsing on either
+side (about half its cost). The requests and responses are the ones HTTP would carry (headers,
+signed, X-Ray header and all), and botocore parses the response as usual. Calls to any other URL
+go over HTTP. botocore is hooked once it is imported, checked before and after every
+invocation, so a handler that imports boto3 inside the handler makes its first calls over HTTP.
+A handler's threads take turns on the pipes; the executor answers them on a thread of its own,
+so the timeout holds while a call blocks.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class DirectCalls:
 
 def _direct_calls() -> DirectCalls | None:
     fds = os.environ.pop("LOCALCLOUD_CALL_FDS", "")
-    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    endpoint = os.environ.pop("LOCALCLOUD_ENDPOINT", "")
     if not fds or not endpoint:
         return None
     read_fd, write_fd = (int(fd) for fd in fds.split(","))

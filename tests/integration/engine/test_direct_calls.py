@@ -73,3 +73,15 @@ def test_the_timeout_holds_while_a_call_blocks(
     assert response.get("FunctionError") == "Unhandled"
     assert "Task timed out after 1.00 seconds" in result["errorMessage"]
     assert time.monotonic() - started < 4  # not held until the 5 s poll returned
+
+
+def test_a_function_pointing_aws_endpoint_url_elsewhere_keeps_its_calls_on_http(
+    localcloud: Any, lam: Any, make_function: Any
+) -> None:
+    elsewhere = localcloud.endpoint_url.replace("127.0.0.1", "localhost")
+    name = make_function("aws_calls.endpoints", env={"AWS_ENDPOINT_URL": elsewhere})
+    response, result = invoke(lam, name)
+    assert "FunctionError" not in response, result
+    assert result["configured"] == elsewhere
+    assert result["piped"] == localcloud.endpoint_url  # only the local cloud's own URL
+    assert result["listed"] >= 0

@@ -230,3 +230,15 @@ def test_a_receive_and_its_deletes_look_only_at_the_messages_received(fifo: bool
     assert len(received) == 10
     assert _Watched.reads <= 10
     assert len(store) == 20_000 - 10
+
+
+@pytest.mark.parametrize("fifo", [False, True])
+def test_a_message_made_ready_twice_at_the_same_instant_stays_orderable(fifo: bool) -> None:
+    # Its stale entry and its new one tie on arrival (and due time): the heap must not compare
+    # anything beyond them.
+    store = filled("a", "b", fifo=fifo, group="g" if fifo else None)
+    at = now()
+    a = store.messages()[0]
+    for seconds in (30, 0, 30, 0):
+        store.change_visibility(a, seconds, at)
+    assert bodies(take(store, 10, at=at).received)[0] == "a"
