@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from deploy_support import aws, unique_stack, write_template
@@ -110,4 +112,85 @@ def test_destroy_then_deploy_starts_from_scratch(tmp_path: Path, endpoint_url: s
     report = deploy(template, endpoint_url, stack=stack)
 
     assert sorted(report.created) == ["Queue", "Topic"]
+    destroy(endpoint_url, stack)
+
+
+POLICIES = """
+Parameters:
+  Both:
+    Type: String
+    Default: "yes"
+  WithPolicies:
+    Type: String
+    Default: "yes"
+Conditions:
+  BothListed: !Equals [!Ref Both, "yes"]
+  PoliciesWanted: !Equals [!Ref WithPolicies, "yes"]
+Resources:
+  First:
+    Type: AWS::SQS::Queue
+  Second:
+    Type: AWS::SQS::Queue
+  Alerts:
+    Type: AWS::SNS::Topic
+  Audit:
+    Type: AWS::SNS::Topic
+  QueuesPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Condition: PoliciesWanted
+    Properties:
+      Queues: !If [BothListed, [!Ref First, !Ref Second], [!Ref First]]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: sns.amazonaws.com}
+            Action: sqs:SendMessage
+            Resource: "*"
+  TopicsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Condition: PoliciesWanted
+    Properties:
+      Topics: !If [BothListed, [!Ref Alerts, !Ref Audit], [!Ref Alerts]]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: events.amazonaws.com}
+            Action: sns:Publish
+            Resource: "*"
+Outputs:
+  First: {Value: !Ref First}
+  Second: {Value: !Ref Second}
+  Alerts: {Value: !Ref Alerts}
+  Audit: {Value: !Ref Audit}
+"""
+
+
+def test_policies_follow_their_lists_and_defaults_come_back(
+    tmp_path: Path, endpoint_url: str
+) -> None:
+    stack = unique_stack("policies")
+    template = write_template(tmp_path, POLICIES)
+    out = deploy(template, endpoint_url, stack=stack).outputs
+    sqs, sns = aws("sqs", endpoint_url), aws("sns", endpoint_url)
+
+    def queue_policy(url: str) -> str:
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
+        return str(attributes.get("Attributes", {}).get("Policy", ""))
+
+    def topic_principal(arn: str) -> Any:
+        policy = sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"]
+        return json.loads(policy)["Statement"][0]["Principal"]
+
+    assert "sns.amazonaws.com" in queue_policy(out["Second"])
+    assert topic_principal(out["Audit"]) == {"Service": "events.amazonaws.com"}
+
+    deploy(template, endpoint_url, stack=stack, parameters={"Both": "no"})
+    assert "sns.amazonaws.com" in queue_policy(out["First"])
+    assert queue_policy(out["Second"]) == ""  # left the list: back to no policy
+    assert topic_principal(out["Alerts"]) == {"Service": "events.amazonaws.com"}
+    assert topic_principal(out["Audit"]) == {"AWS": "*"}  # back to the owner-only default
+
+    deploy(template, endpoint_url, stack=stack, parameters={"Both": "no", "WithPolicies": "no"})
+    assert queue_policy(out["First"]) == ""
+    assert topic_principal(out["Alerts"]) == {"AWS": "*"}
     destroy(endpoint_url, stack)

@@ -93,6 +93,47 @@ class ResourceKind:
         return None
 
 
+class AttachedPolicy(ResourceKind):
+    """A policy document a template sets on a list of resources (SNS topics, SQS queues).
+
+    Every listed resource gets the same document; one that leaves the list, or every one when
+    the policy is deleted, gets its default back. Subclasses name the list and say how a policy
+    is set and reset on one resource.
+    """
+
+    targets: ClassVar[str]
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        self.update(logical_id, "", {}, props, ctx)
+        return ctx.name(logical_id, None, 128)
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        for target in set(old.get(self.targets) or []) - set(new.get(self.targets) or []):
+            self.reset(target, ctx)
+        for target in new.get(self.targets) or []:
+            self.apply(target, policy_json(new["PolicyDocument"]), ctx)
+        return physical_id
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        for target in props.get(self.targets) or []:
+            self.reset(target, ctx)
+
+    def apply(self, target: str, policy: str, ctx: Context) -> None:
+        """Set the policy (JSON) on one resource."""
+        raise NotImplementedError
+
+    def reset(self, target: str, ctx: Context) -> None:
+        """Give one resource its default policy back; one already gone is not an error."""
+        raise NotImplementedError
+
+
 KINDS: dict[str, ResourceKind] = {}
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from localcloud.deploy.kinds.base import (
+    AttachedPolicy,
     Context,
     ResourceKind,
     as_json,
     changed,
     ignore_gone,
-    policy_json,
     register,
     tag_list,
 )
@@ -173,33 +173,16 @@ class Subscription(ResourceKind):
 
 
 @register
-class TopicPolicy(ResourceKind):
+class TopicPolicy(AttachedPolicy):
     type_name = "AWS::SNS::TopicPolicy"
+    targets = "Topics"
 
-    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
-        self.update(logical_id, "", {}, props, ctx)
-        return ctx.name(logical_id, None, 128)
+    def apply(self, target: str, policy: str, ctx: Context) -> None:
+        ctx.client("sns").set_topic_attributes(
+            TopicArn=target, AttributeName="Policy", AttributeValue=policy
+        )
 
-    def update(
-        self,
-        logical_id: str,
-        physical_id: str,
-        old: dict[str, Any],
-        new: dict[str, Any],
-        ctx: Context,
-    ) -> str:
-        sns = ctx.client("sns")
-        for arn in set(old.get("Topics") or []) - set(new.get("Topics") or []):
-            self._reset(arn, ctx)
-        for arn in new.get("Topics") or []:
-            sns.set_topic_attributes(
-                TopicArn=arn,
-                AttributeName="Policy",
-                AttributeValue=policy_json(new["PolicyDocument"]),
-            )
-        return physical_id
-
-    def _reset(self, topic_arn: str, ctx: Context) -> None:
+    def reset(self, target: str, ctx: Context) -> None:
         """Put back the owner-only policy a topic starts with."""
         policy = {
             "Version": "2012-10-17",
@@ -208,18 +191,14 @@ class TopicPolicy(ResourceKind):
                     "Effect": "Allow",
                     "Principal": {"AWS": "*"},
                     "Action": ["SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes"],
-                    "Resource": topic_arn,
+                    "Resource": target,
                     "Condition": {"StringEquals": {"AWS:SourceOwner": ctx.account_id}},
                 }
             ],
         }
         ignore_gone(
             ctx.client("sns").set_topic_attributes,
-            TopicArn=topic_arn,
+            TopicArn=target,
             AttributeName="Policy",
             AttributeValue=as_json(policy),
         )
-
-    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
-        for arn in props.get("Topics") or []:
-            self._reset(arn, ctx)

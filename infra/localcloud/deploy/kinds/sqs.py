@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from localcloud.deploy.kinds.base import (
+    AttachedPolicy,
     Context,
     ResourceKind,
     as_json,
     changed,
     ignore_gone,
-    policy_json,
     register,
     tag_map,
 )
@@ -109,31 +109,14 @@ class Queue(ResourceKind):
 
 
 @register
-class QueuePolicy(ResourceKind):
+class QueuePolicy(AttachedPolicy):
     type_name = "AWS::SQS::QueuePolicy"
+    targets = "Queues"
 
-    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
-        self.update(logical_id, "", {}, props, ctx)
-        return ctx.name(logical_id, None, 128)
+    def apply(self, target: str, policy: str, ctx: Context) -> None:
+        ctx.client("sqs").set_queue_attributes(QueueUrl=target, Attributes={"Policy": policy})
 
-    def update(
-        self,
-        logical_id: str,
-        physical_id: str,
-        old: dict[str, Any],
-        new: dict[str, Any],
-        ctx: Context,
-    ) -> str:
-        sqs = ctx.client("sqs")
-        for url in set(old.get("Queues") or []) - set(new.get("Queues") or []):
-            ignore_gone(sqs.set_queue_attributes, QueueUrl=url, Attributes={"Policy": ""})
-        for url in new.get("Queues") or []:
-            sqs.set_queue_attributes(
-                QueueUrl=url, Attributes={"Policy": policy_json(new["PolicyDocument"])}
-            )
-        return physical_id
-
-    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
-        sqs = ctx.client("sqs")
-        for url in props.get("Queues") or []:
-            ignore_gone(sqs.set_queue_attributes, QueueUrl=url, Attributes={"Policy": ""})
+    def reset(self, target: str, ctx: Context) -> None:
+        ignore_gone(
+            ctx.client("sqs").set_queue_attributes, QueueUrl=target, Attributes={"Policy": ""}
+        )
