@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pytest
 from engine_support import (
@@ -41,18 +42,34 @@ def _sink_function(make_function: Any, table: Any, **env: str) -> str:
     return make_function("sink.sqs", env={"SINK_TABLE": table.name, **env})
 
 
+class Sink(NamedTuple):
+    table: Any
+    function: str
+    url: str
+    arn: str
+
+
+@pytest.fixture
+def sink(make_table: Any, make_function: Any, make_queue: Any) -> Callable[..., Sink]:
+    """A table, a ``sink.sqs`` function writing into it (keywords are its environment) and a
+    queue made with the ``queue`` arguments: the setup most tests here share."""
+
+    def make(queue: dict[str, Any] | None = None, **env: str) -> Sink:
+        table = make_table()
+        url, arn = make_queue(**(queue or {}))
+        return Sink(table, _sink_function(make_function, table, **env), url, arn)
+
+    return make
+
+
 def test_only_reported_failures_are_redelivered(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
     # GIVEN a batch of ten where two records fail on their first delivery
-    table = make_table()
-    name = _sink_function(make_function, table, FAIL_UNTIL="2")
-    url, arn = make_queue()
+    table, name, url, arn = sink(FAIL_UNTIL="2")
     bodies = [f"ok-{i}" for i in range(8)] + ["fail-a", "fail-b"]
     _send(sqs, url, bodies)
 
@@ -74,17 +91,13 @@ def test_only_reported_failures_are_redelivered(
 @pytest.mark.parametrize("mode", ["unknown_id", "wrong_key", "unparseable"])
 def test_invalid_partial_batch_response_fails_the_whole_batch(
     mode: str,
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
-    drained: Any,
 ) -> None:
-    table = make_table()
-    # Every response is invalid on the first delivery; from the second the handler reports none.
-    name = _sink_function(make_function, table, MODE=mode, FAIL_MARKER="")
-    url, arn = make_queue()
+    # Every response is invalid (every body holds the empty marker), so every delivery fails
+    # the whole batch; the first two deliveries are checked.
+    table, name, url, arn = sink(MODE=mode, FAIL_MARKER="")
     bodies = ["one", "two", "three"]
     _send(sqs, url, bodies)
 
@@ -102,16 +115,12 @@ def test_invalid_partial_batch_response_fails_the_whole_batch(
 
 
 def test_returned_list_is_ignored_without_report_batch_item_failures(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table)
-    url, arn = make_queue()
+    table, name, url, arn = sink()
     bodies = ["ok-1", "fail-1", "ok-2"]
     _send(sqs, url, bodies)
 
@@ -124,16 +133,12 @@ def test_returned_list_is_ignored_without_report_batch_item_failures(
 
 
 def test_function_error_redelivers_the_whole_batch(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table, MODE="raise", FAIL_UNTIL="2")
-    url, arn = make_queue()
+    table, name, url, arn = sink(MODE="raise", FAIL_UNTIL="2")
     bodies = ["ok-1", "fail-1", "ok-2"]
     _send(sqs, url, bodies)
 
@@ -147,16 +152,15 @@ def test_function_error_redelivers_the_whole_batch(
 
 
 def test_poison_message_reaches_dlq_after_exactly_max_receive_count(
+    sink: Any,
     sqs: Any,
     make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table, MODE="raise", FAIL_MARKER="poison")
     dlq_url, dlq_arn = make_queue()
-    url, arn = make_queue(dlq_arn=dlq_arn, max_receives=3)
+    table, name, url, arn = sink(
+        queue=dict(dlq_arn=dlq_arn, max_receives=3), MODE="raise", FAIL_MARKER="poison"
+    )
     [poison_id] = _send(sqs, url, ["poison"])
 
     make_mapping(arn, name, BatchSize=1)
@@ -169,16 +173,12 @@ def test_poison_message_reaches_dlq_after_exactly_max_receive_count(
 
 
 def test_fifo_keeps_order_per_group_and_a_failure_blocks_only_its_group(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table, MODE="raise", FAIL_UNTIL="2")
-    url, arn = make_queue(fifo=True, visibility=3)
+    table, name, url, arn = sink(queue=dict(fifo=True, visibility=3), MODE="raise", FAIL_UNTIL="2")
     for i in range(5):
         body = "a-1-fail" if i == 1 else f"a-{i}"
         sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="a")
@@ -197,16 +197,12 @@ def test_fifo_keeps_order_per_group_and_a_failure_blocks_only_its_group(
 
 
 def test_filter_criteria_delete_non_matching_records_without_invoking(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table)
-    url, arn = make_queue()
+    table, name, url, arn = sink()
     bodies = [json.dumps({"kind": k, "n": i}) for i, k in enumerate(["keep", "drop", "keep"])]
     _send(sqs, url, [*bodies, "not json"])
 
@@ -233,16 +229,12 @@ def test_invalid_filter_criteria_is_rejected(
 
 
 def test_maximum_concurrency_caps_concurrent_batches(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table, SLEEP="0.3")
-    url, arn = make_queue(visibility=10)
+    table, name, url, arn = sink(queue=dict(visibility=10), SLEEP="0.3")
     _send(sqs, url, [f"m-{i}" for i in range(10)])
 
     make_mapping(arn, name, BatchSize=1, ScalingConfig={"MaximumConcurrency": 2})
@@ -255,17 +247,13 @@ def test_maximum_concurrency_caps_concurrent_batches(
 
 
 def test_disabled_mapping_stops_delivery_and_enabling_resumes(
+    sink: Any,
     lam: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table)
-    url, arn = make_queue()
+    table, name, url, arn = sink()
     uuid = make_mapping(arn, name)
     _send(sqs, url, ["first"])
     drained(url)
@@ -280,17 +268,13 @@ def test_disabled_mapping_stops_delivery_and_enabling_resumes(
 
 
 def test_message_stays_in_queue_when_the_mapping_is_created_disabled(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     traces: Any,
 ) -> None:
     # moto's own SQS-to-Lambda path (inside SendMessage) must stay off: the poller owns delivery.
-    table = make_table()
-    name = _sink_function(make_function, table)
-    url, arn = make_queue()
+    _, name, url, arn = sink()
     make_mapping(arn, name, Enabled=False)
 
     _send(sqs, url, ["parked"])
@@ -302,17 +286,13 @@ def test_message_stays_in_queue_when_the_mapping_is_created_disabled(
 
 
 def test_deleted_mapping_stops_delivery(
+    sink: Any,
     lam: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table)
-    url, arn = make_queue()
+    table, name, url, arn = sink()
     uuid = make_mapping(arn, name)
     _send(sqs, url, ["before"])
     drained(url)
@@ -325,16 +305,12 @@ def test_deleted_mapping_stops_delivery(
 
 
 def test_message_on_idle_queue_is_picked_up_quickly(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
     drained: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table)
-    url, arn = make_queue()
+    table, name, url, arn = sink()
     make_mapping(arn, name)
     _send(sqs, url, ["warm-up"])  # starts the function's worker
     drained(url)
@@ -350,15 +326,11 @@ def test_message_on_idle_queue_is_picked_up_quickly(
 
 
 def test_sqs_record_has_lambda_event_shape(
+    sink: Any,
     sqs: Any,
-    make_queue: Any,
-    make_table: Any,
-    make_function: Any,
     make_mapping: Any,
 ) -> None:
-    table = make_table()
-    name = _sink_function(make_function, table)
-    url, arn = make_queue()
+    table, name, url, arn = sink()
     sent = sqs.send_message(
         QueueUrl=url,
         MessageBody="shape",
