@@ -166,6 +166,20 @@ def as_json(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
+def attribute_values(props: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    """The properties ``names`` as the string attributes SNS and SQS take: booleans in lower
+    case, documents as JSON, unset ones left out."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, dict | list):
+            return as_json(value)
+        return str(value)
+
+    return {name: text(props[name]) for name in names if props.get(name) is not None}
+
+
 def policy_json(document: Any) -> str:
     """A policy document as JSON, with the current Version when the template leaves it out.
 

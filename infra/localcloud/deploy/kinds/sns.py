@@ -9,6 +9,7 @@ from localcloud.deploy.kinds.base import (
     Context,
     ResourceKind,
     as_json,
+    attribute_values,
     changed,
     ignore_gone,
     register,
@@ -41,18 +42,6 @@ _SUBSCRIPTION_RESETS = {
 }
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return as_json(value)
-    return str(value)
-
-
-def _attributes(props: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
-    return {name: _value(props[name]) for name in names if props.get(name) is not None}
-
-
 def _fifo(props: dict[str, Any]) -> bool:
     return str(props.get("FifoTopic", "false")).lower() == "true"
 
@@ -69,7 +58,7 @@ class Topic(ResourceKind):
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         fifo = _fifo(props)
         name = ctx.name(logical_id, props.get("TopicName"), 256, ".fifo" if fifo else "")
-        attributes = _attributes(props, _TOPIC_ATTRIBUTES)
+        attributes = attribute_values(props, _TOPIC_ATTRIBUTES)
         if fifo:
             attributes["FifoTopic"] = "true"
         arguments: dict[str, Any] = {"Name": name, "Attributes": attributes}
@@ -88,8 +77,8 @@ class Topic(ResourceKind):
         ctx: Context,
     ) -> str:
         sns = ctx.client("sns")
-        before = _attributes(old, _TOPIC_ATTRIBUTES)
-        for name, value in _attributes(new, _TOPIC_ATTRIBUTES).items():
+        before = attribute_values(old, _TOPIC_ATTRIBUTES)
+        for name, value in attribute_values(new, _TOPIC_ATTRIBUTES).items():
             if before.get(name) != value:
                 sns.set_topic_attributes(
                     TopicArn=physical_id, AttributeName=name, AttributeValue=value
@@ -136,7 +125,7 @@ class Subscription(ResourceKind):
             TopicArn=props["TopicArn"],
             Protocol=props["Protocol"],
             Endpoint=props["Endpoint"],
-            Attributes=_attributes(props, _SUBSCRIPTION_ATTRIBUTES),
+            Attributes=attribute_values(props, _SUBSCRIPTION_ATTRIBUTES),
             ReturnSubscriptionArn=True,
         )
         return str(response["SubscriptionArn"])
@@ -150,8 +139,8 @@ class Subscription(ResourceKind):
         ctx: Context,
     ) -> str:
         sns = ctx.client("sns")
-        before = _attributes(old, _SUBSCRIPTION_ATTRIBUTES)
-        after = _attributes(new, _SUBSCRIPTION_ATTRIBUTES)
+        before = attribute_values(old, _SUBSCRIPTION_ATTRIBUTES)
+        after = attribute_values(new, _SUBSCRIPTION_ATTRIBUTES)
         for name in _SUBSCRIPTION_ATTRIBUTES:
             if name in after and before.get(name) != after[name]:
                 value: str | None = after[name]

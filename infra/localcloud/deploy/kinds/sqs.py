@@ -8,7 +8,7 @@ from localcloud.deploy.kinds.base import (
     AttachedPolicy,
     Context,
     ResourceKind,
-    as_json,
+    attribute_values,
     changed,
     ignore_gone,
     register,
@@ -42,18 +42,6 @@ _DEFAULTS = {
 }
 
 
-def _attribute(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return as_json(value)
-    return str(value)
-
-
-def _attributes(props: dict[str, Any]) -> dict[str, str]:
-    return {key: _attribute(props[key]) for key in _ATTRIBUTES if props.get(key) is not None}
-
-
 def _fifo(props: dict[str, Any]) -> bool:
     return str(props.get("FifoQueue", "false")).lower() == "true"
 
@@ -66,7 +54,7 @@ class Queue(ResourceKind):
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         fifo = _fifo(props)
         name = ctx.name(logical_id, props.get("QueueName"), 80, ".fifo" if fifo else "")
-        attributes = _attributes(props)
+        attributes = attribute_values(props, _ATTRIBUTES)
         if fifo:
             attributes["FifoQueue"] = "true"
         arguments: dict[str, Any] = {"QueueName": name, "Attributes": attributes}
@@ -83,7 +71,7 @@ class Queue(ResourceKind):
         ctx: Context,
     ) -> str:
         sqs = ctx.client("sqs")
-        before, after = _attributes(old), _attributes(new)
+        before, after = attribute_values(old, _ATTRIBUTES), attribute_values(new, _ATTRIBUTES)
         updates = {k: v for k, v in after.items() if before.get(k) != v}
         updates.update({k: _DEFAULTS[k] for k in set(before) - set(after) if k in _DEFAULTS})
         if updates:
