@@ -6,6 +6,9 @@ serialisation, no botocore per-call cost.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from moto.awslambda.models import lambda_backends
@@ -47,3 +50,19 @@ def queue_name_from_arn(arn: str) -> str:
 
 def queue_url(region: str, account: str, name: str, endpoint_url: str) -> str:
     return f"{endpoint_url}/{account}/{name}"
+
+
+# moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables other threads are
+# changing): every call into it takes this service's turn.
+_SERIALIZED = {"dynamodb": threading.Lock()}
+
+
+@contextmanager
+def serialized(service: str) -> Iterator[None]:
+    """Hold the service's lock if moto needs its calls taken one at a time, else nothing."""
+    lock = _SERIALIZED.get(service)
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield

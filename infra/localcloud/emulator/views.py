@@ -1,0 +1,259 @@
+"""The local cloud's own view of moto's objects: frozen dataclasses made at the seam.
+
+The engine and the routing never read a moto object: what they need of a function, an event
+source mapping, a queued message, an SNS subscription, an EventBridge rule or a replay is copied
+here, once, into a typed value. A moto upgrade that renames an attribute breaks one ``from_moto``
+function (and tests/unit/emulator/test_moto_surface.py says which), not the engine.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# The tag the deployer puts on a function whose code is a local folder (run in place, no zip).
+CODE_PATH_TAG = "localcloud:code-path"
+
+
+@dataclass(frozen=True)
+class FunctionView:
+    """A Lambda function's configuration and code, as an execution environment needs them."""
+
+    name: str
+    arn: str  # unqualified
+    handler: str
+    runtime: str | None
+    timeout: float
+    memory_size: int
+    environment: Mapping[str, str]
+    code_path_tag: str | None
+    code_zip: bytes
+    code_digest: str | None
+    layer_arns: tuple[str, ...]
+    reserved_concurrency: int | None
+    region: str
+    account_id: str
+    event_invoke_config: Mapping[str, Any]
+    dead_letter_target: str | None
+
+    @classmethod
+    def from_moto(cls, fn: Any) -> FunctionView:
+        configs = getattr(fn, "event_invoke_config", None) or []
+        dead_letter = getattr(fn, "localcloud_dead_letter_config", None) or {}
+        return cls(
+            name=fn.function_name,
+            arn=fn.function_arn.rsplit(":$LATEST", 1)[0],
+            handler=fn.handler or "",
+            runtime=fn.run_time or None,
+            timeout=float(fn.timeout or 3),
+            memory_size=int(fn.memory_size or 128),
+            environment=dict(fn.environment_vars or {}),
+            code_path_tag=(fn.tags or {}).get(CODE_PATH_TAG),
+            code_zip=getattr(fn, "code_bytes", b"") or b"",
+            code_digest=getattr(fn, "code_digest", None),
+            layer_arns=tuple(layer["Arn"] for layer in getattr(fn, "layers", None) or []),
+            reserved_concurrency=(
+                int(fn.reserved_concurrency) if fn.reserved_concurrency is not None else None
+            ),
+            region=fn.region,
+            account_id=fn.account_id,
+            event_invoke_config=dict(configs[0].config) if configs else {},
+            dead_letter_target=dead_letter.get("TargetArn") or None,
+        )
+
+
+@dataclass(frozen=True)
+class MappingView:
+    """An event source mapping's settings."""
+
+    uuid: str
+    source_arn: str
+    function_arn: str
+    enabled: bool
+    batch_size: int
+    batching_window_s: float
+    report_batch_item_failures: bool
+    filter_patterns: tuple[str, ...]
+    maximum_concurrency: int | None
+
+    @property
+    def source_service(self) -> str:
+        return self.source_arn.split(":", 3)[2] if self.source_arn.count(":") >= 3 else ""
+
+    @classmethod
+    def from_moto(cls, esm: Any) -> MappingView:
+        filters = (esm.filter_criteria or {}).get("Filters") or []
+        maximum = (esm.scaling_config or {}).get("MaximumConcurrency")
+        return cls(
+            uuid=esm.uuid,
+            source_arn=esm.event_source_arn,
+            function_arn=esm.function_arn,
+            enabled=bool(esm.enabled),
+            batch_size=int(esm.batch_size or 10),
+            batching_window_s=float(esm.max_batch_window or 0),
+            report_batch_item_failures=(
+                "ReportBatchItemFailures" in (esm.function_response_types or [])
+            ),
+            filter_patterns=tuple(str(f.get("Pattern", "")) for f in filters),
+            maximum_concurrency=int(maximum) if maximum else None,
+        )
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """One SQS message as received: the body, its ids and every attribute Lambda's record shows."""
+
+    id: str
+    receipt_handle: str
+    body: str
+    body_md5: str
+    attributes_md5: str | None
+    sent_timestamp: int
+    first_receive_timestamp: int | None
+    receive_count: int
+    sender_id: str
+    group_id: str | None
+    deduplication_id: str | None
+    sequence_number: str | None
+    trace_header: str | None
+    # name -> {"DataType", "StringValue" | "BinaryValue" (base64 text)}
+    message_attributes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_moto(cls, message: Any) -> QueuedMessage:
+        header = (message.system_attributes or {}).get("AWSTraceHeader")
+        if isinstance(header, dict):
+            header = header.get("StringValue")
+        attributes: dict[str, dict[str, str]] = {}
+        for name, value in (message.message_attributes or {}).items():
+            item = {"DataType": str(value.get("DataType", "String"))}
+            if "StringValue" in value:
+                item["StringValue"] = str(value["StringValue"])
+            if "BinaryValue" in value:
+                binary = value["BinaryValue"]
+                item["BinaryValue"] = (
+                    binary if isinstance(binary, str) else base64.b64encode(binary).decode()
+                )
+            attributes[name] = item
+        first = message.approximate_first_receive_timestamp
+        return cls(
+            id=message.id,
+            receipt_handle=message.receipt_handle,
+            body=message.body,
+            body_md5=message.body_md5,
+            attributes_md5=message.attribute_md5 if attributes else None,
+            sent_timestamp=int(message.sent_timestamp),
+            first_receive_timestamp=int(first) if first is not None else None,
+            receive_count=int(message.approximate_receive_count),
+            sender_id=message.sender_id,
+            group_id=message.group_id or None,
+            deduplication_id=message.deduplication_id or None,
+            sequence_number=message.sequence_number or None,
+            trace_header=header or None,
+            message_attributes=attributes,
+        )
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    """An SNS subscription: where its messages go and how."""
+
+    arn: str
+    topic_arn: str
+    protocol: str
+    endpoint: str
+    raw_delivery: bool
+    dead_letter_target: str | None
+
+    @classmethod
+    def from_moto(cls, subscription: Any) -> SubscriptionView:
+        attributes = subscription.attributes or {}
+        policy = attributes.get("RedrivePolicy")
+        return cls(
+            arn=subscription.arn,
+            topic_arn=subscription.topic.arn,
+            protocol=subscription.protocol,
+            endpoint=subscription.endpoint,
+            raw_delivery=str(attributes.get("RawMessageDelivery", "")).lower() == "true",
+            dead_letter_target=json.loads(policy).get("deadLetterTargetArn") if policy else None,
+        )
+
+
+@dataclass(frozen=True)
+class SnsPublication:
+    """One message published to a topic, as each subscription receives it."""
+
+    message: str
+    message_id: str
+    subject: str | None = None
+    # name -> {"Type", "Value"}
+    message_attributes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    group_id: str | None = None
+    deduplication_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """An EventBridge rule with a pattern, and its targets."""
+
+    name: str
+    arn: str
+    enabled: bool
+    pattern: Any  # the compiled routing.patterns.EventPattern moto's slot holds, or None
+    targets: tuple[Mapping[str, Any], ...]
+    archive: str | None  # the archive an archive rule feeds (moto models archives as rules)
+
+    @classmethod
+    def from_moto(cls, rule: Any, archive_prefix: str = "Events-Archive-") -> RuleView:
+        pattern = rule.event_pattern
+        compiled = getattr(pattern, "_compiled", None) if pattern is not None else None
+        archive = (
+            rule.name[len(archive_prefix) :]
+            if rule.name.startswith(archive_prefix) and rule.managed_by
+            else None
+        )
+        return cls(
+            name=rule.name,
+            arn=rule.arn,
+            enabled=rule.state == "ENABLED" and pattern is not None and bool(pattern.dump()),
+            pattern=compiled,
+            targets=tuple(dict(t) for t in rule.targets),
+            archive=archive,
+        )
+
+
+@dataclass(frozen=True)
+class ReplayView:
+    """A replay of an archive's time window to a bus."""
+
+    name: str
+    start: float
+    end: float
+    bus_arn: str
+    filter_arns: tuple[str, ...]
+    events: tuple[Mapping[str, Any], ...]
+
+    @classmethod
+    def from_moto(cls, replay: Any, archive: Any) -> ReplayView:
+        destination = replay.destination or {}
+        return cls(
+            name=replay.name,
+            start=epoch(replay.event_start_time),
+            end=epoch(replay.event_end_time),
+            bus_arn=destination["Arn"],
+            filter_arns=tuple(destination.get("FilterArns") or ()),
+            events=tuple(archive.events),
+        )
+
+
+def epoch(value: Any) -> float:
+    """Epoch seconds of a number, a datetime or an ISO 8601 string."""
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()

@@ -1,0 +1,117 @@
+"""Every setting of the local cloud, read and validated in one place.
+
+``Settings.from_env()`` reads the ``LOCALCLOUD_*`` variables once (the CLI and the pytest plugin
+call it); the runtime takes the result as a plain value, so a test builds
+``Settings(async_retry_delays=(0.2, 0.4))`` instead of patching module constants. A bad value is
+one ``SettingsError`` naming the variable, what it holds and what it should hold. The README's
+table lists the same variables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from localcloud.errors import LocalCloudError
+
+
+class SettingsError(LocalCloudError):
+    """A LOCALCLOUD_* variable holds a value the local cloud cannot use."""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("must be at least 1")
+    return value
+
+
+def _delays(text: str) -> tuple[float, ...]:
+    values = tuple(float(part) for part in text.split(","))
+    if not values or any(v < 0 for v in values):
+        raise ValueError("must be non-negative numbers")
+    return values
+
+
+def _flag(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be 1 or 0")
+
+
+def _url(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return text.rstrip("/")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The local cloud's settings; the defaults are what an unset variable means."""
+
+    # Seconds between the attempts of an asynchronous invocation (AWS: about 1 and 2 minutes).
+    async_retry_delays: tuple[float, ...] = (1.0, 2.0)
+    # Threads running asynchronous invocations and EventBridge deliveries.
+    async_workers: int = 16
+    # Environments a function without reserved concurrency may run at once.
+    max_concurrency: int = 4
+    # Handlers' AWS calls to the local cloud travel over their worker's call pipes, not HTTP.
+    direct_calls: bool = True
+    # The trace store keeps this many traces (oldest dropped first) of this many hops each.
+    trace_max_traces: int = 5000
+    trace_max_hops: int = 500
+    # Where the CLI finds a running local cloud.
+    endpoint: str = "http://127.0.0.1:4566"
+    # Keep full tracebacks in `localcloud up`'s log.
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings the environment asks for; SettingsError names a bad variable."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            name = variable(item.name)
+            if name not in env:
+                continue
+            raw = env[name]
+            try:
+                values[item.name] = PARSERS[item.name](raw)
+            except ValueError as exc:
+                raise SettingsError(
+                    f"{name}={raw!r} is not valid ({exc}); expected {EXPECTED[item.name]}, "
+                    f"or unset it for the default"
+                ) from exc
+        return cls(**values)
+
+
+def variable(field_name: str) -> str:
+    """The environment variable of a setting."""
+    return "LOCALCLOUD_" + field_name.upper()
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "async_retry_delays": _delays,
+    "async_workers": _positive_int,
+    "max_concurrency": _positive_int,
+    "direct_calls": _flag,
+    "trace_max_traces": _positive_int,
+    "trace_max_hops": _positive_int,
+    "endpoint": _url,
+    "debug": _flag,
+}
+EXPECTED = {
+    "async_retry_delays": "seconds separated by commas, e.g. 1,2",
+    "async_workers": "a whole number of at least 1",
+    "max_concurrency": "a whole number of at least 1",
+    "direct_calls": "1 (on) or 0 (off)",
+    "trace_max_traces": "a whole number of at least 1",
+    "trace_max_hops": "a whole number of at least 1",
+    "endpoint": "a URL such as http://127.0.0.1:4566",
+    "debug": "1 (on) or 0 (off)",
+}
