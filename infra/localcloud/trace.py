@@ -11,7 +11,6 @@ Memory is bounded: at most ``max_traces`` trees (oldest dropped first) of ``max_
 
 from __future__ import annotations
 
-import os
 import random
 import secrets
 import threading
@@ -20,10 +19,47 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
-MAX_TRACES = int(os.environ.get("LOCALCLOUD_TRACE_MAX_TRACES", "5000"))
-MAX_HOPS = int(os.environ.get("LOCALCLOUD_TRACE_MAX_HOPS", "500"))
+# Defaults of settings.Settings.trace_max_traces and trace_max_hops.
+MAX_TRACES = 5000
+MAX_HOPS = 500
+
+
+class HopKind(StrEnum):
+    """What happened at a hop (the value is what the JSON and the CLI show)."""
+
+    PUBLISH = "publish"  # an event entered the cloud: SendMessage, Publish, PutEvents
+    CALL = "call"  # an AWS call a handler made
+    MATCH = "match"  # an EventBridge rule matched
+    MISS = "miss"  # no rule on the bus matched
+    FILTER = "filter"  # a filter policy or filter criteria kept a message back
+    DELIVER = "deliver"  # handed to a target or subscription
+    RECEIVE = "receive"  # taken from a queue by an event source mapping
+    ENQUEUE = "enqueue"  # queued for an asynchronous invocation
+    INVOKE = "invoke"  # a function ran
+    BATCH = "batch"  # a partial batch response kept a record for retry
+    RETRY = "retry"  # another attempt was scheduled
+    DESTINATION = "destination"  # an invocation record sent to an on-success/on-failure target
+    DLQ = "dlq"  # moved to a dead-letter queue
+    DROP = "drop"  # given up with nowhere to go
+    ARCHIVE = "archive"  # kept in an EventBridge archive
+    REPLAY = "replay"  # re-sent from an archive
+
+
+class Outcome(StrEnum):
+    """How a hop ended."""
+
+    OK = "ok"
+    ERROR = "error"
+    MISS = "miss"
+    RETRY = "retry"
+    THROTTLED = "throttled"
+
+
+# Hops that mean an event left its intended path (shown in red).
+FAILURE_KINDS = frozenset({HopKind.DLQ, HopKind.DROP})
 
 
 # Ids need to be unique, not secret: a seeded PRNG avoids a system call (and a GIL hand-off)
@@ -66,11 +102,11 @@ class Hop:
     id: str
     trace_id: str
     parent: str | None
-    kind: str
+    kind: HopKind
     service: str
     resource: str
     at: float
-    outcome: str = "ok"
+    outcome: Outcome = Outcome.OK
     duration_ms: float | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -109,12 +145,12 @@ class TraceStore:
 
     def record(
         self,
-        kind: str,
+        kind: HopKind,
         service: str,
         resource: str,
         *,
         context: TraceContext | None = None,
-        outcome: str = "ok",
+        outcome: Outcome = Outcome.OK,
         duration_ms: float | None = None,
         at: float | None = None,
         hop_id: str | None = None,
