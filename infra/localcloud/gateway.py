@@ -26,8 +26,7 @@ from werkzeug.test import EnvironBuilder
 from localcloud import trace
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError, ThrottledError
-from localcloud.routing.errors import RoutingError
-from localcloud.routing.eventbridge import PutEventsError
+from localcloud.routing.errors import PutEventsError, RoutingError
 
 if TYPE_CHECKING:
     from localcloud.server import LocalCloud

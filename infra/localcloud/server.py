@@ -22,6 +22,7 @@ from localcloud.engine import Engine
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
 from localcloud.routing.eventbridge import EventRouter
+from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
 DEFAULT_HOST = "127.0.0.1"
@@ -45,7 +46,9 @@ class LocalCloud:
         port: int = DEFAULT_PORT,
         region: str = clients.DEFAULT_REGION,
         threads: int = 24,
+        settings: Settings | None = None,
     ) -> None:
+        self.settings = settings if settings is not None else Settings.from_env()
         self.host = host
         self.port = port
         self.region = region

@@ -105,6 +105,10 @@ class Invoker:
         self._inflight = 0
         self._lock = threading.Lock()
 
+    def check(self, function: str) -> None:
+        """DryRun: raise FunctionNotFoundError unless the function exists and can run."""
+        self.engine.spec(function)
+
     # -- synchronous ------------------------------------------------------------------------
     def invoke(
         self,

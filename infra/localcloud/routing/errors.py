@@ -27,3 +27,7 @@ class InvalidFilterPolicyError(RoutingError):
 
 class InvalidInputError(RoutingError):
     """A target's Input, InputPath or InputTransformer is malformed, or could not be applied."""
+
+
+class PutEventsError(RoutingError):
+    """The whole PutEvents request is invalid (as opposed to one entry)."""

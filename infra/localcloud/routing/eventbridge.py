@@ -20,7 +20,7 @@ from localcloud import trace
 from localcloud.emulator import backends
 from localcloud.engine.errors import DeliveryError, EngineError
 from localcloud.engine.senders import Message
-from localcloud.routing.errors import RoutingError
+from localcloud.routing.errors import PutEventsError, RoutingError
 from localcloud.routing.patterns import compile_event_pattern
 from localcloud.routing.transform import render_target_input
 
@@ -35,10 +35,6 @@ MAX_ENTRY_BYTES = 256 * 1024
 RETRY_BASE_DELAY = 0.2
 RETRY_MAX_DELAY = 5.0
 ARCHIVE_RULE_PREFIX = "Events-Archive-"
-
-
-class PutEventsError(RoutingError):
-    """The whole PutEvents request is invalid (as opposed to one entry)."""
 
 
 def _iso(ts: float) -> str:
