@@ -23,6 +23,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from rich.console import Console
 from rich.table import Table
 
+from localcloud.arns import parse_arn
 from localcloud.deploy import deploy
 from localcloud.errors import LocalCloudError
 from localcloud.server import LocalCloud
@@ -137,14 +138,14 @@ class Demo:
     def settle(self) -> float:
         """Wait until nothing moves: no async event pending, no visible message, no new hop."""
         started = time.monotonic()
-        engine = self.cloud.engine
+        runtime = self.cloud.running()
         sqs = self.cloud.client("sqs")
         last_sequence, last_change = -1, time.monotonic()
         while time.monotonic() - started < SETTLE_MAX_S:
             sequence = self.cloud.traces.sequence
             if sequence != last_sequence:
                 last_sequence, last_change = sequence, time.monotonic()
-            busy = not engine.invoker.idle() or self._visible_messages(sqs) > 0
+            busy = not runtime.invoker.idle() or self._visible_messages(sqs) > 0
             if not busy and time.monotonic() - last_change > SETTLE_QUIET_S:
                 break
             time.sleep(0.1)
@@ -152,8 +153,11 @@ class Demo:
 
     def _visible_messages(self, sqs: Any) -> int:
         total = 0
-        for poller in list(self.cloud.engine.pollers.values()):
-            url = f"{self.cloud.endpoint_url}/{poller.account}/{poller.queue_name}"
+        for source in self.cloud.running().sources.running():
+            arn = parse_arn(source.mapping.source_arn)
+            if arn.service != "sqs":
+                continue
+            url = f"{self.cloud.endpoint_url}/{arn.account}/{arn.resource}"
             attributes = sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
             )["Attributes"]

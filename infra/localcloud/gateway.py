@@ -17,7 +17,8 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -28,8 +29,14 @@ from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError, ThrottledError
 from localcloud.routing.errors import PutEventsError, RoutingError
 
-if TYPE_CHECKING:
-    from localcloud.server import LocalCloud
+
+@dataclass(frozen=True)
+class ServerInfo:
+    region: str
+    account: str
+    endpoint_url: str
+    started_at: float
+
 
 StartResponse = Callable[..., Any]
 AMZ_JSON = "application/x-amz-json-1.0"
@@ -93,8 +100,11 @@ def _queue_name(body: bytes) -> str:
 class Gateway:
     """The WSGI application of the local cloud."""
 
-    def __init__(self, cloud: LocalCloud) -> None:
-        self.cloud = cloud
+    def __init__(self, invoker: Any, router: Any, traces: Any, info: ServerInfo) -> None:
+        self.invoker = invoker
+        self.router = router
+        self.traces = traces
+        self.info = info
         self.moto = DomainDispatcherApplication(create_backend_app)
         self._dynamodb_lock = threading.Lock()
 
@@ -104,7 +114,7 @@ class Gateway:
             return self._admin(environ, start_response, path)
         scope = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
         service = scope["service"] if scope else ""
-        region = scope["region"] if scope else self.cloud.region
+        region = scope["region"] if scope else self.info.region
         incoming = trace.TraceContext.parse(environ.get("HTTP_X_AMZN_TRACE_ID"))
         method = environ.get("REQUEST_METHOD", "GET")
         if service == "lambda" and method == "POST":
@@ -144,11 +154,11 @@ class Gateway:
     ) -> trace.TraceContext | None:
         """The trace hop of a request: a publish, or a call made from inside an invocation."""
         if (service, operation) in PUBLISHING:
-            return self.cloud.traces.record(
+            return self.traces.record(
                 "publish", service, resource(), context=incoming, operation=operation
             )
         if incoming is not None and incoming.parent and service:
-            return self.cloud.traces.record(
+            return self.traces.record(
                 "call", service, operation, context=incoming, operation=operation
             )
         return None
@@ -181,7 +191,7 @@ class Gateway:
         if self._has_direct_path(target):
             scope = CREDENTIAL_SCOPE.search(headers.get("authorization", ""))
             service = scope["service"] if scope else ""
-            region = scope["region"] if scope else self.cloud.region
+            region = scope["region"] if scope else self.info.region
             incoming = trace.TraceContext.parse(headers.get("x-amzn-trace-id"))
             operation = target.rsplit(".", 1)[-1]
             context = self._record(service, operation, incoming, lambda: _queue_name(body))
@@ -277,14 +287,13 @@ class Gateway:
                     "InvalidRequestContentException",
                     f"Could not parse request body into json: {exc}",
                 )
-        engine = self.cloud.engine
         try:
             if kind == "DryRun":
-                engine.spec(name)
+                self.invoker.check(name)
                 start_response("204 No Content", [("Content-Length", "0")])
                 return [b""]
             if kind == "Event":
-                engine.invoker.invoke_async(name, payload, incoming)
+                self.invoker.invoke_async(name, payload, incoming)
                 start_response("202 Accepted", [("Content-Length", "0")])
                 return [b""]
             if kind != "RequestResponse":
@@ -294,12 +303,12 @@ class Gateway:
                     "InvalidParameterValueException",
                     f"Unsupported InvocationType {kind!r}: use RequestResponse, Event or DryRun",
                 )
-            result = engine.invoker.invoke(name, payload, incoming, wait=True, source="invoke")
+            result = self.invoker.invoke(name, payload, incoming, wait=True, source="invoke")
         except FunctionNotFoundError:
             arn = (
                 name
                 if name.startswith("arn:")
-                else (f"arn:aws:lambda:{self.cloud.region}:{self.cloud.account}:function:{name}")
+                else (f"arn:aws:lambda:{self.info.region}:{self.info.account}:function:{name}")
             )
             return _aws_error(
                 start_response,
@@ -334,8 +343,8 @@ class Gateway:
             )
         with trace.activate(incoming):
             try:
-                entries = self.cloud.router.put_events(
-                    region, self.cloud.account, request.get("Entries") or []
+                entries = self.router.put_events(
+                    region, self.info.account, request.get("Entries") or []
                 )
             except PutEventsError as exc:
                 return _aws_error(
@@ -351,7 +360,7 @@ class Gateway:
     ) -> Iterable[bytes]:
         try:
             request = json.loads(self._body(environ) or b"{}")
-            result = self.cloud.router.test_event_pattern(
+            result = self.router.test_event_pattern(
                 request.get("EventPattern", ""), request.get("Event", "")
             )
         except RoutingError as exc:
@@ -380,8 +389,8 @@ class Gateway:
                 {
                     "status": "ready",
                     "services": list(SERVICES),
-                    "endpoint": self.cloud.endpoint_url,
-                    "uptime_s": round(time.monotonic() - self.cloud.started_at, 3),
+                    "endpoint": self.info.endpoint_url,
+                    "uptime_s": round(time.monotonic() - self.info.started_at, 3),
                 },
             )
         if path == "/_localcloud/traces":
@@ -393,18 +402,18 @@ class Gateway:
                     {"message": f"last must be a whole number (e.g. ?last=5), got {raw!r}"},
                 )
             last = int(raw)
-            traces = self.cloud.traces.traces(last=last)
+            traces = self.traces.traces(last=last)
             return _json_response(
                 start_response,
                 "200 OK",
                 {
                     "traces": [[hop.to_dict() for hop in hops] for hops in traces],
-                    "sequence": self.cloud.traces.sequence,
+                    "sequence": self.traces.sequence,
                 },
             )
         match = TRACE_PATH.match(path)
         if match:
-            hops = self.cloud.traces.get(match["id"])
+            hops = self.traces.get(match["id"])
             if hops is None:
                 return _json_response(
                     start_response,

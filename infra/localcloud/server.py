@@ -16,12 +16,10 @@ import threading
 import time
 from typing import Any
 
-from localcloud import clients
-from localcloud.emulator import backends, patches
-from localcloud.engine import Engine
+from localcloud import clients, runtime
+from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.errors import LocalCloudError
-from localcloud.gateway import Gateway
-from localcloud.routing.eventbridge import EventRouter
+from localcloud.runtime import Runtime
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
@@ -38,7 +36,7 @@ class PortInUseError(LocalCloudError):
 
 
 class LocalCloud:
-    """The local cloud: moto's state, the gateway, the Lambda engine and the trace store."""
+    """The local cloud: binds, serves the runtime's gateway, stops (runtime.py wires the rest)."""
 
     def __init__(
         self,
@@ -52,12 +50,9 @@ class LocalCloud:
         self.host = host
         self.port = port
         self.region = region
-        self.account = backends.ACCOUNT_ID
+        self.account = DEFAULT_ACCOUNT
         self.threads = threads
-        self.traces = TraceStore()
-        self.router = EventRouter()
-        self.engine: Engine = None  # type: ignore[assignment]
-        self.started_at = time.monotonic()
+        self.runtime: Runtime | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -65,18 +60,44 @@ class LocalCloud:
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def traces(self) -> TraceStore:
+        """The trace store (for tests and tools in the same process)."""
+        return self.running().traces
+
+    def running(self) -> Runtime:
+        """The runtime of a started cloud (LocalCloudError when it is not started)."""
+        if self.runtime is None:
+            raise LocalCloudError("the local cloud is not running: call start() first")
+        return self.runtime
+
     def start(self) -> LocalCloud:
         """Bind, start serving in a background thread, and return once requests are accepted."""
-        from waitress.server import create_server
-
         # moto would otherwise try to reach AWS or Docker for a few features.
         os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
         # SAM attaches AWS managed policies (AWSLambdaBasicExecutionRole...) to every role.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        self._server = self._bind()
+        self.port = int(self._server.effective_port)
         try:
-            self.gateway = Gateway(self)
-            self._server = create_server(
-                self.gateway,
+            self.runtime = runtime.build(self.settings, self.endpoint_url, self.region)
+        except BaseException:
+            self._server.close()
+            self._server = None
+            raise
+        self._thread = threading.Thread(
+            target=self._server.run, name="localcloud-http", daemon=True
+        )
+        self._thread.start()
+        self._wait_ready()
+        return self
+
+    def _bind(self) -> Any:
+        from waitress.server import create_server
+
+        try:
+            return create_server(
+                self._serve,
                 host=self.host,
                 port=self.port,
                 threads=self.threads,
@@ -95,18 +116,11 @@ class LocalCloud:
             raise LocalCloudError(
                 f"cannot listen on {self.host}:{self.port} ({exc}); check --host and --port"
             ) from exc
-        self.port = int(self._server.effective_port)
-        self.engine = Engine(self.endpoint_url, self.traces, self.router)
-        self.engine.executor.call_handler = self.gateway.serve_call
-        self.router.attach(self.engine)
-        patches.install(self.engine)
-        self._thread = threading.Thread(
-            target=self._server.run, name="localcloud-http", daemon=True
-        )
-        self._thread.start()
-        self._wait_ready()
-        self.started_at = time.monotonic()
-        return self
+
+    def _serve(self, environ: dict[str, Any], start_response: Any) -> Any:
+        # Bound before the runtime exists (the port decides the endpoint URL it is built with);
+        # requests are served only once start() has built it.
+        return self.running().gateway(environ, start_response)
 
     def _wait_ready(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -121,8 +135,6 @@ class LocalCloud:
     def stop(self) -> None:
         if self._server is None:
             return
-        patches.uninstall(self.engine)
-        self.engine.close()
         self._server.close()
         # waitress's loop runs until its map is empty: close the open connections too, and
         # wake it so it notices.
@@ -133,6 +145,9 @@ class LocalCloud:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None
+        if self.runtime is not None:
+            self.runtime.close()
+            self.runtime = None
 
     def __enter__(self) -> LocalCloud:
         return self.start()

@@ -25,6 +25,9 @@ ReplayDone = Callable[[str | None], None]
 class EmulatorHooks(Protocol):
     """The engine's side of the moto seam."""
 
+    def check_mapping(self, source_arn: str) -> None:
+        """Raise a LocalCloudError (saying what is supported) if no source reads the ARN."""
+
     def mapping_changed(self, mapping: MappingView, deleted: bool) -> None:
         """An event source mapping was created, updated or (``deleted``) removed."""
 

@@ -24,6 +24,7 @@ from typing import Any
 from moto.sqs import models as sqs_models
 from moto.sqs.exceptions import InvalidParameterValue, ReceiptHandleIsInvalid
 
+from localcloud.emulator.patching import Patches
 from localcloud.emulator.sqs_store import (
     DELAYED,
     IN_FLIGHT,
@@ -34,8 +35,6 @@ from localcloud.emulator.sqs_store import (
 
 MAXIMUM_VISIBILITY_S = 43_200
 RedriveHook = Callable[[Any, Any], None]
-_on_redrive: RedriveHook | None = None
-_installed = False
 
 
 def now_ms() -> float:
@@ -50,28 +49,25 @@ def store_of(queue: Any) -> MessageStore:
     return store  # type: ignore[no-any-return]
 
 
-def install(on_redrive: RedriveHook) -> None:
+def patches(on_redrive: RedriveHook) -> Patches:
     """Back every moto queue with a store; ``on_redrive(queue, message)`` sees redrive moves."""
-    global _installed, _on_redrive
-    _on_redrive = on_redrive
-    if _installed:
-        return
-    _installed = True
+    group = Patches("sqs-store")
     queue, backend = sqs_models.Queue, sqs_models.SQSBackend
-    sqs_models.Message.__new__ = _untracked_new  # type: ignore[assignment,method-assign]
-    setattr(queue, "_messages", property(_all_messages, _replace_messages))  # noqa: B010
-    setattr(queue, "messages", property(_ready_messages))  # noqa: B010
-    setattr(queue, "add_message", _add_message)  # noqa: B010
-    setattr(queue, "delete_message", _delete_message)  # noqa: B010
-    setattr(queue, "wait_for_messages", _wait_for_messages)  # noqa: B010
+    group.add(sqs_models.Message, "__new__", _untracked_new)
+    group.add(queue, "_messages", property(_all_messages, _replace_messages), shadows_instance=True)
+    group.add(queue, "messages", property(_ready_messages))
+    group.add(queue, "add_message", _adder(on_redrive))
+    group.add(queue, "delete_message", _delete_message)
+    group.add(queue, "wait_for_messages", _wait_for_messages)
     for name, state in (
         ("approximate_number_of_messages", READY),
         ("approximate_number_of_messages_not_visible", IN_FLIGHT),
         ("approximate_number_of_messages_delayed", DELAYED),
     ):
-        setattr(queue, name, property(_counter(state)))
-    setattr(backend, "receive_message", _receive_message)  # noqa: B010
-    setattr(backend, "change_message_visibility", _change_message_visibility)  # noqa: B010
+        group.add(queue, name, property(_counter(state)))
+    group.add(backend, "receive_message", _receive_message)
+    group.add(backend, "change_message_visibility", _change_message_visibility)
+    return group
 
 
 def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
@@ -117,20 +113,23 @@ def _counter(state: int) -> Callable[[Any], int]:
     return count
 
 
-def _add_message(self: Any, message: Any) -> None:
-    redriven = message.approximate_receive_count > 0  # only a redrive re-adds a received one
-    with self._messages_lock:
-        store = store_of(self)
-        now = now_ms()
-        key = None
-        if self.fifo_queue and not redriven:
-            key = store.deduplication_key(message, self.deduplication_scope == "messageGroup")
-            if key is not None and store.is_duplicate(key, now):
-                return  # SQS accepts it and delivers nothing
-        store.add(message, now, key)
-        self._messages_lock.notify_all()
-    if redriven and _on_redrive is not None:
-        _on_redrive(self, message)
+def _adder(on_redrive: RedriveHook) -> Callable[[Any, Any], None]:
+    def add_message(self: Any, message: Any) -> None:
+        redriven = message.approximate_receive_count > 0  # only a redrive re-adds a received one
+        with self._messages_lock:
+            store = store_of(self)
+            now = now_ms()
+            key = None
+            if self.fifo_queue and not redriven:
+                key = store.deduplication_key(message, self.deduplication_scope == "messageGroup")
+                if key is not None and store.is_duplicate(key, now):
+                    return  # SQS accepts it and delivers nothing
+            store.add(message, now, key)
+            self._messages_lock.notify_all()
+        if redriven:
+            on_redrive(self, message)
+
+    return add_message
 
 
 def _delete_message(self: Any, receipt_handle: str) -> None:

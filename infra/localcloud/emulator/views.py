@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -203,14 +203,13 @@ class RuleView:
     name: str
     arn: str
     enabled: bool
-    pattern: Any  # the compiled routing.patterns.EventPattern moto's slot holds, or None
+    matches: Callable[[Mapping[str, Any]], bool]  # the rule's pattern (compiled by routing/)
     targets: tuple[Mapping[str, Any], ...]
     archive: str | None  # the archive an archive rule feeds (moto models archives as rules)
 
     @classmethod
     def from_moto(cls, rule: Any, archive_prefix: str = "Events-Archive-") -> RuleView:
         pattern = rule.event_pattern
-        compiled = getattr(pattern, "_compiled", None) if pattern is not None else None
         archive = (
             rule.name[len(archive_prefix) :]
             if rule.name.startswith(archive_prefix) and rule.managed_by
@@ -220,7 +219,7 @@ class RuleView:
             name=rule.name,
             arn=rule.arn,
             enabled=rule.state == "ENABLED" and pattern is not None and bool(pattern.dump()),
-            pattern=compiled,
+            matches=pattern.matches_event if pattern is not None else _never,
             targets=tuple(dict(t) for t in rule.targets),
             archive=archive,
         )
@@ -238,7 +237,7 @@ class ReplayView:
     events: tuple[Mapping[str, Any], ...]
 
     @classmethod
-    def from_moto(cls, replay: Any, archive: Any) -> ReplayView:
+    def from_moto(cls, replay: Any, events: list[Any]) -> ReplayView:
         destination = replay.destination or {}
         return cls(
             name=replay.name,
@@ -246,8 +245,12 @@ class ReplayView:
             end=epoch(replay.event_end_time),
             bus_arn=destination["Arn"],
             filter_arns=tuple(destination.get("FilterArns") or ()),
-            events=tuple(archive.events),
+            events=tuple(events),
         )
+
+
+def _never(event: Mapping[str, Any]) -> bool:
+    return False
 
 
 def epoch(value: Any) -> float:

@@ -5,11 +5,11 @@ A worker is replaced when the function's configuration or code changes, when it 
 function's timeout (it is killed: `Task timed out after N.NN seconds`) and when it crashes.
 Concurrency per function is capped by its reserved concurrency, or by a local default.
 
-With a ``call_handler`` (the gateway, set by LocalCloud), each worker also gets a pair of call
-pipes: the AWS calls its handler makes to the local cloud arrive on them and are answered by a
-thread of the worker's own, so the invocation's timeout runs as usual while a call blocks (a
-long poll, a synchronous invoke). worker.py says how the worker side works.
-``LOCALCLOUD_DIRECT_CALLS=0`` sends them over HTTP instead.
+Once calls are connected (``connect_calls``, to the gateway's pipe door), each worker also gets
+a pair of call pipes: the AWS calls its handler makes to the local cloud arrive on them and are
+answered by a thread of the worker's own, so the invocation's timeout runs as usual while a call
+blocks (a long poll, a synchronous invoke). worker.py says how the worker side works.
+``direct_calls=False`` (``LOCALCLOUD_DIRECT_CALLS=0``) sends them over HTTP instead.
 """
 
 from __future__ import annotations
@@ -34,14 +34,11 @@ from typing import Any
 
 from localcloud.engine.errors import ThrottledError
 
-# How many environments a function without reserved concurrency may run at once on this machine.
-DEFAULT_CONCURRENCY = int(os.environ.get("LOCALCLOUD_MAX_CONCURRENCY", "4"))
 # Edits under a function's code folder are looked for at most this often (seconds).
 CODE_CHECK_INTERVAL = 0.5
 LOG_TAIL_BYTES = 4096
 WORKER_SCRIPT = str(Path(__file__).with_name("worker.py"))
 INIT_LIMIT = 10.0  # seconds Lambda gives a function's init phase, apart from its timeout
-DIRECT_CALLS = os.environ.get("LOCALCLOUD_DIRECT_CALLS", "1") != "0"
 # A call from a handler, {"method", "url", "headers": [[k, v]], "body": base64}, to its answer
 # {"status", "headers", "body"} in the same form.
 CallHandler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -329,14 +326,31 @@ class _Pool:
 class Executor:
     """Runs invocations in warm workers, per function, with Lambda's concurrency rules."""
 
-    def __init__(self, endpoint_url: str, python: str = sys.executable) -> None:
+    def __init__(
+        self,
+        endpoint_url: str,
+        *,
+        max_concurrency: int,
+        direct_calls: bool = True,
+        python: str = sys.executable,
+    ) -> None:
         self.endpoint_url = endpoint_url
         self.python = python
-        # Set by LocalCloud to its gateway: handlers' AWS calls then skip HTTP.
+        # How many environments a function without reserved concurrency may run at once here.
+        self.max_concurrency = max_concurrency
+        self.direct_calls = direct_calls
         self.call_handler: CallHandler | None = None
         self._pools: dict[str, _Pool] = {}
         self._cond = threading.Condition()
         self._closed = False
+
+    def connect_calls(self, handler: CallHandler) -> None:
+        """Answer handlers' AWS calls with ``handler`` (the gateway's pipe door), not HTTP.
+
+        Set after construction because the gateway is built on the invoker, which runs on this
+        executor: the one cycle in the object graph, closed here explicitly.
+        """
+        self.call_handler = handler
 
     def invoke(
         self,
@@ -359,7 +373,7 @@ class Executor:
 
     def _acquire(self, spec: FunctionSpec, wait: bool) -> Worker:
         limit = spec.reserved_concurrency
-        cap = limit if limit is not None else DEFAULT_CONCURRENCY
+        cap = limit if limit is not None else self.max_concurrency
         with self._cond:
             pool = self._pools.get(spec.name)
             if pool is None or pool.spec != spec:
@@ -380,7 +394,7 @@ class Executor:
                 worker.kill()
                 worker.close()
         try:
-            calls = self.call_handler if DIRECT_CALLS else None
+            calls = self.call_handler if self.direct_calls else None
             return Worker(spec, self.endpoint_url, self.python, calls)
         except BaseException:
             with self._cond:

@@ -5,38 +5,54 @@ Asynchronous invocations go to an internal queue. A function error is retried pe
 ``MaximumEventAgeInSeconds`` is dropped to failure handling. When retries run out the event goes
 to the on-failure destination as an invocation record, or else to the function's dead-letter
 queue; a success goes to the on-success destination. AWS waits about 1 and 2 minutes between
-attempts; locally the delays default to 1 and 2 seconds (LOCALCLOUD_ASYNC_RETRY_DELAYS).
+attempts; locally the delays default to 1 and 2 seconds (settings: LOCALCLOUD_ASYNC_RETRY_DELAYS).
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import json
 import logging
-import os
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from localcloud import trace
-from localcloud.engine.errors import DeliveryError, ThrottledError
-from localcloud.engine.executor import InvocationResult
-from localcloud.engine.senders import Message
-
-if TYPE_CHECKING:
-    from localcloud.engine import Engine
+from localcloud.arns import function_name, service_of
+from localcloud.engine import shapes
+from localcloud.engine.errors import DeliveryError, FunctionNotFoundError, ThrottledError
+from localcloud.engine.executor import FunctionSpec, InvocationResult
+from localcloud.engine.logs import LogWriter
+from localcloud.engine.scheduler import Scheduler
+from localcloud.engine.senders import Deliver, Message
+from localcloud.trace import HopKind, Outcome, TraceStore
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS = tuple(
-    float(x) for x in os.environ.get("LOCALCLOUD_ASYNC_RETRY_DELAYS", "1,2").split(",")
-)
-ASYNC_WORKERS = int(os.environ.get("LOCALCLOUD_ASYNC_WORKERS", "16"))
+
+class Catalog(Protocol):
+    """What the invoker asks about functions (engine/catalog.py answers)."""
+
+    def spec(self, name_or_arn: str) -> FunctionSpec: ...
+
+    def event_invoke_config(self, name_or_arn: str) -> Mapping[str, Any]: ...
+
+    def dead_letter_target(self, name_or_arn: str) -> str | None: ...
+
+
+class Runner(Protocol):
+    """Runs an invocation in an execution environment (engine/executor.py)."""
+
+    def invoke(
+        self,
+        spec: FunctionSpec,
+        payload: bytes,
+        request_id: str,
+        trace_header: str = "",
+        wait: bool = True,
+    ) -> InvocationResult: ...
 
 
 @dataclass
@@ -51,63 +67,32 @@ class AsyncEvent:
     attempts: int = 0
 
 
-class Scheduler:
-    """Runs callables at a time, on a bounded pool; one thread keeps the timetable."""
-
-    def __init__(self, workers: int) -> None:
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="localcloud-async")
-        self._heap: list[tuple[float, int, Any]] = []
-        self._counter = itertools.count()
-        self._cond = threading.Condition()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="localcloud-timer", daemon=True)
-        self._thread.start()
-
-    def at(self, when: float, job: Any) -> None:
-        with self._cond:
-            heapq.heappush(self._heap, (when, next(self._counter), job))
-            self._cond.notify()
-
-    def soon(self, job: Any) -> None:
-        self._pool.submit(job)
-
-    def _run(self) -> None:
-        with self._cond:
-            while not self._closed:
-                now = time.monotonic()
-                while self._heap and self._heap[0][0] <= now:
-                    _, _, job = heapq.heappop(self._heap)
-                    self._pool.submit(job)
-                timeout = self._heap[0][0] - now if self._heap else None
-                self._cond.wait(timeout)
-
-    def pending(self) -> int:
-        with self._cond:
-            return len(self._heap)
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class Invoker:
     """Runs invocations of every kind and applies Lambda's async failure handling."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.scheduler = Scheduler(ASYNC_WORKERS)
+    def __init__(
+        self,
+        catalog: Catalog,
+        runner: Runner,
+        logs: LogWriter,
+        deliver: Deliver,
+        scheduler: Scheduler,
+        traces: TraceStore,
+        retry_delays: tuple[float, ...],
+    ) -> None:
+        self.catalog = catalog
+        self.runner = runner
+        self.logs = logs
+        self.deliver = deliver
+        self.scheduler = scheduler
+        self.traces = traces
+        self.retry_delays = retry_delays
         self._inflight = 0
         self._lock = threading.Lock()
 
     def check(self, function: str) -> None:
         """DryRun: raise FunctionNotFoundError unless the function exists and can run."""
-        self.engine.spec(function)
+        self.catalog.spec(function)
 
     # -- synchronous ------------------------------------------------------------------------
     def invoke(
@@ -119,36 +104,36 @@ class Invoker:
         source: str = "invoke",
     ) -> InvocationResult:
         """Run the function now and return its result (errors are results, not exceptions)."""
-        spec = self.engine.spec(function)
+        spec = self.catalog.spec(function)
         request_id = str(uuid.uuid4())
         hop_id = trace.new_hop_id()
         context = context or trace.current() or trace.TraceContext(trace.new_root())
         worker_context = trace.TraceContext(context.root, hop_id)
         started = time.time()
         try:
-            result = self.engine.executor.invoke(
+            result = self.runner.invoke(
                 spec, payload, request_id, worker_context.header(), wait=wait
             )
         except ThrottledError:
-            self.engine.traces.record(
-                "invoke",
+            self.traces.record(
+                HopKind.INVOKE,
                 "lambda",
                 spec.name,
                 context=context,
-                outcome="throttled",
+                outcome=Outcome.THROTTLED,
                 hop_id=hop_id,
                 at=started,
                 source=source,
                 request_id=request_id,
             )
             raise
-        self.engine.logs.write(spec, result)
-        self.engine.traces.record(
-            "invoke",
+        self.logs.write(spec, result)
+        self.traces.record(
+            HopKind.INVOKE,
             "lambda",
             spec.name,
             context=context,
-            outcome="error" if result.failed else "ok",
+            outcome=Outcome.ERROR if result.failed else Outcome.OK,
             duration_ms=result.duration_ms,
             hop_id=hop_id,
             at=started,
@@ -164,7 +149,7 @@ class Invoker:
         self, function: str, payload: bytes, context: trace.TraceContext | None = None
     ) -> str:
         """Queue an event for the function (checked to exist now) and return its request id."""
-        spec = self.engine.spec(function)
+        spec = self.catalog.spec(function)
         event = AsyncEvent(
             function_arn=spec.arn,
             payload=payload,
@@ -172,8 +157,12 @@ class Invoker:
             context=context or trace.current() or trace.TraceContext(trace.new_root()),
             received=time.time(),
         )
-        event.context = self.engine.traces.record(
-            "enqueue", "lambda", spec.name, context=event.context, request_id=event.request_id
+        event.context = self.traces.record(
+            HopKind.ENQUEUE,
+            "lambda",
+            spec.name,
+            context=event.context,
+            request_id=event.request_id,
         )
         with self._lock:
             self._inflight += 1
@@ -197,11 +186,20 @@ class Invoker:
 
     def _run_attempt(self, event: AsyncEvent) -> None:
         try:
-            spec = self.engine.spec(event.function_arn)
-        except Exception:
-            self._finish(event)  # the function was deleted: nothing left to run or report to
+            spec = self.catalog.spec(event.function_arn)
+        except FunctionNotFoundError:
+            # The function was deleted while the event waited: nothing is left to run it.
+            self.traces.record(
+                HopKind.DROP,
+                "lambda",
+                function_name(event.function_arn),
+                context=event.context,
+                outcome=Outcome.ERROR,
+                reason="the function was deleted before the event could run",
+            )
+            self._finish(event)
             return
-        config = self.engine.event_invoke_config(spec.name)
+        config = self.catalog.event_invoke_config(spec.name)
         max_age = config.get("MaximumEventAgeInSeconds", 21600)
         if time.time() - event.received > max_age:
             self._fail(event, None, "EventAgeExceeded")
@@ -216,7 +214,7 @@ class Invoker:
             # Throttled events are retried for up to the maximum event age, without using up
             # an attempt (as on AWS).
             event.attempts -= 1
-            self.scheduler.at(time.monotonic() + 0.5, lambda: self._attempt(event))
+            self.scheduler.later(0.5, lambda: self._attempt(event))
             return
         self._settle(event, result, None)
 
@@ -226,111 +224,93 @@ class Invoker:
         if result is not None and not result.failed:
             self._succeed(event, result)
             return
-        config = self.engine.event_invoke_config(self.engine.name_of(event.function_arn))
-        retries = config.get("MaximumRetryAttempts", 2)
+        name = function_name(event.function_arn)
+        retries = self.catalog.event_invoke_config(name).get("MaximumRetryAttempts", 2)
         if event.attempts <= retries:
-            delay = RETRY_DELAYS[min(event.attempts - 1, len(RETRY_DELAYS) - 1)]
-            self.engine.traces.record(
-                "retry",
+            delays = self.retry_delays
+            delay = delays[min(event.attempts - 1, len(delays) - 1)]
+            self.traces.record(
+                HopKind.RETRY,
                 "lambda",
-                event.function_arn.split(":")[6],
+                name,
                 context=event.context,
-                outcome="retry",
+                outcome=Outcome.RETRY,
                 attempt=event.attempts + 1,
                 delay_s=delay,
             )
-            self.scheduler.at(time.monotonic() + delay, lambda: self._attempt(event))
+            self.scheduler.later(delay, lambda: self._attempt(event))
             return
         self._fail(event, result, fault or "RetriesExhausted")
 
     def _succeed(self, event: AsyncEvent, result: InvocationResult) -> None:
-        config = self.engine.event_invoke_config(self.engine.name_of(event.function_arn))
+        config = self.catalog.event_invoke_config(function_name(event.function_arn))
         target = config.get("DestinationConfig", {}).get("OnSuccess", {}).get("Destination")
         if target:
-            self._send(event, target, self._record(event, result, "Success"), "destination")
+            self._send_record(event, target, result, "Success")
         self._finish(event)
 
     def _fail(self, event: AsyncEvent, result: InvocationResult | None, condition: str) -> None:
-        name = self.engine.name_of(event.function_arn)
-        config = self.engine.event_invoke_config(name)
+        name = function_name(event.function_arn)
+        config = self.catalog.event_invoke_config(name)
         target = config.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
-        dlq = self.engine.dead_letter_target(name)
+        dlq = self.catalog.dead_letter_target(name)
         if target:
-            self._send(event, target, self._record(event, result, condition), "destination")
+            self._send_record(event, target, result, condition)
         elif dlq:
             error = (result.error or {}) if result else {}
             message = Message(
                 body=event.payload.decode(),
-                attributes={
-                    "RequestID": event.request_id,
-                    "ErrorCode": "200",
-                    "ErrorMessage": error.get("errorMessage", condition)[:1000],
-                },
+                attributes=shapes.lambda_dead_letter_attributes(
+                    event.request_id, error.get("errorMessage", condition)
+                ),
             )
-            self._deliver(event, dlq, message, "dlq")
+            self._deliver(event, dlq, message, HopKind.DLQ)
         else:
-            self.engine.traces.record(
-                "drop",
+            self.traces.record(
+                HopKind.DROP,
                 "lambda",
                 name,
                 context=event.context,
-                outcome="error",
+                outcome=Outcome.ERROR,
                 reason=f"{condition}; the function has no on-failure destination or DLQ",
             )
         self._finish(event)
 
-    def _record(self, event: AsyncEvent, result: InvocationResult | None, condition: str) -> str:
-        try:
-            request_payload: Any = json.loads(event.payload or b"{}")
-        except ValueError:
-            request_payload = event.payload.decode(errors="replace")
-        record: dict[str, Any] = {
-            "version": "1.0",
-            "timestamp": _now_iso(),
-            "requestContext": {
-                "requestId": event.request_id,
-                "functionArn": f"{event.function_arn}:$LATEST",
-                "condition": condition,
-                "approximateInvokeCount": event.attempts,
-            },
-            "requestPayload": request_payload,
-        }
-        if result is not None:
-            record["responseContext"] = {"statusCode": 200, "executedVersion": "$LATEST"}
-            if result.failed:
-                record["responseContext"]["functionError"] = "Unhandled"
-            try:
-                record["responsePayload"] = json.loads(result.payload or b"null")
-            except ValueError:
-                record["responsePayload"] = result.payload.decode(errors="replace")
-        return json.dumps(record)
+    def _send_record(
+        self, event: AsyncEvent, target: str, result: InvocationResult | None, condition: str
+    ) -> None:
+        record = shapes.invocation_record(
+            request_id=event.request_id,
+            function_arn=event.function_arn,
+            condition=condition,
+            attempts=event.attempts,
+            request_payload=event.payload,
+            response=(result.failed, result.payload) if result is not None else None,
+            timestamp=time.time(),
+        )
+        self._deliver(event, target, Message(body=json.dumps(record)), HopKind.DESTINATION)
 
-    def _send(self, event: AsyncEvent, target: str, body: str, kind: str) -> None:
-        self._deliver(event, target, Message(body=body), kind)
-
-    def _deliver(self, event: AsyncEvent, target: str, message: Message, kind: str) -> None:
-        context = self.engine.traces.record(
+    def _deliver(self, event: AsyncEvent, target: str, message: Message, kind: HopKind) -> None:
+        service = service_of(target)
+        context = self.traces.record(
             kind,
-            target.split(":")[2],
+            service,
             target,
             context=event.context,
-            outcome="error" if kind == "dlq" else "ok",
+            outcome=Outcome.ERROR if kind == HopKind.DLQ else Outcome.OK,
         )
         try:
-            self.engine.senders.send(target, message, context)
+            self.deliver.send(target, message, context)
         except DeliveryError as exc:
-            self.engine.traces.record(
-                "drop",
-                target.split(":")[2],
+            self.traces.record(
+                HopKind.DROP,
+                service,
                 target,
                 context=context,
-                outcome="error",
+                outcome=Outcome.ERROR,
                 reason=f"{exc.code}: {exc}",
             )
 
     def _finish(self, event: AsyncEvent) -> None:
         with self._lock:
             self._inflight -= 1
-
-    def close(self) -> None:
-        self.scheduler.close()

@@ -1,7 +1,9 @@
 """Deliveries to an ARN: one sender per target service, looked up in a registry.
 
 Destinations, dead-letter queues, SNS subscriptions and EventBridge targets all end here, so a
-new target kind is one class, not another branch in every caller.
+new target kind is one class, not another branch in every caller. Senders that need another
+part of the engine take it in their constructor: ``LambdaSender(invoker)`` and
+``EventBusSender(router)`` are registered once those exist (runtime.build does it).
 """
 
 from __future__ import annotations
@@ -9,14 +11,13 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from localcloud import trace
+from localcloud.arns import parse_arn
 from localcloud.emulator import backends
+from localcloud.emulator.backends import ServiceError
 from localcloud.engine.errors import DeliveryError
-
-if TYPE_CHECKING:
-    from localcloud.engine import Engine
 
 
 @dataclass
@@ -30,13 +31,33 @@ class Message:
     deduplication_id: str | None = None
 
 
+class Deliver(Protocol):
+    """Delivers a message to any ARN (the registry, as its users see it)."""
+
+    def send(self, arn: str, message: Message, context: trace.TraceContext) -> None: ...
+
+
+class AsyncInvoke(Protocol):
+    def invoke_async(
+        self, function: str, payload: bytes, context: trace.TraceContext | None = None
+    ) -> str: ...
+
+
+class Forward(Protocol):
+    def forward(
+        self,
+        region: str,
+        account: str,
+        bus: str,
+        event: dict[str, object],
+        context: trace.TraceContext,
+    ) -> None: ...
+
+
 class Sender(ABC):
     """Delivers a message to resources of one service."""
 
     service: ClassVar[str]
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
 
     @abstractmethod
     def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
@@ -47,85 +68,82 @@ class SqsSender(Sender):
     service = "sqs"
 
     def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
-        _, region, account, name = backends.parse_arn(arn)
-        sqs = backends.sqs_backend(region, account)
-        attributes = {
-            key: {"DataType": "String", "StringValue": value}
-            for key, value in message.attributes.items()
-        }
         try:
-            sqs.get_queue(name)
-            sqs.send_message(
-                name,
+            backends.send_message(
+                arn,
                 message.body,
-                message_attributes=attributes or None,
+                attributes={
+                    key: {"DataType": "String", "StringValue": value}
+                    for key, value in message.attributes.items()
+                },
                 group_id=message.group_id,
                 deduplication_id=message.deduplication_id,
-                system_attributes={
-                    "AWSTraceHeader": {"DataType": "String", "StringValue": context.header()}
-                },
-                validate_group_id=False,
+                trace_header=context.header(),
             )
-        except Exception as exc:  # moto raises its own RESTError subclasses
-            code = getattr(exc, "code", None) or type(exc).__name__
-            retriable = "NonExistent" not in str(code) and "NotFound" not in str(code)
-            raise DeliveryError(str(code), f"SQS {name}: {exc}", retriable=retriable) from exc
+        except ServiceError as exc:
+            name = parse_arn(arn).resource
+            raise DeliveryError(exc.code, f"SQS {name}: {exc}", retriable=not exc.missing) from exc
 
 
 class SnsSender(Sender):
     service = "sns"
 
     def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
-        _, region, account, _ = backends.parse_arn(arn)
-        sns = backends.sns_backend(region, account)
-        attributes = {k: {"Type": "String", "Value": v} for k, v in message.attributes.items()}
         try:
             with trace.activate(context):
-                sns.publish(
+                backends.publish(
+                    arn,
                     message.body,
-                    arn=arn,
                     subject=message.subject,
-                    message_attributes=attributes,
+                    attributes=message.attributes,
                     group_id=message.group_id,
                     deduplication_id=message.deduplication_id,
                 )
-        except Exception as exc:
-            code = getattr(exc, "code", None) or type(exc).__name__
-            raise DeliveryError(str(code), f"SNS {arn}: {exc}", retriable=False) from exc
+        except ServiceError as exc:
+            raise DeliveryError(exc.code, f"SNS {arn}: {exc}", retriable=False) from exc
 
 
 class LambdaSender(Sender):
     service = "lambda"
 
+    def __init__(self, invoker: AsyncInvoke) -> None:
+        self.invoker = invoker
+
     def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
-        self.engine.invoker.invoke_async(arn, message.body.encode(), context)
+        self.invoker.invoke_async(arn, message.body.encode(), context)
 
 
 class EventBusSender(Sender):
     service = "events"
 
+    def __init__(self, router: Forward) -> None:
+        self.router = router
+
     def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
-        _, region, account, resource = backends.parse_arn(arn)
+        _, region, account, resource = parse_arn(arn)
         if not resource.startswith("event-bus/"):
             raise DeliveryError("InvalidTarget", f"not an event bus: {arn}", retriable=False)
         try:
             event = json.loads(message.body)
         except ValueError as exc:
             raise DeliveryError("InvalidInput", "event is not JSON", retriable=False) from exc
-        self.engine.router.forward(region, account, resource.split("/", 1)[1], event, context)
+        self.router.forward(region, account, resource.split("/", 1)[1], event, context)
 
 
 class Senders:
     """The registry: a sender per service, picked by the target ARN."""
 
-    kinds: ClassVar[tuple[type[Sender], ...]] = (SqsSender, SnsSender, LambdaSender, EventBusSender)
+    def __init__(self, *senders: Sender) -> None:
+        self._by_service: dict[str, Sender] = {}
+        for sender in senders:
+            self.register(sender)
 
-    def __init__(self, engine: Engine) -> None:
-        self._by_service = {kind.service: kind(engine) for kind in self.kinds}
+    def register(self, sender: Sender) -> None:
+        self._by_service[sender.service] = sender
 
     def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
         try:
-            service = backends.parse_arn(arn)[0]
+            service = parse_arn(arn).service
         except ValueError as exc:
             raise DeliveryError("InvalidTarget", str(exc), retriable=False) from exc
         sender = self._by_service.get(service)

@@ -115,7 +115,7 @@ def sqs_record(message: QueuedMessage, queue_arn: str, region: str) -> dict[str,
         if "BinaryValue" in value:
             item["binaryValue"] = value["BinaryValue"]
         message_attributes[name] = item
-    record = {
+    record: dict[str, Any] = {
         "messageId": message.id,
         "receiptHandle": message.receipt_handle,
         "body": message.body,
@@ -236,4 +236,3 @@ def eventbridge_dead_letter_attributes(
         "ERROR_CODE": code,
         "ERROR_MESSAGE": message[:1000],
     }
-

@@ -49,9 +49,9 @@ def sqs(localcloud: Any) -> Any:
 
 
 @pytest.fixture
-def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast_retries(localcloud: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Async retries after 0.2 and 0.4 s instead of the local default 1 and 2 s."""
-    monkeypatch.setattr("localcloud.engine.invoker.RETRY_DELAYS", (0.2, 0.4))
+    monkeypatch.setattr(localcloud.runtime.invoker, "retry_delays", (0.2, 0.4))
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def test_concurrent_first_invocations_share_one_extraction(localcloud: Any) -> N
     def extract() -> None:
         start.wait()
         try:
-            results.append(localcloud.engine._extract(data))
+            results.append(localcloud.runtime.catalog._extract(data))
         except BaseException as exc:
             errors.append(exc)
 

@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from engine_support import invoke, unique
 
-from localcloud.engine import executor
-
 DIRECT = "DirectCalls.hook.<locals>.send"
 
 
@@ -52,9 +50,13 @@ def test_handler_calls_are_traced_as_over_http(
 
 
 def test_direct_calls_can_be_switched_off(
-    lam: Any, make_function: Any, targets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    localcloud: Any,
+    lam: Any,
+    make_function: Any,
+    targets: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(executor, "DIRECT_CALLS", False)
+    monkeypatch.setattr(localcloud.runtime.executor, "direct_calls", False)
     name = make_function("aws_calls.round_trip", timeout=30)
     response, result = invoke(lam, name, targets)
     assert "FunctionError" not in response, result

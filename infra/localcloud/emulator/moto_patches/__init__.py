@@ -1,0 +1,67 @@
+"""The patches the local cloud puts into moto (pinned in pyproject.toml), one module per service.
+
+``MotoPatches(hooks)`` builds every group; ``apply()`` applies them all (or none, if one target
+is missing) and ``undo()`` restores moto as it was, so a ``mock_aws`` block after a stopped local
+cloud runs on moto's own code. One local cloud per process holds them at a time.
+tests/unit/emulator/test_moto_surface.py checks every target and signature relied on.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from localcloud.emulator.hooks import EmulatorHooks
+from localcloud.emulator.moto_patches import awslambda, events, perf, sns, sqs
+from localcloud.emulator.patching import Patch, Patches
+from localcloud.errors import LocalCloudError
+
+_holder_lock = threading.Lock()
+_holder: MotoPatches | None = None
+
+
+class PatchesInUseError(LocalCloudError):
+    """Another local cloud in this process holds moto's patches."""
+
+
+class MotoPatches:
+    """Every patch group of the local cloud, routed to one set of hooks."""
+
+    def __init__(self, hooks: EmulatorHooks) -> None:
+        self.groups: list[Patches] = [
+            awslambda.patches(hooks),
+            events.patches(hooks),
+            sns.patches(hooks),
+            *sqs.patches(hooks),
+            perf.patches(),
+        ]
+
+    @property
+    def patches(self) -> list[Patch]:
+        return [patch for group in self.groups for patch in group]
+
+    def apply(self) -> None:
+        global _holder
+        with _holder_lock:
+            if _holder is not None:
+                raise PatchesInUseError(
+                    "a local cloud is already running in this process: stop it first, or "
+                    "point clients at its endpoint"
+                )
+            done: list[Patches] = []
+            try:
+                for group in self.groups:
+                    group.apply()
+                    done.append(group)
+            except BaseException:
+                for group in reversed(done):
+                    group.undo()
+                raise
+            _holder = self
+
+    def undo(self) -> None:
+        global _holder
+        with _holder_lock:
+            for group in reversed(self.groups):
+                group.undo()
+            if _holder is self:
+                _holder = None

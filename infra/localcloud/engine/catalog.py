@@ -1,0 +1,130 @@
+"""The functions the engine can run: their configuration, code folders and failure settings.
+
+``FunctionCatalog`` answers what the invoker and the sources ask about a function (its spec for
+an execution environment, its asynchronous invoke config, its DLQ, how many environments it may
+have), reading moto's state through emulator/backends.py. A function's code is a folder: the
+deployer's local folder when it tagged one, else its zip extracted once per distinct zip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from localcloud.arns import DEFAULT_REGION
+from localcloud.emulator import backends
+from localcloud.emulator.views import FunctionView
+from localcloud.engine.errors import FunctionNotFoundError
+from localcloud.engine.executor import FunctionSpec
+
+log = logging.getLogger(__name__)
+
+
+class FunctionCatalog:
+    """Looks functions up by name or ARN and prepares what their environments need."""
+
+    def __init__(self, max_concurrency: int, region: str = DEFAULT_REGION) -> None:
+        self.max_concurrency = max_concurrency
+        self.region = region
+        self._code_cache = Path(tempfile.mkdtemp(prefix="localcloud-code-"))
+        self._extract_lock = threading.Lock()
+        self._runtime_warned: set[str] = set()
+
+    def function(self, name_or_arn: str) -> FunctionView:
+        fn = backends.function(name_or_arn, self.region)
+        if fn is None:
+            raise FunctionNotFoundError(name_or_arn)
+        return fn
+
+    def spec(self, name_or_arn: str) -> FunctionSpec:
+        """The function's current configuration, as an execution environment needs it."""
+        fn = self.function(name_or_arn)
+        code_paths = [self._code_path(fn)]
+        for arn in fn.layer_arns:
+            content = backends.layer_zip(arn, fn.region, fn.account_id)
+            if content:
+                layer_dir = self._extract(content)
+                code_paths += [str(Path(layer_dir) / "python"), layer_dir]
+        self._check_runtime(fn)
+        return FunctionSpec(
+            name=fn.name,
+            arn=fn.arn,
+            handler=fn.handler,
+            runtime=fn.runtime or "python3.12",
+            timeout=fn.timeout,
+            memory_size=fn.memory_size,
+            environment=dict(fn.environment),
+            code_paths=tuple(code_paths),
+            reserved_concurrency=fn.reserved_concurrency,
+            region=fn.region,
+            account_id=fn.account_id,
+        )
+
+    def concurrency(self, name_or_arn: str) -> int:
+        """How many invocations of the function may run at once here."""
+        try:
+            reserved = self.function(name_or_arn).reserved_concurrency
+        except FunctionNotFoundError:
+            reserved = None
+        return reserved if reserved is not None else self.max_concurrency
+
+    def event_invoke_config(self, name_or_arn: str) -> Mapping[str, Any]:
+        """The function's asynchronous invoke configuration ({} when none or no function)."""
+        try:
+            return self.function(name_or_arn).event_invoke_config
+        except FunctionNotFoundError:
+            return {}
+
+    def dead_letter_target(self, name_or_arn: str) -> str | None:
+        try:
+            return self.function(name_or_arn).dead_letter_target
+        except FunctionNotFoundError:
+            return None
+
+    def _check_runtime(self, fn: FunctionView) -> None:
+        """Say once per function when its runtime is not the Python that runs it here."""
+        here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        runtime = fn.runtime or here
+        if runtime != here and fn.name not in self._runtime_warned:
+            self._runtime_warned.add(fn.name)
+            log.warning(
+                "function %s declares runtime %s; the local cloud runs it on %s (%s)",
+                fn.name,
+                runtime,
+                here,
+                sys.executable,
+            )
+
+    def _code_path(self, fn: FunctionView) -> str:
+        if fn.code_path_tag and os.path.isdir(fn.code_path_tag):
+            return fn.code_path_tag
+        # moto already hashed the zip when it was uploaded: no need to hash it per invoke.
+        return self._extract(fn.code_zip, fn.code_digest)
+
+    def _extract(self, zipped: bytes, digest: str | None = None) -> str:
+        """The folder holding a code zip's contents, extracted once per distinct zip."""
+        digest = (digest or hashlib.sha256(zipped).hexdigest())[:16]
+        target = self._code_cache / digest
+        # Concurrent first invocations (an SQS mapping starts several batches at once) must
+        # not race to extract the same zip: one extracts, the others wait and reuse it.
+        with self._extract_lock:
+            if not target.exists():
+                staging = Path(tempfile.mkdtemp(dir=self._code_cache))
+                if zipped:
+                    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+                        archive.extractall(staging)
+                staging.rename(target)
+        return str(target)
+
+    def close(self) -> None:
+        shutil.rmtree(self._code_cache, ignore_errors=True)

@@ -1,0 +1,68 @@
+"""The engine's side of the moto seam: what the patched moto reports, handed to the right part.
+
+``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
+event sources, SNS deliveries to the SNS delivery, replays to the EventBridge router and queue
+redrives to the trace store.
+"""
+
+from __future__ import annotations
+
+from localcloud import trace
+from localcloud.emulator.hooks import ReplayDone
+from localcloud.emulator.views import (
+    MappingView,
+    QueuedMessage,
+    ReplayView,
+    SnsPublication,
+    SubscriptionView,
+)
+from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.sns import SnsDelivery
+from localcloud.engine.sources import Sources
+from localcloud.trace import HopKind, Outcome, TraceStore
+
+
+class EngineHooks:
+    """Routes the emulator's reports to the engine's parts."""
+
+    def __init__(
+        self, sources: Sources, sns: SnsDelivery, router: EventRouter, traces: TraceStore
+    ) -> None:
+        self.sources = sources
+        self.sns = sns
+        self.router = router
+        self.traces = traces
+
+    def check_mapping(self, source_arn: str) -> None:
+        self.sources.check(source_arn)
+
+    def mapping_changed(self, mapping: MappingView, deleted: bool) -> None:
+        self.sources.changed(mapping, deleted)
+
+    def sns_deliver(
+        self,
+        subscription: SubscriptionView,
+        publication: SnsPublication,
+        context: trace.TraceContext | None,
+    ) -> None:
+        self.sns.deliver_one(subscription, publication, context)
+
+    def sns_filtered(
+        self, subscription: SubscriptionView, context: trace.TraceContext | None
+    ) -> None:
+        self.sns.filtered(subscription, context)
+
+    def replay(self, replay: ReplayView, done: ReplayDone) -> None:
+        self.router.replay(replay, done)
+
+    def redriven(self, queue_name: str, message: QueuedMessage) -> None:
+        self.traces.record(
+            HopKind.DLQ,
+            "sqs",
+            queue_name,
+            context=trace.TraceContext.parse(message.trace_header),
+            outcome=Outcome.ERROR,
+            message_id=message.id,
+            receive_count=message.receive_count,
+            reason="maxReceiveCount reached (the queue's redrive policy)",
+        )

@@ -1,0 +1,25 @@
+"""Event sources for event source mappings, one module per kind, registered in base.SOURCE_KINDS.
+
+Importing this package registers every kind: SQS today; DynamoDB Streams and the others plug in
+as a module here with an ``@register`` class.
+"""
+
+from localcloud.engine.sources import sqs
+from localcloud.engine.sources.base import (
+    SOURCE_KINDS,
+    EventSource,
+    SourceContext,
+    Sources,
+    UnsupportedSourceError,
+    register,
+)
+
+__all__ = [
+    "SOURCE_KINDS",
+    "EventSource",
+    "SourceContext",
+    "Sources",
+    "UnsupportedSourceError",
+    "register",
+    "sqs",
+]

@@ -1,0 +1,117 @@
+"""The composition root: every part of the local cloud, built in order, each given what it uses.
+
+``build(settings, endpoint_url)`` makes the trace store, the function catalog, the executor, the
+scheduler, the senders, the invoker, the EventBridge router, the SNS delivery, the event
+sources, the emulator hooks, the gateway and moto's patches, in dependency order, and returns
+them as one ``Runtime``. Two cycles are closed here, explicitly, after construction:
+
+- a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
+  ``EventBusSender`` are registered with the senders once the invoker and router exist;
+- handlers' AWS calls are answered by the gateway, which is built on the invoker, which runs on
+  the executor: ``executor.connect_calls(gateway.serve_call)``.
+
+``Runtime.close()`` stops them in reverse and undoes the patches, leaving moto as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.emulator.moto_patches import MotoPatches
+from localcloud.engine.catalog import FunctionCatalog
+from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.executor import Executor
+from localcloud.engine.hooks import EngineHooks
+from localcloud.engine.invoker import Invoker
+from localcloud.engine.logs import LogWriter
+from localcloud.engine.scheduler import Scheduler
+from localcloud.engine.senders import (
+    EventBusSender,
+    LambdaSender,
+    Senders,
+    SnsSender,
+    SqsSender,
+)
+from localcloud.engine.sns import SnsDelivery
+from localcloud.engine.sources import SourceContext, Sources
+from localcloud.gateway import Gateway, ServerInfo
+from localcloud.settings import Settings
+from localcloud.trace import TraceStore
+
+
+@dataclass
+class Runtime:
+    """Every part of one local cloud, wired."""
+
+    settings: Settings
+    info: ServerInfo
+    traces: TraceStore
+    catalog: FunctionCatalog
+    executor: Executor
+    scheduler: Scheduler
+    senders: Senders
+    invoker: Invoker
+    router: EventRouter
+    sns: SnsDelivery
+    sources: Sources
+    hooks: EngineHooks
+    gateway: Gateway
+    patches: MotoPatches
+
+    def close(self) -> None:
+        """Stop the sources, timers and workers, then give moto back its own code."""
+        self.sources.close()
+        self.scheduler.close()
+        self.executor.close()
+        self.patches.undo()
+        self.catalog.close()
+
+
+def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
+    """Build and wire every part; moto's patches are applied last (undone by ``close``)."""
+    info = ServerInfo(
+        region=region,
+        account=DEFAULT_ACCOUNT,
+        endpoint_url=endpoint_url,
+        started_at=time.monotonic(),
+    )
+    traces = TraceStore(settings.trace_max_traces, settings.trace_max_hops)
+    catalog = FunctionCatalog(settings.max_concurrency, region)
+    executor = Executor(
+        endpoint_url,
+        max_concurrency=settings.max_concurrency,
+        direct_calls=settings.direct_calls,
+    )
+    scheduler = Scheduler(settings.async_workers)
+    senders = Senders(SqsSender(), SnsSender())
+    invoker = Invoker(
+        catalog, executor, LogWriter(), senders, scheduler, traces, settings.async_retry_delays
+    )
+    senders.register(LambdaSender(invoker))
+    router = EventRouter(senders, scheduler, traces)
+    senders.register(EventBusSender(router))
+    sns = SnsDelivery(invoker, senders, traces)
+    sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
+    hooks = EngineHooks(sources, sns, router, traces)
+    gateway = Gateway(invoker, router, traces, info)
+    executor.connect_calls(gateway.serve_call)
+    patches = MotoPatches(hooks)
+    patches.apply()
+    return Runtime(
+        settings=settings,
+        info=info,
+        traces=traces,
+        catalog=catalog,
+        executor=executor,
+        scheduler=scheduler,
+        senders=senders,
+        invoker=invoker,
+        router=router,
+        sns=sns,
+        sources=sources,
+        hooks=hooks,
+        gateway=gateway,
+        patches=patches,
+    )
