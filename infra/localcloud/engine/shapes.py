@@ -115,7 +115,7 @@ def sqs_record(message: QueuedMessage, queue_arn: str, region: str) -> dict[str,
         if "BinaryValue" in value:
             item["binaryValue"] = value["BinaryValue"]
         message_attributes[name] = item
-    record = {
+    record: dict[str, Any] = {
         "messageId": message.id,
         "receiptHandle": message.receipt_handle,
         "body": message.body,
