@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from localcloud.trace import Hop, TraceStore
+from localcloud.trace import Hop, HopKind, Outcome, TraceStore
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,8 +34,17 @@ class TraceProbe:
         self.store = store
 
     def hops(
-        self, kind: str | None = None, resource: str | None = None, outcome: str | None = None
+        self,
+        kind: HopKind | str | None = None,
+        resource: str | None = None,
+        outcome: Outcome | str | None = None,
     ) -> list[Hop]:
+        """The hops of every trace with this kind, resource (a substring) and outcome.
+
+        A plain string matches as the enum member of that value does (``"invoke"`` is
+        ``HopKind.INVOKE``).
+        """
+
         def wanted(hop: Hop) -> bool:
             return (
                 (kind is None or hop.kind == kind)
@@ -45,8 +54,8 @@ class TraceProbe:
 
         return self.store.find(wanted)
 
-    def invocations(self, function: str, outcome: str | None = None) -> list[Hop]:
-        return self.hops("invoke", function, outcome)
+    def invocations(self, function: str, outcome: Outcome | str | None = None) -> list[Hop]:
+        return self.hops(HopKind.INVOKE, function, outcome)
 
     def wait_for(
         self, condition: Callable[[], Any], timeout: float = 15.0, message: str = "condition"

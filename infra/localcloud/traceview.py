@@ -8,14 +8,17 @@ from typing import Any
 from rich.text import Text
 from rich.tree import Tree
 
-STYLE = {
-    "ok": "green",
-    "error": "bold red",
-    "miss": "yellow",
-    "retry": "yellow",
-    "throttled": "magenta",
+from localcloud.trace import FAILURE_KINDS, HopKind, Outcome
+
+# Hops arrive as dicts (from the store or as JSON), their kind and outcome plain strings: a StrEnum
+# member hashes and compares as its value, so they key STYLE and test FAILURE_KINDS as they are.
+STYLE: dict[Outcome, str] = {
+    Outcome.OK: "green",
+    Outcome.ERROR: "bold red",
+    Outcome.MISS: "yellow",
+    Outcome.RETRY: "yellow",
+    Outcome.THROTTLED: "magenta",
 }
-FAILURE_KINDS = {"dlq", "drop"}
 
 
 HopDict = dict[str, Any]
@@ -54,7 +57,7 @@ def label(hop: dict[str, Any], start: float) -> Text:
     text.append(f" {hop['service']}:{short_name(hop['resource'])}")
     if hop.get("duration_ms") is not None:
         text.append(f"  {hop['duration_ms']:.1f} ms", style="cyan")
-    if outcome != "ok":
+    if outcome != Outcome.OK:
         text.append(f"  [{outcome}]", style=style)
     detail = hop.get("detail") or {}
     for key in ("detail_type", "error", "reason", "attempt"):
@@ -86,7 +89,7 @@ def summary(hops: Iterable[dict[str, Any]]) -> dict[str, Any]:
     items = list(hops)
     return {
         "hops": len(items),
-        "invocations": sum(1 for h in items if h["kind"] == "invoke"),
-        "errors": sum(1 for h in items if h["outcome"] == "error"),
-        "dead_letters": sum(1 for h in items if h["kind"] == "dlq"),
+        "invocations": sum(1 for h in items if h["kind"] == HopKind.INVOKE),
+        "errors": sum(1 for h in items if h["outcome"] == Outcome.ERROR),
+        "dead_letters": sum(1 for h in items if h["kind"] == HopKind.DLQ),
     }

@@ -153,7 +153,7 @@ def batch_failures(payload: bytes, batch_ids: set[str]) -> set[str] | None:
     ids = set()
     for failure in failures:
         identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
-        if not identifier or identifier not in batch_ids:
+        if not isinstance(identifier, str) or not identifier or identifier not in batch_ids:
             return None
         ids.add(identifier)
     return ids
