@@ -27,6 +27,7 @@ from localcloud.arns import parse_arn
 from localcloud.deploy import deploy
 from localcloud.errors import LocalCloudError
 from localcloud.server import LocalCloud
+from localcloud.settings import Settings
 
 console = Console(highlight=False)
 SETTLE_QUIET_S = 1.5
@@ -317,11 +318,18 @@ def load_scenario(folder: Path) -> dict[str, Any]:
     return scenario
 
 
-def run_demo(template: Path, events: Path, stack: str = "localcloud", port: int = 0) -> int:
-    """Run the demo; returns the exit status (0 when every check passed)."""
+def run_demo(
+    template: Path,
+    events: Path,
+    stack: str = "localcloud",
+    port: int = 0,
+    settings: Settings | None = None,
+) -> int:
+    """Run the demo; returns the exit status (0 when every check passed). Without ``settings``
+    the cloud reads them from the environment."""
     scenario = load_scenario(events)
     began = time.monotonic()
-    with LocalCloud(port=port) as cloud:
+    with LocalCloud(port=port, settings=settings) as cloud:
         console.print(f"[bold]local cloud[/bold] on {cloud.endpoint_url}")
         report = deploy(template, cloud.endpoint_url, stack=stack)
         console.print(report.summary())

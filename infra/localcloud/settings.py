@@ -9,7 +9,9 @@ table lists the same variables.
 
 from __future__ import annotations
 
+import math
 import os
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -30,7 +32,8 @@ def _positive_int(text: str) -> int:
 
 def _delays(text: str) -> tuple[float, ...]:
     values = tuple(float(part) for part in text.split(","))
-    if not values or any(v < 0 for v in values):
+    # float() also takes "nan" and "inf", which no timer can wait for
+    if any(not math.isfinite(v) or v < 0 for v in values):
         raise ValueError("must be non-negative numbers")
     return values
 
@@ -47,6 +50,8 @@ def _flag(text: str) -> bool:
 def _url(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
+    if not urllib.parse.urlsplit(text).hostname:
+        raise ValueError("names no host")
     return text.rstrip("/")
 
 

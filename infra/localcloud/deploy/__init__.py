@@ -14,8 +14,10 @@ from localcloud.deploy.errors import (
     EndpointUnreachableError,
     PartialDeployError,
     TemplateError,
+    UnknownFunctionError,
     UnsupportedResourceError,
 )
+from localcloud.deploy.lookup import deployed_functions, resolve_function
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import ResourceRecord, StackState
 
@@ -28,9 +30,12 @@ __all__ = [
     "ResourceRecord",
     "StackState",
     "TemplateError",
+    "UnknownFunctionError",
     "UnsupportedResourceError",
     "deploy",
+    "deployed_functions",
     "destroy",
     "load_stack_state",
     "plan_template",
+    "resolve_function",
 ]

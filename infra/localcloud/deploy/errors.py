@@ -67,3 +67,13 @@ class PartialDeployError(DeployError):
             "The applied part is saved in the stack state; fix the cause and deploy again "
             "to resume."
         )
+
+
+class UnknownFunctionError(DeployError):
+    """No deployed function answers to a name; the message lists the deployed ones."""
+
+    def __init__(self, name: str, deployed: list[str]) -> None:
+        self.name = name
+        self.deployed = deployed
+        listing = "\n  ".join(sorted(deployed)) or "(none: deploy first with `localcloud deploy`)"
+        super().__init__(f"unknown function {name!r}. Deployed functions:\n  {listing}")

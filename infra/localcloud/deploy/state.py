@@ -86,6 +86,24 @@ class StackState:
             outputs=dict(data.get("outputs", {})),
         )
 
+    def function(self, name: str) -> str | None:
+        """The physical name of the stack's function called ``name``, or None.
+
+        ``name`` is a logical id (``WelcomeEmailFunction``) or the code folder's name
+        (``welcome_email``), which by convention is the logical id in PascalCase, with or without
+        a ``Function`` suffix.
+        """
+        for logical in (name, _pascal(name), _pascal(name) + "Function"):
+            record = self.resources.get(logical)
+            if record is not None and record.type == "AWS::Lambda::Function":
+                return str(record.physical_id)
+        return None
+
+
+def _pascal(name: str) -> str:
+    """``welcome_email`` or ``welcome-email`` as ``WelcomeEmail``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_"))
+
 
 def _key(stack: str) -> str:
     return f"{stack}.json"

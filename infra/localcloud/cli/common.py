@@ -1,0 +1,84 @@
+"""What the CLI's commands share: where they print, how they fail, which endpoint they talk to."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from localcloud.errors import LocalCloudError
+from localcloud.settings import Settings, variable
+
+# What each command module's register() receives: the parser's subcommand collection.
+type Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+class UsageError(LocalCloudError):
+    """The command line asks for something that cannot be done; the message says what to do."""
+
+
+def _console(stream: TextIO) -> Console:
+    """A console on ``stream`` as it is now (so redirected or captured streams are honoured);
+    unwrapped when the stream is not a terminal, so piped lines stay whole."""
+    terminal = bool(getattr(stream, "isatty", lambda: False)())
+    return Console(file=stream, highlight=False, width=None if terminal else 200)
+
+
+def out() -> Console:
+    """A console on standard output, for results."""
+    return _console(sys.stdout)
+
+
+def err() -> Console:
+    """A console on standard error, for progress, logs and errors."""
+    return _console(sys.stderr)
+
+
+def fail(message: str) -> None:
+    """One error line on stderr (red on a terminal); the message is printed verbatim."""
+    line = Text("error: ", style="red")
+    line.append(message)
+    err().print(line, soft_wrap=True)
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    """The settings main() read from the environment for this run."""
+    value = args.settings
+    if not isinstance(value, Settings):
+        raise TypeError("main() sets args.settings before running a command")
+    return value
+
+
+def endpoint_options(parser: argparse.ArgumentParser, target: bool = False) -> None:
+    """Add --endpoint (and, with ``target``, --target) to a command talking to an endpoint."""
+    parser.add_argument(
+        "--endpoint",
+        help=f"the AWS endpoint (default: ${variable('endpoint')}, else {Settings().endpoint})",
+    )
+    if target:
+        parser.add_argument(
+            "--target",
+            choices=["local", "localstack"],
+            help="local: the local cloud at the default endpoint; localstack: LocalStack "
+            "(LOCALSTACK_HOST, else localhost:4566)",
+        )
+
+
+def endpoint(args: argparse.Namespace) -> str:
+    """The endpoint a command talks to: --target localstack, --endpoint, or the settings'."""
+    if getattr(args, "target", None) == "localstack":
+        # the way localstack-client finds LocalStack: its env variables, then the default port
+        host = os.environ.get("LOCALSTACK_HOST", "localhost:4566")
+        return f"http://{host}" if "://" not in host else host
+    return str(getattr(args, "endpoint", None) or settings(args).endpoint)
+
+
+def stack_option(parser: argparse.ArgumentParser, text: str | None = None) -> None:
+    """Add --stack, the stack name commands deploy to or look functions up in."""
+    parser.add_argument(
+        "--stack", default="localcloud", help=text or "the stack's name (default: %(default)s)"
+    )
