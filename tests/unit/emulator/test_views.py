@@ -433,8 +433,9 @@ def test_rule_view_of_a_pattern_rule_copies_name_arn_state_and_targets() -> None
     assert view.enabled is True
     assert view.targets == tuple(targets)
     assert view.archive is None
-    # moto's own pattern slot has no compiled matcher: only the local cloud's patch fills it.
-    assert view.pattern is None
+    # The view matches through the rule's own pattern slot (moto's here, unpatched).
+    assert view.matches({"source": "users.api", "detail": {}}) is True
+    assert view.matches({"source": "users.importer", "detail": {}}) is False
 
 
 def test_rule_view_of_a_disabled_rule_or_a_schedule_without_pattern_is_not_enabled() -> None:
@@ -487,7 +488,7 @@ def test_replay_view_copies_the_window_destination_filters_and_the_archived_even
     moto_events = backend("events")
     archive = moto_events.archives["history"]
 
-    view = ReplayView.from_moto(moto_events.replays["again"], archive)
+    view = ReplayView.from_moto(moto_events.replays["again"], list(archive.events))
 
     assert view.name == "again"
     assert view.start == start.timestamp()
