@@ -29,10 +29,11 @@ demo: $(STAMP)  ## deploy the user service to the embedded local cloud and run i
 
 test: lint unit integration e2e  ## lint, unit, integration and e2e tests (CI then runs test-localstack)
 
-lint: $(STAMP)  ## ruff, mypy and cfn-lint
+lint: $(STAMP)  ## ruff, mypy, the layer contracts (import-linter) and cfn-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	MYPYPATH=functions $(VENV)/bin/mypy functions --explicit-package-bases
 	$(VENV)/bin/cfn-lint infra/template.yaml
 

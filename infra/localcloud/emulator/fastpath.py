@@ -55,7 +55,16 @@ def put_item(body: bytes, region: str) -> bytes | None:
         validate_put_has_empty_attrs(item, table)
         validate_put_has_gsi_keys_set_to_none(item, table)
         # moto validates the item (key schema, types, size) before it stores anything.
-        backend.put_item(name, item, None, None, {}, {}, True, None)
+        backend.put_item(
+            name,
+            item,
+            expected=None,
+            condition_expression=None,
+            expression_attribute_names={},
+            expression_attribute_values={},
+            overwrite=True,
+            return_values_on_condition_check_failure=None,
+        )
     except Exception:  # moto's path validates again and renders the error as AWS does
         return None
     return b"{}"
