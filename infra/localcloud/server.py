@@ -20,7 +20,7 @@ from localcloud import clients
 from localcloud.emulator import backends, patches
 from localcloud.engine import Engine
 from localcloud.errors import LocalCloudError
-from localcloud.gateway import Gateway
+from localcloud.gateway import Gateway, ServerInfo
 from localcloud.routing.eventbridge import EventRouter
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
@@ -74,9 +74,9 @@ class LocalCloud:
         # SAM attaches AWS managed policies (AWSLambdaBasicExecutionRole...) to every role.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         try:
-            self.gateway = Gateway(self)
             self._server = create_server(
-                self.gateway,
+                # The gateway needs the engine, which needs the bound port: it comes next.
+                lambda environ, start_response: self.gateway(environ, start_response),
                 host=self.host,
                 port=self.port,
                 threads=self.threads,
@@ -97,6 +97,12 @@ class LocalCloud:
             ) from exc
         self.port = int(self._server.effective_port)
         self.engine = Engine(self.endpoint_url, self.traces, self.router)
+        self.gateway: Gateway = Gateway(
+            self.engine.invoker,
+            self.router,
+            self.traces,
+            ServerInfo(self.region, self.account, self.endpoint_url, time.monotonic()),
+        )
         self.engine.executor.call_handler = self.gateway.serve_call
         self.router.attach(self.engine)
         patches.install(self.engine)
