@@ -19,6 +19,7 @@ from typing import Any
 from localcloud import clients, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.errors import LocalCloudError
+from localcloud.gateway import Gateway
 from localcloud.runtime import Runtime
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
@@ -64,6 +65,11 @@ class LocalCloud:
     def traces(self) -> TraceStore:
         """The trace store (for tests and tools in the same process)."""
         return self.running().traces
+
+    @property
+    def gateway(self) -> Gateway:
+        """The gateway (its route table, for tests in the same process)."""
+        return self.running().gateway
 
     def running(self) -> Runtime:
         """The runtime of a started cloud (LocalCloudError when it is not started)."""

@@ -270,12 +270,3 @@ def delete_message_batch(body: bytes, region: str) -> bytes | None:
     except Exception:
         return None
     return json.dumps({"Successful": [{"Id": i} for i in success], "Failed": failed}).encode()
-
-
-SQS = {
-    "AmazonSQS.SendMessage": send_message,
-    "AmazonSQS.SendMessageBatch": send_message_batch,
-    "AmazonSQS.ReceiveMessage": receive_message,
-    "AmazonSQS.DeleteMessage": delete_message,
-    "AmazonSQS.DeleteMessageBatch": delete_message_batch,
-}

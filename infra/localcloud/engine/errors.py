@@ -10,7 +10,10 @@ class EngineError(LocalCloudError):
 
 
 class FunctionNotFoundError(EngineError):
-    """Invoke or a delivery named a function that does not exist."""
+    """Invoke or a delivery named a function that does not exist (Lambda's 404)."""
+
+    aws_code = "ResourceNotFoundException"
+    http_status = 404
 
     def __init__(self, name: str) -> None:
         super().__init__(f"Function not found: {name}")
@@ -19,6 +22,9 @@ class FunctionNotFoundError(EngineError):
 
 class ThrottledError(EngineError):
     """Every execution environment the function may have is busy (Lambda's 429)."""
+
+    aws_code = "TooManyRequestsException"
+    http_status = 429
 
     def __init__(self, name: str, limit: int) -> None:
         super().__init__(f"Rate Exceeded. Function {name} is at its concurrency limit ({limit}).")

@@ -1,14 +1,18 @@
 """Errors raised by the routing engine (event patterns, filter policies, input transformation).
 
-Each subclass maps to the AWS error a service reports for the same mistake, so the API layer can
-translate them without inspecting messages.
+Each class declares the AWS error a service reports for the same mistake (``aws_code``,
+``http_status``, ``aws_message_prefix``; see localcloud/errors.py), so the API layer translates
+them without inspecting names or messages.
 """
 
 from localcloud.errors import LocalCloudError
 
 
 class RoutingError(LocalCloudError):
-    """Base of every error the routing engine raises."""
+    """Base of every error the routing engine raises: a request AWS would refuse as invalid."""
+
+    aws_code = "ValidationException"
+    http_status = 400
 
 
 class InvalidEventPatternError(RoutingError):
@@ -17,6 +21,9 @@ class InvalidEventPatternError(RoutingError):
     Maps to EventBridge's ``InvalidEventPatternException``.
     """
 
+    aws_code = "InvalidEventPatternException"
+    aws_message_prefix = "Event pattern is not valid. Reason: "
+
 
 class InvalidFilterPolicyError(RoutingError):
     """An SNS subscription filter policy is malformed.
@@ -24,10 +31,19 @@ class InvalidFilterPolicyError(RoutingError):
     Maps to SNS ``InvalidParameter``; messages start with ``Invalid parameter: FilterPolicy:``.
     """
 
+    aws_code = "InvalidParameter"
+    aws_message_prefix = "Invalid parameter: "
+
 
 class InvalidInputError(RoutingError):
-    """A target's Input, InputPath or InputTransformer is malformed, or could not be applied."""
+    """A target's Input, InputPath or InputTransformer is malformed, or could not be applied.
+
+    Maps to EventBridge's ``ValidationException`` (the base's code).
+    """
 
 
 class PutEventsError(RoutingError):
-    """The whole PutEvents request is invalid (as opposed to one entry)."""
+    """The whole PutEvents request is invalid (as opposed to one entry).
+
+    Maps to EventBridge's ``ValidationException`` (the base's code).
+    """

@@ -214,25 +214,29 @@ def _sqs_conversation(sqs: Any, fifo: bool) -> list[Any]:
 
 @pytest.mark.parametrize("fifo", [False, True])
 def test_direct_sqs_paths_answer_as_moto_does(
-    sqs: Any, fifo: bool, monkeypatch: pytest.MonkeyPatch
+    localcloud: Any, sqs: Any, fifo: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from localcloud.emulator import fastpath
+    from localcloud.gateway.routes import Direct
 
-    answered: dict[str, int] = dict.fromkeys(fastpath.SQS, 0)
+    routes = localcloud.gateway.routes
+    direct_sqs = {key: route for key, route in routes.items() if key[0] == "sqs"}
+    assert direct_sqs and all(isinstance(route, Direct) for route in direct_sqs.values())
+    answered: dict[str, int] = dict.fromkeys((operation for _, operation in direct_sqs), 0)
 
-    def counted(target: str, path: Any) -> Any:
+    def counted(operation: str, path: Any) -> Direct:
         def run(body: bytes, region: str) -> bytes | None:
             answer = path(body, region)
-            answered[target] += answer is not None
+            answered[operation] += answer is not None
             return answer
 
-        return run
+        return Direct(run)
 
-    counting = {target: counted(target, path) for target, path in fastpath.SQS.items()}
-    monkeypatch.setattr(fastpath, "SQS", counting)
+    for key, route in direct_sqs.items():
+        monkeypatch.setitem(routes, key, counted(key[1], route.path))
     direct = _sqs_conversation(sqs, fifo)
-    assert all(answered[t] for t in answered if t != "AmazonSQS.SendMessage"), answered
-    monkeypatch.setattr(fastpath, "SQS", {})
+    assert all(answered[op] for op in answered if op != "SendMessage"), answered
+    for key in direct_sqs:
+        monkeypatch.delitem(routes, key)
     through_moto = _sqs_conversation(sqs, fifo)
     assert direct == through_moto
     assert direct[0]["Successful"][1]["MD5OfMessageAttributes"]  # the conversation went far

@@ -21,11 +21,11 @@ from localcloud import trace
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import SnsPublication, SubscriptionView
+from localcloud.errors import to_aws_error
 from localcloud.routing.errors import RoutingError
 from localcloud.routing.patterns import compile_filter_policy
 
 ENGINE_PROTOCOLS = ("sqs", "lambda")
-INVALID_PARAMETER = "Invalid parameter: "
 
 
 class FilterPolicy:
@@ -44,11 +44,7 @@ def validate_filter_policy(self: Any, value: Any, scope: str | None) -> None:
     try:
         compile_filter_policy(value, scope or "MessageAttributes")
     except RoutingError as exc:
-        message = str(exc)
-        # SNS's texts all start so; the pattern engine's policy errors mostly do already.
-        if not message.startswith(INVALID_PARAMETER):
-            message = INVALID_PARAMETER + message
-        raise SNSInvalidParameter(message) from exc
+        raise SNSInvalidParameter(to_aws_error(exc)[2]) from exc
 
 
 def patches(hooks: EmulatorHooks) -> Patches:

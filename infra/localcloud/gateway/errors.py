@@ -1,0 +1,44 @@
+"""One translation from the local cloud's errors to the AWS errors clients see.
+
+Each error class declares its AWS code, HTTP status and message opening as class attributes
+(localcloud/errors.py); ``to_aws_error`` (defined there, so the moto patches use it too) only
+reads them. The gateway's own errors, for requests
+that are malformed before any engine sees them, are declared here the same way.
+"""
+
+from __future__ import annotations
+
+from localcloud.errors import LocalCloudError, to_aws_error
+
+__all__ = [
+    "InvalidParameterValueError",
+    "InvalidRequestContentError",
+    "RequestError",
+    "SerializationError",
+    "to_aws_error",
+]
+
+
+class RequestError(LocalCloudError):
+    """The request itself is malformed."""
+
+    aws_code = "ValidationException"
+    http_status = 400
+
+
+class SerializationError(RequestError):
+    """The body of a JSON-protocol request is not JSON."""
+
+    aws_code = "SerializationException"
+
+
+class InvalidRequestContentError(RequestError):
+    """Lambda Invoke's payload is not JSON."""
+
+    aws_code = "InvalidRequestContentException"
+
+
+class InvalidParameterValueError(RequestError):
+    """A parameter has a value the operation does not accept."""
+
+    aws_code = "InvalidParameterValueException"

@@ -1,0 +1,91 @@
+"""What the gateway needs from the rest of the local cloud, stated as types.
+
+The gateway is handed its collaborators (``Gateway(invoker, router, traces, info)``) and knows
+them only by these protocols, so it imports neither the engine nor the router, and tests can hand
+it small fakes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from localcloud.trace import Hop, HopKind, TraceContext
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfo:
+    """Facts about the running server, known once it is bound."""
+
+    region: str
+    account: str
+    endpoint_url: str
+    started_at: float  # time.monotonic() when serving began
+
+    def function_arn(self, name_or_arn: str) -> str:
+        """The ARN Lambda names a function by in its errors, whatever the caller passed."""
+        if name_or_arn.startswith("arn:"):
+            return name_or_arn
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{name_or_arn}"
+
+
+class InvocationOutcome(Protocol):
+    """What Invoke reports of a finished invocation."""
+
+    @property
+    def payload(self) -> bytes: ...
+
+    @property
+    def failed(self) -> bool: ...
+
+    def log_tail(self) -> str: ...
+
+
+class Invocations(Protocol):
+    """Lambda invocations (the engine's Invoker)."""
+
+    def invoke(
+        self,
+        function: str,
+        payload: bytes,
+        context: TraceContext | None = None,
+        wait: bool = True,
+        source: str = "invoke",
+    ) -> InvocationOutcome: ...
+
+    def invoke_async(
+        self, function: str, payload: bytes, context: TraceContext | None = None
+    ) -> str: ...
+
+    def check(self, function: str) -> None: ...
+
+
+class Events(Protocol):
+    """EventBridge's data plane (the EventRouter)."""
+
+    def put_events(
+        self, region: str, account: str, entries: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]: ...
+
+    def test_event_pattern(self, pattern: str, event: str) -> bool: ...
+
+
+class Traces(Protocol):
+    """The trace store: the gateway records hops and serves them to /_localcloud/traces."""
+
+    def record(
+        self,
+        kind: HopKind,
+        service: str,
+        resource: str,
+        *,
+        context: TraceContext | None = None,
+        **detail: Any,
+    ) -> TraceContext: ...
+
+    def traces(self, last: int | None = None) -> list[list[Hop]]: ...
+
+    def get(self, trace_id: str) -> list[Hop] | None: ...
+
+    @property
+    def sequence(self) -> int: ...

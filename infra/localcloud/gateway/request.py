@@ -1,0 +1,181 @@
+"""The one parsed form of an AWS request, whichever door it came through.
+
+A request reaches the gateway either over HTTP (a WSGI environ from waitress) or over a worker's
+call pipe (the dict botocore's request became in the handler's process). Both doors build the
+same ``AwsRequest``, once, and everything after that (routing, tracing, the intercepted
+operations) reads only this object.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
+
+from localcloud.trace import TraceContext
+
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class RestOperation:
+    """A REST operation the gateway needs by name: REST requests carry no operation header."""
+
+    service: str
+    method: str
+    path: re.Pattern[str]
+    name: str
+
+
+# Only the REST operations some route intercepts need a name; the others go to moto unnamed.
+REST_OPERATIONS = (
+    RestOperation(
+        "lambda",
+        "POST",
+        re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/invocations/?$"),
+        "Invoke",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AwsRequest:
+    """One AWS request, parsed once.
+
+    ``service`` and ``region`` come from the SigV4 credential scope (``""`` and the server's
+    region when unsigned). ``operation`` is the X-Amz-Target's operation (JSON protocol), the
+    form's Action (query protocol), a REST operation's name, or else ``"METHOD /path"``.
+    ``path`` is as WSGI's PATH_INFO holds it: percent-decoded, one character per byte.
+    """
+
+    service: str
+    region: str
+    operation: str
+    target: str
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+    trace_context: TraceContext | None  # the X-Amzn-Trace-Id the caller sent
+    form: Mapping[str, list[str]] | None = None  # the body of a query-protocol request
+    path_params: Mapping[str, str] = NO_PARAMS  # the names in a REST operation's path
+
+    @property
+    def route_key(self) -> tuple[str, str]:
+        return (self.service, self.operation)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, Any], default_region: str) -> AwsRequest:
+        """Parse a WSGI request; reads (consumes) its body."""
+        return cls.parse(
+            method=environ.get("REQUEST_METHOD", "GET"),
+            path=environ.get("PATH_INFO", ""),
+            query=environ.get("QUERY_STRING", ""),
+            headers=_environ_headers(environ),
+            body=_read_body(environ),
+            default_region=default_region,
+        )
+
+    @classmethod
+    def from_call(cls, call: Mapping[str, Any], default_region: str) -> AwsRequest:
+        """Parse a pipe call: ``{method, url, headers: [[name, value]], body: base64}``."""
+        url = urlsplit(call["url"])
+        return cls.parse(
+            method=call["method"],
+            path=_wsgi_path(url.path or "/"),
+            query=url.query,
+            headers={name.lower(): value for name, value in call["headers"]},
+            body=base64.b64decode(call["body"]),
+            default_region=default_region,
+        )
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        default_region: str,
+    ) -> AwsRequest:
+        """The request both doors describe; ``headers`` must have lower-case names."""
+        scope = CREDENTIAL_SCOPE.search(headers.get("authorization", ""))
+        service = scope["service"] if scope else ""
+        target = headers.get("x-amz-target", "")
+        form = None if target else _form(method, headers, body)
+        operation, params = _operation(service, method, path, target, form)
+        # Positional: this runs for every call, and keywords cost a frozen dataclass more.
+        return cls(
+            service,
+            scope["region"] if scope else default_region,
+            operation,
+            target,
+            method,
+            path,
+            query,
+            headers,
+            body,
+            TraceContext.parse(headers.get("x-amzn-trace-id")),
+            form,
+            params,
+        )
+
+
+def _wsgi_path(path: str) -> str:
+    """The text WSGI's PATH_INFO holds for a URL path: percent-decoded bytes read as latin-1."""
+    return unquote_to_bytes(path).decode("latin-1") if "%" in path else path
+
+
+def _environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    headers = {
+        key[5:].replace("_", "-").lower(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").lower()] = environ[key]
+    return headers
+
+
+def _read_body(environ: Mapping[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return environ["wsgi.input"].read(length) if length else b""
+
+
+def _form(method: str, headers: Mapping[str, str], body: bytes) -> dict[str, list[str]] | None:
+    if method == "POST" and headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
+        return parse_qs(body.decode(errors="replace"))
+    return None
+
+
+def _operation(
+    service: str,
+    method: str,
+    path: str,
+    target: str,
+    form: Mapping[str, list[str]] | None,
+) -> tuple[str, Mapping[str, str]]:
+    """The operation's name and, for a named REST operation, the names in its path."""
+    if target:  # JSON protocol (REST requests carry no target)
+        return target.rsplit(".", 1)[-1], NO_PARAMS
+    if form is not None:  # query protocol
+        return form.get("Action", [""])[0], NO_PARAMS
+    for rest in REST_OPERATIONS:
+        match = rest.path.match(path) if (service, method) == (rest.service, rest.method) else None
+        if match:
+            return rest.name, {key: unquote(value) for key, value in match.groupdict().items()}
+    # WSGI hands the path over as latin-1 text; the name shown in traces is the UTF-8 one.
+    return f"{method} {path.encode('latin-1', 'replace').decode('utf-8', 'replace')}", NO_PARAMS

@@ -1,0 +1,161 @@
+"""Every AWS operation the gateway answers instead of moto: one table, one row per operation.
+
+A row is either
+
+* ``Intercepted``: the gateway's own implementation replaces moto's (Lambda Invoke runs the
+  handler for real, EventBridge PutEvents and TestEventPattern use the local router). It records
+  its own trace hops; a ``LocalCloudError`` it raises becomes the AWS error the class declares.
+* ``Direct``: moto's own operation applied straight to moto's backend (emulator/fastpath.py),
+  skipping moto's HTTP dispatch. It is traced and serialised exactly like the moto call it
+  replaces, and answers ``None`` to leave the request to moto after all.
+
+A request with no row goes to moto. Adding an operation is one row and one function.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from localcloud import trace
+from localcloud.emulator import fastpath
+from localcloud.engine.errors import FunctionNotFoundError
+from localcloud.gateway.errors import (
+    InvalidParameterValueError,
+    InvalidRequestContentError,
+    RequestError,
+    SerializationError,
+)
+from localcloud.gateway.ports import Events, Invocations, ServerInfo
+from localcloud.gateway.request import AwsRequest
+from localcloud.gateway.response import (
+    AMZ_JSON,
+    Response,
+    empty_response,
+    json_response,
+)
+
+RouteKey = tuple[str, str]  # (service, operation)
+
+
+@dataclass(frozen=True, slots=True)
+class Collaborators:
+    """What intercepted operations work with."""
+
+    invocations: Invocations
+    events: Events
+    info: ServerInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Intercepted:
+    """An operation the gateway implements itself."""
+
+    handle: Callable[[Collaborators, AwsRequest], Response]
+
+
+@dataclass(frozen=True, slots=True)
+class Direct:
+    """A direct path: ``path(body, region)`` is the response body, or None for moto's path."""
+
+    path: Callable[[bytes, str], bytes | None]
+
+    def answer(self, request: AwsRequest) -> Response | None:
+        body = self.path(request.body, request.region)
+        if body is None:
+            return None
+        return Response(200, (("Content-Type", AMZ_JSON), ("Content-Length", str(len(body)))), body)
+
+
+Route = Intercepted | Direct
+
+
+# -- Lambda ------------------------------------------------------------------------------------
+INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
+
+
+def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
+    """Lambda Invoke: run the function's handler (or queue the event, or only check it)."""
+    name = request.path_params["function"]
+    kind = request.headers.get("x-amz-invocation-type", "RequestResponse")
+    if request.body.strip():
+        try:
+            json.loads(request.body)
+        except ValueError as exc:
+            raise InvalidRequestContentError(
+                f"Could not parse request body into json: {exc}"
+            ) from exc
+    if kind not in INVOCATION_TYPES:
+        raise InvalidParameterValueError(
+            f"Unsupported InvocationType {kind!r}: use RequestResponse, Event or DryRun"
+        )
+    try:
+        return _invoke(collaborators.invocations, request, name, kind)
+    except FunctionNotFoundError as exc:
+        raise FunctionNotFoundError(collaborators.info.function_arn(name)) from exc
+
+
+def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str) -> Response:
+    if kind == "DryRun":
+        invocations.check(name)
+        return empty_response(204)
+    if kind == "Event":
+        invocations.invoke_async(name, request.body, request.trace_context)
+        return empty_response(202)
+    result = invocations.invoke(
+        name, request.body, request.trace_context, wait=True, source="invoke"
+    )
+    headers = {"X-Amz-Executed-Version": "$LATEST"}
+    if result.failed:
+        headers["X-Amz-Function-Error"] = "Unhandled"
+    if request.headers.get("x-amz-log-type") == "Tail":
+        headers["X-Amz-Log-Result"] = base64.b64encode(result.log_tail().encode()).decode()
+    return json_response(result.payload, headers=headers)
+
+
+# -- EventBridge -------------------------------------------------------------------------------
+def put_events(collaborators: Collaborators, request: AwsRequest) -> Response:
+    """PutEvents: route every entry through the local router, reporting each one's fate."""
+    try:
+        document = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise SerializationError("Body is not JSON") from exc
+    with trace.activate(request.trace_context):
+        entries = collaborators.events.put_events(
+            request.region, collaborators.info.account, document.get("Entries") or []
+        )
+    failed = sum(1 for entry in entries if "ErrorCode" in entry)
+    return json_response({"FailedEntryCount": failed, "Entries": entries})
+
+
+def match_event_pattern(collaborators: Collaborators, request: AwsRequest) -> Response:
+    """TestEventPattern: whether the pattern matches the event, by the local pattern engine."""
+    try:
+        document = json.loads(request.body or b"{}")
+        result = collaborators.events.test_event_pattern(
+            document.get("EventPattern", ""), document.get("Event", "")
+        )
+    except ValueError as exc:  # the body, or a value in the pattern or event
+        raise RequestError(str(exc)) from exc
+    return json_response({"Result": result})
+
+
+# -- the table ---------------------------------------------------------------------------------
+ROUTES: Mapping[RouteKey, Route] = {
+    ("lambda", "Invoke"): Intercepted(invoke),
+    ("events", "PutEvents"): Intercepted(put_events),
+    ("events", "TestEventPattern"): Intercepted(match_event_pattern),
+    ("dynamodb", "PutItem"): Direct(fastpath.put_item),
+    ("sqs", "SendMessage"): Direct(fastpath.send_message),
+    ("sqs", "SendMessageBatch"): Direct(fastpath.send_message_batch),
+    ("sqs", "ReceiveMessage"): Direct(fastpath.receive_message),
+    ("sqs", "DeleteMessage"): Direct(fastpath.delete_message),
+    ("sqs", "DeleteMessageBatch"): Direct(fastpath.delete_message_batch),
+}
+
+
+def find_route(request: AwsRequest, routes: Mapping[RouteKey, Route] = ROUTES) -> Route | None:
+    """The request's row, or None: moto answers it."""
+    return routes.get(request.route_key)

@@ -1,0 +1,119 @@
+"""to_aws_error: every error class a client can meet is reported as the AWS error it declares.
+
+The classes are those of the error modules whose errors reach the gateway: the base, the engine's,
+the router's and the gateway's own. A class without a declaration of its own inherits one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from localcloud.engine.errors import (
+    DeliveryError,
+    EngineError,
+    FunctionNotFoundError,
+    ThrottledError,
+)
+from localcloud.errors import LocalCloudError
+from localcloud.gateway.errors import (
+    InvalidParameterValueError,
+    InvalidRequestContentError,
+    RequestError,
+    SerializationError,
+    to_aws_error,
+)
+from localcloud.routing.errors import (
+    InvalidEventPatternError,
+    InvalidFilterPolicyError,
+    InvalidInputError,
+    PutEventsError,
+    RoutingError,
+)
+
+EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
+    (LocalCloudError("broke"), (500, "InternalFailure", "broke")),
+    (EngineError("no code"), (500, "InternalFailure", "no code")),
+    (DeliveryError("SQSError", "queue gone", False), (500, "InternalFailure", "queue gone")),
+    (
+        FunctionNotFoundError("greeter"),
+        (404, "ResourceNotFoundException", "Function not found: greeter"),
+    ),
+    (
+        ThrottledError("greeter", 2),
+        (
+            429,
+            "TooManyRequestsException",
+            "Rate Exceeded. Function greeter is at its concurrency limit (2).",
+        ),
+    ),
+    (
+        RoutingError("Event must be a JSON object."),
+        (400, "ValidationException", "Event must be a JSON object."),
+    ),
+    (PutEventsError("too many"), (400, "ValidationException", "too many")),
+    (InvalidInputError("bad path"), (400, "ValidationException", "bad path")),
+    (
+        InvalidEventPatternError('"source": must be an object or an array'),
+        (
+            400,
+            "InvalidEventPatternException",
+            'Event pattern is not valid. Reason: "source": must be an object or an array',
+        ),
+    ),
+    (
+        InvalidFilterPolicyError("Invalid parameter: FilterPolicy: bad"),
+        (400, "InvalidParameter", "Invalid parameter: FilterPolicy: bad"),
+    ),
+    (RequestError("no"), (400, "ValidationException", "no")),
+    (SerializationError("Body is not JSON"), (400, "SerializationException", "Body is not JSON")),
+    (
+        InvalidRequestContentError("not json"),
+        (400, "InvalidRequestContentException", "not json"),
+    ),
+    (
+        InvalidParameterValueError("Unsupported InvocationType"),
+        (400, "InvalidParameterValueException", "Unsupported InvocationType"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"), EXPECTED, ids=[type(error).__name__ for error, _ in EXPECTED]
+)
+def test_error_is_reported_as_its_declared_aws_error(
+    error: LocalCloudError, expected: tuple[int, str, str]
+) -> None:
+    assert to_aws_error(error) == expected
+
+
+MODULES = (
+    "localcloud.errors",
+    "localcloud.engine.errors",
+    "localcloud.routing.errors",
+    "localcloud.gateway.errors",
+)
+
+
+def _classes(cls: type[LocalCloudError]) -> set[type[LocalCloudError]]:
+    found = {cls} if cls.__module__ in MODULES else set()
+    for sub in cls.__subclasses__():
+        found |= _classes(sub)
+    return found
+
+
+def test_every_error_class_of_those_modules_is_covered() -> None:
+    assert _classes(LocalCloudError) == {type(error) for error, _ in EXPECTED}
+
+
+def test_message_prefix_is_added_once() -> None:
+    bare = to_aws_error(InvalidEventPatternError("Rule is too complex"))
+    prefixed = to_aws_error(InvalidEventPatternError(bare[2]))
+    assert bare == prefixed
+    assert bare[2] == "Event pattern is not valid. Reason: Rule is too complex"
+    assert to_aws_error(InvalidFilterPolicyError("FilterPolicy: x"))[2] == (
+        "Invalid parameter: FilterPolicy: x"
+    )
+
+
+def test_unknown_exception_is_an_internal_failure() -> None:
+    assert to_aws_error(KeyError("QueueUrl")) == (500, "InternalFailure", "KeyError: 'QueueUrl'")
