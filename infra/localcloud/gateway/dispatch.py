@@ -22,7 +22,7 @@ from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.errors import to_aws_error
 from localcloud.gateway.ports import Events, Invocations, ServerInfo, Traces
 from localcloud.gateway.request import AwsRequest
-from localcloud.gateway.response import Response, aws_error_response
+from localcloud.gateway.response import Response, aws_error_response, query_error_response
 from localcloud.gateway.routes import (
     ROUTES,
     Collaborators,
@@ -30,6 +30,7 @@ from localcloud.gateway.routes import (
     Intercepted,
     Route,
     RouteKey,
+    Validated,
     find_route,
 )
 
@@ -74,6 +75,10 @@ class Gateway:
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)
+        if isinstance(route, Validated):
+            refusal = self._validate(route, request)
+            if refusal is not None:
+                return refusal
         context = self._record(request)
         # A direct path is moto's operation: same trace context, same turn-taking as moto's.
         with trace.activate(context), backends.serialized(request.service):
@@ -85,6 +90,16 @@ class Gateway:
             return route.handle(self._collaborators, request)
         except LocalCloudError as exc:
             return aws_error_response(*to_aws_error(exc))
+
+    @staticmethod
+    def _validate(route: Validated, request: AwsRequest) -> Response | None:
+        """The AWS error the request earns, in its protocol's shape, or None: moto answers."""
+        try:
+            route.check(request)
+        except LocalCloudError as exc:
+            refusal = query_error_response if request.form is not None else aws_error_response
+            return refusal(*to_aws_error(exc))
+        return None
 
     def _record(self, request: AwsRequest) -> trace.TraceContext | None:
         """The trace hop of a request: a publish, or a call made from inside an invocation."""

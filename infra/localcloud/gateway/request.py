@@ -41,6 +41,18 @@ REST_OPERATIONS = (
         re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/invocations/?$"),
         "Invoke",
     ),
+    RestOperation(
+        "lambda",
+        "POST",
+        re.compile(r"^/2015-03-31/event-source-mappings/?$"),
+        "CreateEventSourceMapping",
+    ),
+    RestOperation(
+        "lambda",
+        "PUT",
+        re.compile(r"^/2015-03-31/event-source-mappings/(?P<uuid>[^/]+)/?$"),
+        "UpdateEventSourceMapping",
+    ),
 )
 
 

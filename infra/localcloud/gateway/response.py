@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from xml.sax.saxutils import escape
 
 JSON = "application/json"
 AMZ_JSON = "application/x-amz-json-1.0"
@@ -52,3 +53,14 @@ def aws_error_response(status: int, code: str, message: str) -> Response:
         status,
         {"x-amzn-ErrorType": code},
     )
+
+
+def query_error_response(status: int, code: str, message: str) -> Response:
+    """An error in the query protocol's XML shape (SNS, SQS's query form, IAM, STS...)."""
+    body = (
+        "<ErrorResponse><Error><Type>Sender</Type>"
+        f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        "</Error></ErrorResponse>"
+    ).encode()
+    headers = (("Content-Type", "text/xml"), ("Content-Length", str(len(body))))
+    return Response(status, headers, body)

@@ -8,6 +8,8 @@ A row is either
 * ``Direct``: moto's own operation applied straight to moto's backend (emulator/fastpath.py),
   skipping moto's HTTP dispatch. It is traced and serialised exactly like the moto call it
   replaces, and answers ``None`` to leave the request to moto after all.
+* ``Validated``: moto answers, once a validator (validators.py) has found nothing AWS would
+  refuse; what it refuses is answered with the AWS error its ``LocalCloudError`` declares.
 
 A request with no row goes to moto. Adding an operation is one row and one function.
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from localcloud import trace
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError
+from localcloud.gateway import validators
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
@@ -69,7 +72,14 @@ class Direct:
         return Response(200, (("Content-Type", AMZ_JSON), ("Content-Length", str(len(body)))), body)
 
 
-Route = Intercepted | Direct
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """An operation moto answers after ``check(request)`` raised nothing."""
+
+    check: Callable[[AwsRequest], None]
+
+
+Route = Intercepted | Direct | Validated
 
 
 # -- Lambda ------------------------------------------------------------------------------------
@@ -153,6 +163,11 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("sqs", "ReceiveMessage"): Direct(fastpath.receive_message),
     ("sqs", "DeleteMessage"): Direct(fastpath.delete_message),
     ("sqs", "DeleteMessageBatch"): Direct(fastpath.delete_message_batch),
+    ("lambda", "CreateEventSourceMapping"): Validated(validators.event_source_mapping),
+    ("lambda", "UpdateEventSourceMapping"): Validated(validators.event_source_mapping),
+    ("events", "PutTargets"): Validated(validators.put_targets),
+    ("sns", "Subscribe"): Validated(validators.subscribe),
+    ("sns", "SetSubscriptionAttributes"): Validated(validators.set_subscription_attributes),
 }
 
 

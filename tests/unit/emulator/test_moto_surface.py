@@ -48,12 +48,9 @@ PATCHED = {
     "moto.awslambda.models.LambdaFunction.get_configuration",
     "moto.events.models.EventPattern.load",
     "moto.events.models.Replay.replay_events",
-    "moto.events.models.EventsBackend.put_targets",
     "moto.sns.models.FilterPolicyMatcher",
     "moto.sns.models.SNSBackend._validate_filter_policy",
     "moto.sns.models.Subscription.publish",
-    "moto.sns.responses.SNSResponse.subscribe",
-    "moto.sns.models.SNSBackend.set_subscription_attributes",
     "moto.sqs.models.Message.__new__",
     "moto.sqs.models.Queue._messages",
     "moto.sqs.models.Queue.messages",
@@ -99,10 +96,6 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.awslambda.models:LambdaFunction.update_configuration",
         ["self", "config_updates"],
     ),
-    "EventsBackend.put_targets": (
-        "moto.events.models:EventsBackend.put_targets",
-        ["self", "name", "event_bus_arn", "targets"],
-    ),
     "Replay.replay_events": ("moto.events.models:Replay.replay_events", ["self", "archive"]),
     "EventPattern.__init__": (
         "moto.events.models:EventPattern.__init__",
@@ -134,10 +127,6 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
             "deduplication_id",
             "message_structure",
         ],
-    ),
-    "SNSBackend.set_subscription_attributes": (
-        "moto.sns.models:SNSBackend.set_subscription_attributes",
-        ["self", "arn", "name", "value"],
     ),
     "SNSBackend._validate_filter_policy": (
         "moto.sns.models:SNSBackend._validate_filter_policy",
@@ -215,7 +204,6 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
 PRIVATE_NAMES = [
     ("moto.sqs.models", "_filter_message_attributes"),
     ("moto.sns.models:Subscription", "_parse_message_structure"),
-    ("moto.sns.responses:SNSResponse", "_get_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
 ]
 # Set on every instance by moto's constructors (checked by making one).

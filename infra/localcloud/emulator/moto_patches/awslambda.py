@@ -3,7 +3,8 @@
 - moto's synchronous SQS-to-Lambda path inside SendMessage is switched off: a mapping is never
   registered on its queue (DESIGN.md: moto deletes messages after a failed Docker invoke).
 - Every mapping change is reported to the hooks, which start, reconfigure and stop sources.
-- ``FilterCriteria`` is validated by the local cloud's pattern engine, as AWS's grammar.
+- A mapping on a service no event source reads is refused before moto creates it. (Its
+  ``FilterCriteria`` were already checked by the gateway: gateway/validators.py.)
 - ``DeadLetterConfig``, which moto does not store, is kept on the function and shown again.
 """
 
@@ -19,23 +20,10 @@ from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import MappingView
 from localcloud.errors import LocalCloudError
-from localcloud.routing.errors import RoutingError
-from localcloud.routing.patterns import compile_filter_criteria
 
 Backend = lambda_models.LambdaBackend
 Function = lambda_models.LambdaFunction
 DEAD_LETTER_ATTRIBUTE = "localcloud_dead_letter_config"
-
-
-def validate_filters(spec: dict[str, Any]) -> None:
-    """Refuse FilterCriteria patterns AWS refuses, with Lambda's error."""
-    for item in (spec.get("FilterCriteria") or {}).get("Filters") or []:
-        try:
-            compile_filter_criteria(item.get("Pattern", ""))
-        except RoutingError as exc:
-            raise InvalidParameterValueException(
-                f"Invalid filter pattern definition. {exc}"
-            ) from exc
 
 
 def unregister_from_queue(esm: Any) -> None:
@@ -57,7 +45,6 @@ def patches(hooks: EmulatorHooks) -> Patches:
 
     @group.function(Backend, "create_event_source_mapping")
     def create_mapping(self: Any, spec: dict[str, Any]) -> Any:
-        validate_filters(spec)
         try:
             hooks.check_mapping(str(spec.get("EventSourceArn", "")))
         except LocalCloudError as exc:
@@ -70,7 +57,6 @@ def patches(hooks: EmulatorHooks) -> Patches:
 
     @group.function(Backend, "update_event_source_mapping")
     def update_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
-        validate_filters(spec)
         esm = update_esm(self, uuid, spec)
         if esm is not None:
             hooks.mapping_changed(MappingView.from_moto(esm), False)
