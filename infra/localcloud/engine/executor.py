@@ -89,6 +89,35 @@ class InvocationResult:
         return text.encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
 
 
+def lambda_environment(spec: FunctionSpec, endpoint_url: str, stream: str) -> dict[str, str]:
+    """The environment Lambda's Python runtime gives a function, then the function's own."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "TZ": ":UTC",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "AWS_REGION": spec.region,
+        "AWS_DEFAULT_REGION": spec.region,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_SESSION_TOKEN": "test",
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
+        "AWS_LAMBDA_FUNCTION_NAME": spec.name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "LAMBDA_TASK_ROOT": spec.code_paths[0] if spec.code_paths else "",
+        "_HANDLER": spec.handler,
+        "LOCALCLOUD_CODE_PATHS": os.pathsep.join(spec.code_paths),
+        **spec.environment,
+    }
+
+
 class Worker:
     """One execution environment: a Python process running the function's handler."""
 
@@ -106,32 +135,8 @@ class Worker:
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
         self.fresh = True
         read_fd, write_fd = os.pipe()
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": os.environ.get("HOME", "/tmp"),
-            "LANG": "C.UTF-8",
-            "TZ": ":UTC",
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "AWS_REGION": spec.region,
-            "AWS_DEFAULT_REGION": spec.region,
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_SESSION_TOKEN": "test",
-            "AWS_ENDPOINT_URL": endpoint_url,
-            "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
-            "AWS_LAMBDA_FUNCTION_NAME": spec.name,
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
-            "AWS_LAMBDA_LOG_STREAM_NAME": self.stream,
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-            "LAMBDA_TASK_ROOT": spec.code_paths[0] if spec.code_paths else "",
-            "_HANDLER": spec.handler,
-            "LOCALCLOUD_REPLY_FD": str(write_fd),
-            "LOCALCLOUD_CODE_PATHS": os.pathsep.join(spec.code_paths),
-            **spec.environment,
-        }
+        env = lambda_environment(spec, endpoint_url, self.stream)
+        env["LOCALCLOUD_REPLY_FD"] = str(write_fd)
         passed = [write_fd]
         calls: tuple[int, int] | None = None
         if call_handler is not None:
@@ -144,8 +149,8 @@ class Worker:
             passed += [answer_read, request_write]
             calls = (request_read, answer_write)
         self.process = subprocess.Popen(
-            # By path, not `-m localcloud.engine.worker`: importing the package would pull in
-            # moto (~375 ms) before every cold start.
+            # By path, not `-m localcloud.engine.worker`: no package of the local cloud is
+            # imported into the function's process before its handler.
             [python, WORKER_SCRIPT],
             stdin=subprocess.PIPE,
             stdout=self.log,
