@@ -37,6 +37,7 @@ from localcloud.engine.senders import (
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
 from localcloud.gateway import Gateway, ServerInfo
+from localcloud.gateway.browser import BrowserPolicy
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
@@ -95,7 +96,10 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
     hooks = EngineHooks(sources, sns, router, traces)
-    gateway = Gateway(invoker, router, traces, info)
+    browsers = BrowserPolicy.for_endpoint(
+        endpoint_url, settings.cors_origins, settings.allowed_hosts
+    )
+    gateway = Gateway(invoker, router, traces, info, browsers)
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()

@@ -3,13 +3,16 @@
     with LocalCloud(port=0) as cloud:
         sqs = cloud.client("sqs")
 
-Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse connections.
+Serves on waitress (keep-alive, so boto3 clients reuse connections), with request threads that
+grow while requests wait (serving.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
+import logging
 import os
 import socket
 import threading
@@ -21,11 +24,24 @@ from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
 from localcloud.runtime import Runtime
+from localcloud.serving import ElasticDispatcher, Trimmer, raise_open_files
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
+log = logging.getLogger(__name__)
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address to bind) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class PortInUseError(LocalCloudError):
@@ -44,7 +60,6 @@ class LocalCloud:
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
         region: str = clients.DEFAULT_REGION,
-        threads: int = 24,
         settings: Settings | None = None,
     ) -> None:
         self.settings = settings if settings is not None else Settings.from_env()
@@ -52,7 +67,6 @@ class LocalCloud:
         self.port = port
         self.region = region
         self.account = DEFAULT_ACCOUNT
-        self.threads = threads
         self.runtime: Runtime | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -95,21 +109,40 @@ class LocalCloud:
             target=self._server.run, name="localcloud-http", daemon=True
         )
         self._thread.start()
+        self._trimmer = Trimmer(self._dispatcher)
+        self._trimmer.start()
         self._wait_ready()
+        if not is_loopback(self.host):
+            log.warning(
+                "serving on %s, which is not a loopback address: anyone who can reach this "
+                "machine on port %d can create and invoke functions (running code as this "
+                "user), read and change every resource and wipe the state; use --host "
+                "127.0.0.1 unless that is what you want",
+                self.host,
+                self.port,
+            )
         return self
 
     def _bind(self) -> Any:
         from waitress.server import create_server
 
+        settings = self.settings
+        self._dispatcher = ElasticDispatcher(settings.server_threads, settings.max_server_threads)
+        self._dispatcher.set_thread_count(settings.server_threads)
+        # Leave room under the open-file limit for workers' pipes, logs and moto's files.
+        connections = max(100, raise_open_files() - 1024)
         try:
             return create_server(
                 self._serve,
                 host=self.host,
                 port=self.port,
-                threads=self.threads,
                 ident="localcloud",
-                channel_timeout=300,
-                connection_limit=1000,
+                _dispatcher=self._dispatcher,
+                channel_timeout=settings.idle_connection_s,
+                cleanup_interval=1,
+                connection_limit=connections,
+                asyncore_use_poll=True,
+                backlog=2048,
                 clear_untrusted_proxy_headers=True,
             )
         except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
@@ -147,6 +180,7 @@ class LocalCloud:
         for channel in list(self._server._map.values()):
             with contextlib.suppress(OSError):
                 channel.close()
+        self._trimmer.stop()
         self._server.task_dispatcher.shutdown(timeout=1)
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -47,6 +47,13 @@ def _flag(text: str) -> bool:
     raise ValueError("must be 1 or 0")
 
 
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    if any(" " in name for name in names):
+        raise ValueError("names must not contain spaces")
+    return names
+
+
 def _url(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
@@ -74,6 +81,16 @@ class Settings:
     endpoint: str = "http://127.0.0.1:4566"
     # Keep full tracebacks in `localcloud up`'s log.
     debug: bool = False
+    # Web origins (besides the cloud's own) that may call the cloud from a browser.
+    cors_origins: tuple[str, ...] = ()
+    # Host names (besides loopback names and IP addresses) the cloud answers to.
+    allowed_hosts: tuple[str, ...] = ()
+    # Request threads kept ready, and how many the server may grow to while requests wait
+    # (long polls, synchronous invokes) so that waiting never starves other callers.
+    server_threads: int = 24
+    max_server_threads: int = 2000
+    # Seconds an idle client connection is kept open.
+    idle_connection_s: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +126,11 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "trace_max_hops": _positive_int,
     "endpoint": _url,
     "debug": _flag,
+    "cors_origins": _names,
+    "allowed_hosts": _names,
+    "server_threads": _positive_int,
+    "max_server_threads": _positive_int,
+    "idle_connection_s": _positive_int,
 }
 EXPECTED = {
     "async_retry_delays": "seconds separated by commas, e.g. 1,2",
@@ -119,4 +141,9 @@ EXPECTED = {
     "trace_max_hops": "a whole number of at least 1",
     "endpoint": "a URL such as http://127.0.0.1:4566",
     "debug": "1 (on) or 0 (off)",
+    "cors_origins": "origins separated by commas, e.g. http://localhost:3000",
+    "allowed_hosts": "host names separated by commas, e.g. devbox.example",
+    "server_threads": "a whole number of at least 1",
+    "max_server_threads": "a whole number of at least 1",
+    "idle_connection_s": "a whole number of seconds, at least 1",
 }

@@ -19,6 +19,7 @@ from localcloud.emulator import backends
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import pipe, wsgi
 from localcloud.gateway.admin import Admin, is_admin
+from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.errors import to_aws_error
 from localcloud.gateway.ports import Events, Invocations, ServerInfo, Traces
 from localcloud.gateway.request import AwsRequest
@@ -49,9 +50,16 @@ class Gateway:
     """The local cloud's front: a WSGI application and the handlers' call-pipe server."""
 
     def __init__(
-        self, invoker: Invocations, router: Events, traces: Traces, info: ServerInfo
+        self,
+        invoker: Invocations,
+        router: Events,
+        traces: Traces,
+        info: ServerInfo,
+        browsers: BrowserPolicy | None = None,
     ) -> None:
         self.info = info
+        # Who may reach the HTTP door from a web page (the pipe door serves workers only).
+        self.browsers = browsers or BrowserPolicy.for_endpoint(info.endpoint_url)
         self.traces = traces
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
@@ -62,7 +70,9 @@ class Gateway:
     def __call__(
         self, environ: wsgi.Environ, start_response: wsgi.StartResponse
     ) -> Iterable[bytes]:
-        return wsgi.serve(self.dispatch, self._moto, self.info.region, environ, start_response)
+        return wsgi.serve(
+            self.dispatch, self._moto, self.info.region, self.browsers, environ, start_response
+        )
 
     def serve_call(self, call: Mapping[str, Any]) -> dict[str, Any]:
         """Answer an AWS call a handler sent over its worker's call pipe, exactly as over HTTP."""

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response
 
@@ -20,14 +21,33 @@ class Dispatch(Protocol):
     def __call__[T](self, request: AwsRequest, moto: Callable[[], T]) -> Response | T: ...
 
 
+def _browser_headers(environ: Environ) -> dict[str, str]:
+    """The headers the browser policy reads, lower-cased, present ones only."""
+    names = (
+        ("host", "HTTP_HOST"),
+        ("origin", "HTTP_ORIGIN"),
+        ("access-control-request-method", "HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+        ("access-control-request-headers", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+    )
+    return {name: environ[key] for name, key in names if key in environ}
+
+
 def serve(
     dispatch: Dispatch,
     moto: WsgiApp,
     default_region: str,
+    browsers: BrowserPolicy,
     environ: Environ,
     start_response: StartResponse,
 ) -> Iterable[bytes]:
-    """Answer one WSGI request."""
+    """Answer one WSGI request (after the browser policy: see browser.py)."""
+    headers = _browser_headers(environ)
+    refusal = browsers.refusal(environ.get("REQUEST_METHOD", "GET"), headers)
+    if refusal is not None:
+        start_response(refusal.status_line, list(refusal.headers))
+        return [refusal.body]
+    if "origin" in headers:  # an allowed page: let it read the answer
+        start_response = _with_headers(start_response, browsers.cors_headers(headers["origin"]))
     request = AwsRequest.from_environ(environ, default_region)
 
     def through_moto() -> Iterable[bytes]:
@@ -39,3 +59,12 @@ def serve(
         start_response(answer.status_line, list(answer.headers))
         return [answer.body]
     return answer
+
+
+def _with_headers(start_response: StartResponse, extra: list[tuple[str, str]]) -> StartResponse:
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        present = {name.lower() for name, _ in headers}
+        added = [(name, value) for name, value in extra if name.lower() not in present]
+        return start_response(status, list(headers) + added, exc_info)
+
+    return start

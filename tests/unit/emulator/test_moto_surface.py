@@ -72,6 +72,7 @@ PATCHED = {
     "moto.sqs.models.unix_time",
     "moto.sqs.models.unix_time_millis",
     "moto.sqs.models.generate_receipt_handle",
+    "moto.moto_server.werkzeug_app.DISABLE_GLOBAL_CORS",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
