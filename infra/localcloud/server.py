@@ -24,7 +24,12 @@ from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
 from localcloud.runtime import Runtime
-from localcloud.serving import ElasticDispatcher, Trimmer, raise_open_files
+from localcloud.serving import (
+    ElasticDispatcher,
+    Trimmer,
+    accept_in_batches,
+    raise_open_files,
+)
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
@@ -98,6 +103,7 @@ class LocalCloud:
         # SAM attaches AWS managed policies (AWSLambdaBasicExecutionRole...) to every role.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         self._server = self._bind()
+        accept_in_batches(self._server)
         self.port = int(self._server.effective_port)
         try:
             self.runtime = runtime.build(self.settings, self.endpoint_url, self.region)

@@ -7,6 +7,7 @@ change: when a request arrives and no thread is idle, another thread starts (up 
 threads beyond the base count end after they have been idle a while. Waiting costs a thread's
 stack, not a caller's turn.
 
+``accept_in_batches`` lets one readiness event accept every waiting connection, and
 ``raise_open_files()`` lifts the process's soft limit on open files to its hard limit, so
 thousands of open (idle, keep-alive or half-open) connections do not stop new ones being
 accepted; waitress is told to poll() rather than select() (which stops at 1,024 descriptors).
@@ -102,3 +103,26 @@ def raise_open_files() -> int:
         except (ValueError, OSError):
             log.warning("cannot raise the open-file limit from %d; fewer connections fit", soft)
     return int(soft) if soft != resource.RLIM_INFINITY else wanted
+
+
+# How many waiting connections one readiness event of the listening socket accepts.
+ACCEPT_BATCH = 256
+
+
+def accept_in_batches(server: Any) -> None:
+    """Make ``server`` (waitress's) accept every waiting connection when its socket is ready.
+
+    waitress accepts one connection per turn of its event loop, and each turn looks at every open
+    connection: with thousands open, a newcomer waits seconds behind the backlog. This server
+    object's own method is replaced; waitress's class is left alone.
+    """
+    accept_one = server.handle_accept
+
+    def accept_waiting() -> None:
+        for _ in range(ACCEPT_BATCH):
+            before = len(server._map)
+            accept_one()
+            if len(server._map) == before:  # nothing was waiting (or it failed): stop here
+                return
+
+    server.handle_accept = accept_waiting
