@@ -46,14 +46,24 @@ class AdminClient:
         """The ``last`` most recent traces, each a list of hops (JSON objects), oldest first."""
         return list(self._get(f"traces?last={last}")["traces"])
 
+    def hops(self, since: int, wait_s: float) -> tuple[list[Hop], int, int]:
+        """Hops recorded after ``since`` (waiting up to ``wait_s`` for one): (hops, the
+        sequence to ask from next, how many were recorded but are no longer held)."""
+        answer = self._get(f"hops?since={since}&wait={wait_s}", self.timeout + wait_s)
+        return list(answer["hops"]), int(answer["sequence"]), int(answer.get("missed", 0))
+
+    def sequence(self) -> int:
+        """The trace store's sequence number now (follow from here to see only new hops)."""
+        return self.hops(2**62, 0)[1]
+
     def trace(self, trace_id: str) -> list[Hop]:
         """The hops of one trace; AdminError if the cloud has no such trace."""
         return list(self._get(f"traces/{urllib.parse.quote(trace_id, safe='')}")["hops"])
 
-    def _get(self, path: str) -> Any:
+    def _get(self, path: str, timeout: float | None = None) -> Any:
         url = f"{self.endpoint}/_localcloud/{path}"
         try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+            with urllib.request.urlopen(url, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             raise AdminError(_message(exc)) from exc
