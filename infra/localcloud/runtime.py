@@ -51,6 +51,7 @@ class Runtime:
     traces: TraceStore
     catalog: FunctionCatalog
     executor: Executor
+    logs: LogWriter
     scheduler: Scheduler
     senders: Senders
     invoker: Invoker
@@ -87,8 +88,9 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     )
     scheduler = Scheduler(settings.async_workers)
     senders = Senders(SqsSender(), SnsSender())
+    logs = LogWriter()
     invoker = Invoker(
-        catalog, executor, LogWriter(), senders, scheduler, traces, settings.async_retry_delays
+        catalog, executor, logs, senders, scheduler, traces, settings.async_retry_delays
     )
     senders.register(LambdaSender(invoker))
     router = EventRouter(senders, scheduler, traces)
@@ -109,6 +111,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         traces=traces,
         catalog=catalog,
         executor=executor,
+        logs=logs,
         scheduler=scheduler,
         senders=senders,
         invoker=invoker,

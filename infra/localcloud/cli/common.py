@@ -82,3 +82,13 @@ def stack_option(parser: argparse.ArgumentParser, text: str | None = None) -> No
     parser.add_argument(
         "--stack", default="localcloud", help=text or "the stack's name (default: %(default)s)"
     )
+
+
+def region_option(parser: argparse.ArgumentParser) -> None:
+    """Add --region to a command that names functions, queues or buses."""
+    parser.add_argument(
+        "--region",
+        default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+        help="the region the resources are in (default: $AWS_REGION, $AWS_DEFAULT_REGION, else "
+        "us-east-1; now %(default)s)",
+    )

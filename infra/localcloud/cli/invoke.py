@@ -18,6 +18,7 @@ from localcloud.cli.common import (
     endpoint,
     endpoint_options,
     err,
+    region_option,
     stack_option,
 )
 
@@ -34,6 +35,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--event", help="event file, a case name under events/FUNCTION/, or -")
     parser.add_argument("--async", dest="asynchronous", action="store_true", help="Event invoke")
     stack_option(parser, "stack whose logical ids and folders resolve FUNCTION (%(default)s)")
+    region_option(parser)
     endpoint_options(parser)
     parser.set_defaults(func=run)
 
@@ -67,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
     from localcloud.deploy import resolve_function
 
     target = endpoint(args)
-    name = resolve_function(target, args.function, args.stack)
+    name = resolve_function(target, args.function, args.stack, args.region)
     payload = read_event(args.event, args.function)
-    lam = clients.client("lambda", target, read_timeout=READ_TIMEOUT_S, retries=0)
+    lam = clients.client("lambda", target, args.region, read_timeout=READ_TIMEOUT_S, retries=0)
     response = lam.invoke(
         FunctionName=name,
         Payload=payload,

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
+import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
+from rich.text import Text
+
+from localcloud.cli import background
 from localcloud.cli.common import Subparsers, err, settings, stack_option
+from localcloud.engine.executor import FunctionSpec, InvocationResult
+from localcloud.logview import log_line
+
+# A ready hook that runs longer than this is stopped (the cloud keeps serving).
+INIT_HOOK_TIMEOUT_S = 300
 
 
 class OneLineFormatter(logging.Formatter):
@@ -37,12 +48,88 @@ def one_line_errors() -> None:
     threading.excepthook = _thread_error
 
 
+_printing = threading.Lock()
+
+
+def print_invocation(spec: FunctionSpec, result: InvocationResult, lines: Sequence[str]) -> None:
+    """Print an invocation's log lines on stderr as it ends (a listener of the engine's logs)."""
+    console = err()
+    with _printing:
+        for line in lines:
+            console.print(
+                log_line(spec.name, result.request_id, line, result.failed), soft_wrap=True
+            )
+
+
+def run_init_hooks(folder: Path | None, endpoint_url: str, region: str) -> None:
+    """Run the ready hooks (as LocalStack's init/ready.d): each executable or ``.py`` file of the
+    folder, in name order, with the endpoint in its environment; a failing one is reported."""
+    folder = folder if folder is not None else Path("init/ready.d")
+    if not folder.is_dir():
+        if folder != Path("init/ready.d"):
+            err().print(Text(f"--init {folder}: no such folder", style="red"))
+        return
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "LOCALCLOUD_ENDPOINT": endpoint_url,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "test"),
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
+    }
+    for script in sorted(folder.iterdir()):
+        if script.suffix == ".py":
+            command = [sys.executable, str(script)]
+        elif script.is_file() and os.access(script, os.X_OK):
+            command = [str(script)]
+        else:
+            continue
+        try:
+            code = subprocess.run(command, env=env, timeout=INIT_HOOK_TIMEOUT_S).returncode
+        except subprocess.TimeoutExpired:
+            err().print(
+                Text(f"init {script.name}: stopped after {INIT_HOOK_TIMEOUT_S} s", style="red")
+            )
+            continue
+        style = "green" if code == 0 else "red"
+        err().print(Text(f"init {script.name}: exit {code}", style=style))
+
+
+def _argv(args: argparse.Namespace) -> list[str]:
+    """`up`'s options as a command line, for the background process."""
+    argv = ["--host", args.host, "--port", str(args.port), "--stack", args.stack]
+    if args.deploy:
+        argv += ["--deploy", args.deploy]
+    if args.quiet:
+        argv.append("--quiet")
+    if args.init is not None:
+        argv += ["--init", str(args.init)]
+    return argv
+
+
 def register(subparsers: Subparsers) -> None:
     """Add `up` and its options."""
     parser = subparsers.add_parser("up", help="run the local cloud in the foreground")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (%(default)s)")
     parser.add_argument("--port", type=int, default=4566, help="port to serve on (%(default)s)")
     parser.add_argument("--deploy", metavar="TEMPLATE", help="deploy this SAM template once up")
+    parser.add_argument(
+        "--detach",
+        action="store_true",
+        help="run in the background (pid and log under ~/.local/state/localcloud); "
+        "`localcloud stop` stops it",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="do not print handlers' output as invocations happen (`localcloud logs` reads it)",
+    )
+    parser.add_argument(
+        "--init",
+        metavar="DIR",
+        type=Path,
+        help="run the scripts in DIR once the cloud is ready (default: ./init/ready.d if present)",
+    )
     stack_option(parser, "stack name for --deploy (default: %(default)s)")
     parser.set_defaults(func=run)
 
@@ -52,6 +139,11 @@ def run(args: argparse.Namespace) -> int:
     # imported here so the other commands start without loading moto
     from localcloud.server import LocalCloud
 
+    if args.detach:
+        pid, url, log = background.start(_argv(args), args.port)
+        print(f"localcloud ready on {url}", flush=True)
+        err().print(f"running in the background (pid {pid}, log {log}); `localcloud stop` stops it")
+        return 0
     config = settings(args)
     if not config.debug:
         one_line_errors()
@@ -67,7 +159,10 @@ def run(args: argparse.Namespace) -> int:
 
             report = deploy(Path(args.deploy), cloud.endpoint_url, stack=args.stack)
             err().print(report.summary())
+        if not args.quiet:
+            cloud.running().logs.listen(print_invocation)
         print(f"localcloud ready on {cloud.endpoint_url}", flush=True)
+        run_init_hooks(args.init, cloud.endpoint_url, cloud.region)
         while not stop.wait(0.5):
             pass
         err().print("stopping")

@@ -17,7 +17,7 @@ from localcloud.deploy.errors import (
     UnknownFunctionError,
     UnsupportedResourceError,
 )
-from localcloud.deploy.lookup import deployed_functions, resolve_function
+from localcloud.deploy.lookup import deployed_functions, deployed_stacks, resolve_function
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import ResourceRecord, StackState
 
@@ -34,6 +34,7 @@ __all__ = [
     "UnsupportedResourceError",
     "deploy",
     "deployed_functions",
+    "deployed_stacks",
     "destroy",
     "load_stack_state",
     "plan_template",

@@ -22,11 +22,11 @@ class ServerInfo:
     endpoint_url: str
     started_at: float  # time.monotonic() when serving began
 
-    def function_arn(self, name_or_arn: str) -> str:
-        """The ARN Lambda names a function by in its errors, whatever the caller passed."""
+    def function_arn(self, name_or_arn: str, region: str | None = None) -> str:
+        """The ARN of a function named in ``region`` (the server's by default); an ARN as is."""
         if name_or_arn.startswith("arn:"):
             return name_or_arn
-        return f"arn:aws:lambda:{self.region}:{self.account}:function:{name_or_arn}"
+        return f"arn:aws:lambda:{region or self.region}:{self.account}:function:{name_or_arn}"
 
 
 class InvocationOutcome(Protocol):

@@ -88,7 +88,8 @@ INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 
 def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
     """Lambda Invoke: run the function's handler (or queue the event, or only check it)."""
-    name = request.path_params["function"]
+    # A plain name means the function in the region the request was signed for.
+    name = collaborators.info.function_arn(request.path_params["function"], request.region)
     kind = request.headers.get("x-amz-invocation-type", "RequestResponse")
     if request.body.strip():
         try:
@@ -104,7 +105,7 @@ def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
     try:
         return _invoke(collaborators.invocations, request, name, kind)
     except FunctionNotFoundError as exc:
-        raise FunctionNotFoundError(collaborators.info.function_arn(name)) from exc
+        raise FunctionNotFoundError(name) from exc
 
 
 def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str) -> Response:

@@ -69,12 +69,15 @@ class Result:
 
 
 class FakeInvocations:
-    """Knows one function, ``greeter``; ``busy`` is throttled."""
+    """Knows one function, ``greeter``; ``busy`` is throttled. Records functions by name (the
+    gateway hands over the ARN in the request's region)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, bytes]] = []
 
     def _known(self, function: str) -> None:
+        assert function.startswith("arn:aws:lambda:us-east-1:"), function
+        function = function.rsplit(":", 1)[-1]
         if function == "busy":
             raise ThrottledError(function, 1)
         if function != "greeter":
@@ -89,14 +92,14 @@ class FakeInvocations:
         source: str = "invoke",
     ) -> Result:
         self._known(function)
-        self.calls.append(("invoke", function, payload))
+        self.calls.append(("invoke", function.rsplit(":", 1)[-1], payload))
         return Result(b'{"hello": "ada"}', failed=payload == b'{"fail": true}')
 
     def invoke_async(
         self, function: str, payload: bytes, context: TraceContext | None = None
     ) -> str:
         self._known(function)
-        self.calls.append(("async", function, payload))
+        self.calls.append(("async", function.rsplit(":", 1)[-1], payload))
         return "request-1"
 
     def check(self, function: str) -> None:
