@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.emulator import backends
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
 from localcloud.engine.eventbridge import EventRouter
@@ -61,6 +62,13 @@ class Runtime:
     hooks: EngineHooks
     gateway: Gateway
     patches: MotoPatches
+
+    def resume_sources(self) -> int:
+        """Start the event source of every mapping moto holds (after a state was loaded)."""
+        mappings = backends.mappings()
+        for mapping in mappings:
+            self.hooks.mapping_changed(mapping, False)
+        return len(mappings)
 
     def close(self) -> None:
         """Stop the sources, timers and workers, then give moto back its own code."""

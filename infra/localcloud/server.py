@@ -17,10 +17,13 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from localcloud import clients, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.emulator import state
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
 from localcloud.runtime import Runtime
@@ -57,6 +60,48 @@ class PortInUseError(LocalCloudError):
         )
 
 
+class StateKeeper:
+    """Saves the state into its folder every ``interval_s`` while anything moved, and on request."""
+
+    def __init__(self, folder: Path, interval_s: float, moved: Callable[[], object]) -> None:
+        self.folder = folder
+        self.interval_s = interval_s
+        # A value that changes whenever the state may have (requests answered, hops recorded).
+        self.moved = moved
+        self._saved_at: object = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="localcloud-state", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.save()
+            except Exception:  # a failed save is retried at the next interval
+                log.exception("could not save the state into %s", self.folder)
+
+    def save(self) -> None:
+        with self._lock:
+            mark = self.moved()
+            if mark == self._saved_at:
+                return
+            started = time.monotonic()
+            size = state.save(self.folder)
+            self._saved_at = mark
+            log.info(
+                "state saved to %s (%d KB, %.0f ms)",
+                self.folder,
+                size // 1024,
+                (time.monotonic() - started) * 1000,
+            )
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
 class LocalCloud:
     """The local cloud: binds, serves the runtime's gateway, stops (runtime.py wires the rest)."""
 
@@ -73,6 +118,9 @@ class LocalCloud:
         self.region = region
         self.account = DEFAULT_ACCOUNT
         self.runtime: Runtime | None = None
+        self._keeper: StateKeeper | None = None
+        # The folder the state was loaded from at start, if any.
+        self.restored_from: Path | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -107,7 +155,11 @@ class LocalCloud:
         self.port = int(self._server.effective_port)
         try:
             self.runtime = runtime.build(self.settings, self.endpoint_url, self.region)
+            self._keeper = self._restore()
         except BaseException:
+            if self.runtime is not None:
+                self.runtime.close()
+                self.runtime = None
             self._server.close()
             self._server = None
             raise
@@ -128,6 +180,30 @@ class LocalCloud:
                 self.port,
             )
         return self
+
+    def _restore(self) -> StateKeeper | None:
+        """Load the saved state (with --state) and start keeping it; None without a folder."""
+        if not self.settings.state_dir:
+            return None
+        folder = Path(self.settings.state_dir)
+        started = time.monotonic()
+        if state.load(folder):
+            self.restored_from = folder
+            resumed = self.running().resume_sources()
+            log.info(
+                "state restored from %s in %.0f ms (%d event source mappings resumed)",
+                folder,
+                (time.monotonic() - started) * 1000,
+                resumed,
+            )
+        running = self.running()
+        keeper = StateKeeper(
+            folder,
+            self.settings.state_interval_s,
+            lambda: (running.gateway.requests, running.traces.sequence),
+        )
+        keeper.start()
+        return keeper
 
     def _bind(self) -> Any:
         from waitress.server import create_server
@@ -192,6 +268,11 @@ class LocalCloud:
             self._thread.join(timeout=5)
         self._server = None
         if self.runtime is not None:
+            # Nothing may change the state while it is saved: sources stop first.
+            self.runtime.sources.close()
+            if self._keeper is not None:
+                self._keeper.stop()
+                self._keeper.save()
             self.runtime.close()
             self.runtime = None
 

@@ -91,6 +91,10 @@ class Settings:
     max_server_threads: int = 2000
     # Seconds an idle client connection is kept open.
     idle_connection_s: int = 10
+    # A folder to keep the whole state in across restarts ("": nothing is kept), and how often
+    # it is saved while the cloud runs (besides at a clean stop).
+    state_dir: str = ""
+    state_interval_s: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -131,6 +135,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "server_threads": _positive_int,
     "max_server_threads": _positive_int,
     "idle_connection_s": _positive_int,
+    "state_dir": str.strip,
+    "state_interval_s": _positive_int,
 }
 EXPECTED = {
     "async_retry_delays": "seconds separated by commas, e.g. 1,2",
@@ -146,4 +152,6 @@ EXPECTED = {
     "server_threads": "a whole number of at least 1",
     "max_server_threads": "a whole number of at least 1",
     "idle_connection_s": "a whole number of seconds, at least 1",
+    "state_dir": "a folder path",
+    "state_interval_s": "a whole number of seconds, at least 1",
 }

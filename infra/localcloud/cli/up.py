@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import signal
@@ -104,6 +105,8 @@ def _argv(args: argparse.Namespace) -> list[str]:
         argv.append("--quiet")
     if args.init is not None:
         argv += ["--init", str(args.init)]
+    if args.state:
+        argv += ["--state", args.state]
     return argv
 
 
@@ -118,6 +121,12 @@ def register(subparsers: Subparsers) -> None:
         action="store_true",
         help="run in the background (pid and log under ~/.local/state/localcloud); "
         "`localcloud stop` stops it",
+    )
+    parser.add_argument(
+        "--state",
+        metavar="DIR",
+        help="keep the whole state in DIR: loaded at start, saved at a clean stop and every "
+        "LOCALCLOUD_STATE_INTERVAL_S seconds (default: $LOCALCLOUD_STATE_DIR, else nothing kept)",
     )
     parser.add_argument(
         "--quiet",
@@ -145,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
         err().print(f"running in the background (pid {pid}, log {log}); `localcloud stop` stops it")
         return 0
     config = settings(args)
+    if args.state:
+        config = dataclasses.replace(config, state_dir=args.state)
     if not config.debug:
         one_line_errors()
     stop = threading.Event()
@@ -161,6 +172,9 @@ def run(args: argparse.Namespace) -> int:
             err().print(report.summary())
         if not args.quiet:
             cloud.running().logs.listen(print_invocation)
+        if config.state_dir:
+            loaded = "restored from" if cloud.restored_from else "nothing saved yet in"
+            err().print(f"state: {loaded} {config.state_dir}; saved there at a clean stop")
         print(f"localcloud ready on {cloud.endpoint_url}", flush=True)
         run_init_hooks(args.init, cloud.endpoint_url, cloud.region)
         while not stop.wait(0.5):

@@ -23,7 +23,7 @@ from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
 
 from localcloud.arns import Arn, function_name, parse_arn
-from localcloud.emulator.views import FunctionView, QueuedMessage, RuleView
+from localcloud.emulator.views import FunctionView, MappingView, QueuedMessage, RuleView
 from localcloud.errors import LocalCloudError
 
 ACCOUNT_ID: str = DEFAULT_ACCOUNT_ID
@@ -93,6 +93,16 @@ def function(name_or_arn: str, region: str) -> FunctionView | None:
     except Exception:  # moto's UnknownFunctionException, or a region it has no backend for
         return None
     return FunctionView.from_moto(fn)
+
+
+def mappings() -> list[MappingView]:
+    """Every event source mapping in every account and region (to resume after a restore)."""
+    return [
+        MappingView.from_moto(esm)
+        for regions in lambda_backends.values()
+        for backend in list(regions.values())
+        for esm in list(backend._event_source_mappings.values())
+    ]
 
 
 def layer_zip(arn: str, region: str, account: str) -> bytes | None:

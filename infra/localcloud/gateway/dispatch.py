@@ -65,6 +65,8 @@ class Gateway:
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
         self._admin = Admin(traces, info)
+        # AWS requests answered so far (the state keeper saves when this or the traces move).
+        self.requests = 0
         self._moto = DomainDispatcherApplication(create_backend_app)
 
     def __call__(
@@ -82,6 +84,7 @@ class Gateway:
         """Answer ``request`` here (admin, intercepted, direct path) or by calling ``moto``."""
         if is_admin(request):
             return self._admin.answer(request)
+        self.requests += 1
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)

@@ -43,7 +43,9 @@ class Cloud:
         )
         assert self.process.stdout is not None
         line = _line(self.process.stdout, START_TIMEOUT)
-        assert line.startswith("localcloud ready on "), line
+        if not line.startswith("localcloud ready on "):
+            _, stderr = self.process.communicate(timeout=15)
+            raise AssertionError(f"`localcloud up` did not start: {stderr.strip()[-2000:]}")
         self.url = line.rsplit(" ", 1)[1].strip()
         self.port = int(self.url.rsplit(":", 1)[1])
 

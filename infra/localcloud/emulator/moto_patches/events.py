@@ -27,7 +27,12 @@ class CompiledPattern(events_models.EventPattern):
 
     def __init__(self, raw_pattern: str | None) -> None:
         super().__init__(raw_pattern, {})
+        self._source = raw_pattern
         self._compiled = compile_event_pattern(raw_pattern) if raw_pattern else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Saved state (emulator/state.py) keeps the text and compiles it again.
+        return (CompiledPattern, (self._source,))
 
     def matches_event(self, event: Any) -> bool:
         return self._compiled is None or self._compiled.matches(event)

@@ -31,7 +31,12 @@ class FilterPolicy:
 
     def __init__(self, filter_policy: dict[str, Any], scope: str | None) -> None:
         self.filter_policy = filter_policy
+        self.scope = scope
         self._compiled = compile_filter_policy(filter_policy, scope or "MessageAttributes")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Saved state (emulator/state.py) keeps the policy and compiles it again.
+        return (FilterPolicy, (self.filter_policy, self.scope))
 
     def matches(self, message_attributes: dict[str, Any] | None, message: str) -> bool:
         return self._compiled.matches(message_attributes, message)
