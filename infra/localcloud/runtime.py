@@ -83,11 +83,18 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         endpoint_url,
         max_concurrency=settings.max_concurrency,
         direct_calls=settings.direct_calls,
+        idle_timeout=settings.worker_idle_s,
     )
     scheduler = Scheduler(settings.async_workers)
     senders = Senders(SqsSender(), SnsSender())
     invoker = Invoker(
-        catalog, executor, LogWriter(), senders, scheduler, traces, settings.async_retry_delays
+        catalog,
+        executor,
+        LogWriter(settings.log_group_max_bytes),
+        senders,
+        scheduler,
+        traces,
+        settings.async_retry_delays,
     )
     senders.register(LambdaSender(invoker))
     router = EventRouter(senders, scheduler, traces)

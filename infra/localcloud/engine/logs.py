@@ -1,4 +1,9 @@
-"""Function logs into CloudWatch Logs: the function's log group, one stream per environment."""
+"""Function logs into CloudWatch Logs: the function's log group, one stream per environment.
+
+What is kept is bounded twice: an invocation's output is its newest 256 KB (engine/output.py),
+and a function's log group keeps the newest ``max_group_bytes`` of what invocations wrote,
+dropping the oldest events first (emulator/backends.py says how an event is counted).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from localcloud.engine.executor import FunctionSpec, InvocationResult
 
 class LogWriter:
     """Writes each invocation's START, output, END and REPORT lines, as Lambda does."""
+
+    def __init__(self, max_group_bytes: int) -> None:
+        self.max_group_bytes = max_group_bytes
 
     def write(self, spec: FunctionSpec, result: InvocationResult) -> None:
         rid = result.request_id
@@ -28,4 +36,5 @@ class LogWriter:
             f"/aws/lambda/{spec.name}",
             result.log_stream or "local",
             lines,
+            self.max_group_bytes,
         )
