@@ -266,7 +266,7 @@ def _limit_memory() -> None:
     RLIMIT_DATA caps the private writable memory of the process (the heap and anonymous
     mappings: what Python allocates), so an allocation past it raises MemoryError, which the
     runtime turns into Lambda's end for a function out of memory (see _out_of_memory). The
-    interpreter's own memory, measured here (about 6 MB on CPython 3.12), comes on top, so the
+    interpreter's own memory, measured here (about 7 MB on CPython 3.12), comes on top, so the
     function gets its whole MemorySize. Thread stacks count too although mostly untouched
     (glibc reserves 8 MB each, so fifteen threads would exhaust 128 MB): the handler's Python
     threads get 1 MB stacks, ample for CPython 3.12, whose C recursion is bounded. Left
