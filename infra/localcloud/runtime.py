@@ -93,10 +93,11 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         endpoint_url,
         max_concurrency=settings.max_concurrency,
         direct_calls=settings.direct_calls,
+        idle_timeout=settings.worker_idle_s,
     )
     scheduler = Scheduler(settings.async_workers)
     senders = Senders(SqsSender(), SnsSender())
-    logs = LogWriter()
+    logs = LogWriter(settings.log_group_max_bytes)
     invoker = Invoker(
         catalog, executor, logs, senders, scheduler, traces, settings.async_retry_delays
     )

@@ -30,6 +30,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
 def _delays(text: str) -> tuple[float, ...]:
     values = tuple(float(part) for part in text.split(","))
     # float() also takes "nan" and "inf", which no timer can wait for
@@ -74,6 +81,10 @@ class Settings:
     max_concurrency: int = 4
     # Handlers' AWS calls to the local cloud travel over their worker's call pipes, not HTTP.
     direct_calls: bool = True
+    # Seconds an unused execution environment lives before its process is ended.
+    worker_idle_s: float = 300.0
+    # What a function's log group keeps of its invocations' lines, oldest dropped first.
+    log_group_max_bytes: int = 4 * 1024 * 1024
     # The trace store keeps this many traces (oldest dropped first) of this many hops each.
     trace_max_traces: int = 5000
     trace_max_hops: int = 500
@@ -126,6 +137,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "async_workers": _positive_int,
     "max_concurrency": _positive_int,
     "direct_calls": _flag,
+    "worker_idle_s": _positive_seconds,
+    "log_group_max_bytes": _positive_int,
     "trace_max_traces": _positive_int,
     "trace_max_hops": _positive_int,
     "endpoint": _url,
@@ -143,6 +156,8 @@ EXPECTED = {
     "async_workers": "a whole number of at least 1",
     "max_concurrency": "a whole number of at least 1",
     "direct_calls": "1 (on) or 0 (off)",
+    "worker_idle_s": "seconds, more than 0, e.g. 300",
+    "log_group_max_bytes": "a whole number of bytes of at least 1, e.g. 4194304",
     "trace_max_traces": "a whole number of at least 1",
     "trace_max_hops": "a whole number of at least 1",
     "endpoint": "a URL such as http://127.0.0.1:4566",

@@ -2,8 +2,13 @@
 
 Each function gets a pool of worker processes (engine/worker.py), created on first use and reused.
 A worker is replaced when the function's configuration or code changes, when it exceeds the
-function's timeout (it is killed: `Task timed out after N.NN seconds`) and when it crashes.
-Concurrency per function is capped by its reserved concurrency, or by a local default.
+function's timeout (it is killed: `Task timed out after N.NN seconds`), when it crashes or runs
+out of memory (worker.py holds it to the function's MemorySize), and it is ended after
+``idle_timeout`` seconds unused (``LOCALCLOUD_WORKER_IDLE_S``), as AWS reclaims idle
+environments. Concurrency per function is capped by its reserved concurrency, or by a local
+default. A worker's stdout and stderr go into a pipe read while the invocation runs, of which
+each invocation keeps only its newest bytes (output.py): what handlers print costs the local
+cloud neither disk nor unbounded memory.
 
 Once calls are connected (``connect_calls``, to the gateway's pipe door), each worker also gets
 a pair of call pipes: the AWS calls its handler makes to the local cloud arrive on them and are
@@ -20,9 +25,9 @@ import hashlib
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -33,12 +38,23 @@ from pathlib import Path
 from typing import Any
 
 from localcloud.engine.errors import ThrottledError
+from localcloud.engine.output import OutputBuffer, output_pipe
 
 # Edits under a function's code folder are looked for at most this often (seconds).
 CODE_CHECK_INTERVAL = 0.5
 LOG_TAIL_BYTES = 4096
 WORKER_SCRIPT = str(Path(__file__).with_name("worker.py"))
 INIT_LIMIT = 10.0  # seconds Lambda gives a function's init phase, apart from its timeout
+# Errors the platform reports rather than the function's code: Lambda writes them to the log.
+PLATFORM_ERRORS = ("Sandbox.Timedout", "Runtime.ExitError", "Runtime.OutOfMemory")
+# How Lambda names the signal that ended a runtime ("Runtime exited with error: signal: killed").
+SIGNAL_NAMES = {
+    signal.SIGKILL: "killed",
+    signal.SIGABRT: "aborted",
+    signal.SIGSEGV: "segmentation fault",
+    signal.SIGTERM: "terminated",
+    signal.SIGBUS: "bus error",
+}
 # A call from a handler, {"method", "url", "headers": [[k, v]], "body": base64}, to its answer
 # {"status", "headers", "body"} in the same form.
 CallHandler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -86,7 +102,8 @@ class InvocationResult:
 
     def log_tail(self) -> str:
         text = self.full_log or self.logs
-        return text.encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
+        # The last LOG_TAIL_BYTES characters hold at least as many bytes: encode only those.
+        return text[-LOG_TAIL_BYTES:].encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
 
 
 def lambda_environment(spec: FunctionSpec, endpoint_url: str, stream: str) -> dict[str, str]:
@@ -132,8 +149,9 @@ class Worker:
         self.call_handler = call_handler
         self.fingerprint = spec.fingerprint
         self.stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]{uuid.uuid4().hex}"
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
         self.fresh = True
+        self.idle_since = time.monotonic()
+        output_read, output_write = output_pipe()
         read_fd, write_fd = os.pipe()
         env = lambda_environment(spec, endpoint_url, self.stream)
         env["LOCALCLOUD_REPLY_FD"] = str(write_fd)
@@ -148,19 +166,25 @@ class Worker:
             env["LOCALCLOUD_ENDPOINT"] = endpoint_url
             passed += [answer_read, request_write]
             calls = (request_read, answer_write)
-        self.process = subprocess.Popen(
-            # By path, not `-m localcloud.engine.worker`: no package of the local cloud is
-            # imported into the function's process before its handler.
-            [python, WORKER_SCRIPT],
-            stdin=subprocess.PIPE,
-            stdout=self.log,
-            stderr=self.log,
-            env=env,
-            pass_fds=tuple(passed),
-            cwd=spec.code_paths[0] if spec.code_paths else None,
-        )
-        for fd in passed:  # the worker's ends
+        try:
+            self.process = subprocess.Popen(
+                # By path, not `-m localcloud.engine.worker`: no package of the local cloud is
+                # imported into the function's process before its handler.
+                [python, WORKER_SCRIPT],
+                stdin=subprocess.PIPE,
+                stdout=output_write,
+                stderr=output_write,
+                env=env,
+                pass_fds=tuple(passed),
+                cwd=spec.code_paths[0] if spec.code_paths else None,
+            )
+        except BaseException:
+            for fd in [*passed, output_write, output_read, read_fd, *(calls or ())]:
+                os.close(fd)
+            raise
+        for fd in [*passed, output_write]:  # the worker's ends
             os.close(fd)
+        self.output = OutputBuffer(output_read)
         if calls is not None:
             threading.Thread(
                 target=self._answer_calls,
@@ -177,7 +201,6 @@ class Worker:
     def run(self, payload: bytes, request_id: str, trace_header: str) -> InvocationResult:
         started = time.monotonic()
         deadline = time.time() + self.spec.timeout
-        log_start = self.log.seek(0, os.SEEK_END)
         request = {
             "request_id": request_id,
             "payload": payload.decode() if payload else "",
@@ -218,38 +241,53 @@ class Worker:
             }
         elif line is None:
             code = self.process.wait()
+            # Killed outright, a runtime ran out of memory: the worker kills itself when its
+            # memory limit is reached (worker.py), as the kernel's OOM killer would.
+            oom = code == -signal.SIGKILL
             error = {
-                "errorType": "Runtime.ExitError",
+                "errorType": "Runtime.OutOfMemory" if oom else "Runtime.ExitError",
                 "errorMessage": (
-                    f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
+                    f"RequestId: {request_id} Error: Runtime exited with error: "
+                    f"{_exit_status(code)}"
                 ),
             }
         else:
             answer = json.loads(line)
-            if answer["ok"]:
+            if answer["ok"] and "raw" in answer:  # bytes the handler returned, as they are
+                body = base64.b64decode(answer["raw"])
+            elif answer["ok"]:
                 body = answer["payload"].encode()
             else:
                 error = answer["error"]
                 error["requestId"] = request_id
         duration = (time.monotonic() - started) * 1000
-        self.log.seek(log_start)
-        logs = self.log.read().decode(errors="replace")
+        # Everything the worker wrote before its answer is in the pipe by now.
+        self.output.drain()
+        logs = self.output.take()
         self.fresh = False
-        if error is not None and error["errorType"] in ("Sandbox.Timedout", "Runtime.ExitError"):
+        if error is not None and error["errorType"] in PLATFORM_ERRORS:
+            # The platform's own lines, as Lambda logs them: a runtime that ended also
+            # names its error type on a line of its own.
             logs += f"{error['errorMessage']}\n"
+            if error["errorType"] != "Sandbox.Timedout":
+                logs += f"{error['errorType']}\n"
         if error is not None:
             body = json.dumps({k: v for k, v in error.items() if k != "requestId"}).encode()
         return InvocationResult(request_id, body, error, logs, duration, self.stream)
 
     def _read_line(self, deadline: float) -> bytes | None:
+        """The worker's next answer, reading its output meanwhile so it never blocks on it."""
         fd = self.replies.fileno()
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
-                return None
+            watched = [fd] if self.output.closed else [fd, self.output.fd]
+            ready, _, _ = select.select(watched, [], [], remaining)
+            if self.output.fd in ready:
+                self.output.drain()
+            if fd not in ready:
+                continue
             chunk = os.read(fd, 65536)
             if not chunk:
                 return None
@@ -315,8 +353,10 @@ class Worker:
                 self.process.stdin.close()
         with contextlib.suppress(OSError):
             self.replies.close()
-        with contextlib.suppress(OSError):
-            self.log.close()
+        if self.output.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.output.fd)
+            self.output.fd = -1
 
 
 @dataclass
@@ -337,6 +377,7 @@ class Executor:
         *,
         max_concurrency: int,
         direct_calls: bool = True,
+        idle_timeout: float = 300.0,
         python: str = sys.executable,
     ) -> None:
         self.endpoint_url = endpoint_url
@@ -344,10 +385,15 @@ class Executor:
         # How many environments a function without reserved concurrency may run at once here.
         self.max_concurrency = max_concurrency
         self.direct_calls = direct_calls
+        # Seconds an environment may sit unused before its process is ended (AWS reclaims
+        # idle environments too); the function's next invoke then starts a new one.
+        self.idle_timeout = idle_timeout
         self.call_handler: CallHandler | None = None
         self._pools: dict[str, _Pool] = {}
         self._cond = threading.Condition()
         self._closed = False
+        self._stopping = threading.Event()
+        threading.Thread(target=self._reclaim_idle, name="idle-workers", daemon=True).start()
 
     def connect_calls(self, handler: CallHandler) -> None:
         """Answer handlers' AWS calls with ``handler`` (the gateway's pipe door), not HTTP.
@@ -415,12 +461,29 @@ class Executor:
                 pool.busy -= 1
                 keep = worker.alive() and not self._closed
                 if keep and worker.fingerprint == pool.spec.fingerprint:
+                    worker.idle_since = time.monotonic()
                     pool.idle.append(worker)
                     return
         if worker.alive():
             worker.stop()
         else:
             worker.close()
+
+    def _reclaim_idle(self) -> None:
+        """End the environments left unused for ``idle_timeout`` seconds, until close()."""
+        # Looked at often enough that an environment outlives its idle time by at most a
+        # quarter of it (or a second), whatever the setting is now.
+        while not self._stopping.wait(min(1.0, max(0.05, self.idle_timeout / 4))):
+            expired: list[Worker] = []
+            now = time.monotonic()
+            with self._cond:
+                for pool in self._pools.values():
+                    stale = [w for w in pool.idle if now - w.idle_since >= self.idle_timeout]
+                    if stale:
+                        pool.idle = [w for w in pool.idle if w not in stale]
+                        expired += stale
+            for worker in expired:
+                worker.stop()
 
     def _check_code(self, pool: _Pool) -> None:
         now = time.monotonic()
@@ -451,6 +514,7 @@ class Executor:
             return pool.busy if pool else 0
 
     def close(self) -> None:
+        self._stopping.set()
         with self._cond:
             self._closed = True
             pools = list(self._pools.values())
@@ -462,6 +526,17 @@ class Executor:
                     worker.process.stdin.close()
         for worker in workers:
             worker.stop()
+
+
+def _exit_status(code: int) -> str:
+    """How Lambda describes a runtime's end: an exit status, or the signal that ended it."""
+    if code >= 0:
+        return f"exit status {code}"
+    try:
+        name = SIGNAL_NAMES.get(signal.Signals(-code), signal.Signals(-code).name)
+    except ValueError:
+        name = str(-code)
+    return f"signal: {name}"
 
 
 def _newest_mtime(root: Path) -> float:

@@ -2,6 +2,10 @@
 
 Listeners (``listen``) see each invocation's lines as they are written: `localcloud up` prints
 them as they happen.
+
+What is kept is bounded twice: an invocation's output is its newest 256 KB (engine/output.py),
+and a function's log group keeps the newest ``max_group_bytes`` of what invocations wrote,
+dropping the oldest events first (emulator/backends.py says how an event is counted).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ Listener = Callable[[FunctionSpec, InvocationResult, Sequence[str]], None]
 class LogWriter:
     """Writes each invocation's START, output, END and REPORT lines, as Lambda does."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_group_bytes: int) -> None:
+        self.max_group_bytes = max_group_bytes
         self._listeners: list[Listener] = []
 
     def listen(self, listener: Listener) -> None:
@@ -46,6 +51,7 @@ class LogWriter:
             f"/aws/lambda/{spec.name}",
             result.log_stream or "local",
             lines,
+            self.max_group_bytes,
         )
         for listener in self._listeners:
             try:

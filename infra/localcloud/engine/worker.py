@@ -20,15 +20,22 @@ so the timeout holds while a call blocks.
 from __future__ import annotations
 
 import base64
+import decimal
 import importlib
 import io
 import json
+import math
 import os
+import re
+import signal
 import sys
 import threading
 import time
 import traceback
 from typing import Any
+
+# Stacks for the handler's Python threads: see _limit_memory.
+THREAD_STACK_BYTES = 1024 * 1024
 
 
 class _Body(io.BytesIO):
@@ -44,6 +51,7 @@ class DirectCalls:
 
     def __init__(self, endpoint: str, read_fd: int, write_fd: int) -> None:
         self.endpoint = endpoint.rstrip("/")
+        self.fds = (read_fd, write_fd)
         self._responses = os.fdopen(read_fd, "rb")
         self._requests = os.fdopen(write_fd, "wb")
         self._lock = threading.Lock()
@@ -135,31 +143,212 @@ class LambdaContext:
         return max(0, int((self._deadline - time.time()) * 1000))
 
 
-def _error(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
+class FaultError(Exception):
+    """A failure the runtime names itself (``Runtime.*``), reported as awslambdaric does."""
+
+    def __init__(self, error_type: str, message: str, stack: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.error = {
+            "errorMessage": message,
+            "errorType": error_type,
+            "requestId": "",
+            "stackTrace": stack or [],
+        }
+
+
+def _error(exc: BaseException) -> dict[str, Any]:
+    """An exception from the function's code: its class, its message and its stack from the
+    function's first frame on (the runtime's own leading frames left out, as AWS does)."""
     frames = traceback.extract_tb(exc.__traceback__)
+    while frames and frames[0].filename == __file__:
+        del frames[0]
     return {
         "errorMessage": str(exc),
-        "errorType": error_type or type(exc).__name__,
+        "errorType": type(exc).__name__,
         "requestId": "",
         "stackTrace": traceback.format_list(frames),
     }
 
 
+def _log_error(error: dict[str, Any]) -> None:
+    """Write an error to the function's log as the Python runtime does (text format)."""
+    print(
+        f"[ERROR] {error['errorType']}: {error['errorMessage']}\n"
+        "Traceback (most recent call last):\n" + "".join(error["stackTrace"]),
+        file=sys.stderr,
+    )
+
+
 def _load_handler(spec: str) -> Any:
-    module_name, _, function_name = spec.rpartition(".")
-    if not module_name:
-        raise ValueError(f"Bad handler '{spec}': expected <module>.<function>")
-    module = importlib.import_module(module_name.replace("/", "."))
+    """The handler function, or the FaultError awslambdaric's bootstrap raises for each way of
+    not finding it; any other exception at import is the function's own (reported by class)."""
+    try:
+        module_name, function_name = spec.rsplit(".", 1)
+    except ValueError as exc:
+        raise FaultError("Runtime.MalformedHandlerName", f"Bad handler '{spec}': {exc}") from exc
+    if module_name.split(".")[0] in sys.builtin_module_names:
+        raise FaultError(
+            "Runtime.BuiltInModuleConflict",
+            f"Cannot use built-in module {module_name} as a handler module",
+        )
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as exc:
+        raise FaultError(
+            "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}"
+        ) from exc
+    except SyntaxError as exc:
+        where = f'  File "{exc.filename}" Line {exc.lineno}\n    {exc.text}'
+        raise FaultError(
+            "Runtime.UserCodeSyntaxError",
+            f"Syntax error in module '{module_name}': {exc}",
+            [where],
+        ) from exc
     try:
         return getattr(module, function_name)
     except AttributeError as exc:
-        raise AttributeError(
-            f"Handler '{function_name}' missing on module '{module_name}'"
-        ) from exc
+        message = f"Handler '{function_name}' missing on module '{module_name}'"
+        raise FaultError("Runtime.HandlerNotFound", message) from exc
+
+
+# A decimal travels through the standard encoder as a string between these marks, which are
+# then removed with the quotes: its digits reach the payload exactly as str(Decimal) has them.
+_DECIMAL_MARK = f"decimal-{os.urandom(8).hex()}-"
+_DECIMALS = re.compile(f'"{_DECIMAL_MARK}([^"]*){_DECIMAL_MARK}"')
+
+
+class _Encoder(json.JSONEncoder):
+    """The JSON encoder of AWS's Python runtime (awslambdaric, lambda_runtime_marshaller.py:
+    simplejson with use_decimal=False and a default() of its own): a Decimal is written as its
+    own digits, as a raw JSON number (a NaN decimal as NaN); any other type json cannot write
+    fails. Only the python3.12 runtime writes non-ASCII characters unescaped there."""
+
+    def __init__(self) -> None:
+        execution_env = os.environ.get("AWS_EXECUTION_ENV")
+        super().__init__(ensure_ascii=execution_env != "AWS_Lambda_python3.12")
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, decimal.Decimal):
+            return math.nan if o.is_nan() else f"{_DECIMAL_MARK}{o}{_DECIMAL_MARK}"
+        return super().default(o)
+
+
+def _marshal(result: Any, encoder: json.JSONEncoder) -> dict[str, Any]:
+    """The answer for a handler's return value, as awslambdaric's marshal_response makes it:
+    bytes go out as they are (content type application/unknown there), anything else as JSON,
+    and what JSON cannot hold is Runtime.MarshalError."""
+    if isinstance(result, bytes):
+        return {"ok": True, "raw": base64.b64encode(result).decode()}
+    try:
+        text = encoder.encode(result)
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raise FaultError("Runtime.MarshalError", f"Unable to marshal response: {exc}") from exc
+    if _DECIMAL_MARK in text:
+        text = _DECIMALS.sub(r"\1", text)
+    return {"ok": True, "payload": text}
+
+
+def _data_bytes() -> int | None:
+    """This process's private writable memory (VmData), what RLIMIT_DATA counts."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _limit_memory() -> None:
+    """Hold the function to its MemorySize before its code is imported, as Lambda does.
+
+    RLIMIT_DATA caps the private writable memory of the process (the heap and anonymous
+    mappings: what Python allocates), so an allocation past it raises MemoryError, which the
+    runtime turns into Lambda's end for a function out of memory (see _out_of_memory). The
+    interpreter's own memory, measured here (about 7 MB on CPython 3.12), comes on top, so the
+    function gets its whole MemorySize. Thread stacks count too although mostly untouched
+    (glibc reserves 8 MB each, so fifteen threads would exhaust 128 MB): the handler's Python
+    threads get 1 MB stacks, ample for CPython 3.12, whose C recursion is bounded. Left
+    unenforced where /proc or RLIMIT_DATA are missing (not Linux).
+    """
+    megabytes = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") or 0)
+    own = _data_bytes()
+    if not megabytes or own is None:
+        return
+    try:
+        import resource
+
+        limit = own + megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        threading.stack_size(THREAD_STACK_BYTES)
+    except (ImportError, ValueError, OSError):
+        return
+
+
+def _out_of_memory() -> None:
+    """End this runtime as Lambda ends one that passed its memory: killed at once.
+
+    The executor reports a runtime killed this way as Runtime.OutOfMemory, "Runtime exited with
+    error: signal: killed" (https://repost.aws/knowledge-center/lambda-runtime-error). Nothing
+    is written first: writing needs memory the function may still hold.
+    """
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _keep_from_children(fds: list[int]) -> None:
+    """Make the runtime's pipes this process's alone.
+
+    The executor learns that this process died from the end of its reply pipe; a child the
+    handler started holding a copy would hide that until the child ends or the invocation
+    times out. Programs the handler executes lose them (close-on-exec); a forked child gets
+    /dev/null in their place, so the descriptor numbers stay valid there.
+    """
+    for fd in fds:
+        os.set_inheritable(fd, False)
+
+    def detach() -> None:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in fds:
+            os.dup2(null, fd, inheritable=False)
+        os.close(null)
+
+    os.register_at_fork(after_in_child=detach)
+
+
+def _init(spec: str) -> tuple[Any, dict[str, Any] | None]:
+    """The init phase: the handler, or the error every invocation of this environment reports
+    (as on AWS, where the environment is then discarded and the next invoke inits again)."""
+    try:
+        return _load_handler(spec), None
+    except FaultError as exc:
+        error = exc.error
+    except MemoryError:
+        raise
+    except Exception as exc:
+        error = _error(exc)
+    _log_error(error)
+    return None, error
+
+
+def _invoke(handler: Any, request: dict[str, Any], encoder: json.JSONEncoder) -> dict[str, Any]:
+    """One invocation's answer: the marshalled return value or the error, logged."""
+    try:
+        event = json.loads(request["payload"]) if request["payload"] else {}
+        return _marshal(handler(event, LambdaContext(request)), encoder)
+    except FaultError as exc:
+        error = exc.error
+    except MemoryError:
+        raise
+    except Exception as exc:
+        error = _error(exc)
+    _log_error(error)
+    return {"ok": False, "error": error}
 
 
 def main() -> None:
-    reply = os.fdopen(int(os.environ.pop("LOCALCLOUD_REPLY_FD")), "w", buffering=1)
+    reply_fd = int(os.environ.pop("LOCALCLOUD_REPLY_FD"))
+    reply = os.fdopen(reply_fd, "w", buffering=1)
     # Run as a script, this file's folder leads sys.path; the handler must not see it (its
     # `import errors` would find the engine's errors.py).
     here = os.path.dirname(os.path.abspath(__file__))
@@ -168,6 +357,9 @@ def main() -> None:
         if path:
             sys.path.insert(0, path)
     calls = _direct_calls()
+    _keep_from_children([reply_fd, *(calls.fds if calls is not None else ())])
+    encoder = _Encoder()
+    _limit_memory()
     handler: Any = None
     init_error: dict[str, Any] | None = None
     for line in sys.stdin:
@@ -175,35 +367,27 @@ def main() -> None:
         if calls is not None:
             calls.hook()
         os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_header", "")
-        answer: dict[str, Any]
-        if handler is None and init_error is None:
-            init_started = time.time()
-            try:
+        answer: dict[str, Any] | None = None
+        try:
+            if handler is None and init_error is None:
+                init_started = time.time()
+                handler, init_error = _init(os.environ["_HANDLER"])
                 # The init phase does not count against the invocation's timeout, as on AWS.
-                handler = _load_handler(os.environ["_HANDLER"])
-                if calls is not None:
-                    calls.hook()  # the handler module imported boto3 at its top, typically
                 request["deadline"] += time.time() - init_started
-                reply.write(json.dumps({"init": time.time() - init_started}) + "\n")
-            except ImportError as exc:
-                init_error = _error(exc, "Runtime.ImportModuleError")
-                init_error["errorMessage"] = f"Unable to import module: {exc}"
-            except Exception as exc:
-                init_error = _error(exc, "Runtime.HandlerNotFound")
-        if init_error is not None:
-            answer = {"ok": False, "error": init_error}
-        else:
-            try:
-                event = json.loads(request["payload"]) if request["payload"] else {}
-                result = handler(event, LambdaContext(request))
-                answer = {"ok": True, "payload": json.dumps(result)}
-            except Exception as exc:
-                print(
-                    f"[ERROR] {type(exc).__name__}: {exc}\nTraceback (most recent call last):\n"
-                    + "".join(traceback.format_tb(exc.__traceback__)),
-                    file=sys.stderr,
-                )
-                answer = {"ok": False, "error": _error(exc)}
+                if handler is not None:
+                    if calls is not None:
+                        calls.hook()  # the handler module imported boto3 at its top, typically
+                    reply.write(json.dumps({"init": time.time() - init_started}) + "\n")
+            if init_error is not None:
+                answer = {"ok": False, "error": init_error}
+            else:
+                answer = _invoke(handler, request, encoder)
+        except MemoryError:
+            pass  # the function reached its memory limit, the handler's own MemoryError too
+        if answer is None:
+            # Out of the except clause, the frames that held the memory are gone.
+            _out_of_memory()
+            return
         if calls is not None:
             calls.hook()
         sys.stdout.flush()
