@@ -38,3 +38,17 @@ class DeliveryError(EngineError):
         super().__init__(message)
         self.code = code
         self.retriable = retriable
+
+
+class DebugPortError(EngineError):
+    """Debug mode asked for a port another function's debugger already listens on."""
+
+    http_status = 409
+
+    def __init__(self, port: int, holder: str) -> None:
+        super().__init__(
+            f"port {port} is already the debugger port of function {holder}; pick another port "
+            f"or take {holder} out of debug mode first"
+        )
+        self.port = port
+        self.holder = holder

@@ -10,6 +10,10 @@ default. A worker's stdout and stderr go into a pipe read while the invocation r
 each invocation keeps only its newest bytes (output.py): what handlers print costs the local
 cloud neither disk nor unbounded memory.
 
+A function in debug mode (``debug(name, port)``) runs in one environment at a time, started
+under debugpy: the worker listens on 127.0.0.1:port, waits for an IDE to attach before its
+first invocation, and its invocations have no timeout, so a paused breakpoint is not killed.
+
 Once calls are connected (``connect_calls``, to the gateway's pipe door), each worker also gets
 a pair of call pipes: the AWS calls its handler makes to the local cloud arrive on them and are
 answered by a thread of the worker's own, so the invocation's timeout runs as usual while a call
@@ -23,6 +27,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import math
 import os
 import select
 import signal
@@ -32,12 +37,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from localcloud.engine.errors import ThrottledError
+from localcloud.engine.errors import DebugPortError, ThrottledError
 from localcloud.engine.output import OutputBuffer, output_pipe
 
 # Edits under a function's code folder are looked for at most this often (seconds).
@@ -75,6 +80,9 @@ class FunctionSpec:
     reserved_concurrency: int | None
     region: str
     account_id: str
+    # Set by the executor while the function is in debug mode: part of the fingerprint, so
+    # entering or leaving debug mode replaces the function's environments.
+    debug_port: int | None = None
 
     @cached_property
     def fingerprint(self) -> str:
@@ -166,11 +174,17 @@ class Worker:
             env["LOCALCLOUD_ENDPOINT"] = endpoint_url
             passed += [answer_read, request_write]
             calls = (request_read, answer_write)
+        command = [python, WORKER_SCRIPT]
+        if spec.debug_port is not None:
+            # worker.py starts debugpy itself (see there why not `-m debugpy`); frozen stdlib
+            # modules would make pydevd warn in the function's log on every start.
+            env["LOCALCLOUD_DEBUG_PORT"] = str(spec.debug_port)
+            command = [python, "-X", "frozen_modules=off", WORKER_SCRIPT]
         try:
             self.process = subprocess.Popen(
                 # By path, not `-m localcloud.engine.worker`: no package of the local cloud is
                 # imported into the function's process before its handler.
-                [python, WORKER_SCRIPT],
+                command,
                 stdin=subprocess.PIPE,
                 stdout=output_write,
                 stderr=output_write,
@@ -200,7 +214,11 @@ class Worker:
 
     def run(self, payload: bytes, request_id: str, trace_header: str) -> InvocationResult:
         started = time.monotonic()
+        # The handler's context still counts down from the configured timeout.
         deadline = time.time() + self.spec.timeout
+        # Under a debugger nothing is killed: the wait for the IDE and a paused breakpoint
+        # take as long as they take (SAM CLI suspends its timeout the same way).
+        timeout = self.spec.timeout if self.spec.debug_port is None else math.inf
         request = {
             "request_id": request_id,
             "payload": payload.decode() if payload else "",
@@ -216,20 +234,20 @@ class Worker:
             self.process.stdin.flush()
             # A new environment first runs its init phase, which Lambda limits apart from the
             # timeout: the worker says when init is over and the timeout starts from there.
-            deadline_at = started + self.spec.timeout + (INIT_LIMIT if self.fresh else 0.0)
+            deadline_at = started + timeout + (INIT_LIMIT if self.fresh else 0.0)
             line = self._read_line(deadline_at)
             if line is not None and line.startswith(b'{"init"'):
-                deadline_at = time.monotonic() + self.spec.timeout
+                deadline_at = time.monotonic() + timeout
                 line = self._read_line(deadline_at)
         except BrokenPipeError:
             line = None
-            deadline_at = started + self.spec.timeout
+            deadline_at = started + timeout
         # No answer before the deadline is a timeout. An early end of the reply pipe means the
         # process is exiting (it may not be reaped yet, so alive() alone cannot tell).
         timed_out = line is None and time.monotonic() >= deadline_at
         if line is None and not timed_out:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=max(0.0, deadline_at - time.monotonic()))
+                self.process.wait(timeout=_seconds_until(deadline_at))
         if line is None and self.alive():
             self.kill()
             error = {
@@ -279,8 +297,8 @@ class Worker:
         """The worker's next answer, reading its output meanwhile so it never blocks on it."""
         fd = self.replies.fileno()
         while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            remaining = _seconds_until(deadline)
+            if remaining is not None and remaining <= 0:
                 return None
             watched = [fd] if self.output.closed else [fd, self.output.fd]
             ready, _, _ = select.select(watched, [], [], remaining)
@@ -390,6 +408,10 @@ class Executor:
         self.idle_timeout = idle_timeout
         self.call_handler: CallHandler | None = None
         self._pools: dict[str, _Pool] = {}
+        # Functions in debug mode, to the port their worker's debugger listens on, and the
+        # workers started so, busy or idle, to end them when debug mode ends.
+        self._debug_ports: dict[str, int] = {}
+        self._debug_workers: set[Worker] = set()
         self._cond = threading.Condition()
         self._closed = False
         self._stopping = threading.Event()
@@ -416,6 +438,9 @@ class Executor:
         Functions with reserved concurrency throttle beyond it, as on AWS; others wait for a
         free environment of the local cap (``wait=False`` throttles instead).
         """
+        port = self._debug_ports.get(spec.name)
+        if port != spec.debug_port:
+            spec = replace(spec, debug_port=port)
         worker = self._acquire(spec, wait)
         try:
             return worker.run(payload, request_id, trace_header)
@@ -425,6 +450,8 @@ class Executor:
     def _acquire(self, spec: FunctionSpec, wait: bool) -> Worker:
         limit = spec.reserved_concurrency
         cap = limit if limit is not None else self.max_concurrency
+        if spec.debug_port is not None:
+            cap = 1  # one environment, so the breakpoint pauses the one the IDE attached to
         with self._cond:
             pool = self._pools.get(spec.name)
             if pool is None or pool.spec != spec:
@@ -446,7 +473,10 @@ class Executor:
                 worker.close()
         try:
             calls = self.call_handler if self.direct_calls else None
-            return Worker(spec, self.endpoint_url, self.python, calls)
+            worker = Worker(spec, self.endpoint_url, self.python, calls)
+            if spec.debug_port is not None:
+                self._track_debug_worker(worker)
+            return worker
         except BaseException:
             with self._cond:
                 pool.busy -= 1
@@ -478,7 +508,12 @@ class Executor:
             now = time.monotonic()
             with self._cond:
                 for pool in self._pools.values():
-                    stale = [w for w in pool.idle if now - w.idle_since >= self.idle_timeout]
+                    # A debugged worker stays: the IDE attached to it would be cut off.
+                    stale = [
+                        w
+                        for w in pool.idle
+                        if now - w.idle_since >= self.idle_timeout and w.spec.debug_port is None
+                    ]
                     if stale:
                         pool.idle = [w for w in pool.idle if w not in stale]
                         expired += stale
@@ -508,6 +543,62 @@ class Executor:
             for worker in pool.idle:
                 worker.stop()
 
+    def debug(self, name: str, port: int) -> int | None:
+        """Put a function in debug mode on ``port``; the port it was on before, or None.
+
+        Its warm environments are retired, so the next invocation starts a worker under
+        debugpy. DebugPortError when another function's debugger has the port.
+        """
+        with self._cond:
+            for other, taken in self._debug_ports.items():
+                if taken == port and other != name:
+                    raise DebugPortError(port, other)
+            previous = self._debug_ports.get(name)
+            self._debug_ports[name] = port
+            pool = self._pools.get(name)
+            idle: list[Worker] = []
+            # The same mode again keeps the worker an IDE may be attached to.
+            if pool is not None and previous != port:
+                idle, pool.idle = pool.idle, []
+        if previous != port:
+            self._end_debug_workers(name)
+            self._retire(idle)
+        return previous
+
+    def undebug(self, name: str) -> int | None:
+        """Leave debug mode; the port it was on, or None if it was not in debug mode.
+
+        Its debugged worker is ended even mid-invocation (waiting for an IDE that never came,
+        or paused): that invocation fails with Runtime.ExitError.
+        """
+        with self._cond:
+            previous = self._debug_ports.pop(name, None)
+        if previous is not None:
+            self._end_debug_workers(name)
+        return previous
+
+    def debugging(self) -> dict[str, int]:
+        """The functions in debug mode, to the port each one's debugger listens on."""
+        with self._cond:
+            return dict(self._debug_ports)
+
+    def _track_debug_worker(self, worker: Worker) -> None:
+        with self._cond:
+            self._debug_workers = {w for w in self._debug_workers if w.alive()}
+            if self._debug_ports.get(worker.spec.name) == worker.spec.debug_port:
+                self._debug_workers.add(worker)
+                return
+        # Debug mode ended or moved while this worker started: it would wait for nobody.
+        _end_debugged(worker)
+
+    def _end_debug_workers(self, name: str) -> None:
+        """Kill the function's debugged workers; their invocations, if any, end as failed."""
+        with self._cond:
+            ending = {w for w in self._debug_workers if w.spec.name == name}
+            self._debug_workers -= ending
+        for worker in ending:
+            _end_debugged(worker)
+
     def running(self, name: str) -> int:
         with self._cond:
             pool = self._pools.get(name)
@@ -519,6 +610,10 @@ class Executor:
             self._closed = True
             pools = list(self._pools.values())
             self._pools.clear()
+            debugged, self._debug_workers = self._debug_workers, set()
+        # A worker paused at a breakpoint, or waiting for an IDE, would never read its input.
+        for worker in debugged:
+            _end_debugged(worker)
         workers = [worker for pool in pools for worker in pool.idle]
         for worker in workers:  # end of input: every worker exits at once, in parallel
             if worker.process.stdin is not None:
@@ -537,6 +632,24 @@ def _exit_status(code: int) -> str:
     except ValueError:
         name = str(-code)
     return f"signal: {name}"
+
+
+def _end_debugged(worker: Worker) -> None:
+    """End a debugged worker by SIGTERM: its invocation then fails as Runtime.ExitError
+    ("signal: terminated"), where SIGKILL would read as running out of memory."""
+    with contextlib.suppress(ProcessLookupError):
+        worker.process.terminate()
+    try:
+        worker.process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+def _seconds_until(deadline: float) -> float | None:
+    """Seconds from now to a monotonic ``deadline`` (at least 0); None for no deadline."""
+    if math.isinf(deadline):
+        return None
+    return max(0.0, deadline - time.monotonic())
 
 
 def _newest_mtime(root: Path) -> float:

@@ -15,6 +15,15 @@ go over HTTP. botocore is hooked once it is imported, checked before and after e
 invocation, so a handler that imports boto3 inside the handler makes its first calls over HTTP.
 A handler's threads take turns on the pipes; the executor answers them on a thread of its own,
 so the timeout holds while a call blocks.
+
+When LOCALCLOUD_DEBUG_PORT names a port (the function is in debug mode), the worker starts
+debugpy on 127.0.0.1:port and waits for an IDE to attach before it reads its first request.
+debugpy runs its debug adapter in this process (``in_process_debug_adapter``), not as the
+separate adapter process that ``python -m debugpy --listen`` starts: that one daemonizes and,
+while a client stays connected, outlives the worker it served and keeps the port (measured), so
+the function's next worker could not listen there. In-process, the port goes with the process.
+A debug worker also exits once the local cloud that started it is gone, rather than wait for an
+IDE forever.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import math
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -346,6 +356,77 @@ def _invoke(handler: Any, request: dict[str, Any], encoder: json.JSONEncoder) ->
     return {"ok": False, "error": error}
 
 
+# How long a debug worker waits for its port: the worker it replaces may still be exiting.
+DEBUG_PORT_WAIT_S = 5.0
+# How long debugpy may take to listen once the port was seen free.
+DEBUG_LISTEN_S = 10.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process once the local cloud that started it is gone (this is reparented)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _port_free(port: int) -> bool:
+    # Bound as pydevd binds it (SO_REUSEADDR), so a port in TIME_WAIT counts as free.
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _debugger_error(message: str) -> dict[str, Any]:
+    return FaultError("Runtime.DebuggerError", message).error
+
+
+def _wait_for_debugger(port: int) -> dict[str, Any] | None:
+    """Listen for a debugger on 127.0.0.1:``port`` and wait until one attaches.
+
+    Returns the error every request is answered with when debugpy is missing or the port is
+    taken, None once an IDE is attached.
+    """
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="exit-with-parent", daemon=True
+    ).start()
+    try:
+        import debugpy
+    except ImportError as exc:
+        return _debugger_error(
+            f"debug mode needs debugpy in the Python that runs functions ({sys.executable}): "
+            f"pip install debugpy ({exc})"
+        )
+    taken = (
+        f"cannot listen for a debugger on 127.0.0.1:{port}: the port is in use; stop what "
+        "uses it or pick another port"
+    )
+    deadline = time.monotonic() + DEBUG_PORT_WAIT_S
+    while not _port_free(port):
+        if time.monotonic() > deadline:
+            return _debugger_error(taken)
+        time.sleep(0.1)
+    # In-process, debugpy binds on a thread of its own and, when that fails, waits forever
+    # for the socket instead of raising: it listens on a thread here, given a deadline.
+    listening = threading.Thread(
+        target=debugpy.listen,
+        args=(("127.0.0.1", port),),
+        kwargs={"in_process_debug_adapter": True},
+        name="debugpy-listen",
+        daemon=True,
+    )
+    listening.start()
+    listening.join(DEBUG_LISTEN_S)
+    if listening.is_alive():
+        return _debugger_error(taken)
+    print(f"localcloud: waiting for a debugger on 127.0.0.1:{port}", file=sys.stderr)
+    debugpy.wait_for_client()
+    return None
+
+
 def main() -> None:
     reply_fd = int(os.environ.pop("LOCALCLOUD_REPLY_FD"))
     reply = os.fdopen(reply_fd, "w", buffering=1)
@@ -359,6 +440,11 @@ def main() -> None:
     calls = _direct_calls()
     _keep_from_children([reply_fd, *(calls.fds if calls is not None else ())])
     encoder = _Encoder()
+    debug_port = os.environ.pop("LOCALCLOUD_DEBUG_PORT", "")
+    # A debugger that cannot listen fails the first invocation, and the worker exits so the
+    # next one tries afresh (the port may be free by then). It starts before the memory limit
+    # is measured, so debugpy's own memory and threads are not taken from the function's.
+    debugger_error = _wait_for_debugger(int(debug_port)) if debug_port else None
     _limit_memory()
     handler: Any = None
     init_error: dict[str, Any] | None = None
@@ -367,6 +453,9 @@ def main() -> None:
         if calls is not None:
             calls.hook()
         os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_header", "")
+        if debugger_error is not None:
+            reply.write(json.dumps({"ok": False, "error": debugger_error}) + "\n")
+            return
         answer: dict[str, Any] | None = None
         try:
             if handler is None and init_error is None:
