@@ -1,4 +1,5 @@
-"""A client for a running local cloud's own HTTP API, ``/_localcloud/*``: health and traces.
+"""A client for a running local cloud's own HTTP API, ``/_localcloud/*``: health, traces and
+debug mode.
 
 The AWS APIs are for boto3; this is the API only the local cloud has. Errors are
 ``AdminError``s whose message says what to do, e.g. to start the cloud when nothing answers.
@@ -60,10 +61,33 @@ class AdminClient:
         """The hops of one trace; AdminError if the cloud has no such trace."""
         return list(self._get(f"traces/{urllib.parse.quote(trace_id, safe='')}")["hops"])
 
+    def debug(self, function: str, port: int | None) -> dict[str, Any]:
+        """Debug ``function`` on ``port`` (None: leave debug mode); its state after the change:
+        function, port, previous (port), code_path, local_code."""
+        return dict(self._post("debug", {"function": function, "port": port}))
+
+    def debugging(self) -> dict[str, int]:
+        """The functions in debug mode, to the port each one's debugger listens on."""
+        return dict(self._get("debug")["functions"])
+
     def _get(self, path: str, timeout: float | None = None) -> Any:
-        url = f"{self.endpoint}/_localcloud/{path}"
+        return self._open(urllib.request.Request(self._url(path)), timeout)
+
+    def _post(self, path: str, document: Any) -> Any:
+        # As JSON: the cloud refuses other content types on endpoints that change state.
+        request = urllib.request.Request(
+            self._url(path),
+            data=json.dumps(document).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        return self._open(request)
+
+    def _url(self, path: str) -> str:
+        return f"{self.endpoint}/_localcloud/{path}"
+
+    def _open(self, request: urllib.request.Request, timeout: float | None = None) -> Any:
         try:
-            with urllib.request.urlopen(url, timeout=timeout or self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             raise AdminError(_message(exc)) from exc

@@ -1,9 +1,10 @@
 """The composition root: every part of the local cloud, built in order, each given what it uses.
 
-``build(settings, endpoint_url)`` makes the trace store, the function catalog, the executor, the
-scheduler, the senders, the invoker, the EventBridge router, the SNS delivery, the event
-sources, the emulator hooks, the gateway and moto's patches, in dependency order, and returns
-them as one ``Runtime``. Two cycles are closed here, explicitly, after construction:
+``build(settings, endpoint_url)`` makes the trace store, the function catalog, the executor (and
+debug mode on it), the scheduler, the senders, the invoker, the EventBridge router, the SNS
+delivery, the event sources, the emulator hooks, the gateway and moto's patches, in dependency
+order, and returns them as one ``Runtime``. Two cycles are closed here, explicitly, after
+construction:
 
 - a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
   ``EventBusSender`` are registered with the senders once the invoker and router exist;
@@ -22,6 +23,7 @@ from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.emulator import backends
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
+from localcloud.engine.debugging import Debugging
 from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
@@ -53,6 +55,7 @@ class Runtime:
     catalog: FunctionCatalog
     executor: Executor
     logs: LogWriter
+    debugging: Debugging
     scheduler: Scheduler
     senders: Senders
     invoker: Invoker
@@ -95,6 +98,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         direct_calls=settings.direct_calls,
         idle_timeout=settings.worker_idle_s,
     )
+    debugging = Debugging(catalog, executor)
     scheduler = Scheduler(settings.async_workers)
     senders = Senders(SqsSender(), SnsSender())
     logs = LogWriter(settings.log_group_max_bytes)
@@ -110,7 +114,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
-    gateway = Gateway(invoker, router, traces, info, browsers)
+    gateway = Gateway(invoker, router, traces, info, browsers, debugging)
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
@@ -121,6 +125,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         catalog=catalog,
         executor=executor,
         logs=logs,
+        debugging=debugging,
         scheduler=scheduler,
         senders=senders,
         invoker=invoker,

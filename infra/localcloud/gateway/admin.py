@@ -1,18 +1,24 @@
-"""The local cloud's own endpoints under /_localcloud/: health and the trace store.
+"""The local cloud's own endpoints under /_localcloud/: health, the trace store, debug mode.
 
-The CLI (``localcloud trace``, ``up``'s readiness check) and anyone with curl read them; they
-are plain JSON, not AWS operations. ``/_localstack/health`` answers in LocalStack's shape, for
-the tools that poll it (``localstack wait``, testcontainers, CI scripts).
+The CLI (``localcloud trace``, ``up``'s readiness check, ``invoke --debug``) and anyone with
+curl use them; they are plain JSON, not AWS operations. ``/_localstack/health`` answers in
+LocalStack's shape, for the tools that poll it (``localstack wait``, testcontainers, CI
+scripts). An endpoint that changes state takes a JSON body and refuses any other content type:
+a web page can post a form anywhere without a preflight, but not JSON (browser.py refuses
+foreign origins too; this holds even for origins the user listed).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from typing import Any
 from urllib.parse import parse_qs
 
 from localcloud import __version__
-from localcloud.gateway.ports import ServerInfo, Traces
+from localcloud.errors import LocalCloudError
+from localcloud.gateway.ports import Debugging, ServerInfo, Traces
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response, json_response
 
@@ -30,15 +36,20 @@ def is_admin(request: AwsRequest) -> bool:
 
 
 class Admin:
-    """Answers /_localcloud/health, /_localcloud/traces and /_localcloud/traces/<id>."""
+    """Answers the /_localcloud/ endpoints: health, traces, hops and debug mode."""
 
-    def __init__(self, traces: Traces, info: ServerInfo) -> None:
+    def __init__(
+        self, traces: Traces, info: ServerInfo, debugging: Debugging | None = None
+    ) -> None:
         self.traces = traces
         self.info = info
+        self.debugging = debugging
 
     def answer(self, request: AwsRequest) -> Response:
         if request.path == f"{PREFIX}health":
             return self._health()
+        if request.path == f"{PREFIX}debug":
+            return self._debug(request)
         if request.path == f"{PREFIX}traces":
             return self._traces(parse_qs(request.query).get("last", ["20"])[0])
         if request.path == f"{PREFIX}hops":
@@ -49,7 +60,10 @@ class Admin:
         if match:
             return self._trace(match["id"])
         return json_response(
-            {"message": f"unknown path {request.path}; try {PREFIX}health or {PREFIX}traces"},
+            {
+                "message": f"unknown path {request.path}; try {PREFIX}health, {PREFIX}traces "
+                f"or {PREFIX}debug"
+            },
             404,
         )
 
@@ -112,3 +126,58 @@ class Admin:
                 {"message": f"no trace {trace_id}; list them at {PREFIX}traces"}, 404
             )
         return json_response({"hops": [hop.to_dict() for hop in hops]})
+
+    def _debug(self, request: AwsRequest) -> Response:
+        """GET: the functions in debug mode. POST {"function", "port"}: debug the function on
+        that port, or leave debug mode with port null; answers its state after the change."""
+        if self.debugging is None:
+            return json_response({"message": "debug mode is not available here"}, 404)
+        if request.method == "GET":
+            return json_response({"functions": self.debugging.functions()})
+        if request.method != "POST":
+            return json_response(
+                {"message": f"{PREFIX}debug takes GET or POST, not {request.method}"},
+                405,
+                {"Allow": "GET, POST"},
+            )
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return json_response(
+                {
+                    "message": f"{PREFIX}debug takes a JSON body (Content-Type: "
+                    f"application/json), got {content_type or 'no content type'}"
+                },
+                415,
+            )
+        try:
+            function, port = _debug_request(request.body)
+        except ValueError as exc:
+            return json_response({"message": str(exc)}, 400)
+        try:
+            if port is None:
+                state = self.debugging.stop(function)
+            else:
+                state = self.debugging.start(function, port)
+        except LocalCloudError as exc:
+            return json_response({"message": str(exc)}, exc.http_status)
+        return json_response(state.to_dict())
+
+
+def _debug_request(body: bytes) -> tuple[str, int | None]:
+    """The function and port of a debug request; ValueError saying what is wrong."""
+    expected = 'expected {"function": NAME, "port": 1024-65535 or null}'
+    try:
+        document: Any = json.loads(body or b"null")
+    except ValueError as exc:
+        raise ValueError(f"the body is not JSON ({exc}); {expected}") from exc
+    if not isinstance(document, dict):
+        raise ValueError(f"{expected}, got {body[:100]!r}")
+    function, port = document.get("function"), document.get("port")
+    if not isinstance(function, str) or not function:
+        raise ValueError(f"{expected}; function is {function!r}")
+    # Not a privileged port: a function's worker should not need the rights to listen there.
+    if port is not None and (
+        isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535
+    ):
+        raise ValueError(f"{expected}; port is {port!r}")
+    return function, port

@@ -21,7 +21,7 @@ from localcloud.gateway import pipe, wsgi
 from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.errors import to_aws_error
-from localcloud.gateway.ports import Events, Invocations, ServerInfo, Traces
+from localcloud.gateway.ports import Debugging, Events, Invocations, ServerInfo, Traces
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response, aws_error_response, query_error_response
 from localcloud.gateway.routes import (
@@ -56,6 +56,7 @@ class Gateway:
         traces: Traces,
         info: ServerInfo,
         browsers: BrowserPolicy | None = None,
+        debugging: Debugging | None = None,
     ) -> None:
         self.info = info
         # Who may reach the HTTP door from a web page (the pipe door serves workers only).
@@ -64,7 +65,7 @@ class Gateway:
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
-        self._admin = Admin(traces, info)
+        self._admin = Admin(traces, info, debugging)
         # AWS requests answered so far (the state keeper saves when this or the traces move).
         self.requests = 0
         self._moto = DomainDispatcherApplication(create_backend_app)

@@ -70,6 +70,22 @@ class Events(Protocol):
     def test_event_pattern(self, pattern: str, event: str) -> bool: ...
 
 
+class DebugState(Protocol):
+    """A function's debug mode after a change (engine/debugging.py's DebugState)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class Debugging(Protocol):
+    """Debug mode of functions (engine/debugging.py), for /_localcloud/debug."""
+
+    def start(self, function: str, port: int, *, deployed: bool = True) -> DebugState: ...
+
+    def stop(self, function: str) -> DebugState: ...
+
+    def functions(self) -> dict[str, int]: ...
+
+
 class Traces(Protocol):
     """The trace store: the gateway records hops and serves them to /_localcloud/traces."""
 
