@@ -1,4 +1,8 @@
-"""`localcloud up`: run the local cloud in the foreground until SIGINT or SIGTERM."""
+"""`localcloud up`: run the local cloud in the foreground until SIGINT or SIGTERM.
+
+``--debug FUNCTION[:PORT]`` keeps a function in debug mode while the cloud runs: each of its
+workers starts under debugpy and waits for an IDE to attach, and its invocations have no timeout.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -22,6 +27,11 @@ from localcloud.logview import log_line
 
 # A ready hook that runs longer than this is stopped (the cloud keeps serving).
 INIT_HOOK_TIMEOUT_S = 300
+
+if TYPE_CHECKING:
+    from localcloud.server import LocalCloud
+
+DEBUG_PORT = 5678  # debugpy's default, which IDE launch configurations assume
 
 
 class OneLineFormatter(logging.Formatter):
@@ -107,7 +117,21 @@ def _argv(args: argparse.Namespace) -> list[str]:
         argv += ["--init", str(args.init)]
     if args.state:
         argv += ["--state", args.state]
+    for function, port in args.debug:
+        argv += ["--debug", f"{function}:{port}"]
     return argv
+
+
+def debug_target(text: str) -> tuple[str, int]:
+    """``FUNCTION[:PORT]`` from the command line (argparse's ``type``)."""
+    function, colon, port = text.rpartition(":")
+    if not colon or not port.isdigit():  # no port given (an ARN's last part is a name)
+        return text, DEBUG_PORT
+    if not function or not 1024 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected FUNCTION or FUNCTION:PORT with a port from 1024 to 65535"
+        )
+    return function, int(port)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -139,7 +163,17 @@ def register(subparsers: Subparsers) -> None:
         type=Path,
         help="run the scripts in DIR once the cloud is ready (default: ./init/ready.d if present)",
     )
-    stack_option(parser, "stack name for --deploy (default: %(default)s)")
+    parser.add_argument(
+        "--debug",
+        action="append",
+        type=debug_target,
+        default=[],
+        metavar="FUNCTION[:PORT]",
+        help=f"run FUNCTION under debugpy on 127.0.0.1:PORT (default {DEBUG_PORT}): each "
+        "invocation waits for an IDE to attach and has no timeout; a function name, or with "
+        "--deploy also a logical id or code folder; repeatable",
+    )
+    stack_option(parser, "stack name for --deploy and --debug (default: %(default)s)")
     parser.set_defaults(func=run)
 
 
@@ -175,6 +209,8 @@ def run(args: argparse.Namespace) -> int:
         if config.state_dir:
             loaded = "restored from" if cloud.restored_from else "nothing saved yet in"
             err().print(f"state: {loaded} {config.state_dir}; saved there at a clean stop")
+        for function, port in args.debug:
+            start_debugging(cloud, function, port, args.stack, deployed=bool(args.deploy))
         print(f"localcloud ready on {cloud.endpoint_url}", flush=True)
         run_init_hooks(args.init, cloud.endpoint_url, cloud.region)
         while not stop.wait(0.5):
@@ -183,3 +219,19 @@ def run(args: argparse.Namespace) -> int:
     finally:
         cloud.stop()
     return 0
+
+
+def start_debugging(
+    cloud: LocalCloud, function: str, port: int, stack: str, deployed: bool
+) -> None:
+    """Put ``function`` in debug mode and say what to attach to."""
+    name = function
+    if deployed:  # a logical id or code folder resolves once the stack is there
+        from localcloud.deploy import resolve_function
+
+        name = resolve_function(cloud.endpoint_url, function, stack)
+    state = cloud.running().debugging.start(name, port, deployed=False)
+    where = f"{state.function}: its invocations wait for a debugger on 127.0.0.1:{port}"
+    if state.code_path and not state.local_code:
+        where += f" (code extracted to {state.code_path}: map your folder to it)"
+    err().print(f"{where}; no timeout while in debug mode", markup=False)
