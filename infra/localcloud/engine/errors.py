@@ -43,6 +43,7 @@ class DeliveryError(EngineError):
 class DebugPortError(EngineError):
     """Debug mode asked for a port another function's debugger already listens on."""
 
+    aws_code = "ResourceConflictException"  # Lambda's own 409
     http_status = 409
 
     def __init__(self, port: int, holder: str) -> None:

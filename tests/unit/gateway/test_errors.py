@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from localcloud.engine.errors import (
+    DebugPortError,
     DeliveryError,
     EngineError,
     FunctionNotFoundError,
@@ -44,6 +45,15 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
             429,
             "TooManyRequestsException",
             "Rate Exceeded. Function greeter is at its concurrency limit (2).",
+        ),
+    ),
+    (
+        DebugPortError(5678, "greeter"),
+        (
+            409,
+            "ResourceConflictException",
+            "port 5678 is already the debugger port of function greeter; pick another port or "
+            "take greeter out of debug mode first",
         ),
     ),
     (
