@@ -20,6 +20,8 @@ from localcloud.trace import TraceContext
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# The REST services that speak XML; every other REST service here speaks JSON (Lambda...).
+REST_XML_SERVICES = frozenset({"", "s3", "route53", "cloudfront"})
 NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
@@ -40,6 +42,19 @@ REST_OPERATIONS = (
         "POST",
         re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/invocations/?$"),
         "Invoke",
+    ),
+    RestOperation("lambda", "POST", re.compile(r"^/2015-03-31/functions/?$"), "CreateFunction"),
+    RestOperation(
+        "lambda",
+        "PUT",
+        re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/code/?$"),
+        "UpdateFunctionCode",
+    ),
+    RestOperation(
+        "lambda",
+        "PUT",
+        re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/configuration/?$"),
+        "UpdateFunctionConfiguration",
     ),
     RestOperation(
         "lambda",
@@ -82,6 +97,19 @@ class AwsRequest:
     @property
     def route_key(self) -> tuple[str, str]:
         return (self.service, self.operation)
+
+    @property
+    def protocol(self) -> str:
+        """The wire protocol: ``json``, ``query``, ``rest-json`` or ``rest-xml``.
+
+        What the request looks like decides it, as it decides how an error must look to the
+        client that sent it: an unsigned REST request is S3's, as moto takes it to be.
+        """
+        if self.target:
+            return "json"
+        if self.form is not None or "Action=" in self.query:
+            return "query"
+        return "rest-xml" if self.service in REST_XML_SERVICES else "rest-json"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any], default_region: str) -> AwsRequest:
