@@ -59,7 +59,12 @@ def _check(shape: Shape, value: Any, path: str, violations: list[str], types_onl
         if not types_only:
             _check_size(shape, value, path, violations)
         for index, item in enumerate(value, start=1):
-            _check(shape.member, item, f"{path}.{index}.member", violations, types_only)
+            where = f"{path}.{index}.member"
+            if item is None:  # absent is fine for a member, not for a list's item
+                violations.append(
+                    f"Value null at '{where}' failed to satisfy constraint: Member must not be null"
+                )
+            _check(shape.member, item, where, violations, types_only)
     elif isinstance(shape, MapShape):
         if not isinstance(value, dict):
             raise SerializationError(unexpected(value, "map"))

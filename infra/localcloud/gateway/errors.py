@@ -14,6 +14,7 @@ __all__ = [
     "ConstraintError",
     "IncompleteSignatureError",
     "InvalidActionError",
+    "InvalidArgumentError",
     "InvalidAttributeNameError",
     "InvalidAttributeValueError",
     "InvalidMessageContentsError",
@@ -22,7 +23,9 @@ __all__ = [
     "InvalidRequestContentError",
     "MalformedXmlError",
     "MissingActionError",
+    "MissingAuthenticationTokenError",
     "MissingParameterError",
+    "MissingRequestBodyError",
     "ParameterValueError",
     "RequestError",
     "SerializationError",
@@ -74,6 +77,18 @@ class UnknownPathError(UnknownOperationError):
     http_status = 404
 
 
+class MissingRequestBodyError(RequestError):
+    """S3: an operation that takes an XML document was sent none."""
+
+    aws_code = "MissingRequestBodyError"
+
+
+class InvalidArgumentError(RequestError):
+    """S3: an argument of the request is invalid (S3's one code for it)."""
+
+    aws_code = "InvalidArgument"
+
+
 class MalformedXmlError(RequestError):
     """A REST-XML request's body is not the XML document the operation takes (S3's wording)."""
 
@@ -86,6 +101,13 @@ class IncompleteSignatureError(RequestError):
     """The Authorization header is not a signature AWS can read."""
 
     aws_code = "IncompleteSignature"
+
+
+class MissingAuthenticationTokenError(RequestError):
+    """The request is not signed."""
+
+    aws_code = "MissingAuthenticationToken"
+    http_status = 403
 
 
 class MissingActionError(RequestError):

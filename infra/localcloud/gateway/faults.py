@@ -69,7 +69,11 @@ def reshaped(
 
 def _fault(request: AwsRequest) -> LocalCloudError | None:
     try:
-        return wellformed.fault(request)
+        return (
+            wellformed.fault(request)
+            or wellformed.token_fault(request)
+            or wellformed.unsigned_fault(request)
+        )
     except Exception:  # the judge failing must not turn one failure into two
         log.exception("%s: could not check the request against its model", _name(request))
         return None

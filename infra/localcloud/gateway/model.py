@@ -78,6 +78,21 @@ def _rest_routes(
     return tuple(sorted(routes, key=lambda route: -len(route[2])))
 
 
+@functools.cache
+def pagination_token(service: str, name: str) -> str | None:
+    """The member through which ``service``'s operation ``name`` takes a page's token, if any."""
+    if service_model(service) is None:
+        return None
+    with _session_lock:
+        try:
+            paginators = _session().get_paginator_model(SIGNING_NAMES.get(service, service))
+            token = paginators.get_paginator(name).get("input_token")
+        except (UnknownServiceError, ValueError, KeyError):
+            return None
+    # Some operations page by several members at once; the first is the token.
+    return str(token[0] if isinstance(token, list) else token) if token else None
+
+
 def label_group(label: str) -> str:
     """The regex group name a path label (a member's locationName) is matched under."""
     return re.sub(r"\W", "_", label)

@@ -49,7 +49,7 @@ def _through_moto(moto: WsgiApp, call: Mapping[str, Any], request: AwsRequest) -
         answer["headers"] = tuple((name, value) for name, value in headers)
         return lambda data: None
 
-    result = moto(_environ(call, request.body), start_response)
+    result = moto(_environ(call, request.moto_body), start_response)
     data = _drain(result)
     fixed = faults.reshaped(request, answer["status"], answer["headers"], data)
     return fixed or Response(answer["status"], answer["headers"], data)

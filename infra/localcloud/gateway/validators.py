@@ -124,20 +124,28 @@ def _entries(form: Mapping[str, list[str]], name: str) -> dict[str, str]:
 
 
 # -- Lambda ------------------------------------------------------------------------------------
+CODE_SOURCES = ("ZipFile", "S3Bucket", "ImageUri")
+NO_CODE = "Please provide a source for function code."
+
+
 def create_function(request: AwsRequest) -> None:
     """The model's constraints (name, runtime, handler, timeout, memory...), then the code zip."""
     wellformed.check(request)
-    code = _json(request).get("Code")
-    if isinstance(code, dict) and code.get("ZipFile") is not None:
-        code_zip.check(_base64(code["ZipFile"]))
+    _check_code(_json(request).get("Code") or {})
 
 
 def update_function_code(request: AwsRequest) -> None:
     """The model's constraints, then the new code zip."""
     wellformed.check(request)
-    zipped = _json(request).get("ZipFile")
-    if zipped is not None:
-        code_zip.check(_base64(zipped))
+    _check_code(_json(request))
+
+
+def _check_code(code: Mapping[str, Any]) -> None:
+    """Some code to run, and a zip that unzips (Lambda's words for each refusal)."""
+    if not any(code.get(source) for source in CODE_SOURCES):
+        raise InvalidParameterValueError(NO_CODE)
+    if code.get("ZipFile") is not None:
+        code_zip.check(_base64(code["ZipFile"]))
 
 
 def update_function_configuration(request: AwsRequest) -> None:
@@ -465,9 +473,13 @@ def _subscription_endpoint(topic: str, protocol: str, endpoint: str) -> None:
 
 
 def publish(request: AwsRequest) -> None:
-    """Somewhere to publish to, and a message that is not empty."""
+    """Somewhere to publish to, a message that is not empty, a subject of one printable line."""
     form = request.form or {}
     if not any(_first(form, key) for key in ("TopicArn", "TargetArn", "PhoneNumber")):
         raise InvalidParameterError("TopicArn or TargetArn Reason: no value for required parameter")
-    if "Message" in form and not _first(form, "Message"):
+    # The form drops blank values: an empty Message and none at all read the same.
+    if not _first(form, "Message"):
         raise InvalidParameterError("Empty message")
+    subject = _first(form, "Subject")
+    if subject and not SUBJECT.fullmatch(subject):
+        raise InvalidParameterError("Subject")

@@ -39,7 +39,14 @@ def serve(
     def through_moto() -> Iterable[bytes]:
         # Parsing read the body off the socket: moto reads the same bytes again from memory.
         return _moto_answer(
-            moto, {**environ, "wsgi.input": io.BytesIO(request.body)}, request, start_response
+            moto,
+            {
+                **environ,
+                "wsgi.input": io.BytesIO(request.moto_body),
+                "CONTENT_LENGTH": str(len(request.moto_body)),
+            },
+            request,
+            start_response,
         )
 
     try:
