@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from localcloud.gateway import code_zip, wellformed
+from localcloud.gateway import code_zip, constraints, wellformed
 from localcloud.gateway.errors import (
     ConstraintError,
     InvalidAttributeNameError,
@@ -57,7 +57,9 @@ def _json(request: AwsRequest) -> dict[str, Any]:
         document = json.loads(request.body or b"{}")
     except ValueError as exc:
         raise SerializationError(f"the request body is not JSON: {exc}") from exc
-    return document if isinstance(document, dict) else {}
+    if not isinstance(document, dict):
+        raise SerializationError(constraints.unexpected(document, "structure"))
+    return document
 
 
 def event_source_mapping(request: AwsRequest) -> None:
@@ -142,7 +144,7 @@ def update_function_code(request: AwsRequest) -> None:
 
 def _check_code(code: Mapping[str, Any]) -> None:
     """Some code to run, and a zip that unzips (Lambda's words for each refusal)."""
-    if not any(code.get(source) for source in CODE_SOURCES):
+    if all(code.get(source) is None for source in CODE_SOURCES):
         raise InvalidParameterValueError(NO_CODE)
     if code.get("ZipFile") is not None:
         code_zip.check(_base64(code["ZipFile"]))
