@@ -11,12 +11,18 @@ request then goes on to moto.
   dialect of the pattern engine.
 - EventBridge PutRule, PutTargets, CreateEventBus: the model's constraints (names, lengths,
   enums); a schedule AWS can run; every target's Input, InputPath and InputTransformer.
-- SQS CreateQueue and SetQueueAttributes: the queue name for its type, every attribute known and
-  within its range; SendMessage(Batch): a body with only the characters SQS allows;
+- SQS CreateQueue and SetQueueAttributes: the queue name for its type, every attribute known to
+  that type and within its range, the type itself unchanged; SendMessage(Batch): a body with
+  only the characters SQS allows, a delay within 0 to 900 s, well-formed FIFO ids;
   ReceiveMessage and ChangeMessageVisibility: a visibility timeout within 0 to 12 hours.
 - SNS Subscribe: a protocol SNS has, an endpoint of that protocol, and a ``FilterPolicy`` that
   compiles as SNS would (moto creates the subscription before it validates; AWS refuses both at
-  once); SetSubscriptionAttributes: the filter policy; Publish: a target and a message.
+  once); SetSubscriptionAttributes: the filter policy; Publish: a target, a message, a subject
+  of one printable line.
+
+Each refusal is worded as the service's API reference or its own answers word it; where the
+text is modelled on a sibling's (SNS's "Lambda endpoint ARN" after its "SQS endpoint ARN"), the
+comment says so.
 
 SQS takes both its JSON protocol (boto3) and its older query protocol (other SDKs, aws-cli v1):
 its validators read either (``_sqs``).
@@ -56,7 +62,7 @@ def _json(request: AwsRequest) -> dict[str, Any]:
     try:
         document = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise SerializationError(f"the request body is not JSON: {exc}") from exc
+        raise SerializationError(f"Could not parse request body into json: {exc}") from exc
     if not isinstance(document, dict):
         raise SerializationError(constraints.unexpected(document, "structure"))
     return document
