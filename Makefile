@@ -65,4 +65,4 @@ bench: $(STAMP)  ## benchmarks against MiniStack, results under bench/results/
 	$(PY) bench/run.py
 
 clean:  ## remove the virtualenv and caches
-	rm -rf $(VENV) .venv-localstack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -17,13 +17,13 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from localcloud import trace
 from localcloud.emulator import backends
 from localcloud.errors import LocalCloudError
-from localcloud.gateway import pipe, wsgi
+from localcloud.gateway import pipe, wellformed, wsgi
 from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.errors import to_aws_error
 from localcloud.gateway.ports import Debugging, Events, Invocations, ServerInfo, Traces
 from localcloud.gateway.request import AwsRequest
-from localcloud.gateway.response import Response, aws_error_response, query_error_response
+from localcloud.gateway.response import Response, error_response
 from localcloud.gateway.routes import (
     ROUTES,
     Collaborators,
@@ -86,11 +86,16 @@ class Gateway:
         if is_admin(request):
             return self._admin.answer(request)
         self.requests += 1
+        if not request.service and "authorization" in request.headers:
+            # A signature with no credential scope: moto would guess a service (or fail).
+            refusal = self._validate(wellformed.check_signature, request)
+            if refusal is not None:
+                return refusal
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)
-        if isinstance(route, Validated):
-            refusal = self._validate(route, request)
+        if isinstance(route, Validated | Direct) and route.check is not None:
+            refusal = self._validate(route.check, request)
             if refusal is not None:
                 return refusal
         context = self._record(request)
@@ -103,16 +108,15 @@ class Gateway:
         try:
             return route.handle(self._collaborators, request)
         except LocalCloudError as exc:
-            return aws_error_response(*to_aws_error(exc))
+            return error_response(request, *to_aws_error(exc))
 
     @staticmethod
-    def _validate(route: Validated, request: AwsRequest) -> Response | None:
+    def _validate(check: Callable[[AwsRequest], None], request: AwsRequest) -> Response | None:
         """The AWS error the request earns, in its protocol's shape, or None: moto answers."""
         try:
-            route.check(request)
+            check(request)
         except LocalCloudError as exc:
-            refusal = query_error_response if request.form is not None else aws_error_response
-            return refusal(*to_aws_error(exc))
+            return error_response(request, *to_aws_error(exc))
         return None
 
     def _record(self, request: AwsRequest) -> trace.TraceContext | None:

@@ -7,7 +7,8 @@ A row is either
   its own trace hops; a ``LocalCloudError`` it raises becomes the AWS error the class declares.
 * ``Direct``: moto's own operation applied straight to moto's backend (emulator/fastpath.py),
   skipping moto's HTTP dispatch. It is traced and serialised exactly like the moto call it
-  replaces, and answers ``None`` to leave the request to moto after all.
+  replaces, and answers ``None`` to leave the request to moto after all. A ``check`` (a
+  validator, as ``Validated`` has) runs first when what moto accepts AWS refuses.
 * ``Validated``: moto answers, once a validator (validators.py) has found nothing AWS would
   refuse; what it refuses is answered with the AWS error its ``LocalCloudError`` declares.
 
@@ -20,11 +21,12 @@ import base64
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from localcloud import trace
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError
-from localcloud.gateway import validators
+from localcloud.gateway import constraints, model, validators
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
@@ -59,11 +61,15 @@ class Intercepted:
     handle: Callable[[Collaborators, AwsRequest], Response]
 
 
+Check = Callable[[AwsRequest], None]
+
+
 @dataclass(frozen=True, slots=True)
 class Direct:
     """A direct path: ``path(body, region)`` is the response body, or None for moto's path."""
 
     path: Callable[[bytes, str], bytes | None]
+    check: Check | None = None
 
     def answer(self, request: AwsRequest) -> Response | None:
         body = self.path(request.body, request.region)
@@ -76,7 +82,7 @@ class Direct:
 class Validated:
     """An operation moto answers after ``check(request)`` raised nothing."""
 
-    check: Callable[[AwsRequest], None]
+    check: Check
 
 
 Route = Intercepted | Direct | Validated
@@ -129,10 +135,7 @@ def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str)
 # -- EventBridge -------------------------------------------------------------------------------
 def put_events(collaborators: Collaborators, request: AwsRequest) -> Response:
     """PutEvents: route every entry through the local router, reporting each one's fate."""
-    try:
-        document = json.loads(request.body or b"{}")
-    except ValueError as exc:
-        raise SerializationError("Body is not JSON") from exc
+    document = _conforming(request)
     with trace.activate(request.trace_context):
         entries = collaborators.events.put_events(
             request.region, collaborators.info.account, document.get("Entries") or []
@@ -143,14 +146,27 @@ def put_events(collaborators: Collaborators, request: AwsRequest) -> Response:
 
 def match_event_pattern(collaborators: Collaborators, request: AwsRequest) -> Response:
     """TestEventPattern: whether the pattern matches the event, by the local pattern engine."""
+    document = _conforming(request)
     try:
-        document = json.loads(request.body or b"{}")
         result = collaborators.events.test_event_pattern(
             document.get("EventPattern", ""), document.get("Event", "")
         )
-    except ValueError as exc:  # the body, or a value in the pattern or event
+    except ValueError as exc:  # a value in the pattern or event
         raise RequestError(str(exc)) from exc
     return json_response({"Result": result})
+
+
+def _conforming(request: AwsRequest) -> dict[str, Any]:
+    """A JSON-protocol request's body, once its operation's model takes it (constraints.py)."""
+    try:
+        document = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise SerializationError(f"Could not parse request body into json: {exc}") from exc
+    if not isinstance(document, dict):
+        raise SerializationError(constraints.unexpected(document, "structure"))
+    operation = model.operation(request.service, request.operation)
+    constraints.check(operation.input_shape if operation else None, document)
+    return document
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -159,16 +175,25 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("events", "PutEvents"): Intercepted(put_events),
     ("events", "TestEventPattern"): Intercepted(match_event_pattern),
     ("dynamodb", "PutItem"): Direct(fastpath.put_item),
-    ("sqs", "SendMessage"): Direct(fastpath.send_message),
-    ("sqs", "SendMessageBatch"): Direct(fastpath.send_message_batch),
-    ("sqs", "ReceiveMessage"): Direct(fastpath.receive_message),
+    ("sqs", "SendMessage"): Direct(fastpath.send_message, validators.send_message),
+    ("sqs", "SendMessageBatch"): Direct(fastpath.send_message_batch, validators.send_message_batch),
+    ("sqs", "ReceiveMessage"): Direct(fastpath.receive_message, validators.receive_message),
     ("sqs", "DeleteMessage"): Direct(fastpath.delete_message),
     ("sqs", "DeleteMessageBatch"): Direct(fastpath.delete_message_batch),
+    ("sqs", "CreateQueue"): Validated(validators.create_queue),
+    ("sqs", "SetQueueAttributes"): Validated(validators.set_queue_attributes),
+    ("sqs", "ChangeMessageVisibility"): Validated(validators.change_message_visibility),
+    ("lambda", "CreateFunction"): Validated(validators.create_function),
+    ("lambda", "UpdateFunctionCode"): Validated(validators.update_function_code),
+    ("lambda", "UpdateFunctionConfiguration"): Validated(validators.update_function_configuration),
     ("lambda", "CreateEventSourceMapping"): Validated(validators.event_source_mapping),
     ("lambda", "UpdateEventSourceMapping"): Validated(validators.event_source_mapping),
+    ("events", "PutRule"): Validated(validators.put_rule),
     ("events", "PutTargets"): Validated(validators.put_targets),
+    ("events", "CreateEventBus"): Validated(validators.create_event_bus),
     ("sns", "Subscribe"): Validated(validators.subscribe),
     ("sns", "SetSubscriptionAttributes"): Validated(validators.set_subscription_attributes),
+    ("sns", "Publish"): Validated(validators.publish),
 }
 
 

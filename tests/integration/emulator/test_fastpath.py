@@ -219,20 +219,22 @@ def test_direct_sqs_paths_answer_as_moto_does(
     from localcloud.gateway.routes import Direct
 
     routes = localcloud.gateway.routes
-    direct_sqs = {key: route for key, route in routes.items() if key[0] == "sqs"}
-    assert direct_sqs and all(isinstance(route, Direct) for route in direct_sqs.values())
+    direct_sqs = {
+        key: route for key, route in routes.items() if key[0] == "sqs" and isinstance(route, Direct)
+    }
+    assert len(direct_sqs) == 5
     answered: dict[str, int] = dict.fromkeys((operation for _, operation in direct_sqs), 0)
 
-    def counted(operation: str, path: Any) -> Direct:
+    def counted(operation: str, route: Direct) -> Direct:
         def run(body: bytes, region: str) -> bytes | None:
-            answer = path(body, region)
+            answer = route.path(body, region)
             answered[operation] += answer is not None
             return answer
 
-        return Direct(run)
+        return Direct(run, route.check)
 
     for key, route in direct_sqs.items():
-        monkeypatch.setitem(routes, key, counted(key[1], route.path))
+        monkeypatch.setitem(routes, key, counted(key[1], route))
     direct = _sqs_conversation(sqs, fifo)
     assert all(answered[op] for op in answered if op != "SendMessage"), answered
     for key in direct_sqs:

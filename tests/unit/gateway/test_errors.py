@@ -17,10 +17,27 @@ from localcloud.engine.errors import (
 )
 from localcloud.errors import LocalCloudError
 from localcloud.gateway.errors import (
+    ConstraintError,
+    IncompleteSignatureError,
+    InvalidActionError,
+    InvalidArgumentError,
+    InvalidAttributeNameError,
+    InvalidAttributeValueError,
+    InvalidMessageContentsError,
+    InvalidParameterError,
     InvalidParameterValueError,
     InvalidRequestContentError,
+    MalformedXmlError,
+    MissingActionError,
+    MissingAuthenticationTokenError,
+    MissingParameterError,
+    MissingRequestBodyError,
+    ParameterValueError,
     RequestError,
     SerializationError,
+    UnknownOperationError,
+    UnknownPathError,
+    UnknownServiceError,
     to_aws_error,
 )
 from localcloud.routing.errors import (
@@ -83,6 +100,26 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (
         InvalidParameterValueError("Unsupported InvocationType"),
         (400, "InvalidParameterValueException", "Unsupported InvocationType"),
+    ),
+    (ConstraintError("1 validation error"), (400, "ValidationException", "1 validation error")),
+    (UnknownOperationError("X.Y"), (400, "UnknownOperationException", "X.Y")),
+    (UnknownPathError("GET /x"), (404, "UnknownOperationException", "GET /x")),
+    (MalformedXmlError("not XML"), (400, "MalformedXML", "not XML")),
+    (InvalidArgumentError("no key"), (400, "InvalidArgument", "no key")),
+    (MissingRequestBodyError("empty"), (400, "MissingRequestBodyError", "empty")),
+    (IncompleteSignatureError("no scope"), (400, "IncompleteSignature", "no scope")),
+    (MissingActionError("no action"), (400, "MissingAction", "no action")),
+    (MissingAuthenticationTokenError("sign"), (403, "MissingAuthenticationToken", "sign")),
+    (InvalidActionError("Nope"), (400, "InvalidAction", "Nope")),
+    (MissingParameterError("QueueUrl"), (400, "MissingParameter", "QueueUrl")),
+    (ParameterValueError("-1"), (400, "InvalidParameterValue", "-1")),
+    (UnknownServiceError("nosuch"), (400, "InvalidSignatureException", "nosuch")),
+    (InvalidAttributeNameError("Bogus"), (400, "InvalidAttributeName", "Bogus")),
+    (InvalidAttributeValueError("-1"), (400, "InvalidAttributeValue", "-1")),
+    (InvalidMessageContentsError("#x0"), (400, "InvalidMessageContents", "#x0")),
+    (
+        InvalidParameterError("Email address"),
+        (400, "InvalidParameter", "Invalid parameter: Email address"),
     ),
 ]
 

@@ -176,10 +176,10 @@ def test_each_row_is_found_by_its_request() -> None:
     "missed",
     [
         request("sqs", "GetQueueAttributes"),
-        request("lambda", path="/2015-03-31/functions"),
+        request("lambda", path="/2015-03-31/functions/greeter/policy"),
         request("lambda", path="/2015-03-31/functions/greeter/configuration"),
     ],
-    ids=["json-protocol", "rest-list", "rest-other"],
+    ids=["json-protocol", "rest-add-permission", "rest-other-method"],
 )
 def test_a_miss_returns_none(missed: AwsRequest) -> None:
     assert find_route(missed) is None
@@ -261,8 +261,9 @@ def test_put_events_counts_failed_entries(gateway: Gateway) -> None:
 
 
 def test_put_events_body_must_be_json(gateway: Gateway) -> None:
-    response = answer(gateway, request("events", "PutEvents", b"nope"))
-    assert error_of(response) == (400, "SerializationException", "Body is not JSON")
+    status, code, message = error_of(answer(gateway, request("events", "PutEvents", b"nope")))
+    assert (status, code) == (400, "SerializationException")
+    assert message.startswith("Could not parse request body into json: ")
 
 
 def test_test_event_pattern_answers_and_words_errors_as_eventbridge(gateway: Gateway) -> None:

@@ -15,7 +15,7 @@ import pytest
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response
-from localcloud.gateway.routes import ROUTES, Validated
+from localcloud.gateway.routes import ROUTES, Direct, Validated
 from localcloud.trace import TraceStore
 
 INFO = ServerInfo("us-east-1", "000000000000", "http://127.0.0.1:4566", 0.0)
@@ -96,12 +96,27 @@ def json_error(response: Response | str) -> tuple[int, str, str]:
 
 def test_the_validated_operations_are_rows() -> None:
     validated = {key for key, route in ROUTES.items() if isinstance(route, Validated)}
+    checked = {key for key, route in ROUTES.items() if isinstance(route, Direct) and route.check}
     assert validated == {
+        ("lambda", "CreateFunction"),
+        ("lambda", "UpdateFunctionCode"),
+        ("lambda", "UpdateFunctionConfiguration"),
         ("lambda", "CreateEventSourceMapping"),
         ("lambda", "UpdateEventSourceMapping"),
+        ("events", "PutRule"),
         ("events", "PutTargets"),
+        ("events", "CreateEventBus"),
+        ("sqs", "CreateQueue"),
+        ("sqs", "SetQueueAttributes"),
+        ("sqs", "ChangeMessageVisibility"),
         ("sns", "Subscribe"),
         ("sns", "SetSubscriptionAttributes"),
+        ("sns", "Publish"),
+    }
+    assert checked == {
+        ("sqs", "SendMessage"),
+        ("sqs", "SendMessageBatch"),
+        ("sqs", "ReceiveMessage"),
     }
 
 
@@ -109,14 +124,15 @@ def test_the_validated_operations_are_rows() -> None:
     ("method", "path"),
     [
         ("POST", "/2015-03-31/event-source-mappings/"),
-        ("PUT", "/2015-03-31/event-source-mappings/u-1"),
+        ("PUT", "/2015-03-31/event-source-mappings/0b6fd9bd-2a0c-4d32-9e4c-5c3b1f6c8a11"),
     ],
     ids=["create", "update"],
 )
 def test_a_mapping_with_an_invalid_filter_is_refused_as_lambda_does(
     gateway: Gateway, method: str, path: str
 ) -> None:
-    bad = {"FilterCriteria": {"Filters": [{"Pattern": GOOD_PATTERN}, {"Pattern": "{not json"}]}}
+    filters = [{"Pattern": GOOD_PATTERN}, {"Pattern": "{not json"}]
+    bad = {"FilterCriteria": {"Filters": filters}, "FunctionName": "f"}
     status, code, message = json_error(dispatch(gateway, lambda_request(method, path, bad)))
     assert (status, code) == (400, "InvalidParameterValueException")
     assert message.startswith("Invalid filter pattern definition. ")
@@ -166,7 +182,8 @@ def test_an_invalid_filter_policy_at_subscribe_is_refused_in_snss_xml(gateway: G
 
 
 def test_subscribe_without_a_policy_and_a_valid_new_policy_go_to_moto(gateway: Gateway) -> None:
-    plain = {"Action": "Subscribe", "TopicArn": "t", "Protocol": "sqs", "Endpoint": "q"}
+    queue = "arn:aws:sqs:us-east-1:0:q"
+    plain = {"Action": "Subscribe", "TopicArn": "t", "Protocol": "sqs", "Endpoint": queue}
     assert dispatch(gateway, sns_request(plain)) == "moto"
     change = {
         "Action": "SetSubscriptionAttributes",
