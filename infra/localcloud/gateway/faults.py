@@ -38,6 +38,14 @@ def failure(request: AwsRequest, exc: BaseException) -> Response:
     if refusal is not None:
         log.debug("%s refused: %s (moto raised %r)", _name(request), refusal, exc)
         return error_response(request, *to_aws_error(refusal))
+    if isinstance(exc, NotImplementedError):
+        # moto's way of saying it does not serve this operation (or this form of it).
+        return error_response(
+            request,
+            501,
+            "NotImplemented",
+            f"{_name(request)} is not implemented by the local cloud: {exc}",
+        )
     log.error("%s failed inside the local cloud", _name(request), exc_info=exc)
     return error_response(
         request, 500, "InternalFailure", f"{INTERNAL_FAILURE} ({type(exc).__name__}: {exc})"
