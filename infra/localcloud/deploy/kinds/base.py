@@ -3,12 +3,17 @@
 A kind holds the policy for one CloudFormation type in four hooks: ``create`` returns the physical
 id, ``update`` changes a resource in place, ``delete`` removes it, ``attributes`` gives its
 Fn::GetAtt values. The engine owns ordering, hashing, replacement and state.
+
+Each kind also declares, as data, the properties its hooks apply (``applies``) and those it takes
+on purpose without applying (``inert``, each with the reason); planning rejects every other
+property, so nothing in a template is dropped without a word.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -64,6 +69,16 @@ class ResourceKind:
     type_name: ClassVar[str]
     # Properties whose change needs a new resource; None means every change does.
     replace_on: ClassVar[frozenset[str] | None] = frozenset()
+    # The properties create/update pass on to the endpoint; planning rejects any other, so a kind
+    # that declares nothing takes no property at all.
+    applies: ClassVar[frozenset[str]] = frozenset()
+    # Properties taken without being applied because applying them would change nothing locally:
+    # property -> why. A property that matters on AWS but is not applied does not belong here.
+    inert: ClassVar[Mapping[str, str]] = {}
+
+    def unapplied(self, props: Mapping[str, Any]) -> list[str]:
+        """The names in ``props`` this kind neither applies nor declares inert, sorted."""
+        return sorted(set(props) - self.applies - set(self.inert))
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         """Create the resource; return its physical id (the value of Ref)."""

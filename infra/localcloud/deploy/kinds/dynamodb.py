@@ -40,6 +40,23 @@ def _index(index: dict[str, Any]) -> dict[str, Any]:
 class Table(ResourceKind):
     type_name = "AWS::DynamoDB::Table"
     replace_on = frozenset({"TableName", "KeySchema", "LocalSecondaryIndexes"})
+    applies = frozenset(
+        {
+            "AttributeDefinitions",
+            "BillingMode",
+            "DeletionProtectionEnabled",
+            "GlobalSecondaryIndexes",
+            "KeySchema",
+            "LocalSecondaryIndexes",
+            "ProvisionedThroughput",
+            "SSESpecification",
+            "StreamSpecification",
+            "TableClass",
+            "TableName",
+            "Tags",
+            "TimeToLiveSpecification",
+        }
+    )
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("TableName"), 255)

@@ -45,6 +45,19 @@ def _attach_managed(iam: Any, role: str, arn: str) -> None:
 class Role(ResourceKind):
     type_name = "AWS::IAM::Role"
     replace_on = frozenset({"RoleName", "Path"})
+    applies = frozenset(
+        {
+            "AssumeRolePolicyDocument",
+            "Description",
+            "ManagedPolicyArns",
+            "MaxSessionDuration",
+            "Path",
+            "PermissionsBoundary",
+            "Policies",
+            "RoleName",
+            "Tags",
+        }
+    )
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("RoleName"), 64)
@@ -138,6 +151,7 @@ class Policy(ResourceKind):
 
     type_name = "AWS::IAM::Policy"
     replace_on = frozenset({"PolicyName"})
+    applies = frozenset({"PolicyName", "PolicyDocument", *(prop for prop, _, _ in _TARGETS)})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         self._put(props, ctx)
@@ -184,6 +198,15 @@ class ManagedPolicy(ResourceKind):
 
     type_name = "AWS::IAM::ManagedPolicy"
     replace_on = frozenset({"ManagedPolicyName", "Path"})
+    applies = frozenset(
+        {
+            "ManagedPolicyName",
+            "PolicyDocument",
+            "Path",
+            "Description",
+            *(prop for prop, _, _ in _TARGETS),
+        }
+    )
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("ManagedPolicyName"), 128)
