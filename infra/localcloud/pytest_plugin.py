@@ -2,12 +2,15 @@
 
 - ``localcloud``: a LocalCloud on a free port for the whole session.
 - ``deployed_stack``: the template named by ``--localcloud-template`` (default
-  infra/template.yaml) deployed to that cloud, with its outputs and resources.
+  infra/template.yaml) deployed to that cloud, with its outputs and resources;
+  ``--localcloud-allow-unsupported`` lets it deploy properties the deployer does not apply
+  (left out, with a warning each) instead of failing.
 - ``traces``: a TraceProbe to assert where events went, waiting with a deadline.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +27,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--localcloud-template",
         default="infra/template.yaml",
         help="SAM template the deployed_stack fixture deploys",
+    )
+    parser.addoption(
+        "--localcloud-allow-unsupported",
+        action="store_true",
+        help="let deployed_stack deploy a template with properties the deployer does not "
+        "apply, printing a warning for each",
     )
 
 
@@ -109,7 +118,18 @@ def deployed_stack(localcloud: Any, request: pytest.FixtureRequest) -> DeployedS
     template = Path(request.config.getoption("--localcloud-template"))
     if not template.is_absolute():
         template = Path(request.config.rootpath) / template
-    report = deploy(template, localcloud.endpoint_url, stack="e2e")
+    report = deploy(
+        template,
+        localcloud.endpoint_url,
+        stack="e2e",
+        allow_unsupported=bool(request.config.getoption("--localcloud-allow-unsupported")),
+    )
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    for warning in report.warnings:
+        if reporter is not None:
+            reporter.write_line(f"localcloud: warning: {warning}", yellow=True)
+        else:
+            print(f"localcloud: warning: {warning}", file=sys.stderr)
     functions = {
         logical: record.physical_id
         for logical, record in report.resources.items()
