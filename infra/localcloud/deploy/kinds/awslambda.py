@@ -22,6 +22,7 @@ from localcloud.deploy.kinds.base import (
     register,
     tag_map,
 )
+from localcloud.deploy.kinds.members import ApiParameter
 from localcloud.deploy.packaging import Package, inline_package, local_code_path, package
 
 CODE_PATH_TAG = "localcloud:code-path"
@@ -127,6 +128,11 @@ class Function(ResourceKind):
             *_CONFIG,
         }
     )
+    # The configuration and a non-local Code pass to CreateFunction whole.
+    members = {
+        "Code": ApiParameter("lambda", "CreateFunction", "Code"),
+        **{prop: ApiParameter("lambda", "CreateFunction", name) for prop, name in _CONFIG.items()},
+    }
 
     def fingerprint(self, props: dict[str, Any], ctx: Context) -> Any:
         _, built = _code(props)
@@ -327,6 +333,10 @@ class EventSourceMapping(ResourceKind):
     type_name = "AWS::Lambda::EventSourceMapping"
     replace_on = frozenset(_MAPPING_SOURCE)
     applies = frozenset({*_MAPPING_SOURCE, *_MAPPING_SETTINGS})
+    members = {
+        name: ApiParameter("lambda", "CreateEventSourceMapping", name)
+        for name in (*_MAPPING_SOURCE, *_MAPPING_SETTINGS)
+    }
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         arguments = pick(props, *_MAPPING_SOURCE, *_MAPPING_SETTINGS)
@@ -368,6 +378,11 @@ class EventInvokeConfig(ResourceKind):
     type_name = "AWS::Lambda::EventInvokeConfig"
     replace_on = frozenset({"FunctionName", "Qualifier"})
     applies = frozenset({"FunctionName", "Qualifier", *_INVOKE_SETTINGS})
+    members = {
+        "DestinationConfig": ApiParameter(
+            "lambda", "PutFunctionEventInvokeConfig", "DestinationConfig"
+        )
+    }
 
     def _put(self, props: dict[str, Any], ctx: Context) -> None:
         ctx.client("lambda").put_function_event_invoke_config(

@@ -103,6 +103,7 @@ class Rule(ResourceKind):
     applies = frozenset(
         {"Name", "EventBusName", "State", "EventPattern", "Targets", "Tags", *_RULE_SETTINGS}
     )
+    members = {"Targets": frozenset(_TARGET_KEYS)}
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("Name"), 64)

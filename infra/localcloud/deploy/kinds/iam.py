@@ -58,6 +58,7 @@ class Role(ResourceKind):
             "Tags",
         }
     )
+    members = {"Policies": frozenset({"PolicyName", "PolicyDocument"})}
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("RoleName"), 64)

@@ -13,6 +13,7 @@ from localcloud.deploy.kinds.base import (
     register,
     tag_list,
 )
+from localcloud.deploy.kinds.members import ApiParameter
 
 
 @register
@@ -22,6 +23,13 @@ class Bucket(ResourceKind):
     applies = frozenset(
         {"BucketName", "PublicAccessBlockConfiguration", "Tags", "VersioningConfiguration"}
     )
+    members = {
+        "PublicAccessBlockConfiguration": ApiParameter(
+            "s3", "PutPublicAccessBlock", "PublicAccessBlockConfiguration"
+        ),
+        # MfaDelete needs a device's code with each call, which no deploy has.
+        "VersioningConfiguration": frozenset({"Status"}),
+    }
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("BucketName"), 63, lower=True)

@@ -55,6 +55,7 @@ class Topic(ResourceKind):
     type_name = "AWS::SNS::Topic"
     replace_on = frozenset({"TopicName", "FifoTopic"})
     applies = frozenset({"TopicName", "FifoTopic", "Tags", "Subscription", *_TOPIC_ATTRIBUTES})
+    members = {"Subscription": frozenset({"Protocol", "Endpoint"})}
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         fifo = _fifo(props)
