@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,18 +125,29 @@ def deployed_stack(localcloud: Any, request: pytest.FixtureRequest) -> DeployedS
         stack="e2e",
         allow_unsupported=bool(request.config.getoption("--localcloud-allow-unsupported")),
     )
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    for warning in report.warnings:
-        if reporter is not None:
-            reporter.write_line(f"localcloud: warning: {warning}", yellow=True)
-        else:
-            print(f"localcloud: warning: {warning}", file=sys.stderr)
+    _print_warnings(request.config, report.warnings)
     functions = {
         logical: record.physical_id
         for logical, record in report.resources.items()
         if record.type == "AWS::Lambda::Function"
     }
     return DeployedStack(localcloud, dict(report.outputs), dict(report.resources), functions)
+
+
+def _print_warnings(config: pytest.Config, warnings: list[str]) -> None:
+    """Print the deploy's warnings on the terminal, past output capturing, so a run shows them
+    whether or not a test fails (not as Python warnings, which projects may turn into errors)."""
+    if not warnings:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture is not None else nullcontext():
+        for warning in warnings:
+            line = f"localcloud: warning: {warning}"
+            if reporter is not None:
+                reporter.write_line(line, yellow=True)
+            else:
+                print(line, file=sys.stderr)
 
 
 @pytest.fixture
