@@ -137,7 +137,16 @@ class Rule(ResourceKind):
                 arguments[key] = new[key]
         if new.get("Tags") and not old:
             arguments["Tags"] = tag_list(new["Tags"])
-        events.put_rule(**arguments)
+        arn = str(events.put_rule(**arguments)["RuleArn"])
+        if old and "Tags" in changed(old, new):
+            # PutRule takes tags only when it creates the rule.
+            gone = {t["Key"] for t in tag_list(old.get("Tags"))} - {
+                t["Key"] for t in tag_list(new.get("Tags"))
+            }
+            if gone:
+                events.untag_resource(ResourceARN=arn, TagKeys=sorted(gone))
+            if new.get("Tags"):
+                events.tag_resource(ResourceARN=arn, Tags=tag_list(new["Tags"]))
         before = {t["Id"]: _target(t) for t in old.get("Targets") or []}
         after = {t["Id"]: _target(t) for t in new.get("Targets") or []}
         gone = sorted(set(before) - set(after))

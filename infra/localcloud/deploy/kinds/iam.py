@@ -95,6 +95,13 @@ class Role(ResourceKind):
                 RoleName=physical_id,
                 **{k: new[k] for k in ("Description", "MaxSessionDuration") if k in new},
             )
+        if "PermissionsBoundary" in diff:
+            if new.get("PermissionsBoundary"):
+                iam.put_role_permissions_boundary(
+                    RoleName=physical_id, PermissionsBoundary=new["PermissionsBoundary"]
+                )
+            else:
+                ignore_gone(iam.delete_role_permissions_boundary, RoleName=physical_id)
         if "Tags" in diff:
             old_keys = {t["Key"] for t in tag_list(old.get("Tags"))}
             new_tags = tag_list(new.get("Tags"))
@@ -198,7 +205,8 @@ class ManagedPolicy(ResourceKind):
     """A customer managed policy, attached to the roles, users and groups it lists."""
 
     type_name = "AWS::IAM::ManagedPolicy"
-    replace_on = frozenset({"ManagedPolicyName", "Path"})
+    # IAM cannot change a policy's description, so a new one needs a new policy (as on AWS).
+    replace_on = frozenset({"ManagedPolicyName", "Path", "Description"})
     applies = frozenset(
         {
             "ManagedPolicyName",
