@@ -140,11 +140,11 @@ class Rule(ResourceKind):
         arn = str(events.put_rule(**arguments)["RuleArn"])
         if old and "Tags" in changed(old, new):
             # PutRule takes tags only when it creates the rule.
-            gone = {t["Key"] for t in tag_list(old.get("Tags"))} - {
+            untagged = {t["Key"] for t in tag_list(old.get("Tags"))} - {
                 t["Key"] for t in tag_list(new.get("Tags"))
             }
-            if gone:
-                events.untag_resource(ResourceARN=arn, TagKeys=sorted(gone))
+            if untagged:
+                events.untag_resource(ResourceARN=arn, TagKeys=sorted(untagged))
             if new.get("Tags"):
                 events.tag_resource(ResourceARN=arn, Tags=tag_list(new["Tags"]))
         before = {t["Id"]: _target(t) for t in old.get("Targets") or []}
