@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rich.text import Text
+
 from localcloud.cli.common import (
     Subparsers,
     UsageError,
     endpoint,
     endpoint_options,
+    err,
     out,
     stack_option,
 )
@@ -24,6 +27,12 @@ def register(subparsers: Subparsers) -> None:
     stack_option(parser, "stack name; prefixes resource names (%(default)s)")
     parser.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter override")
     parser.add_argument("--delete", action="store_true", help="remove the stack's resources")
+    parser.add_argument(
+        "--allow-unsupported",
+        action="store_true",
+        help="deploy a template with properties the deployer does not apply, leaving them out "
+        "with a warning for each (without it, such a template fails before anything is applied)",
+    )
     endpoint_options(parser, target=True)
     parser.set_defaults(func=run)
 
@@ -51,6 +60,16 @@ def run(args: argparse.Namespace) -> int:
         template = Path(args.template)
         if not template.is_file():
             raise UsageError(f"template {template} not found; pass --template PATH")
-        report = deploy(template, target, stack=args.stack, parameters=parameters(args.param))
+        report = deploy(
+            template,
+            target,
+            stack=args.stack,
+            parameters=parameters(args.param),
+            allow_unsupported=args.allow_unsupported,
+        )
+    for warning in report.warnings:
+        line = Text("warning: ", style="yellow")
+        line.append(warning)
+        err().print(line, soft_wrap=True)
     out().print(report.summary())
     return 0

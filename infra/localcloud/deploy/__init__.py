@@ -15,6 +15,8 @@ from localcloud.deploy.errors import (
     PartialDeployError,
     TemplateError,
     UnknownFunctionError,
+    UnsupportedProperty,
+    UnsupportedPropertyError,
     UnsupportedResourceError,
 )
 from localcloud.deploy.lookup import deployed_functions, deployed_stacks, resolve_function
@@ -31,6 +33,8 @@ __all__ = [
     "StackState",
     "TemplateError",
     "UnknownFunctionError",
+    "UnsupportedProperty",
+    "UnsupportedPropertyError",
     "UnsupportedResourceError",
     "deploy",
     "deployed_functions",

@@ -1,9 +1,10 @@
 """The deploy pipeline: plan a template offline, then apply it to an endpoint in dependency order.
 
-Planning (no network): load, rewrite local code paths, expand SAM, check resource types,
-references and intrinsics, order the resources. Applying: resolve each resource's properties
-against what is already applied, compare with the saved stack state, and create, update, replace
-or leave each one; then delete what the template no longer declares, and save the state.
+Planning (no network): load, rewrite local code paths, expand SAM, check resource types, the
+properties each type's kind applies, references and intrinsics, order the resources. Applying:
+resolve each resource's properties against what is already applied, compare with the saved stack
+state, and create, update, replace or leave each one; then delete what the template no longer
+declares, and save the state.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from localcloud.deploy.errors import (
     EndpointUnreachableError,
     PartialDeployError,
     TemplateError,
+    UnsupportedProperty,
+    UnsupportedPropertyError,
     UnsupportedResourceError,
 )
 from localcloud.deploy.graph import check_outputs, dependencies, topological_order
@@ -54,6 +57,17 @@ class Plan:
     conditions: dict[str, Any] = field(default_factory=dict)
     mappings: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
+    # Properties deployed without being applied; only a plan that allows them has any.
+    unsupported: list[UnsupportedProperty] = field(default_factory=list)
+
+
+def unsupported_properties(resources: dict[str, dict[str, Any]]) -> list[UnsupportedProperty]:
+    """Every property of ``resources`` its type's kind neither applies nor declares inert."""
+    return [
+        UnsupportedProperty(logical_id, resource["Type"], name)
+        for logical_id, resource in resources.items()
+        for name in KINDS[resource["Type"]].unapplied(resource.get("Properties") or {})
+    ]
 
 
 def plan_template(
@@ -61,8 +75,13 @@ def plan_template(
     base_dir: Path,
     parameters: dict[str, str] | None = None,
     region: str = "us-east-1",
+    allow_unsupported: bool = False,
 ) -> Plan:
-    """Check and expand ``template`` without touching any endpoint."""
+    """Check and expand ``template`` without touching any endpoint.
+
+    A property no kind applies is an UnsupportedPropertyError naming every one, unless
+    ``allow_unsupported``: then the plan lists them and they are deployed without.
+    """
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
     expanded = expand(rewrite_code_uris(template, base_dir), values, region)
@@ -76,6 +95,9 @@ def plan_template(
                     "does not declare `Transform: AWS::Serverless-2016-10-31`; add it"
                 )
             raise UnsupportedResourceError(logical_id, resource["Type"], list(KINDS))
+    unsupported = unsupported_properties(resources)
+    if unsupported and not allow_unsupported:
+        raise UnsupportedPropertyError(unsupported)
     graph = dependencies(resources, set(values))
     outputs = expanded.get("Outputs", {})
     check_outputs(outputs, set(resources), set(values))
@@ -87,6 +109,7 @@ def plan_template(
         conditions=expanded.get("Conditions", {}),
         mappings=expanded.get("Mappings", {}),
         outputs=outputs,
+        unsupported=unsupported,
     )
 
 
@@ -140,7 +163,9 @@ class _Apply:
         self.ctx = ctx
         self.previous = previous
         self.records: dict[str, ResourceRecord] = {}
-        self.report = DeployReport(stack=ctx.stack)
+        self.report = DeployReport(
+            stack=ctx.stack, warnings=[p.warning() for p in plan.unsupported]
+        )
         self.skipped: dict[str, str] = {}
         self.resolver = Resolver(
             parameters=plan.parameters,
@@ -309,10 +334,17 @@ def deploy(
     stack: str = "localcloud",
     parameters: dict[str, str] | None = None,
     region: str = "us-east-1",
+    allow_unsupported: bool = False,
 ) -> DeployReport:
-    """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint."""
+    """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint.
+
+    A property no kind applies fails the deploy before anything is applied, unless
+    ``allow_unsupported``: then it is left out and the report's ``warnings`` name each one.
+    """
     template = Path(template)
-    plan = plan_template(load_template(template), template.parent.resolve(), parameters, region)
+    plan = plan_template(
+        load_template(template), template.parent.resolve(), parameters, region, allow_unsupported
+    )
     with _endpoint(endpoint_url):
         ctx = _context(endpoint_url, stack, region)
         previous = read_state(endpoint_url, stack, region) or StackState(stack)
