@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from moto.backends import get_backend
 
@@ -46,6 +46,10 @@ FORMAT = 1
 FILE_NAME = "state.bin"
 # Every service the local cloud serves (their backends hold all of its state).
 SERVICES = ("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses")
+
+
+# moto types get_backend per service name (an overload per literal); any served name will do here.
+_backends = cast(Callable[[str], Any], get_backend)
 
 
 class StateError(LocalCloudError):
@@ -83,7 +87,7 @@ def header() -> dict[str, Any]:
 def snapshot() -> bytes:
     """Every served service's backends, pickled with the header in front."""
     data = {
-        name: {account: dict(regions) for account, regions in get_backend(name).items()}  # type: ignore[call-overload]
+        name: {account: dict(regions) for account, regions in _backends(name).items()}
         for name in SERVICES
     }
     buffer = io.BytesIO()
@@ -123,7 +127,7 @@ def load(folder: Path) -> bool:
         return False
     data = _read(path)
     for name, accounts in data.items():
-        backends = get_backend(name)  # type: ignore[call-overload]
+        backends = _backends(name)
         backends.clear()
         for account, regions in accounts.items():
             holder = backends[account]  # made by moto, as for a first request

@@ -12,10 +12,9 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
 from localcloud import trace
 from localcloud.emulator import backends
+from localcloud.emulator.server_app import moto_app
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import pipe, wellformed, wsgi
 from localcloud.gateway.admin import Admin, is_admin
@@ -68,7 +67,7 @@ class Gateway:
         self._admin = Admin(traces, info, debugging)
         # AWS requests answered so far (the state keeper saves when this or the traces move).
         self.requests = 0
-        self._moto = DomainDispatcherApplication(create_backend_app)
+        self._moto = moto_app()
 
     def __call__(
         self, environ: wsgi.Environ, start_response: wsgi.StartResponse
