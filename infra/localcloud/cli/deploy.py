@@ -10,7 +10,9 @@ from localcloud.cli.common import (
     UsageError,
     endpoint,
     endpoint_options,
+    err,
     out,
+    settings,
     stack_option,
 )
 
@@ -42,6 +44,7 @@ def parameters(items: list[str] | None) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     """Deploy (or with --delete destroy) the stack and print the report."""
     # imported here so the other commands start without loading the deployer
+    from localcloud.build import BuildCache
     from localcloud.deploy import deploy, destroy
 
     target = endpoint(args)
@@ -51,6 +54,13 @@ def run(args: argparse.Namespace) -> int:
         template = Path(args.template)
         if not template.is_file():
             raise UsageError(f"template {template} not found; pass --template PATH")
-        report = deploy(template, target, stack=args.stack, parameters=parameters(args.param))
+        build_dir = settings(args).build_dir
+        builds = BuildCache(
+            Path(build_dir) if build_dir else None,
+            report=lambda line: err().print(line, markup=False),
+        )
+        report = deploy(
+            template, target, stack=args.stack, parameters=parameters(args.param), builds=builds
+        )
     out().print(report.summary())
     return 0

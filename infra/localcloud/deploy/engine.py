@@ -9,6 +9,7 @@ or leave each one; then delete what the template no longer declares, and save th
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
+from localcloud.build import BuildCache, BuildError
 from localcloud.clients import client
 from localcloud.deploy.errors import (
     DeployError,
@@ -29,7 +31,7 @@ from localcloud.deploy.graph import check_outputs, dependencies, topological_ord
 from localcloud.deploy.intrinsics import Resolver, pseudo_parameters, resolve_parameters
 from localcloud.deploy.kinds import KINDS, Context, ResourceKind
 from localcloud.deploy.kinds.base import is_gone
-from localcloud.deploy.packaging import rewrite_code_uris
+from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import (
     ResourceRecord,
@@ -303,16 +305,44 @@ class _Apply:
             self.report.outputs[name] = _output_text(value)
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def build(plan: Plan, builds: BuildCache) -> None:
+    """Install every local function's and layer's requirements, as `sam build` does.
+
+    Before anything is applied, so a requirement that cannot be installed stops the deploy
+    there; the cloud then finds each build in the cache on the first invoke.
+    """
+    for logical_id, resource in plan.resources.items():
+        code = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+        prop = code.get(resource["Type"])
+        folder = local_code_path(resource.get("Properties", {}).get(prop)) if prop else None
+        if folder is None or not folder.is_dir():
+            continue
+        what = "function" if prop == "Code" else "layer"
+        try:
+            builds.site(folder, what=f"{what} {logical_id} ({folder})")
+        except BuildError as exc:
+            raise DeployError(f"{exc}\nnothing was applied") from exc
+
+
 def deploy(
     template: Path,
     endpoint_url: str,
     stack: str = "localcloud",
     parameters: dict[str, str] | None = None,
     region: str = "us-east-1",
+    builds: BuildCache | None = None,
 ) -> DeployReport:
-    """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint."""
+    """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint.
+
+    ``builds`` is where functions' requirements are installed (the default cache when None).
+    """
     template = Path(template)
     plan = plan_template(load_template(template), template.parent.resolve(), parameters, region)
+    build(plan, builds or BuildCache(report=_say))
     with _endpoint(endpoint_url):
         ctx = _context(endpoint_url, stack, region)
         previous = read_state(endpoint_url, stack, region) or StackState(stack)
