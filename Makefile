@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_BOOT)" ]; then echo "error: Python 3.12 or newer is needed (PATH or pyenv)"; exit 1; fi
 	@[ -x $(PY) ] || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,service]'
 	@touch $(STAMP)
 
 demo: $(STAMP)  ## deploy the user service to the embedded local cloud and run it end to end
