@@ -23,6 +23,7 @@ import hashlib
 import importlib.util
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,18 @@ from localcloud.errors import LocalCloudError
 REQUIREMENTS = "requirements.txt"
 # What AWS's Python runtime holds besides the standard library (its boto3 and dependencies).
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+# A public Powertools for AWS Lambda (Python) layer, any version, region and architecture
+# (AWSLambdaPowertoolsPythonV2:79, AWSLambdaPowertoolsPythonV3-python312-arm64:7, ...).
+POWERTOOLS_LAYER = re.compile(
+    r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:017000801446:layer:"
+    r"AWSLambdaPowertoolsPython(?P<major>V2|V3)[A-Za-z0-9_-]*:\d+$"
+)
+# What each public layer stands for, as a package installed into the function's build. The
+# layers ship Powertools with its tracer, parser and validation extras.
+PUBLIC_LAYER_PACKAGES = {
+    "powertools-v2": "aws-lambda-powertools[tracer,parser,validation]>=2,<3",
+    "powertools-v3": "aws-lambda-powertools[tracer,parser,validation]>=3,<4",
+}
 _DONE = ".complete"
 _INSTALL_TIMEOUT_S = 900
 
@@ -75,6 +88,17 @@ def site_packages_dir(layer_root: Path) -> Path:
     """Where a layer keeps packages for this Python (`python/lib/python3.X/site-packages`)."""
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     return layer_root / "python" / "lib" / version / "site-packages"
+
+
+def public_layer(arn: str) -> str | None:
+    """The name (a key of PUBLIC_LAYER_PACKAGES) of the public layer ``arn`` is, if any."""
+    match = POWERTOOLS_LAYER.match(arn)
+    return f"powertools-{match['major'].lower()}" if match else None
+
+
+def public_layer_packages(names: str) -> tuple[str, ...]:
+    """The packages standing for public layers named in ``names`` (space-separated)."""
+    return tuple(PUBLIC_LAYER_PACKAGES[n] for n in names.split() if n in PUBLIC_LAYER_PACKAGES)
 
 
 class BuildCache:

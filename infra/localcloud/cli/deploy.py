@@ -25,6 +25,13 @@ def register(subparsers: Subparsers) -> None:
     )
     stack_option(parser, "stack name; prefixes resource names (%(default)s)")
     parser.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter override")
+    parser.add_argument(
+        "--layer",
+        action="append",
+        metavar="ARN=DIR",
+        help="a layer version the endpoint does not hold, from a folder laid out as its zip "
+        "(repeatable; Powertools' public layers need none)",
+    )
     parser.add_argument("--delete", action="store_true", help="remove the stack's resources")
     endpoint_options(parser, target=True)
     parser.set_defaults(func=run)
@@ -39,6 +46,20 @@ def parameters(items: list[str] | None) -> dict[str, str]:
             raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
         params[key] = value
     return params
+
+
+def layer_folders(items: list[str] | None) -> dict[str, Path]:
+    """Layer ARNs to their local folders, from ``--layer ARN=DIR`` items."""
+    layers = {}
+    for item in items or []:
+        # An ARN holds colons, never "=": the first "=" ends it.
+        arn, sep, folder = item.partition("=")
+        if not sep or not arn.startswith("arn:") or not folder:
+            raise UsageError(f"--layer takes ARN=DIR, got {item!r}")
+        if not Path(folder).is_dir():
+            raise UsageError(f"--layer {arn}: folder {folder} does not exist")
+        layers[arn] = Path(folder)
+    return layers
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,7 +81,12 @@ def run(args: argparse.Namespace) -> int:
             report=lambda line: err().print(line, markup=False),
         )
         report = deploy(
-            template, target, stack=args.stack, parameters=parameters(args.param), builds=builds
+            template,
+            target,
+            stack=args.stack,
+            parameters=parameters(args.param),
+            builds=builds,
+            layers=layer_folders(args.layer),
         )
     out().print(report.summary())
     return 0

@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
-from localcloud.build import BuildCache, BuildError
+from localcloud.build import BuildCache, BuildError, public_layer_packages
 from localcloud.clients import client
 from localcloud.deploy.errors import (
     DeployError,
@@ -30,7 +30,9 @@ from localcloud.deploy.errors import (
 from localcloud.deploy.graph import check_outputs, dependencies, topological_order
 from localcloud.deploy.intrinsics import Resolver, pseudo_parameters, resolve_parameters
 from localcloud.deploy.kinds import KINDS, Context, ResourceKind
+from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
+from localcloud.deploy.layers import check_layers, supply_layers
 from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import (
@@ -322,8 +324,9 @@ def build(plan: Plan, builds: BuildCache) -> None:
         if folder is None or not folder.is_dir():
             continue
         what = "function" if prop == "Code" else "layer"
+        packages = public_layer_packages(" ".join(public_layers(resource.get("Properties", {}))))
         try:
-            builds.site(folder, what=f"{what} {logical_id} ({folder})")
+            builds.site(folder, packages, what=f"{what} {logical_id} ({folder})")
         except BuildError as exc:
             raise DeployError(f"{exc}\nnothing was applied") from exc
 
@@ -335,16 +338,20 @@ def deploy(
     parameters: dict[str, str] | None = None,
     region: str = "us-east-1",
     builds: BuildCache | None = None,
+    layers: dict[str, Path] | None = None,
 ) -> DeployReport:
     """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint.
 
-    ``builds`` is where functions' requirements are installed (the default cache when None).
+    ``builds`` is where functions' requirements are installed (the default cache when None);
+    ``layers`` maps layer ARNs the endpoint does not hold to folders holding their content.
     """
     template = Path(template)
-    plan = plan_template(load_template(template), template.parent.resolve(), parameters, region)
+    source = supply_layers(load_template(template), layers or {})
+    plan = plan_template(source, template.parent.resolve(), parameters, region)
     build(plan, builds or BuildCache(report=_say))
     with _endpoint(endpoint_url):
         ctx = _context(endpoint_url, stack, region)
+        check_layers(plan.resources, ctx.client("lambda"), endpoint_url)
         previous = read_state(endpoint_url, stack, region) or StackState(stack)
         return _Apply(plan, ctx, previous).run()
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from localcloud.arns import DEFAULT_REGION
-from localcloud.build import BuildCache, site_packages_dir
+from localcloud.build import BuildCache, public_layer_packages, site_packages_dir
 from localcloud.emulator import backends
 from localcloud.emulator.views import FunctionView
 from localcloud.engine.errors import FunctionNotFoundError
@@ -74,7 +74,9 @@ class FunctionCatalog:
                 ]
                 # A layer's own requirements (SAM's BuildMethod python3.x), built once.
                 library_paths += self._built(layer_dir, f"layer {arn}")
-        library_paths += self._built(Path(code), f"function {fn.name}")
+        # Public layers (Powertools) the deployer replaced by their package, in the build.
+        packages = public_layer_packages(fn.public_layers_tag or "")
+        library_paths += self._built(Path(code), f"function {fn.name}", packages)
         library_paths.append(str(self.builds.runtime_site()))
         self._check_runtime(fn)
         return FunctionSpec(
@@ -127,9 +129,9 @@ class FunctionCatalog:
                 sys.executable,
             )
 
-    def _built(self, folder: Path, what: str) -> list[str]:
-        """The site folder of ``folder``'s requirements.txt, installed (none: no file)."""
-        site = self.builds.site(folder, what=what)
+    def _built(self, folder: Path, what: str, packages: tuple[str, ...] = ()) -> list[str]:
+        """The site folder of ``folder``'s requirements.txt (and ``packages``), installed."""
+        site = self.builds.site(folder, packages, what=what)
         return [str(site)] if site is not None else []
 
     def _code_path(self, fn: FunctionView) -> str:
