@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from localcloud.arns import DEFAULT_REGION
-from localcloud.build import BuildCache, public_layer_packages, site_packages_dir
+from localcloud.build import BuildCache, BuildError, public_layer_packages, site_packages_dir
 from localcloud.emulator import backends
 from localcloud.emulator.views import FunctionView
-from localcloud.engine.errors import FunctionNotFoundError
+from localcloud.engine.errors import FunctionBuildError, FunctionNotFoundError
 from localcloud.engine.executor import FunctionSpec
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,10 @@ class FunctionCatalog:
 
     def _built(self, folder: Path, what: str, packages: tuple[str, ...] = ()) -> list[str]:
         """The site folder of ``folder``'s requirements.txt (and ``packages``), installed."""
-        site = self.builds.site(folder, packages, what=what)
+        try:
+            site = self.builds.site(folder, packages, what=what)
+        except BuildError as exc:
+            raise FunctionBuildError(str(exc)) from exc
         return [str(site)] if site is not None else []
 
     def _code_path(self, fn: FunctionView) -> str:

@@ -91,3 +91,28 @@ def test_a_functions_requirements_and_a_layers_site_packages_are_on_its_path(
         assert _invoke(lam, name, "fromlayer") == (7, None)
     finally:
         lam.delete_function(FunctionName=name)
+
+
+def test_requirements_that_cannot_be_installed_fail_the_invoke_naming_the_function(
+    localcloud: Any,
+    lam: Any,
+    role_arn: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(localcloud.runtime.catalog, "builds", BuildCache(tmp_path / "builds"))
+    missing = tmp_path / "missing-1.0-py3-none-any.whl"
+    name = unique("fn")
+    lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role_arn,
+        Handler="imports.handler",
+        Code={"ZipFile": _zip({"imports.py": IMPORTS, "requirements.txt": f"{missing}\n"})},
+    )
+    try:
+        with pytest.raises(lam.exceptions.InvalidParameterValueException) as raised:
+            lam.invoke(FunctionName=name, Payload=b"{}")
+        assert f"build function {name}: installing its requirements failed" in str(raised.value)
+    finally:
+        lam.delete_function(FunctionName=name)
