@@ -16,7 +16,7 @@ from engine_support import unique
 
 from localcloud.build import BuildCache
 
-sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "build"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "builds"))
 from wheels import make_wheel
 
 IMPORTS = """

@@ -13,7 +13,7 @@ from localcloud.deploy.engine import build
 from localcloud.deploy.errors import DeployError
 from localcloud.deploy.template import parse_template
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "build"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "builds"))
 from wheels import make_wheel
 
 TEMPLATE = """
