@@ -75,8 +75,18 @@ def install(workdir: Path, env: dict[str, str]) -> Path:
     """A fresh virtualenv with localcloud installed from its wheel; its bin folder."""
     started = time.monotonic()
     dist = workdir / "dist"
+    # From a clean copy: an in-tree build would leave build/ in the repository, and stale files
+    # there could end up in the wheel.
+    source = workdir / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "bench"
+        ),
+    )
     built = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
         workdir,
         env,
     )
