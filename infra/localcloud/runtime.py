@@ -16,10 +16,13 @@ construction:
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.build import BuildCache
 from localcloud.emulator import backends
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
@@ -43,6 +46,8 @@ from localcloud.gateway import Gateway, ServerInfo
 from localcloud.gateway.browser import BrowserPolicy
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -91,7 +96,9 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         started_at=time.monotonic(),
     )
     traces = TraceStore(settings.trace_max_traces, settings.trace_max_hops)
-    catalog = FunctionCatalog(settings.max_concurrency, region)
+    build_dir = Path(settings.build_dir) if settings.build_dir else None
+    builds = BuildCache(build_dir, report=log.warning)
+    catalog = FunctionCatalog(settings.max_concurrency, region, builds)
     executor = Executor(
         endpoint_url,
         max_concurrency=settings.max_concurrency,

@@ -106,6 +106,9 @@ class Settings:
     # it is saved while the cloud runs (besides at a clean stop).
     state_dir: str = ""
     state_interval_s: int = 30
+    # Where function and layer builds (their requirements installed) are kept ("": the user's
+    # cache folder, ~/.cache/localcloud/builds).
+    build_dir: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -150,6 +153,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "idle_connection_s": _positive_int,
     "state_dir": str.strip,
     "state_interval_s": _positive_int,
+    "build_dir": str.strip,
 }
 EXPECTED = {
     "async_retry_delays": "seconds separated by commas, e.g. 1,2",
@@ -169,4 +173,5 @@ EXPECTED = {
     "idle_connection_s": "a whole number of seconds, at least 1",
     "state_dir": "a folder path",
     "state_interval_s": "a whole number of seconds, at least 1",
+    "build_dir": "a folder path",
 }

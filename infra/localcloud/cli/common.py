@@ -79,8 +79,12 @@ def endpoint(args: argparse.Namespace) -> str:
 
 def stack_option(parser: argparse.ArgumentParser, text: str | None = None) -> None:
     """Add --stack, the stack name commands deploy to or look functions up in."""
+    # None: samconfig.toml's stack_name, else "localcloud" (cli/project.py decides).
     parser.add_argument(
-        "--stack", default="localcloud", help=text or "the stack's name (default: %(default)s)"
+        "--stack",
+        default=None,
+        help=(text or "the stack's name")
+        + " (default: stack_name in samconfig.toml, else localcloud)",
     )
 
 

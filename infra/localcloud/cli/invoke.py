@@ -29,6 +29,7 @@ from localcloud.cli.common import (
     region_option,
     stack_option,
 )
+from localcloud.cli.project import load_project, stack_name
 
 # Lambda's longest timeout: the client waits as long as a function may run.
 READ_TIMEOUT_S = 900
@@ -54,13 +55,20 @@ def register(subparsers: Subparsers) -> None:
         help="run the function under debugpy on 127.0.0.1:PORT (default %(const)s) and wait "
         "for an IDE to attach; no timeout meanwhile (write it after FUNCTION)",
     )
-    stack_option(parser, "stack whose logical ids and folders resolve FUNCTION (%(default)s)")
+    parser.add_argument(
+        "--template", help="the project's template (default: template.yaml or .yml here)"
+    )
+    stack_option(parser, "stack whose logical ids and folders resolve FUNCTION")
     region_option(parser)
     endpoint_options(parser)
     parser.set_defaults(func=run)
 
 
-def read_event(event: str | None, function: str) -> bytes:
+def read_event(
+    event: str | None,
+    function: str,
+    event_folders: list[Path] | tuple[Path, ...] = (Path("events"),),
+) -> bytes:
     """The event to send: ``{}``, stdin (``-``), a file, or a case under events/FUNCTION/."""
     if event is None:
         return b"{}"
@@ -69,10 +77,13 @@ def read_event(event: str | None, function: str) -> bytes:
     else:
         path = Path(event)
         if not path.is_file():
-            candidate = Path("events") / function / f"{event}.json"
-            if not candidate.is_file():
-                raise UsageError(f"event file {event} not found (nor {candidate})")
-            path = candidate
+            # A case name: events/FUNCTION/CASE.json in the project's folder (then here).
+            candidates = [folder / function / f"{event}.json" for folder in event_folders]
+            found = [candidate for candidate in candidates if candidate.is_file()]
+            if not found:
+                tried = ", ".join(str(candidate) for candidate in candidates)
+                raise UsageError(f"event file {event} not found (nor {tried})")
+            path = found[0]
         data = path.read_bytes()
     try:
         json.loads(data or b"{}")
@@ -104,8 +115,9 @@ def run(args: argparse.Namespace) -> int:
             "keep the function in debug mode with `localcloud up --debug FUNCTION`"
         )
     target = endpoint(args)
-    name = resolve_function(target, args.function, args.stack, args.region)
-    payload = read_event(args.event, args.function)
+    project = load_project(args.template, required=False)
+    name = resolve_function(target, args.function, stack_name(args, project), args.region)
+    payload = read_event(args.event, args.function, project.event_folders())
     if args.debug is None:
         return _invoke(target, args.region, name, payload, args.asynchronous, READ_TIMEOUT_S)
     admin = AdminClient(target)

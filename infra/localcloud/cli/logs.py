@@ -20,6 +20,7 @@ from localcloud.cli.common import (
     region_option,
     stack_option,
 )
+from localcloud.cli.project import stack_name
 from localcloud.logview import log_line, looks_failed, request_id_of
 
 GROUP_PREFIX = "/aws/lambda/"
@@ -110,7 +111,9 @@ def _groups(args: argparse.Namespace, target: str, logs: Any) -> list[str]:
     if args.function:
         from localcloud.deploy import resolve_function
 
-        return [GROUP_PREFIX + resolve_function(target, args.function, args.stack, args.region)]
+        return [
+            GROUP_PREFIX + resolve_function(target, args.function, stack_name(args), args.region)
+        ]
     pages = logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=GROUP_PREFIX)
     return [group["logGroupName"] for page in pages for group in page["logGroups"]]
 

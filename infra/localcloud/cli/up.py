@@ -22,6 +22,7 @@ from rich.text import Text
 
 from localcloud.cli import background
 from localcloud.cli.common import Subparsers, err, settings, stack_option
+from localcloud.cli.project import load_project, stack_name
 from localcloud.engine.executor import FunctionSpec, InvocationResult
 from localcloud.logview import log_line
 
@@ -108,9 +109,11 @@ def run_init_hooks(folder: Path | None, endpoint_url: str, region: str) -> None:
 
 def _argv(args: argparse.Namespace) -> list[str]:
     """`up`'s options as a command line, for the background process."""
-    argv = ["--host", args.host, "--port", str(args.port), "--stack", args.stack]
-    if args.deploy:
-        argv += ["--deploy", args.deploy]
+    argv = ["--host", args.host, "--port", str(args.port)]
+    if args.stack:
+        argv += ["--stack", args.stack]
+    if args.deploy is not None:
+        argv += ["--deploy", args.deploy] if args.deploy else ["--deploy"]
     if args.quiet:
         argv.append("--quiet")
     if args.init is not None:
@@ -139,7 +142,14 @@ def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("up", help="run the local cloud in the foreground")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (%(default)s)")
     parser.add_argument("--port", type=int, default=4566, help="port to serve on (%(default)s)")
-    parser.add_argument("--deploy", metavar="TEMPLATE", help="deploy this SAM template once up")
+    parser.add_argument(
+        "--deploy",
+        nargs="?",
+        const="",
+        metavar="TEMPLATE",
+        help="deploy this SAM template once up (without TEMPLATE: template.yaml or .yml here, "
+        "with samconfig.toml's stack name and parameter overrides)",
+    )
     parser.add_argument(
         "--detach",
         action="store_true",
@@ -199,10 +209,17 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     cloud = LocalCloud(host=args.host, port=args.port, settings=config).start()
     try:
-        if args.deploy:
+        if args.deploy is not None:
             from localcloud.deploy import deploy
 
-            report = deploy(Path(args.deploy), cloud.endpoint_url, stack=args.stack)
+            project = load_project(args.deploy or None)
+            assert project.template is not None  # load_project raised otherwise
+            report = deploy(
+                project.template,
+                cloud.endpoint_url,
+                stack=stack_name(args, project),
+                parameters=project.parameter_overrides(),
+            )
             err().print(report.summary())
         if not args.quiet:
             cloud.running().logs.listen(print_invocation)
@@ -210,7 +227,9 @@ def run(args: argparse.Namespace) -> int:
             loaded = "restored from" if cloud.restored_from else "nothing saved yet in"
             err().print(f"state: {loaded} {config.state_dir}; saved there at a clean stop")
         for function, port in args.debug:
-            start_debugging(cloud, function, port, args.stack, deployed=bool(args.deploy))
+            start_debugging(
+                cloud, function, port, stack_name(args), deployed=args.deploy is not None
+            )
         print(f"localcloud ready on {cloud.endpoint_url}", flush=True)
         run_init_hooks(args.init, cloud.endpoint_url, cloud.region)
         while not stop.wait(0.5):

@@ -10,6 +10,7 @@ declares, and save the state.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
+from localcloud.build import BuildCache, BuildError, public_layer_packages
 from localcloud.clients import client
 from localcloud.deploy.errors import (
     DeployError,
@@ -31,8 +33,10 @@ from localcloud.deploy.errors import (
 from localcloud.deploy.graph import check_outputs, dependencies, topological_order
 from localcloud.deploy.intrinsics import Resolver, pseudo_parameters, resolve_parameters
 from localcloud.deploy.kinds import KINDS, Context, ResourceKind
+from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
-from localcloud.deploy.packaging import rewrite_code_uris
+from localcloud.deploy.layers import check_layers, supply_layers
+from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import (
     ResourceRecord,
@@ -328,6 +332,30 @@ class _Apply:
             self.report.outputs[name] = _output_text(value)
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def build(plan: Plan, builds: BuildCache) -> None:
+    """Install every local function's and layer's requirements, as `sam build` does.
+
+    Before anything is applied, so a requirement that cannot be installed stops the deploy
+    there; the cloud then finds each build in the cache on the first invoke.
+    """
+    for logical_id, resource in plan.resources.items():
+        code = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+        prop = code.get(resource["Type"])
+        folder = local_code_path(resource.get("Properties", {}).get(prop)) if prop else None
+        if folder is None or not folder.is_dir():
+            continue
+        what = "function" if prop == "Code" else "layer"
+        packages = public_layer_packages(" ".join(public_layers(resource.get("Properties", {}))))
+        try:
+            builds.site(folder, packages, what=f"{what} {logical_id} ({folder})")
+        except BuildError as exc:
+            raise DeployError(f"{exc}\nnothing was applied") from exc
+
+
 def deploy(
     template: Path,
     endpoint_url: str,
@@ -335,18 +363,23 @@ def deploy(
     parameters: dict[str, str] | None = None,
     region: str = "us-east-1",
     allow_unsupported: bool = False,
+    builds: BuildCache | None = None,
+    layers: dict[str, Path] | None = None,
 ) -> DeployReport:
     """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint.
 
     A property no kind applies fails the deploy before anything is applied, unless
     ``allow_unsupported``: then it is left out and the report's ``warnings`` name each one.
+    ``builds`` is where functions' requirements are installed (the default cache when None);
+    ``layers`` maps layer ARNs the endpoint does not hold to folders holding their content.
     """
     template = Path(template)
-    plan = plan_template(
-        load_template(template), template.parent.resolve(), parameters, region, allow_unsupported
-    )
+    source = supply_layers(load_template(template), layers or {})
+    plan = plan_template(source, template.parent.resolve(), parameters, region, allow_unsupported)
+    build(plan, builds or BuildCache(report=_say))
     with _endpoint(endpoint_url):
         ctx = _context(endpoint_url, stack, region)
+        check_layers(plan.resources, ctx.client("lambda"), endpoint_url)
         previous = read_state(endpoint_url, stack, region) or StackState(stack)
         return _Apply(plan, ctx, previous).run()
 

@@ -17,6 +17,8 @@ from typing import Any
 
 # The tag the deployer puts on a function whose code is a local folder (run in place, no zip).
 CODE_PATH_TAG = "localcloud:code-path"
+# The tag naming the public layers (Powertools) a function uses, installed into its build.
+PUBLIC_LAYERS_TAG = "localcloud:public-layers"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class FunctionView:
     memory_size: int
     environment: Mapping[str, str]
     code_path_tag: str | None
+    public_layers_tag: str | None
     code_zip: bytes
     code_digest: str | None
     layer_arns: tuple[str, ...]
@@ -53,6 +56,7 @@ class FunctionView:
             memory_size=int(fn.memory_size or 128),
             environment=dict(fn.environment_vars or {}),
             code_path_tag=(fn.tags or {}).get(CODE_PATH_TAG),
+            public_layers_tag=(fn.tags or {}).get(PUBLIC_LAYERS_TAG),
             code_zip=getattr(fn, "code_bytes", b"") or b"",
             code_digest=getattr(fn, "code_digest", None),
             layer_arns=tuple(layer["Arn"] for layer in getattr(fn, "layers", None) or []),

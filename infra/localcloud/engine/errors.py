@@ -53,3 +53,15 @@ class DebugPortError(EngineError):
         )
         self.port = port
         self.holder = holder
+
+
+class FunctionBuildError(EngineError):
+    """A function's or layer's requirements could not be installed when it was first invoked.
+
+    On AWS a failed `sam build` never reaches the cloud; here the build may first run at invoke
+    time (a function created without `localcloud deploy`), so Invoke answers as Lambda does for
+    unusable code: a 400 naming what to fix.
+    """
+
+    aws_code = "InvalidParameterValueException"
+    http_status = 400

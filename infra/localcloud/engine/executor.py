@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
+import importlib.util
 import json
 import math
 import os
@@ -33,6 +35,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -83,6 +86,10 @@ class FunctionSpec:
     # Set by the executor while the function is in debug mode: part of the fingerprint, so
     # entering or leaving debug mode replaces the function's environments.
     debug_port: int | None = None
+    # Installed packages, after the code paths on sys.path: the builds of the layers' and the
+    # function's requirements, then the runtime's own boto3. Immutable (a build's folder is
+    # named by its inputs), so the executor does not watch them for edits as it does code.
+    library_paths: tuple[str, ...] = ()
 
     @cached_property
     def fingerprint(self) -> str:
@@ -139,6 +146,7 @@ def lambda_environment(spec: FunctionSpec, endpoint_url: str, stream: str) -> di
         "LAMBDA_TASK_ROOT": spec.code_paths[0] if spec.code_paths else "",
         "_HANDLER": spec.handler,
         "LOCALCLOUD_CODE_PATHS": os.pathsep.join(spec.code_paths),
+        "LOCALCLOUD_LIBRARY_PATHS": os.pathsep.join(spec.library_paths),
         **spec.environment,
     }
 
@@ -174,12 +182,16 @@ class Worker:
             env["LOCALCLOUD_ENDPOINT"] = endpoint_url
             passed += [answer_read, request_write]
             calls = (request_read, answer_write)
-        command = [python, WORKER_SCRIPT]
+        # Isolated (-I: no PYTHONPATH, no user site, no script folder) and without site (-S: not
+        # the local cloud's site-packages): worker.py sets sys.path to what AWS's runtime has,
+        # so a handler importing a package its function does not ship fails as on AWS.
+        command = [python, "-I", "-S", WORKER_SCRIPT]
         if spec.debug_port is not None:
             # worker.py starts debugpy itself (see there why not `-m debugpy`); frozen stdlib
             # modules would make pydevd warn in the function's log on every start.
             env["LOCALCLOUD_DEBUG_PORT"] = str(spec.debug_port)
-            command = [python, "-X", "frozen_modules=off", WORKER_SCRIPT]
+            env["LOCALCLOUD_DEBUGPY_PATH"] = _debugpy_path()
+            command = [python, "-I", "-S", "-X", "frozen_modules=off", WORKER_SCRIPT]
         try:
             self.process = subprocess.Popen(
                 # By path, not `-m localcloud.engine.worker`: no package of the local cloud is
@@ -668,3 +680,18 @@ def _newest_mtime(root: Path) -> float:
             elif entry.name.endswith(".py"):
                 newest = max(newest, entry.stat().st_mtime)
     return newest
+
+
+@functools.cache
+def _debugpy_path() -> str:
+    """A folder holding only debugpy (a link to it), for a worker in debug mode.
+
+    Not debugpy's own site-packages: that would put the whole local cloud on the handler's path.
+    "" when debugpy is not installed (the worker then says how to install it).
+    """
+    spec = importlib.util.find_spec("debugpy")
+    if spec is None or not spec.submodule_search_locations:
+        return ""
+    folder = Path(tempfile.mkdtemp(prefix="localcloud-debugpy-"))
+    (folder / "debugpy").symlink_to(next(iter(spec.submodule_search_locations)))
+    return str(folder)

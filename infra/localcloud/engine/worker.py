@@ -427,6 +427,10 @@ def _wait_for_debugger(port: int) -> dict[str, Any] | None:
     return None
 
 
+def _paths(variable: str) -> list[str]:
+    return [path for path in os.environ.get(variable, "").split(os.pathsep) if path]
+
+
 def main() -> None:
     reply_fd = int(os.environ.pop("LOCALCLOUD_REPLY_FD"))
     reply = os.fdopen(reply_fd, "w", buffering=1)
@@ -434,9 +438,11 @@ def main() -> None:
     # `import errors` would find the engine's errors.py).
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    for path in reversed(os.environ.get("LOCALCLOUD_CODE_PATHS", "").split(os.pathsep)):
-        if path:
-            sys.path.insert(0, path)
+    # AWS's order: the code, the layers, the installed requirements, the runtime's boto3, then
+    # the standard library (started with -I -S, nothing of the local cloud's environment is on
+    # the path). debugpy comes last, and only in debug mode.
+    sys.path[:0] = _paths("LOCALCLOUD_CODE_PATHS") + _paths("LOCALCLOUD_LIBRARY_PATHS")
+    sys.path += _paths("LOCALCLOUD_DEBUGPY_PATH")
     calls = _direct_calls()
     _keep_from_children([reply_fd, *(calls.fds if calls is not None else ())])
     encoder = _Encoder()

@@ -12,6 +12,7 @@ from localcloud.engine.errors import (
     DebugPortError,
     DeliveryError,
     EngineError,
+    FunctionBuildError,
     FunctionNotFoundError,
     ThrottledError,
 )
@@ -71,6 +72,14 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
             "ResourceConflictException",
             "port 5678 is already the debugger port of function greeter; pick another port or "
             "take greeter out of debug mode first",
+        ),
+    ),
+    (
+        FunctionBuildError("build function greeter: installing its requirements failed"),
+        (
+            400,
+            "InvalidParameterValueException",
+            "build function greeter: installing its requirements failed",
         ),
     ),
     (

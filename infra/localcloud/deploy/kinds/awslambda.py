@@ -3,7 +3,9 @@ event invoke configs, versions and aliases.
 
 Every function with local code is tagged `localcloud:code-path` with the absolute code folder: the
 local cloud runs code straight from there, so edits apply without a redeploy; other endpoints ignore
-the tag.
+the tag. A public Powertools layer (no endpoint but AWS holds it) is left out of `Layers` and named
+in the tag `localcloud:public-layers` instead: the local cloud installs the package it stands for
+into the function's build.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from localcloud.build import public_layer
 from localcloud.deploy.kinds.base import (
     Context,
     ResourceKind,
@@ -26,6 +29,7 @@ from localcloud.deploy.kinds.members import ApiParameter
 from localcloud.deploy.packaging import Package, inline_package, local_code_path, package
 
 CODE_PATH_TAG = "localcloud:code-path"
+PUBLIC_LAYERS_TAG = "localcloud:public-layers"
 
 # CloudFormation property -> UpdateFunctionConfiguration/CreateFunction parameter
 _CONFIG = {
@@ -84,8 +88,16 @@ def _configuration(props: dict[str, Any]) -> dict[str, Any]:
         if prop == "Environment":
             variables = value.get("Variables") or {}
             value = {"Variables": {str(k): str(v) for k, v in variables.items()}}
+        if prop == "Layers":
+            value = [arn for arn in value if not (isinstance(arn, str) and public_layer(arn))]
         config[parameter] = value
     return config
+
+
+def public_layers(props: dict[str, Any]) -> list[str]:
+    """The public layers (by name in localcloud.build) among a function's Layers."""
+    names = [public_layer(arn) for arn in props.get("Layers") or [] if isinstance(arn, str)]
+    return [name for name in names if name]
 
 
 def _code(props: dict[str, Any], key: str = "Code") -> tuple[dict[str, Any], Package | None]:
@@ -143,6 +155,8 @@ class Function(ResourceKind):
         folder = local_code_path(props.get("Code"))
         if folder is not None:
             tags[CODE_PATH_TAG] = str(folder)
+        if public_layers(props):
+            tags[PUBLIC_LAYERS_TAG] = " ".join(public_layers(props))
         return tags
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
