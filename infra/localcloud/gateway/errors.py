@@ -11,10 +11,13 @@ from __future__ import annotations
 from localcloud.errors import LocalCloudError, to_aws_error
 
 __all__ = [
+    "BatchRequestTooLongError",
     "InvalidParameterValueError",
     "InvalidRequestContentError",
+    "RequestEntityTooLargeError",
     "RequestError",
     "SerializationError",
+    "SnsInvalidParameterError",
     "to_aws_error",
 ]
 
@@ -42,3 +45,23 @@ class InvalidParameterValueError(RequestError):
     """A parameter has a value the operation does not accept."""
 
     aws_code = "InvalidParameterValueException"
+
+
+class RequestEntityTooLargeError(RequestError):
+    """Lambda Invoke's payload is over the invocation type's limit (localcloud/quotas.py)."""
+
+    aws_code = "RequestEntityTooLargeException"
+    http_status = 413
+
+
+class SnsInvalidParameterError(RequestError):
+    """An SNS parameter AWS refuses, worded as SNS words it."""
+
+    aws_code = "InvalidParameter"
+    aws_message_prefix = "Invalid parameter: "
+
+
+class BatchRequestTooLongError(RequestError):
+    """The entries of an SNS PublishBatch are together over the message size limit."""
+
+    aws_code = "BatchRequestTooLong"

@@ -9,6 +9,8 @@ are rows of the route table (routes.py, ``Validated``): the request then goes on
 - EventBridge PutTargets: every target's Input, InputPath and InputTransformer is one AWS takes.
 - SNS Subscribe and SetSubscriptionAttributes: a ``FilterPolicy`` compiles as SNS would (moto
   creates the subscription before it validates; AWS refuses both at once).
+- SNS Publish and PublishBatch: the payload, attributes included, within SNS's size limit
+  (localcloud/quotas.py); moto counts the characters of the message alone, and not a batch's.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from localcloud.gateway.errors import InvalidParameterValueError, SerializationError
+from localcloud import quotas
+from localcloud.gateway.errors import (
+    BatchRequestTooLongError,
+    InvalidParameterValueError,
+    SerializationError,
+    SnsInvalidParameterError,
+)
 from localcloud.gateway.request import AwsRequest
 from localcloud.routing.errors import RoutingError
 from localcloud.routing.patterns import compile_filter_criteria, compile_filter_policy
@@ -73,6 +81,38 @@ def set_subscription_attributes(request: AwsRequest) -> None:
         # The body grammar accepts the most; the subscription's own scope is checked by moto,
         # through the pattern engine as well (moto_patches/sns.py).
         compile_filter_policy(_first(form, "AttributeValue"), "MessageBody")
+
+
+def publish(request: AwsRequest) -> None:
+    """A message within SNS's payload limit, its attributes counted."""
+    form = request.form or {}
+    if _sns_size(form, "") > quotas.SNS_MESSAGE_BYTES:
+        raise SnsInvalidParameterError("Message too long")
+
+
+def publish_batch(request: AwsRequest) -> None:
+    """A batch whose messages together stay within SNS's payload limit."""
+    form = request.form or {}
+    prefix = "PublishBatchRequestEntries.member."
+    members = {field[len(prefix) :].split(".", 1)[0] for field in form if field.startswith(prefix)}
+    total = sum(_sns_size(form, f"{prefix}{member}.") for member in members)
+    if total > quotas.SNS_MESSAGE_BYTES:
+        raise BatchRequestTooLongError(
+            "The length of all the messages put together is more than the limit."
+        )
+
+
+def _sns_size(form: Mapping[str, list[str]], prefix: str) -> int:
+    """The payload of the message whose fields start with ``prefix``, as SNS counts it."""
+    attributes = f"{prefix}MessageAttributes.entry."
+    parts = [
+        value
+        for field, values in form.items()
+        if field.startswith(attributes)
+        and field.rsplit(".", 1)[-1] in ("Name", "DataType", "StringValue", "BinaryValue")
+        for value in values
+    ]
+    return quotas.sns_message_size(_first(form, f"{prefix}Message"), parts)
 
 
 def _first(form: Mapping[str, list[str]], key: str) -> str:

@@ -17,10 +17,13 @@ from localcloud.engine.errors import (
 )
 from localcloud.errors import LocalCloudError
 from localcloud.gateway.errors import (
+    BatchRequestTooLongError,
     InvalidParameterValueError,
     InvalidRequestContentError,
+    RequestEntityTooLargeError,
     RequestError,
     SerializationError,
+    SnsInvalidParameterError,
     to_aws_error,
 )
 from localcloud.routing.errors import (
@@ -83,6 +86,18 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (
         InvalidParameterValueError("Unsupported InvocationType"),
         (400, "InvalidParameterValueException", "Unsupported InvocationType"),
+    ),
+    (
+        RequestEntityTooLargeError("Request must be smaller than 6291456 bytes"),
+        (413, "RequestEntityTooLargeException", "Request must be smaller than 6291456 bytes"),
+    ),
+    (
+        SnsInvalidParameterError("Message too long"),
+        (400, "InvalidParameter", "Invalid parameter: Message too long"),
+    ),
+    (
+        BatchRequestTooLongError("too long"),
+        (400, "BatchRequestTooLong", "too long"),
     ),
 ]
 

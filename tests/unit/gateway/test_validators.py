@@ -102,6 +102,8 @@ def test_the_validated_operations_are_rows() -> None:
         ("events", "PutTargets"),
         ("sns", "Subscribe"),
         ("sns", "SetSubscriptionAttributes"),
+        ("sns", "Publish"),
+        ("sns", "PublishBatch"),
     }
 
 

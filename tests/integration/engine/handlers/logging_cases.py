@@ -20,8 +20,3 @@ def log_levels(event, context):
 
 def raises(event, context):
     raise RuntimeError("handler failed")
-
-
-def payload(event, context):
-    """A string of ``size`` characters: a response of any size."""
-    return "x" * int(event["size"])
