@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from localcloud import clients, runtime
+from localcloud import clients, quotas, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.emulator import state
 from localcloud.errors import LocalCloudError
@@ -226,6 +226,10 @@ class LocalCloud:
                 asyncore_use_poll=True,
                 backlog=2048,
                 clear_untrusted_proxy_headers=True,
+                # Bodies up to the largest Invoke payload stay in memory: past these waitress
+                # spools to a temporary file it leaves to the garbage collector to close.
+                inbuf_overflow=quotas.INVOKE_SYNC_REQUEST_BYTES + quotas.MIB,
+                outbuf_overflow=quotas.INVOKE_RESPONSE_BYTES + quotas.MIB,
             )
         except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
             raise LocalCloudError(

@@ -42,11 +42,14 @@ class FunctionView:
     account_id: str
     event_invoke_config: Mapping[str, Any]
     dead_letter_target: str | None
+    # LoggingConfig as the API shows it: LogFormat, ApplicationLogLevel, SystemLogLevel, LogGroup.
+    logging_config: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_moto(cls, fn: Any) -> FunctionView:
         configs = getattr(fn, "event_invoke_config", None) or []
         dead_letter = getattr(fn, "localcloud_dead_letter_config", None) or {}
+        logging_config = getattr(fn, "localcloud_logging_config", None) or {}
         return cls(
             name=fn.function_name,
             arn=fn.function_arn.rsplit(":$LATEST", 1)[0],
@@ -67,6 +70,7 @@ class FunctionView:
             account_id=fn.account_id,
             event_invoke_config=dict(configs[0].config) if configs else {},
             dead_letter_target=dead_letter.get("TargetArn") or None,
+            logging_config=dict(logging_config),
         )
 
 

@@ -92,6 +92,9 @@ class FunctionCatalog:
             reserved_concurrency=fn.reserved_concurrency,
             region=fn.region,
             account_id=fn.account_id,
+            log_format=fn.logging_config.get("LogFormat", "Text"),
+            application_log_level=fn.logging_config.get("ApplicationLogLevel"),
+            system_log_level=fn.logging_config.get("SystemLogLevel"),
         )
 
     def concurrency(self, name_or_arn: str) -> int:

@@ -83,6 +83,11 @@ class FunctionSpec:
     reserved_concurrency: int | None
     region: str
     account_id: str
+    # The function's LoggingConfig: "Text" or "JSON", and with JSON the application and system
+    # log levels (TRACE, DEBUG, INFO, WARN, ERROR, FATAL), defaulting to INFO as on AWS.
+    log_format: str = "Text"
+    application_log_level: str | None = None
+    system_log_level: str | None = None
     # Set by the executor while the function is in debug mode: part of the fingerprint, so
     # entering or leaving debug mode replaces the function's environments.
     debug_port: int | None = None
@@ -147,7 +152,19 @@ def lambda_environment(spec: FunctionSpec, endpoint_url: str, stream: str) -> di
         "_HANDLER": spec.handler,
         "LOCALCLOUD_CODE_PATHS": os.pathsep.join(spec.code_paths),
         "LOCALCLOUD_LIBRARY_PATHS": os.pathsep.join(spec.library_paths),
+        **_logging_environment(spec),
         **spec.environment,
+    }
+
+
+def _logging_environment(spec: FunctionSpec) -> dict[str, str]:
+    """The variables by which Lambda tells its runtime the function's LoggingConfig: the format
+    always, the application log level with the JSON format only (the runtime's root level)."""
+    if spec.log_format.upper() != "JSON":
+        return {"AWS_LAMBDA_LOG_FORMAT": "Text"}
+    return {
+        "AWS_LAMBDA_LOG_FORMAT": "JSON",
+        "AWS_LAMBDA_LOG_LEVEL": (spec.application_log_level or "INFO").upper(),
     }
 
 

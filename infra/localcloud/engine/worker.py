@@ -33,6 +33,7 @@ import decimal
 import importlib
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -180,8 +181,116 @@ def _error(exc: BaseException) -> dict[str, Any]:
     }
 
 
+# -- the runtime's logging ------------------------------------------------------------------------
+# Set up as AWS's Python runtime (awslambdaric, bootstrap.py) sets it up, and as "Log and monitor
+# Python Lambda functions" describes (https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html):
+# one handler on the root logger, writing to the function's log with the request id; the root
+# level left at Python's WARNING unless the function sets an application log level (which AWS
+# allows with the JSON format only, and then defaults to INFO).
+_LOG_LEVELS = {
+    "TRACE": 5,
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARN": logging.WARNING,
+    "ERROR": logging.ERROR,
+    "FATAL": logging.CRITICAL,
+}
+# The names JSON records give each level (Lambda's levels, not Python's: WARN, FATAL).
+_JSON_LEVEL_NAMES = {5: "TRACE", 10: "DEBUG", 20: "INFO", 30: "WARN", 40: "ERROR", 50: "FATAL"}
+# The request being handled; the filter stamps it on every record (empty during init).
+_request_id = ""
+# LogRecord's own attributes: any other attribute (``extra=``) becomes a key of a JSON record.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def _json_logs() -> bool:
+    return os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
+def _timestamp(created: float) -> str:
+    """ISO 8601 in UTC with milliseconds and Z, as both formats write it."""
+    return (
+        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
+        + f".{int(created % 1 * 1000):03d}Z"
+    )
+
+
+class _RequestIdFilter(logging.Filter):
+    """Stamps the current request id on each record, as awslambdaric's LambdaLoggerFilter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = _request_id
+        return True
+
+
+class _TextFormatter(logging.Formatter):
+    """``[LEVEL]\\ttimestamp\\trequest id\\tmessage``, the Text format."""
+
+    def __init__(self) -> None:
+        super().__init__("[%(levelname)s]\t%(asctime)s\t%(aws_request_id)s\t%(message)s")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return _timestamp(record.created)
+
+
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per record, with the keys AWS's runtime writes (None values left out)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        error = record.exc_info
+        document: dict[str, Any] = {
+            "timestamp": _timestamp(record.created),
+            "level": _JSON_LEVEL_NAMES.get(min(50, max(0, record.levelno)) // 10 * 10, "TRACE"),
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": traceback.format_tb(error[2]) if error and error[2] else None,
+            "errorType": error[0].__name__ if error and error[0] else None,
+            "errorMessage": str(error[1]) if error else None,
+            "requestId": getattr(record, "aws_request_id", None),
+            "location": f"{record.pathname}:{record.funcName}:{record.lineno}",
+        }
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES and key != "aws_request_id" and key not in document:
+                document[key] = value
+        return json.dumps(
+            {k: v for k, v in document.items() if v is not None}, default=str, ensure_ascii=False
+        )
+
+
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the function's stdout as it is at each record (the log the executor reads)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
+
+
+def _setup_logging() -> None:
+    """Install the runtime's root log handler before the handler module is imported."""
+    handler = _StdoutHandler()
+    handler.setFormatter(_JsonFormatter() if _json_logs() else _TextFormatter())
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = _LOG_LEVELS.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper())
+    if level is not None:
+        root.setLevel(level)
+
+
 def _log_error(error: dict[str, Any]) -> None:
-    """Write an error to the function's log as the Python runtime does (text format)."""
+    """Write an error to the function's log as the Python runtime does, in the log format."""
+    if _json_logs():
+        record = {
+            "timestamp": _timestamp(time.time()),
+            "log_level": "ERROR",
+            **error,
+            "requestId": error.get("requestId") or _request_id,
+        }
+        print(json.dumps(record, default=str, ensure_ascii=False), file=sys.stderr)
+        return
     print(
         f"[ERROR] {error['errorType']}: {error['errorMessage']}\n"
         "Traceback (most recent call last):\n" + "".join(error["stackTrace"]),
@@ -343,6 +452,8 @@ def _init(spec: str) -> tuple[Any, dict[str, Any] | None]:
 
 def _invoke(handler: Any, request: dict[str, Any], encoder: json.JSONEncoder) -> dict[str, Any]:
     """One invocation's answer: the marshalled return value or the error, logged."""
+    global _request_id
+    _request_id = request["request_id"]
     try:
         event = json.loads(request["payload"]) if request["payload"] else {}
         return _marshal(handler(event, LambdaContext(request)), encoder)
@@ -443,6 +554,7 @@ def main() -> None:
     # the path). debugpy comes last, and only in debug mode.
     sys.path[:0] = _paths("LOCALCLOUD_CODE_PATHS") + _paths("LOCALCLOUD_LIBRARY_PATHS")
     sys.path += _paths("LOCALCLOUD_DEBUGPY_PATH")
+    _setup_logging()
     calls = _direct_calls()
     _keep_from_children([reply_fd, *(calls.fds if calls is not None else ())])
     encoder = _Encoder()

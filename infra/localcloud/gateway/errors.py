@@ -11,6 +11,7 @@ from __future__ import annotations
 from localcloud.errors import LocalCloudError, to_aws_error
 
 __all__ = [
+    "BatchRequestTooLongError",
     "ConstraintError",
     "IncompleteSignatureError",
     "InvalidActionError",
@@ -27,6 +28,7 @@ __all__ = [
     "MissingParameterError",
     "MissingRequestBodyError",
     "ParameterValueError",
+    "RequestEntityTooLargeError",
     "RequestError",
     "SerializationError",
     "UnknownOperationError",
@@ -164,3 +166,16 @@ class InvalidParameterError(RequestError):
 
     aws_code = "InvalidParameter"
     aws_message_prefix = "Invalid parameter: "
+
+
+class RequestEntityTooLargeError(RequestError):
+    """Lambda Invoke's payload is over the invocation type's limit (localcloud/quotas.py)."""
+
+    aws_code = "RequestEntityTooLargeException"
+    http_status = 413
+
+
+class BatchRequestTooLongError(RequestError):
+    """The entries of an SNS PublishBatch are together over the message size limit."""
+
+    aws_code = "BatchRequestTooLong"

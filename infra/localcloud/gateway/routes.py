@@ -23,13 +23,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from localcloud import trace
+from localcloud import quotas, trace
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError
 from localcloud.gateway import constraints, model, validators
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
+    RequestEntityTooLargeError,
     RequestError,
     SerializationError,
 )
@@ -97,6 +98,7 @@ def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
     # A plain name means the function in the region the request was signed for.
     name = collaborators.info.function_arn(request.path_params["function"], request.region)
     kind = request.headers.get("x-amz-invocation-type", "RequestResponse")
+    _check_payload_size(kind, len(request.body))
     if request.body.strip():
         try:
             json.loads(request.body)
@@ -114,6 +116,31 @@ def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
         raise FunctionNotFoundError(name) from exc
 
 
+def _check_payload_size(kind: str, size: int) -> None:
+    """Refuse a payload over Lambda's limit for its invocation type, as Lambda words it."""
+    if kind == "Event" and size > quotas.INVOKE_ASYNC_REQUEST_BYTES:
+        raise RequestEntityTooLargeError(
+            f"{size} byte payload is too large for the Event invocation type "
+            f"(limit {quotas.INVOKE_ASYNC_REQUEST_BYTES} bytes)"
+        )
+    if size > quotas.INVOKE_SYNC_REQUEST_BYTES:
+        raise RequestEntityTooLargeError(
+            f"Request must be smaller than {quotas.INVOKE_SYNC_REQUEST_BYTES} bytes for the "
+            "InvokeFunction operation"
+        )
+
+
+def _response_too_large() -> bytes:
+    """The error payload of an invocation whose response is over Lambda's limit."""
+    return json.dumps(
+        {
+            "errorMessage": "Response payload size exceeded maximum allowed payload size "
+            f"({quotas.INVOKE_RESPONSE_BYTES} bytes).",
+            "errorType": "Function.ResponseSizeTooLarge",
+        }
+    ).encode()
+
+
 def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str) -> Response:
     if kind == "DryRun":
         invocations.check(name)
@@ -125,11 +152,15 @@ def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str)
         name, request.body, request.trace_context, wait=True, source="invoke"
     )
     headers = {"X-Amz-Executed-Version": "$LATEST"}
+    payload = result.payload
+    if len(payload) > quotas.INVOKE_RESPONSE_BYTES:
+        payload = _response_too_large()
+        headers["X-Amz-Function-Error"] = "Unhandled"
     if result.failed:
         headers["X-Amz-Function-Error"] = "Unhandled"
     if request.headers.get("x-amz-log-type") == "Tail":
         headers["X-Amz-Log-Result"] = base64.b64encode(result.log_tail().encode()).decode()
-    return json_response(result.payload, headers=headers)
+    return json_response(payload, headers=headers)
 
 
 # -- EventBridge -------------------------------------------------------------------------------
@@ -194,6 +225,7 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("sns", "Subscribe"): Validated(validators.subscribe),
     ("sns", "SetSubscriptionAttributes"): Validated(validators.set_subscription_attributes),
     ("sns", "Publish"): Validated(validators.publish),
+    ("sns", "PublishBatch"): Validated(validators.publish_batch),
 }
 
 

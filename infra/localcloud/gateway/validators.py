@@ -18,7 +18,9 @@ request then goes on to moto.
 - SNS Subscribe: a protocol SNS has, an endpoint of that protocol, and a ``FilterPolicy`` that
   compiles as SNS would (moto creates the subscription before it validates; AWS refuses both at
   once); SetSubscriptionAttributes: the filter policy; Publish: a target, a message, a subject
-  of one printable line.
+  of one printable line, and the payload, attributes included, within SNS's size limit
+  (localcloud/quotas.py; moto counts the characters of the message alone); PublishBatch: the
+  batch's total size.
 
 Each refusal is worded as the service's API reference or its own answers word it; where the
 text is modelled on a sibling's (SNS's "Lambda endpoint ARN" after its "SQS endpoint ARN"), the
@@ -37,8 +39,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from localcloud import quotas
 from localcloud.gateway import code_zip, constraints, wellformed
 from localcloud.gateway.errors import (
+    BatchRequestTooLongError,
     ConstraintError,
     InvalidAttributeNameError,
     InvalidAttributeValueError,
@@ -112,6 +116,31 @@ def set_subscription_attributes(request: AwsRequest) -> None:
         # The body grammar accepts the most; the subscription's own scope is checked by moto,
         # through the pattern engine as well (moto_patches/sns.py).
         compile_filter_policy(_first(form, "AttributeValue"), "MessageBody")
+
+
+def publish_batch(request: AwsRequest) -> None:
+    """A batch whose messages together stay within SNS's payload limit."""
+    form = request.form or {}
+    prefix = "PublishBatchRequestEntries.member."
+    members = {field[len(prefix) :].split(".", 1)[0] for field in form if field.startswith(prefix)}
+    total = sum(_sns_size(form, f"{prefix}{member}.") for member in members)
+    if total > quotas.SNS_MESSAGE_BYTES:
+        raise BatchRequestTooLongError(
+            "The length of all the messages put together is more than the limit."
+        )
+
+
+def _sns_size(form: Mapping[str, list[str]], prefix: str) -> int:
+    """The payload of the message whose fields start with ``prefix``, as SNS counts it."""
+    attributes = f"{prefix}MessageAttributes.entry."
+    parts = [
+        value
+        for field, values in form.items()
+        if field.startswith(attributes)
+        and field.rsplit(".", 1)[-1] in ("Name", "DataType", "StringValue", "BinaryValue")
+        for value in values
+    ]
+    return quotas.sns_message_size(_first(form, f"{prefix}Message"), parts)
 
 
 def _first(form: Mapping[str, list[str]], key: str) -> str:
@@ -491,3 +520,5 @@ def publish(request: AwsRequest) -> None:
     subject = _first(form, "Subject")
     if subject and not SUBJECT.fullmatch(subject):
         raise InvalidParameterError("Subject")
+    if _sns_size(form, "") > quotas.SNS_MESSAGE_BYTES:  # attributes counted, as SNS does
+        raise InvalidParameterError("Message too long")

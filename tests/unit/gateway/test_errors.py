@@ -18,6 +18,7 @@ from localcloud.engine.errors import (
 )
 from localcloud.errors import LocalCloudError
 from localcloud.gateway.errors import (
+    BatchRequestTooLongError,
     ConstraintError,
     IncompleteSignatureError,
     InvalidActionError,
@@ -34,6 +35,7 @@ from localcloud.gateway.errors import (
     MissingParameterError,
     MissingRequestBodyError,
     ParameterValueError,
+    RequestEntityTooLargeError,
     RequestError,
     SerializationError,
     UnknownOperationError,
@@ -129,6 +131,18 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (
         InvalidParameterError("Email address"),
         (400, "InvalidParameter", "Invalid parameter: Email address"),
+    ),
+    (
+        RequestEntityTooLargeError("Request must be smaller than 6291456 bytes"),
+        (413, "RequestEntityTooLargeException", "Request must be smaller than 6291456 bytes"),
+    ),
+    (
+        InvalidParameterError("Message too long"),
+        (400, "InvalidParameter", "Invalid parameter: Message too long"),
+    ),
+    (
+        BatchRequestTooLongError("too long"),
+        (400, "BatchRequestTooLong", "too long"),
     ),
 ]
 

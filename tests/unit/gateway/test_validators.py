@@ -112,6 +112,7 @@ def test_the_validated_operations_are_rows() -> None:
         ("sns", "Subscribe"),
         ("sns", "SetSubscriptionAttributes"),
         ("sns", "Publish"),
+        ("sns", "PublishBatch"),
     }
     assert checked == {
         ("sqs", "SendMessage"),

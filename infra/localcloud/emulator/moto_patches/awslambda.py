@@ -5,7 +5,10 @@
 - Every mapping change is reported to the hooks, which start, reconfigure and stop sources.
 - A mapping on a service no event source reads is refused before moto creates it. (Its
   ``FilterCriteria`` were already checked by the gateway: gateway/validators.py.)
-- ``DeadLetterConfig``, which moto does not store, is kept on the function and shown again.
+- ``DeadLetterConfig`` and ``LoggingConfig``, which moto does not store, are kept on the
+  function and shown again. A LoggingConfig is completed as Lambda completes it (the JSON format
+  gets INFO levels, every function its log group) and log levels with the Text format are
+  refused, as Lambda refuses them (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html).
 """
 
 from __future__ import annotations
@@ -24,6 +27,39 @@ from localcloud.errors import LocalCloudError
 Backend = lambda_models.LambdaBackend
 Function = lambda_models.LambdaFunction
 DEAD_LETTER_ATTRIBUTE = "localcloud_dead_letter_config"
+LOGGING_ATTRIBUTE = "localcloud_logging_config"
+LOG_FORMATS = ("Text", "JSON")
+LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+
+
+def logging_config(
+    name: str, given: dict[str, Any] | None, current: dict[str, str]
+) -> dict[str, str]:
+    """The LoggingConfig Lambda keeps for ``given`` over ``current``, or its refusal."""
+    config = {**current, **{k: str(v) for k, v in (given or {}).items() if v is not None}}
+    config.setdefault("LogFormat", "Text")
+    config.setdefault("LogGroup", f"/aws/lambda/{name}")
+    if config["LogFormat"] not in LOG_FORMATS:
+        raise InvalidParameterValueException(
+            f"LogFormat {config['LogFormat']!r} is not one of {', '.join(LOG_FORMATS)}"
+        )
+    levels = ("ApplicationLogLevel", "SystemLogLevel")
+    if config["LogFormat"] == "Text":
+        if any(given and given.get(level) for level in levels):
+            raise InvalidParameterValueException(
+                'LogLevel is not supported when LogFormat is set to "Text". Remove LogLevel '
+                'from your request or change the LogFormat to "JSON" and try again.'
+            )
+        for level in levels:
+            config.pop(level, None)
+        return config
+    for level in levels:
+        config.setdefault(level, "INFO")
+        if config[level] not in LOG_LEVELS:
+            raise InvalidParameterValueException(
+                f"{level} {config[level]!r} is not one of {', '.join(LOG_LEVELS)}"
+            )
+    return config
 
 
 def unregister_from_queue(esm: Any) -> None:
@@ -71,14 +107,20 @@ def patches(hooks: EmulatorHooks) -> Patches:
 
     @group.function(Backend, "create_function")
     def create(self: Any, spec: dict[str, Any]) -> Any:
+        config = logging_config(str(spec.get("FunctionName", "")), spec.get("LoggingConfig"), {})
         fn = create_function(self, spec)
         setattr(fn, DEAD_LETTER_ATTRIBUTE, spec.get("DeadLetterConfig") or {})
+        setattr(fn, LOGGING_ATTRIBUTE, config)
         return fn
 
     @group.function(Function, "update_configuration")
     def update(self: Any, config_updates: dict[str, Any]) -> Any:
         if "DeadLetterConfig" in config_updates:
             setattr(self, DEAD_LETTER_ATTRIBUTE, config_updates["DeadLetterConfig"] or {})
+        if "LoggingConfig" in config_updates:
+            current = getattr(self, LOGGING_ATTRIBUTE, None) or {}
+            config = logging_config(self.function_name, config_updates["LoggingConfig"], current)
+            setattr(self, LOGGING_ATTRIBUTE, config)
         return update_configuration(self, config_updates)
 
     @group.function(Function, "get_configuration")
@@ -87,6 +129,9 @@ def patches(hooks: EmulatorHooks) -> Patches:
         dead_letter = getattr(self, DEAD_LETTER_ATTRIBUTE, None)
         if dead_letter and dead_letter.get("TargetArn"):
             response["DeadLetterConfig"] = {"TargetArn": dead_letter["TargetArn"]}
+        response["LoggingConfig"] = getattr(self, LOGGING_ATTRIBUTE, None) or logging_config(
+            self.function_name, None, {}
+        )
         return response
 
     return group
