@@ -11,6 +11,8 @@ them as one ``Runtime``. Two cycles are closed here, explicitly, after construct
   the executor: ``executor.connect_calls(gateway.serve_call)``.
 
 ``Runtime.close()`` stops them in reverse and undoes the patches, leaving moto as it was.
+``Runtime.reset()`` (``POST /moto-api/reset`` when moto's admin paths are on) forgets every
+resource: the engine's mirrors of them first, then moto's state.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from dataclasses import dataclass
 
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.emulator import backends
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
 from localcloud.engine.eventbridge import EventRouter
@@ -41,6 +44,25 @@ from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
 
+@dataclass(frozen=True)
+class Reset:
+    """Forget every resource: what the engine keeps for them, then moto's own state."""
+
+    sources: Sources
+    scheduler: Scheduler
+    executor: Executor
+    traces: TraceStore
+
+    def __call__(self) -> None:
+        # Pollers end within a second by themselves (a receive waits at most that long); one
+        # that still polls finds its queue gone, so the reset does not wait for them.
+        self.sources.close(timeout=0)
+        self.scheduler.clear()
+        self.executor.reset()
+        backends.reset()
+        self.traces.clear()
+
+
 @dataclass
 class Runtime:
     """Every part of one local cloud, wired."""
@@ -59,6 +81,7 @@ class Runtime:
     hooks: EngineHooks
     gateway: Gateway
     patches: MotoPatches
+    reset: Reset
 
     def close(self) -> None:
         """Stop the sources, timers and workers, then give moto back its own code."""
@@ -95,7 +118,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
     hooks = EngineHooks(sources, sns, router, traces)
-    gateway = Gateway(invoker, router, traces, info)
+    reset = Reset(sources, scheduler, executor, traces)
+    gateway = Gateway(invoker, router, traces, info, moto_api=reset if settings.moto_api else None)
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
@@ -114,4 +138,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         hooks=hooks,
         gateway=gateway,
         patches=patches,
+        reset=reset,
     )

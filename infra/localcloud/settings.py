@@ -74,6 +74,10 @@ class Settings:
     endpoint: str = "http://127.0.0.1:4566"
     # Keep full tracebacks in `localcloud up`'s log.
     debug: bool = False
+    # Serve moto's /moto-api admin paths (reset, state manager, seeding): anyone who reaches the
+    # port could wipe or rewrite every resource, so they are off unless asked for (moto's own
+    # test suites need them: `make test-moto`).
+    moto_api: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +113,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "trace_max_hops": _positive_int,
     "endpoint": _url,
     "debug": _flag,
+    "moto_api": _flag,
 }
 EXPECTED = {
     "async_retry_delays": "seconds separated by commas, e.g. 1,2",
@@ -119,4 +124,5 @@ EXPECTED = {
     "trace_max_hops": "a whole number of at least 1",
     "endpoint": "a URL such as http://127.0.0.1:4566",
     "debug": "1 (on) or 0 (off)",
+    "moto_api": "1 (on) or 0 (off)",
 }

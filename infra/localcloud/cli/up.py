@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import signal
 import sys
@@ -44,6 +45,12 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--port", type=int, default=4566, help="port to serve on (%(default)s)")
     parser.add_argument("--deploy", metavar="TEMPLATE", help="deploy this SAM template once up")
     stack_option(parser, "stack name for --deploy (default: %(default)s)")
+    parser.add_argument(
+        "--moto-api",
+        action="store_true",
+        help="serve moto's /moto-api/ admin paths (reset and the rest; moto's own test suites "
+        "need them): anyone reaching the port can then wipe every resource (LOCALCLOUD_MOTO_API=1)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -53,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     from localcloud.server import LocalCloud
 
     config = settings(args)
+    if args.moto_api:
+        config = dataclasses.replace(config, moto_api=True)
     if not config.debug:
         one_line_errors()
     stop = threading.Event()

@@ -18,6 +18,7 @@ from moto.awslambda.models import lambda_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.events.models import events_backends
 from moto.logs.models import logs_backends
+from moto.moto_api._internal.models import moto_api_backend
 from moto.sns.models import sns_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
@@ -258,3 +259,12 @@ def put_log_lines(region: str, account: str, group: str, stream: str, lines: Seq
             )
         except Exception:  # the group was deleted under us: recreate it next time
             _log_streams.discard(key)
+
+
+# -- all services ---------------------------------------------------------------------------------
+def reset() -> None:
+    """Forget every resource of every service, account and region, as moto's server's
+    ``POST /moto-api/reset`` does, and what this module remembers about them."""
+    with _logs_lock:
+        _log_streams.clear()
+    moto_api_backend.reset()

@@ -2,8 +2,10 @@
 
 Most requests go straight to moto, which holds the state and serves the control plane. The
 gateway answers what moto cannot do without Docker or does differently from AWS (the rows of
-routes.py) and the local cloud's own /_localcloud/ endpoints. It links every request that
-carries an X-Ray trace header (as boto3 inside a handler does) to the invocation that made it.
+routes.py) and the local cloud's own /_localcloud/ endpoints, and moto's /moto-api/ admin paths
+only when they are switched on (moto_api.py). It links every request that carries an X-Ray trace
+header (as boto3 inside a handler does) to the invocation that made it. Every response it makes
+itself carries a request id, as moto's and AWS's do (response.with_request_id).
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from localcloud.errors import LocalCloudError
 from localcloud.gateway import pipe, wsgi
 from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.errors import to_aws_error
+from localcloud.gateway.moto_api import MotoApi, Reset, is_moto_api
 from localcloud.gateway.ports import Events, Invocations, ServerInfo, Traces
 from localcloud.gateway.request import AwsRequest
-from localcloud.gateway.response import Response, aws_error_response
+from localcloud.gateway.response import Response, aws_error_response, with_request_id
 from localcloud.gateway.routes import (
     ROUTES,
     Collaborators,
@@ -48,14 +51,21 @@ class Gateway:
     """The local cloud's front: a WSGI application and the handlers' call-pipe server."""
 
     def __init__(
-        self, invoker: Invocations, router: Events, traces: Traces, info: ServerInfo
+        self,
+        invoker: Invocations,
+        router: Events,
+        traces: Traces,
+        info: ServerInfo,
+        moto_api: Reset | None = None,
     ) -> None:
+        """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off."""
         self.info = info
         self.traces = traces
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
         self._admin = Admin(traces, info)
+        self._moto_api = MotoApi(moto_api)
         self._moto = DomainDispatcherApplication(create_backend_app)
 
     def __call__(
@@ -69,8 +79,14 @@ class Gateway:
 
     def dispatch[T](self, request: AwsRequest, moto: Callable[[], T]) -> Response | T:
         """Answer ``request`` here (admin, intercepted, direct path) or by calling ``moto``."""
+        answer = self._answer(request, moto)
+        return with_request_id(answer) if isinstance(answer, Response) else answer
+
+    def _answer[T](self, request: AwsRequest, moto: Callable[[], T]) -> Response | T:
         if is_admin(request):
             return self._admin.answer(request)
+        if is_moto_api(request):
+            return self._moto_api.answer(request, moto)
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)

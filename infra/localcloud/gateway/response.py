@@ -7,6 +7,7 @@ as the dict the worker hands back to botocore.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -14,6 +15,8 @@ from typing import Any
 
 JSON = "application/json"
 AMZ_JSON = "application/x-amz-json-1.0"
+# botocore reads a JSON-protocol response's RequestId (ResponseMetadata) from this header.
+REQUEST_ID = "x-amzn-RequestId"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,4 +54,14 @@ def aws_error_response(status: int, code: str, message: str) -> Response:
         {"__type": code, "message": message, "Type": "User"},
         status,
         {"x-amzn-ErrorType": code},
+    )
+
+
+def with_request_id(response: Response) -> Response:
+    """``response`` with a request id header unless it has one (AWS sends one with every answer)."""
+    wanted = REQUEST_ID.lower()
+    if any(name.lower() == wanted for name, _ in response.headers):
+        return response
+    return Response(
+        response.status, (*response.headers, (REQUEST_ID, str(uuid.uuid4()))), response.body
     )
