@@ -33,6 +33,7 @@ from localcloud.engine.scheduler import Scheduler
 from localcloud.engine.senders import (
     EventBusSender,
     LambdaSender,
+    LogsSender,
     Senders,
     SnsSender,
     SqsSender,
@@ -108,7 +109,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         direct_calls=settings.direct_calls,
     )
     scheduler = Scheduler(settings.async_workers)
-    senders = Senders(SqsSender(), SnsSender())
+    senders = Senders(SqsSender(), SnsSender(), LogsSender())
     invoker = Invoker(
         catalog, executor, LogWriter(), senders, scheduler, traces, settings.async_retry_delays
     )

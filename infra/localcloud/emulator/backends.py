@@ -261,6 +261,33 @@ def put_log_lines(region: str, account: str, group: str, stream: str, lines: Seq
             _log_streams.discard(key)
 
 
+def put_log_event(log_group_arn: str, stream: str, message: str) -> None:
+    """One event in a new stream ``stream`` of an existing log group (a delivery to a target).
+
+    ServiceError(missing=True) when the group does not exist: a target's group is not created
+    on delivery, as on AWS.
+    """
+    arn = parse_arn(log_group_arn)
+    # log-group:NAME, or log-group:NAME:* as IAM policies and some consoles write it
+    group = arn.resource.removeprefix("log-group:").removesuffix(":*")
+    backend: Any = logs_backends[arn.account][arn.region]
+    if group not in backend.groups:
+        raise ServiceError(
+            "ResourceNotFoundException",
+            f"The specified log group does not exist: {group}",
+            missing=True,
+        )
+    try:
+        backend.create_log_stream(group, stream)
+        backend.put_log_events(
+            group, stream, [{"timestamp": int(time.time() * 1000), "message": message}]
+        )
+    except Exception as exc:  # deleted under us, or moto refused the event
+        raise ServiceError(
+            type(exc).__name__, str(exc), missing=group not in backend.groups
+        ) from exc
+
+
 # -- all services ---------------------------------------------------------------------------------
 def reset() -> None:
     """Forget every resource of every service, account and region, as moto's server's

@@ -3,7 +3,8 @@
 moto keeps buses, rules, targets and archives; this module does what moto does not: it matches
 events with the compiled pattern engine, delivers to Lambda, SQS, SNS and other buses through the
 senders, applies each target's RetryPolicy and DeadLetterConfig, archives what archive rules
-select and replays an archive's time window with ``replay-name`` set.
+select and replays an archive's time window with ``replay-name`` set. A CloudWatch Logs log group
+target gets each event in a stream of its own.
 """
 
 from __future__ import annotations
@@ -78,10 +79,13 @@ class EventRouter:
     ) -> list[dict[str, Any]]:
         """PutEvents: per-entry results; invalid entries fail alone, the rest are delivered."""
         if not entries or len(entries) > MAX_ENTRIES:
+            # AWS's text, word for word (it names the member type, not the entries)
+            bound = (
+                f"less than or equal to {MAX_ENTRIES}" if entries else "greater than or equal to 1"
+            )
             raise PutEventsError(
-                f"1 validation error detected: Value at 'entries' failed to satisfy constraint: "
-                f"Member must have length less than or equal to {MAX_ENTRIES} and at least 1 "
-                f"(got {len(entries)})"
+                "1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' "
+                f"failed to satisfy constraint: Member must have length {bound}"
             )
         results = []
         for entry in entries:

@@ -9,6 +9,7 @@ part of the engine take it in their constructor: ``LambdaSender(invoker)`` and
 from __future__ import annotations
 
 import json
+import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
@@ -128,6 +129,20 @@ class EventBusSender(Sender):
         except ValueError as exc:
             raise DeliveryError("InvalidInput", "event is not JSON", retriable=False) from exc
         self.router.forward(region, account, resource.split("/", 1)[1], event, context)
+
+
+class LogsSender(Sender):
+    """A CloudWatch Logs log group (an EventBridge target): each message in a stream of its own."""
+
+    service = "logs"
+
+    def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
+        try:
+            backends.put_log_event(arn, str(uuid.uuid4()), message.body)
+        except ServiceError as exc:
+            raise DeliveryError(
+                exc.code, f"CloudWatch Logs {arn}: {exc}", retriable=not exc.missing
+            ) from exc
 
 
 class Senders:

@@ -242,3 +242,43 @@ def test_lambda_target_is_invoked_with_the_event(
     finally:
         lam.delete_function(FunctionName=name)
         iam.delete_role(RoleName=role["RoleName"])
+
+
+def test_a_log_group_target_receives_each_event_in_a_stream_of_its_own(
+    localcloud: Any, events: Any, make_bus: Callable[..., str]
+) -> None:
+    # GIVEN a rule whose target is a CloudWatch Logs log group
+    logs = localcloud.client("logs")
+    bus, group = make_bus(), f"/aws/events/{unique('it-group')}"
+    logs.create_log_group(logGroupName=group)
+    arn = f"arn:aws:logs:{localcloud.region}:{localcloud.account}:log-group:{group}"
+    rule_target(events, bus, ORDERS, {"Id": "logs", "Arn": arn})
+
+    # WHEN two events are put
+    first, second = put(events, bus, {"n": 1}), put(events, bus, {"n": 2})
+
+    # THEN the group holds both, whole, by the time PutEvents returns, one stream each
+    logged = logs.filter_log_events(logGroupName=group)["events"]
+    bodies = sorted((json.loads(e["message"]) for e in logged), key=lambda e: e["detail"]["n"])
+    assert [(b["id"], b["detail"]) for b in bodies] == [(first, {"n": 1}), (second, {"n": 2})]
+    assert len({e["logStreamName"] for e in logged}) == 2
+
+
+def test_a_missing_log_group_is_a_delivery_failure_not_a_new_group(
+    localcloud: Any,
+    events: Any,
+    sqs: Any,
+    make_bus: Callable[..., str],
+    make_queue: Callable[..., Queue],
+) -> None:
+    logs = localcloud.client("logs")
+    bus, dlq, group = make_bus(), make_queue(), unique("it-no-group")
+    arn = f"arn:aws:logs:{localcloud.region}:{localcloud.account}:log-group:{group}"
+    rule_target(
+        events, bus, ORDERS, {"Id": "logs", "Arn": arn, "DeadLetterConfig": {"Arn": dlq.arn}}
+    )
+
+    event_id = put(events, bus)
+
+    assert json.loads(receive(sqs, dlq.url)[0]["Body"])["id"] == event_id
+    assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []

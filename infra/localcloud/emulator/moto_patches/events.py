@@ -19,7 +19,7 @@ from localcloud.emulator import backends
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import ReplayView
-from localcloud.routing.errors import RoutingError
+from localcloud.routing.errors import InvalidEventPatternError, RoutingError
 from localcloud.routing.patterns import compile_event_pattern
 from localcloud.routing.transform import validate_target_input
 
@@ -41,7 +41,9 @@ def load_pattern(cls: Any, raw_pattern: str | None) -> Any:
     try:
         return CompiledPattern(raw_pattern)
     except RoutingError as exc:
-        raise InvalidEventPatternException(str(exc)) from exc
+        # moto's exception writes AWS's opening itself: hand it the reason alone
+        reason = str(exc).removeprefix(InvalidEventPatternError.aws_message_prefix)
+        raise InvalidEventPatternException(reason) from exc
 
 
 def patches(hooks: EmulatorHooks) -> Patches:
