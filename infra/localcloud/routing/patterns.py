@@ -747,6 +747,8 @@ def _attributes_document(attributes: Mapping[str, Any] | None) -> dict[str, Any]
                 parsed = raw
             if isinstance(parsed, list):
                 document[name] = [item for item in parsed if not isinstance(item, dict | list)]
+            elif parsed is not raw and not isinstance(parsed, dict):
+                document[name] = parsed  # one JSON value, "100" say: SNS matches it as is
             elif isinstance(raw, str):
                 document[name] = raw
         elif base == "String":

@@ -322,3 +322,16 @@ def test_numeric_ranges_compare_at_six_decimal_places() -> None:
     assert by_attributes(policy, price("10.000001"))
     assert by_attributes(policy, price("20.0000004"))
     assert not by_attributes(policy, price("20.000001"))
+
+
+def test_a_string_array_holding_one_json_value_matches_as_that_value() -> None:
+    one_number = {"price": {"DataType": "String.Array", "StringValue": "100"}}
+    one_string = {"price": {"DataType": "String.Array", "StringValue": '"cheap"'}}
+
+    assert by_attributes({"price": [100, 500]}, one_number)
+    assert by_attributes({"price": ["cheap"]}, one_string)
+    assert by_attributes({"price": ["not json"]}, string_array_raw("not json"))
+
+
+def string_array_raw(text: str) -> dict[str, Any]:
+    return {"price": {"DataType": "String.Array", "StringValue": text}}
