@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
 from localcloud.routing.errors import (
+    FilterPolicyInternalError,
     InvalidEventPatternError,
     InvalidFilterPolicyError,
     RoutingError,
@@ -44,6 +45,10 @@ _SNS_NUMERIC_LIMIT: Final = 1e9
 # does (moto's tests, checked against AWS: 100.123456789 matches 100.1234567) is six.
 _SNS_NUMERIC_SCALE: Final = 1_000_000
 _NUMERIC_OPERATORS: Final = frozenset({"=", "<", "<=", ">", ">="})
+# How SNS words an error its JSON parser reports: this opening, the reason, then "\n at " and the
+# position in the policy text, which the local cloud does not track ("...", as moto writes it).
+_SNS_PARSE_PREFIX: Final = "Invalid parameter: Attributes Reason: FilterPolicy: "
+_SNS_PARSE_SUFFIX: Final = "\n at ..."
 _BOOL_TAG: Final = "\x00bool"
 
 SCOPE_ATTRIBUTES: Final = "MessageAttributes"
@@ -220,6 +225,11 @@ class _Dialect:
     nesting_error: str = ""
     # Numbers are compared after scaling by this and rounding (SNS); None compares them exactly.
     numeric_scale: int | None = None
+    # Whether an error names the field it is about (SNS's texts never do).
+    names_field: bool = True
+    # SNS parses a numeric match left to right and words what it trips on as its JSON parser
+    # does ("Attributes Reason: ...", then the position, which is elided here).
+    sns_numeric_grammar: bool = False
 
 
 _EVENTBRIDGE: Final = _Dialect(
@@ -252,6 +262,8 @@ _SNS_ATTRIBUTES: Final = _Dialect(
     numeric_limit=_SNS_NUMERIC_LIMIT,
     nesting_error="Filter policy scope MessageAttributes does not support nested filter policy",
     numeric_scale=_SNS_NUMERIC_SCALE,
+    names_field=False,
+    sns_numeric_grammar=True,
 )
 _SNS_BODY: Final = _Dialect(
     error=InvalidFilterPolicyError,
@@ -261,6 +273,8 @@ _SNS_BODY: Final = _Dialect(
     nesting=True,
     numeric_limit=_SNS_NUMERIC_LIMIT,
     numeric_scale=_SNS_NUMERIC_SCALE,
+    names_field=False,
+    sns_numeric_grammar=True,
 )
 
 
@@ -271,7 +285,7 @@ class _Compiler:
         self.dialect = dialect
 
     def fail(self, path: str, reason: str) -> NoReturn:
-        where = f'"{path}": ' if path else ""
+        where = f'"{path}": ' if path and self.dialect.names_field else ""
         raise self.dialect.error(f"{self.dialect.message_prefix}{where}{reason}")
 
     # -- structure
@@ -285,7 +299,8 @@ class _Compiler:
                 path = f"{prefix}.{key}" if prefix else key
                 if isinstance(value, dict):
                     if not self.dialect.nesting:
-                        self.fail(path, self.dialect.nesting_error)
+                        # SNS words this one without the "FilterPolicy: " of the others
+                        raise self.dialect.error(f"Invalid parameter: {self.dialect.nesting_error}")
                     branch = self.compile_object(value, path)
                 elif isinstance(value, list):
                     branch = [[self._compile_field(value, path)]]
@@ -319,6 +334,10 @@ class _Compiler:
         scale = self.dialect.numeric_scale
         for item in values:
             if scale is not None and _is_number(item):
+                limit = self.dialect.numeric_limit
+                if limit is not None and not -limit < item < limit:
+                    # SNS answers this policy with a server error, not InvalidParameter
+                    raise FilterPolicyInternalError("Unknown")
                 scaled.add(_scaled(item, scale))
             elif item is None or isinstance(item, str | bool | int | float):
                 exact.add(_value_key(item))
@@ -501,6 +520,8 @@ class _Compiler:
         return items
 
     def _numeric(self, argument: Any, path: str) -> Predicate:
+        if self.dialect.sns_numeric_grammar:
+            self._check_sns_numeric(argument)
         if not isinstance(argument, list) or not argument:
             self.fail(
                 path, f"Value of numeric must be a non-empty array, got {_describe(argument)}"
@@ -537,6 +558,37 @@ class _Compiler:
         if lower is not None and upper is not None and not lower[0] < upper[0]:
             self.fail(path, "Bottom must be less than top")
         return _range_predicate(lower, upper, self.dialect.numeric_scale)
+
+    def _check_sns_numeric(self, argument: Any) -> None:
+        """SNS's grammar for a numeric match: ``[op, n]`` or ``[">"|">=", n, "<"|"<=", m]``,
+        refused at the first element that does not fit, in SNS's words."""
+
+        def fail(reason: str) -> NoReturn:
+            raise self.dialect.error(f"{_SNS_PARSE_PREFIX}{reason}{_SNS_PARSE_SUFFIX}")
+
+        items = list(argument) if isinstance(argument, list) else [argument]
+        if not items:
+            fail("Invalid member in numeric match: ]")
+        first = items[0]
+        if not isinstance(first, str):
+            fail(f"Invalid member in numeric match: {_sns_text(first)}")
+        if first not in _NUMERIC_OPERATORS:
+            fail(f"Unrecognized numeric range operator: {first}")
+        if len(items) < 2 or not _is_number(items[1]):
+            fail(f"Value of {first} must be numeric")
+        if len(items) == 2:
+            return
+        if first not in (">", ">="):
+            fail("Too many elements in numeric expression")
+        second = items[2]
+        if second not in ("<", "<="):
+            fail(f"Bad numeric range operator: {_sns_text(second)}")
+        if len(items) < 4 or not _is_number(items[3]):
+            fail(f"Value of {second} must be numeric")
+        if len(items) > 4:
+            fail("Too many elements in numeric expression")
+        if not items[1] < items[3]:
+            fail("Bottom must be less than top")
 
     def _cidr(self, argument: Any, path: str) -> Predicate:
         if not isinstance(argument, str):
@@ -585,6 +637,11 @@ def _range_predicate(
         return value < high or (value == high and high_inclusive)
 
     return in_range
+
+
+def _sns_text(value: Any) -> str:
+    """A policy value as SNS's messages print it (numbers bare, strings unquoted)."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _describe(value: Any) -> str:
@@ -696,16 +753,18 @@ def compile_filter_policy(
     return FilterPolicy(pattern, scope)
 
 
-def _combinations(node: Mapping[str, Any]) -> int:
-    """AWS's complexity measure: the product of array sizes, `$or` branches adding up."""
+def _combinations(node: Mapping[str, Any], depth: int = 1) -> int:
+    """AWS's complexity measure: each array's size times the depth of its key, multiplied
+    together (the SNS guide's example: four values three levels deep and three values two levels
+    deep make 3 x 4 x 2 x 3 = 72); `$or` branches add up."""
     total = 1
     for key, value in node.items():
         if key == "$or":
-            total *= sum(_combinations(branch) for branch in value)
+            total *= sum(_combinations(branch, depth) for branch in value)
         elif isinstance(value, dict):
-            total *= _combinations(value)
+            total *= _combinations(value, depth + 1)
         else:
-            total *= len(value)
+            total *= len(value) * depth
     return total
 
 

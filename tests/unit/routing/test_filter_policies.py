@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from localcloud.routing import FilterPolicy, InvalidFilterPolicyError, compile_filter_policy
+from localcloud.routing.errors import FilterPolicyInternalError
 
 ATTRIBUTES: dict[str, Any] = {
     "store": {"DataType": "String", "StringValue": "example_corp"},
@@ -161,8 +162,12 @@ def test_custom_type_suffixes_keep_their_base_type() -> None:
 
 
 def test_attribute_scope_rejects_nested_policies() -> None:
-    with pytest.raises(InvalidFilterPolicyError, match="does not support nested filter policy"):
+    with pytest.raises(InvalidFilterPolicyError) as raised:
         compile_filter_policy({"store": {"name": ["example_corp"]}})
+    assert str(raised.value) == (
+        "Invalid parameter: Filter policy scope MessageAttributes does not support nested "
+        "filter policy"
+    )
 
 
 # -- body scope --------------------------------------------------------------------------------
@@ -212,7 +217,6 @@ def test_policy_exposes_its_scope() -> None:
         ({"store": [{"wildcard": "*"}]}, "Unrecognized match type wildcard"),
         ({"store": [{"anything-but": {"wildcard": "*"}}]}, "anything-but takes one of"),
         ({"price": [{"numeric": [">", 2e9]}]}, "outside [-1.0E9, 1.0E9]"),
-        ({"price": [{"numeric": ["<", "5"]}]}, "Value of < must be numeric"),
         ({"a": [{"exists": 1}]}, "exists match pattern must be either true or false"),
         ({"$or": [{"a": ["x"]}]}, "Or relationship must have at least 2 items"),
     ],
@@ -335,3 +339,49 @@ def test_a_string_array_holding_one_json_value_matches_as_that_value() -> None:
 
 def string_array_raw(text: str) -> dict[str, Any]:
     return {"price": {"DataType": "String.Array", "StringValue": text}}
+
+
+@pytest.mark.parametrize(
+    ("numeric", "reason"),
+    [
+        (["<", "100"], "Value of < must be numeric"),
+        ([">", 50, "<=", "100"], "Value of <= must be numeric"),
+        ([], "Invalid member in numeric match: ]"),
+        ([50, "<=", "100"], "Invalid member in numeric match: 50"),
+        (["<"], "Value of < must be numeric"),
+        (["0"], "Unrecognized numeric range operator: 0"),
+        (["<", 20, ">", 1], "Too many elements in numeric expression"),
+        ([">", 20, ">", 1], "Bad numeric range operator: >"),
+        ([">", 20, "<", 1], "Bottom must be less than top"),
+        ([">", 20, "<"], "Value of < must be numeric"),
+        (["=", 1, "<", 5], "Too many elements in numeric expression"),
+    ],
+)
+def test_a_malformed_numeric_match_is_refused_where_sns_parses_it(
+    numeric: list[Any], reason: str
+) -> None:
+    with pytest.raises(InvalidFilterPolicyError) as raised:
+        compile_filter_policy({"price": [{"numeric": numeric}]})
+
+    # SNS's parser wording: this opening, then the position in the text (elided)
+    assert str(raised.value) == (
+        f"Invalid parameter: Attributes Reason: FilterPolicy: {reason}\n at ..."
+    )
+
+
+@pytest.mark.parametrize("value", [1_000_000_000, -1_000_000_000, 1e12])
+def test_an_exact_number_out_of_snss_range_is_a_server_error(value: float) -> None:
+    with pytest.raises(FilterPolicyInternalError) as raised:
+        compile_filter_policy({"price": [value]})
+
+    assert (raised.value.aws_code, raised.value.http_status) == ("InternalError", 500)
+    compile_filter_policy({"price": [999_999_999.5]})
+
+
+def test_nested_keys_weigh_by_their_depth_in_the_combinations() -> None:
+    # the SNS guide's example: 4 values 3 levels deep, 3 values 2 levels deep: 3x4 x 2x3 = 72
+    guide = {"a": {"b": {"c": ["1", "2", "3", "4"]}}, "d": {"e": ["1", "2", "3"]}}
+    compile_filter_policy(guide, scope="MessageBody")
+    # with three more top-level values: 72 x 3 = 216, over 150
+    with pytest.raises(InvalidFilterPolicyError, match="too complex"):
+        compile_filter_policy({**guide, "f": ["1", "2", "3"]}, scope="MessageBody")
