@@ -212,7 +212,6 @@ class EventRouter:
             self._dead_letter(rule, target, event, context, "InvalidInput", str(exc))
             return
         group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
-        dedup = event["id"] if group_id else None
         hop = self.traces.record(
             HopKind.DELIVER,
             service_of(arn),
@@ -223,7 +222,9 @@ class EventRouter:
             attempt=attempt,
         )
         try:
-            self.deliver.send(arn, Message(body, group_id=group_id, deduplication_id=dedup), hop)
+            # No deduplication id: a FIFO target must deduplicate by content (AWS's rule), and a
+            # queue that does not refuses the message.
+            self.deliver.send(arn, Message(body, group_id=group_id), hop)
         except (DeliveryError, EngineError) as exc:
             retriable = getattr(exc, "retriable", False)
             code = getattr(exc, "code", type(exc).__name__)
@@ -302,9 +303,15 @@ class EventRouter:
             for event in replay.events:
                 if not replay.start <= epoch(event["time"]) < replay.end:
                     continue
-                replayed = dict(event, **{"replay-name": replay.name})
+                # sent again as a new event (its own id), marked with the replay's name
+                replayed = dict(event, **{"id": str(uuid.uuid4()), "replay-name": replay.name})
                 context = self.traces.record(
-                    HopKind.REPLAY, "events", bus, replay=replay.name, event_id=event.get("id")
+                    HopKind.REPLAY,
+                    "events",
+                    bus,
+                    replay=replay.name,
+                    event_id=replayed["id"],
+                    replayed_from=event.get("id"),
                 )
                 self.route(region, account, bus, replayed, context, only_rules=rules)
         except Exception as exc:

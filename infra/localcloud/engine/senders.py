@@ -65,6 +65,11 @@ class Sender(ABC):
         """Deliver or raise DeliveryError (``retriable`` False for errors no retry can fix)."""
 
 
+# What SQS answers a message it will never take (a FIFO queue without a deduplication id, say):
+# sending it again cannot help.
+SQS_REFUSALS = frozenset({"InvalidParameterValue", "MissingParameter", "InvalidMessageContents"})
+
+
 class SqsSender(Sender):
     service = "sqs"
 
@@ -83,7 +88,8 @@ class SqsSender(Sender):
             )
         except ServiceError as exc:
             name = parse_arn(arn).resource
-            raise DeliveryError(exc.code, f"SQS {name}: {exc}", retriable=not exc.missing) from exc
+            retriable = not exc.missing and exc.code not in SQS_REFUSALS
+            raise DeliveryError(exc.code, f"SQS {name}: {exc}", retriable=retriable) from exc
 
 
 class SnsSender(Sender):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from routing_it_support import Queue, receive, rule_target, unique
+from routing_it_support import Queue, drain, receive, rule_target, unique
 
 pytestmark = pytest.mark.integration
 
@@ -116,7 +116,7 @@ def test_input_transformer_string_template(
 def test_fifo_queue_target_gets_the_message_group(
     events: Any, sqs: Any, make_bus: Callable[..., str], make_queue: Callable[..., Queue]
 ) -> None:
-    bus, queue = make_bus(), make_queue(fifo=True)
+    bus, queue = make_bus(), make_queue(fifo=True, content_dedup=True)
     rule_target(
         events,
         bus,
@@ -127,6 +127,25 @@ def test_fifo_queue_target_gets_the_message_group(
     messages = receive(sqs, queue.url, 2)
     assert [json.loads(m["Body"])["id"] for m in messages] == [first, second]
     assert {m["Attributes"]["MessageGroupId"] for m in messages} == {"orders-7"}
+
+
+def test_a_fifo_queue_without_content_deduplication_gets_nothing(
+    events: Any, sqs: Any, make_bus: Callable[..., str], make_queue: Callable[..., Queue]
+) -> None:
+    # AWS: a FIFO queue target must deduplicate by content; EventBridge sends no id of its own
+    bus, queue, dlq = make_bus(), make_queue(fifo=True), make_queue()
+    target = {
+        "Id": "t",
+        "Arn": queue.arn,
+        "SqsParameters": {"MessageGroupId": "orders-7"},
+        "DeadLetterConfig": {"Arn": dlq.arn},
+    }
+    rule_target(events, bus, ORDERS, target)
+
+    event_id = put(events, bus)
+
+    assert json.loads(receive(sqs, dlq.url)[0]["Body"])["id"] == event_id
+    assert drain(sqs, queue.url) == []
 
 
 def test_sns_topic_target(
