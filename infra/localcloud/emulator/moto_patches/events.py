@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -30,8 +31,10 @@ class CompiledPattern(events_models.EventPattern):
     """moto's EventPattern slot, filled by the local cloud's compiled matcher."""
 
     def __init__(self, raw_pattern: str | None) -> None:
-        super().__init__(raw_pattern, {})
         self._compiled = compile_event_pattern(raw_pattern) if raw_pattern else None
+        # moto's own readers of the parsed pattern (get_pattern: its S3 CreateBucket
+        # notifications pick rules by their source) see what moto's parser would give them.
+        super().__init__(raw_pattern, json.loads(raw_pattern) if raw_pattern else {})
 
     def matches_event(self, event: Any) -> bool:
         return self._compiled is None or self._compiled.matches(event)
