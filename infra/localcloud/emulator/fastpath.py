@@ -47,6 +47,8 @@ def put_item(body: bytes, region: str) -> bytes | None:
         return None
     if request.get("ReturnValues", "NONE") != "NONE":
         return None
+    if _has_binary(request.get("Item")):
+        return None  # moto's path decodes binary values (base64 on the wire) before storing
     try:
         backend: Any = dynamodb_backends[ACCOUNT_ID][region]
         name, item = request["TableName"], request["Item"]
@@ -68,6 +70,18 @@ def put_item(body: bytes, region: str) -> bytes | None:
     except Exception:  # moto's path validates again and renders the error as AWS does
         return None
     return b"{}"
+
+
+BINARY_TYPES = frozenset({"B", "BS"})
+
+
+def _has_binary(value: Any) -> bool:
+    """Whether a DynamoDB item (or attribute value) holds a B or BS value at any depth."""
+    if isinstance(value, dict):
+        return any(key in BINARY_TYPES or _has_binary(child) for key, child in value.items())
+    if isinstance(value, list):
+        return any(_has_binary(child) for child in value)
+    return False
 
 
 def send_message(body: bytes, region: str) -> bytes | None:
