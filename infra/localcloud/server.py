@@ -3,7 +3,8 @@
     with LocalCloud(port=0) as cloud:
         sqs = cloud.client("sqs")
 
-Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse connections.
+Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse connections, with
+response header names as the application wrote them (see ``CaseKeepingTask``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import socket
 import threading
 import time
 from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.task import WSGITask
 
 from localcloud import clients, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
@@ -34,6 +38,30 @@ class PortInUseError(LocalCloudError):
             f"port {port} on {host} is in use: stop what runs there (another local cloud or "
             f"LocalStack?) or pick another port with --port"
         )
+
+
+class CaseKeepingTask(WSGITask):
+    """waitress's task, writing header names in the case the application gave them.
+
+    waitress capitalises every word of a response header name (``x-amz-meta-color`` goes out as
+    ``X-Amz-Meta-Color``). Clients read some names as data: botocore takes an S3 object's
+    metadata keys from its ``x-amz-meta-*`` headers, which AWS (and moto) send in lower case, so
+    a capitalised name turns the key ``color`` into ``Color``.
+    """
+
+    def build_response_header(self) -> bytes:
+        given = {name.lower(): name for name, _ in self.response_headers}
+        head: bytes = super().build_response_header()
+        lines = head.decode("latin-1").split("\r\n")
+        for index, line in enumerate(lines[1:], start=1):
+            name, colon, value = line.partition(":")
+            if colon:
+                lines[index] = f"{given.get(name.lower(), name)}:{value}"
+        return "\r\n".join(lines).encode("latin-1")
+
+
+class CaseKeepingChannel(HTTPChannel):
+    task_class = CaseKeepingTask
 
 
 class LocalCloud:
@@ -102,7 +130,7 @@ class LocalCloud:
         from waitress.server import create_server
 
         try:
-            return create_server(
+            server = create_server(
                 self._serve,
                 host=self.host,
                 port=self.port,
@@ -112,6 +140,8 @@ class LocalCloud:
                 connection_limit=1000,
                 clear_untrusted_proxy_headers=True,
             )
+            server.channel_class = CaseKeepingChannel
+            return server
         except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
             raise LocalCloudError(
                 f"cannot listen on {self.host}:{self.port} ({exc}); check --host and --port"

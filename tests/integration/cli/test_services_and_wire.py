@@ -226,3 +226,17 @@ def test_aws_cli_sts_and_s3(localcloud: Any) -> None:
 
     assert identity["Account"].isdigit()
     assert bucket in [b["Name"] for b in listed["Buckets"]]
+
+
+def test_s3_metadata_keys_keep_their_case_on_the_wire(localcloud: Any) -> None:
+    # botocore takes metadata keys from the x-amz-meta-* header names, which AWS sends in lower
+    # case; an HTTP server that capitalises header names would turn "meta" into "Meta"
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-meta")
+    s3.create_bucket(Bucket=bucket)
+    metadata = {"meta": "simple", "my-meta": "dash", "meta.data": "namespaced"}
+
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Metadata=metadata)
+
+    assert s3.get_object(Bucket=bucket, Key="k")["Metadata"] == metadata
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == metadata
