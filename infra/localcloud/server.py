@@ -4,7 +4,8 @@
         sqs = cloud.client("sqs")
 
 Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse connections, with
-response header names as the application wrote them (see ``CaseKeepingTask``).
+two corrections to its HTTP: response header names as the application wrote them
+(``CaseKeepingTask``), and an empty body never waited for (``EmptyBodyParser``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from typing import Any
 
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.task import WSGITask
 
 from localcloud import clients, runtime
@@ -60,8 +62,27 @@ class CaseKeepingTask(WSGITask):
         return "\r\n".join(lines).encode("latin-1")
 
 
+class EmptyBodyParser(HTTPRequestParser):
+    """waitress's request parser, not expecting a body that a request says it does not have.
+
+    botocore sends ``Expect: 100-continue`` with every S3 PutObject, an empty one included
+    (``Content-Length: 0``). waitress answers ``100 Continue`` and then waits for the body of a
+    request it had already found complete: the request hangs until the client times out.
+    """
+
+    expect_continue: bool
+    chunked: bool
+    content_length: int
+
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        if self.expect_continue and not self.chunked and self.content_length == 0:
+            self.expect_continue = False
+
+
 class CaseKeepingChannel(HTTPChannel):
     task_class = CaseKeepingTask
+    parser_class = EmptyBodyParser
 
 
 class LocalCloud:

@@ -240,3 +240,16 @@ def test_s3_metadata_keys_keep_their_case_on_the_wire(localcloud: Any) -> None:
 
     assert s3.get_object(Bucket=bucket, Key="k")["Metadata"] == metadata
     assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == metadata
+
+
+def test_an_empty_s3_object_is_put_and_read_back(localcloud: Any) -> None:
+    # botocore sends Expect: 100-continue with an empty PutObject; the server must not wait for
+    # a body the request says it does not have
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-empty")
+    s3.create_bucket(Bucket=bucket)
+
+    s3.put_object(Bucket=bucket, Key="empty", Body=b"")
+
+    got = s3.get_object(Bucket=bucket, Key="empty")
+    assert (got["ContentLength"], got["Body"].read()) == (0, b"")
