@@ -4,8 +4,9 @@
         sqs = cloud.client("sqs")
 
 Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse connections, with
-two corrections to its HTTP: response header names as the application wrote them
-(``CaseKeepingTask``), and an empty body never waited for (``EmptyBodyParser``).
+corrections to its HTTP (``RequestParser``, ``Task``): an empty body is never waited for,
+underscored S3 metadata headers and the raw request target reach moto as on moto's own server,
+and response header names go out as the application wrote them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from waitress.task import WSGITask
 
 from localcloud import clients, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.emulator import wire
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
 from localcloud.runtime import Runtime
@@ -42,14 +44,50 @@ class PortInUseError(LocalCloudError):
         )
 
 
-class CaseKeepingTask(WSGITask):
-    """waitress's task, writing header names in the case the application gave them.
+class RequestParser(HTTPRequestParser):
+    """waitress's request parser, with two corrections.
+
+    - It does not expect a body a request says it does not have: botocore sends ``Expect:
+      100-continue`` with every S3 PutObject, an empty one included (``Content-Length: 0``);
+      waitress answered ``100 Continue`` and then waited for the body of a request it had
+      already found complete, until the client timed out.
+    - It keeps the ``x-amz-meta-*`` headers whose names hold underscores (S3 metadata keys such
+      as ``my_key``), which waitress drops as WSGI cannot tell ``_`` from ``-``; the task hands
+      them to moto as moto's own server does (emulator/wire.py).
+    """
+
+    expect_continue: bool
+    chunked: bool
+    content_length: int
+
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        if self.expect_continue and not self.chunked and self.content_length == 0:
+            self.expect_continue = False
+        self.underscored: list[tuple[str, str]] = []
+        for line in header_plus.split(b"\r\n")[1:]:
+            name, colon, value = line.partition(b":")
+            if colon and b"_" in name and wire.keeps_header(name.decode("latin-1")):
+                self.underscored.append(
+                    (name.decode("latin-1"), value.strip(b" \t").decode("latin-1"))
+                )
+
+
+class Task(WSGITask):
+    """waitress's task, with moto's environ (wire.complete) and header names kept as given.
 
     waitress capitalises every word of a response header name (``x-amz-meta-color`` goes out as
     ``X-Amz-Meta-Color``). Clients read some names as data: botocore takes an S3 object's
     metadata keys from its ``x-amz-meta-*`` headers, which AWS (and moto) send in lower case, so
-    a capitalised name turns the key ``color`` into ``Color``.
+    a capitalised name turned the key ``color`` into ``Color``.
     """
+
+    def get_environment(self) -> dict[str, Any]:
+        if self.environ is not None:
+            return self.environ
+        environ: dict[str, Any] = super().get_environment()
+        wire.complete(environ, environ["REQUEST_URI"], getattr(self.request, "underscored", ()))
+        return environ
 
     def build_response_header(self) -> bytes:
         given = {name.lower(): name for name, _ in self.response_headers}
@@ -62,27 +100,9 @@ class CaseKeepingTask(WSGITask):
         return "\r\n".join(lines).encode("latin-1")
 
 
-class EmptyBodyParser(HTTPRequestParser):
-    """waitress's request parser, not expecting a body that a request says it does not have.
-
-    botocore sends ``Expect: 100-continue`` with every S3 PutObject, an empty one included
-    (``Content-Length: 0``). waitress answers ``100 Continue`` and then waits for the body of a
-    request it had already found complete: the request hangs until the client times out.
-    """
-
-    expect_continue: bool
-    chunked: bool
-    content_length: int
-
-    def parse_header(self, header_plus: bytes) -> None:
-        super().parse_header(header_plus)
-        if self.expect_continue and not self.chunked and self.content_length == 0:
-            self.expect_continue = False
-
-
-class CaseKeepingChannel(HTTPChannel):
-    task_class = CaseKeepingTask
-    parser_class = EmptyBodyParser
+class Channel(HTTPChannel):
+    task_class = Task
+    parser_class = RequestParser
 
 
 class LocalCloud:
@@ -161,7 +181,7 @@ class LocalCloud:
                 connection_limit=1000,
                 clear_untrusted_proxy_headers=True,
             )
-            server.channel_class = CaseKeepingChannel
+            server.channel_class = Channel
             return server
         except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
             raise LocalCloudError(

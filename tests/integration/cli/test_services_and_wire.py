@@ -253,3 +253,29 @@ def test_an_empty_s3_object_is_put_and_read_back(localcloud: Any) -> None:
 
     got = s3.get_object(Bucket=bucket, Key="empty")
     assert (got["ContentLength"], got["Body"].read()) == (0, b"")
+
+
+@pytest.mark.parametrize("key", ["x?y", "a%2Fb", "dir/run_dt%3D2019", "😀 space+plus"])
+def test_s3_keys_with_reserved_characters_round_trip(localcloud: Any, key: str) -> None:
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-keys")
+    s3.create_bucket(Bucket=bucket)
+
+    s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [key]
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"x"
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": key})
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key}]})
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["copy"]
+
+
+def test_s3_metadata_keys_with_underscores_survive(localcloud: Any) -> None:
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-underscore")
+    s3.create_bucket(Bucket=bucket)
+    metadata = {"transform_watermark": "yes", "plain": "p"}
+
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Metadata=metadata)
+
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == metadata
