@@ -84,3 +84,30 @@ def test_each_iam_backend_gets_its_own_copies_of_all_of_awss_managed_policies(
     first.create_role("r", "{}", "/", None, "", [], None)
     first.attach_role_policy(arn, "r")
     assert (one.attachment_count, other.attachment_count) == (1, 0)
+
+
+def test_a_backend_copies_awss_policies_in_only_when_it_first_uses_them(patched: None) -> None:
+    backend = iam_models.IAMBackend("aws", DEFAULT_ACCOUNT)
+    held = backend.managed_policies
+
+    assert dict.__len__(held) == 0  # nothing built by making the backend
+    arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    assert arn in held
+    assert len(held) == len(json.loads(aws_managed_policies_data))
+    assert backend.get_policy(arn).name == "AWSLambdaBasicExecutionRole"
+
+
+def test_a_policy_of_ones_own_sits_beside_awss(patched: None) -> None:
+    backend = iam_models.IAMBackend("aws", DEFAULT_ACCOUNT)
+    document = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+        }
+    )
+
+    mine = backend.create_policy("", "/", document, "mine", [])
+
+    names = {policy.name for policy in backend.managed_policies.values()}
+    assert {"mine", "AWSLambdaBasicExecutionRole"} <= names
+    assert backend.managed_policies[mine.arn] is mine

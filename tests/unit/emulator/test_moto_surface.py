@@ -78,6 +78,7 @@ PATCHED = {
     "moto.iam.models.get_account_id_from",
     "moto.iam.models.mark_account_as_visited",
     "moto.iam.models.IAMBackend._init_aws_policies",
+    "moto.iam.models.IAMBackend._init_managed_policies",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -223,6 +224,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     ),
     "IAMBackend._init_aws_policies": (
         "moto.iam.models:IAMBackend._init_aws_policies",
+        ["self"],
+    ),
+    "IAMBackend._init_managed_policies": (
+        "moto.iam.models:IAMBackend._init_managed_policies",
         ["self"],
     ),
     "MotoAPIBackend.reset": ("moto.moto_api._internal.models:MotoAPIBackend.reset", ["self"]),

@@ -16,8 +16,8 @@ Each one is measured by `make bench`; none changes what moto answers.
   policies loaded (the local cloud loads them: SAM attaches them) each creation builds ~1,600
   policy objects, 0.2 s apiece. After a reset that cost the next requests 0.1 to 1.5 s. A backend
   that was never created holds no access keys, so the search skips those, and a visit to one is
-  not recorded; the managed policies are built once per account and partition, and each new
-  backend gets its own copies (its own attachment counts and versions).
+  not recorded; the managed policies are built once per account and partition, and a backend gets
+  its own copies (its own attachment counts and versions) when it first uses them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import functools
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from moto import backends as moto_backends
@@ -86,20 +87,67 @@ def visit_recorder(original: Any) -> Any:
     return mark_account_as_visited
 
 
+class ManagedPolicies(dict[str, Any]):
+    """An IAM backend's managed policies, AWS's own copied in on first use.
+
+    moto fills this dict with ~1,600 AWS managed policies whenever an IAM backend is made: twice a
+    test in moto's suites (the reset rebuilds the old backend, the next request makes a new one).
+    Most tests never read them; every way of reading or changing the dict copies them in first.
+    """
+
+    def __init__(self, load: Callable[[], list[Any]]) -> None:
+        super().__init__()
+        self._load: Callable[[], list[Any]] | None = load
+
+    def _fill(self) -> None:
+        load, self._load = self._load, None
+        if load is not None:
+            dict.update(self, {policy.arn: policy for policy in load()})
+
+
+def _filling(name: str) -> Any:
+    method = getattr(dict, name)
+
+    def filled(self: ManagedPolicies, *args: Any, **kwargs: Any) -> Any:
+        self._fill()
+        return method(self, *args, **kwargs)
+
+    filled.__name__ = name
+    return filled
+
+
+for _name in (
+    "__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__", "__len__",
+    "__eq__", "__ne__", "__repr__", "__reversed__", "__or__", "__ior__", "get", "keys", "values",
+    "items", "pop", "popitem", "setdefault", "update", "copy", "clear",
+):  # fmt: skip
+    setattr(ManagedPolicies, _name, _filling(_name))
+
+
 def managed_policies(original: Any) -> Any:
-    """IAMBackend._init_aws_policies building AWS's policies once per account and partition."""
+    """IAMBackend._init_managed_policies: AWS's policies built once per account and partition
+    (moto's own _init_aws_policies), copied into each backend's dict when it is first used."""
     built: dict[tuple[str, str], list[Any]] = {}
     lock = threading.Lock()
 
-    def _init_aws_policies(self: Any) -> list[Any]:
+    def _init_managed_policies(self: Any) -> ManagedPolicies:
         key = (self.account_id, self.region_name)
-        with lock:
-            if key not in built:
-                built[key] = original(self)
-            policies = built[key]
-        return [_fresh(policy) for policy in policies]
 
-    return _init_aws_policies
+        def load() -> list[Any]:
+            with lock:
+                if key not in built:
+                    built[key] = original(self)
+                policies = built[key]
+            return [_fresh(policy) for policy in policies]
+
+        return ManagedPolicies(load)
+
+    return _init_managed_policies
+
+
+def no_policies(self: Any) -> list[Any]:
+    """IAMBackend._init_aws_policies: nothing up front (ManagedPolicies copies them in later)."""
+    return []
 
 
 def _fresh(policy: Any) -> Any:
@@ -132,9 +180,7 @@ def patches() -> Patches:
     group.add(iam_models, "get_account_id_from", account_of_access_key)
     visit = visit_recorder(iam_models.mark_account_as_visited)
     group.add(iam_models, "mark_account_as_visited", visit)
-    group.add(
-        iam_models.IAMBackend,
-        "_init_aws_policies",
-        managed_policies(iam_models.IAMBackend._init_aws_policies),
-    )
+    backend = iam_models.IAMBackend
+    group.add(backend, "_init_managed_policies", managed_policies(backend._init_aws_policies))
+    group.add(backend, "_init_aws_policies", no_policies)
     return group
