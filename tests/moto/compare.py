@@ -220,7 +220,8 @@ def report(
             lines.append(f"GAP       {test}: passes on moto's server, not on the local cloud")
             failed = True
         for test in item.excepted:
-            lines.append(f"excepted  {test}: {exceptions[test].reason}")
+            reason = " ".join(exceptions[test].reason.split())  # one line, however it is wrapped
+            lines.append(f"excepted  {test}: {reason}")
         for test in item.gained:
             lines.append(f"gained    {test}: passes on the local cloud, not on moto's server")
         for problem in item.problems:
