@@ -12,7 +12,7 @@ ENDPOINT ?= http://127.0.0.1:4566
 FUNCTION ?= welcome_email
 EVENT ?=
 
-.PHONY: help demo test lint unit integration e2e test-projects test-localstack up deploy invoke trace bench clean
+.PHONY: help demo test lint unit integration e2e test-projects test-localstack test-moto up deploy invoke trace bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -52,6 +52,9 @@ test-projects: $(STAMP)  ## localcloud's wheel in a fresh virtualenv, on the SAM
 test-localstack:  ## the deployer against a real LocalStack (host mode, no Docker; own .venv-localstack, Python 3.13)
 	bash tests/localstack/run.sh
 
+test-moto:  ## moto's own server-mode test suites on moto's server and here, side by side (own .venv-moto)
+	PYTHON_BOOT="$(PYTHON_BOOT)" bash tests/moto/run.sh
+
 up: $(STAMP)  ## run the local cloud in the foreground on 127.0.0.1:4566
 	$(VENV)/bin/localcloud up
 
@@ -68,4 +71,4 @@ bench: $(STAMP)  ## benchmarks against MiniStack, results under bench/results/
 	$(PY) bench/run.py
 
 clean:  ## remove the virtualenv and caches
-	rm -rf $(VENV) .venv-localstack .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-localstack .venv-moto .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

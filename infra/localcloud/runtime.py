@@ -12,6 +12,8 @@ construction:
   the executor: ``executor.connect_calls(gateway.serve_call)``.
 
 ``Runtime.close()`` stops them in reverse and undoes the patches, leaving moto as it was.
+``Runtime.reset()`` (``POST /moto-api/reset`` when moto's admin paths are on) forgets every
+resource: the engine's mirrors of them first, then moto's state.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from localcloud.engine.scheduler import Scheduler
 from localcloud.engine.senders import (
     EventBusSender,
     LambdaSender,
+    LogsSender,
     Senders,
     SnsSender,
     SqsSender,
@@ -48,6 +51,25 @@ from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Forget every resource: what the engine keeps for them, then moto's own state."""
+
+    sources: Sources
+    scheduler: Scheduler
+    executor: Executor
+    traces: TraceStore
+
+    def __call__(self) -> None:
+        # Pollers end within a second by themselves (a receive waits at most that long); one
+        # that still polls finds its queue gone, so the reset does not wait for them.
+        self.sources.close(timeout=0)
+        self.scheduler.clear()
+        self.executor.reset()
+        backends.reset()
+        self.traces.clear()
 
 
 @dataclass
@@ -70,6 +92,7 @@ class Runtime:
     hooks: EngineHooks
     gateway: Gateway
     patches: MotoPatches
+    reset: Reset
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -107,7 +130,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     )
     debugging = Debugging(catalog, executor)
     scheduler = Scheduler(settings.async_workers)
-    senders = Senders(SqsSender(), SnsSender())
+    senders = Senders(SqsSender(), SnsSender(), LogsSender())
     logs = LogWriter(settings.log_group_max_bytes)
     invoker = Invoker(
         catalog, executor, logs, senders, scheduler, traces, settings.async_retry_delays
@@ -121,7 +144,16 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
-    gateway = Gateway(invoker, router, traces, info, browsers, debugging)
+    reset = Reset(sources, scheduler, executor, traces)
+    gateway = Gateway(
+        invoker,
+        router,
+        traces,
+        info,
+        browsers,
+        debugging,
+        moto_api=reset if settings.moto_api else None,
+    )
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
@@ -142,4 +174,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         hooks=hooks,
         gateway=gateway,
         patches=patches,
+        reset=reset,
     )

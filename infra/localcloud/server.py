@@ -4,7 +4,10 @@
         sqs = cloud.client("sqs")
 
 Serves on waitress (keep-alive, so boto3 clients reuse connections), with request threads that
-grow while requests wait (serving.py).
+grow while requests wait (serving.py). Its HTTP gets a few
+corrections (``RequestParser``, ``Task``): an empty body is never waited for, underscored S3
+metadata headers and the raw request target reach moto as on moto's own server, and response
+header names go out as the application wrote them.
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.task import WSGITask
+
 from localcloud import clients, quotas, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
-from localcloud.emulator import state
+from localcloud.emulator import state, wire
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
 from localcloud.runtime import Runtime
@@ -100,6 +107,67 @@ class StateKeeper:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+class RequestParser(HTTPRequestParser):
+    """waitress's request parser, with two corrections.
+
+    - It does not expect a body a request says it does not have: botocore sends ``Expect:
+      100-continue`` with every S3 PutObject, an empty one included (``Content-Length: 0``);
+      waitress answered ``100 Continue`` and then waited for the body of a request it had
+      already found complete, until the client timed out.
+    - It keeps the ``x-amz-meta-*`` headers whose names hold underscores (S3 metadata keys such
+      as ``my_key``), which waitress drops as WSGI cannot tell ``_`` from ``-``; the task hands
+      them to moto as moto's own server does (emulator/wire.py).
+    """
+
+    expect_continue: bool
+    chunked: bool
+    content_length: int
+
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        if self.expect_continue and not self.chunked and self.content_length == 0:
+            self.expect_continue = False
+        self.underscored: list[tuple[str, str]] = []
+        for line in header_plus.split(b"\r\n")[1:]:
+            name, colon, value = line.partition(b":")
+            if colon and b"_" in name and wire.keeps_header(name.decode("latin-1")):
+                self.underscored.append(
+                    (name.decode("latin-1"), value.strip(b" \t").decode("latin-1"))
+                )
+
+
+class Task(WSGITask):
+    """waitress's task, with moto's environ (wire.complete) and header names kept as given.
+
+    waitress capitalises every word of a response header name (``x-amz-meta-color`` goes out as
+    ``X-Amz-Meta-Color``). Clients read some names as data: botocore takes an S3 object's
+    metadata keys from its ``x-amz-meta-*`` headers, which AWS (and moto) send in lower case, so
+    a capitalised name turned the key ``color`` into ``Color``.
+    """
+
+    def get_environment(self) -> dict[str, Any]:
+        if self.environ is not None:
+            return self.environ
+        environ: dict[str, Any] = super().get_environment()
+        wire.complete(environ, environ["REQUEST_URI"], getattr(self.request, "underscored", ()))
+        return environ
+
+    def build_response_header(self) -> bytes:
+        given = {name.lower(): name for name, _ in self.response_headers}
+        head: bytes = super().build_response_header()
+        lines = head.decode("latin-1").split("\r\n")
+        for index, line in enumerate(lines[1:], start=1):
+            name, colon, value = line.partition(":")
+            if colon:
+                lines[index] = f"{given.get(name.lower(), name)}:{value}"
+        return "\r\n".join(lines).encode("latin-1")
+
+
+class Channel(HTTPChannel):
+    task_class = Task
+    parser_class = RequestParser
 
 
 class LocalCloud:
@@ -214,7 +282,7 @@ class LocalCloud:
         # Leave room under the open-file limit for workers' pipes, logs and moto's files.
         connections = max(100, raise_open_files() - 1024)
         try:
-            return create_server(
+            server = create_server(
                 self._serve,
                 host=self.host,
                 port=self.port,
@@ -231,6 +299,8 @@ class LocalCloud:
                 inbuf_overflow=quotas.INVOKE_SYNC_REQUEST_BYTES + quotas.MIB,
                 outbuf_overflow=quotas.INVOKE_RESPONSE_BYTES + quotas.MIB,
             )
+            server.channel_class = Channel
+            return server
         except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
             raise LocalCloudError(
                 f"cannot listen on {self.host}:{self.port} ({exc}); check --host and --port"

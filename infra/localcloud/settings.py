@@ -109,6 +109,10 @@ class Settings:
     # Where function and layer builds (their requirements installed) are kept ("": the user's
     # cache folder, ~/.cache/localcloud/builds).
     build_dir: str = ""
+    # Serve moto's /moto-api admin paths (reset, state manager, seeding): anyone who reaches the
+    # port could wipe or rewrite every resource, so they are off unless asked for (moto's own
+    # test suites need them: `make test-moto`).
+    moto_api: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -154,6 +158,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "state_dir": str.strip,
     "state_interval_s": _positive_int,
     "build_dir": str.strip,
+    "moto_api": _flag,
 }
 EXPECTED = {
     "async_retry_delays": "seconds separated by commas, e.g. 1,2",
@@ -174,4 +179,5 @@ EXPECTED = {
     "state_dir": "a folder path",
     "state_interval_s": "a whole number of seconds, at least 1",
     "build_dir": "a folder path",
+    "moto_api": "1 (on) or 0 (off)",
 }

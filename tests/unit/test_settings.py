@@ -30,6 +30,7 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.trace_max_hops == 500
     assert settings.endpoint == "http://127.0.0.1:4566"
     assert settings.debug is False
+    assert settings.moto_api is False
 
 
 def test_variables_outside_localcloud_are_ignored() -> None:
@@ -61,6 +62,8 @@ def test_each_setting_has_a_variable_a_parser_and_an_expectation() -> None:
         ("debug", "true", True),
         ("debug", "", False),
         ("debug", "0", False),
+        ("moto_api", "1", True),
+        ("moto_api", "off", False),
         ("endpoint", "http://localhost:4567", "http://localhost:4567"),
         ("worker_idle_s", "0.5", 0.5),
         ("worker_idle_s", "600", 600.0),
@@ -93,6 +96,7 @@ def test_each_variable_sets_its_field(name: str, raw: str, value: object) -> Non
         ("trace_max_hops", "many"),
         ("direct_calls", "maybe"),
         ("debug", "2"),
+        ("moto_api", "reset"),
         ("endpoint", "localhost:4566"),
         ("endpoint", "http://"),
         ("endpoint", "ftp://host"),

@@ -184,6 +184,12 @@ def register(subparsers: Subparsers) -> None:
         "--deploy also a logical id or code folder; repeatable",
     )
     stack_option(parser, "stack name for --deploy and --debug (default: %(default)s)")
+    parser.add_argument(
+        "--moto-api",
+        action="store_true",
+        help="serve moto's /moto-api/ admin paths (reset and the rest; moto's own test suites "
+        "need them): anyone reaching the port can then wipe every resource (LOCALCLOUD_MOTO_API=1)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -200,6 +206,8 @@ def run(args: argparse.Namespace) -> int:
     config = settings(args)
     if args.state:
         config = dataclasses.replace(config, state_dir=args.state)
+    if args.moto_api:
+        config = dataclasses.replace(config, moto_api=True)
     if not config.debug:
         one_line_errors()
     stop = threading.Event()

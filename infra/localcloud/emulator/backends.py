@@ -22,6 +22,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.events.models import events_backends
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.logs.models import LogEvent, logs_backends
+from moto.moto_api._internal.models import moto_api_backend
 from moto.sns.models import sns_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
@@ -324,3 +325,39 @@ def _bound_group(
         log_stream.stored_bytes -= sum(len(event.message) for event in gone)
         if not log_stream.events and name != stream:
             del held.streams[name]
+
+
+def put_log_event(log_group_arn: str, stream: str, message: str) -> None:
+    """One event in a new stream ``stream`` of an existing log group (a delivery to a target).
+
+    ServiceError(missing=True) when the group does not exist: a target's group is not created
+    on delivery, as on AWS.
+    """
+    arn = parse_arn(log_group_arn)
+    # log-group:NAME, or log-group:NAME:* as IAM policies and some consoles write it
+    group = arn.resource.removeprefix("log-group:").removesuffix(":*")
+    backend: Any = logs_backends[arn.account][arn.region]
+    if group not in backend.groups:
+        raise ServiceError(
+            "ResourceNotFoundException",
+            f"The specified log group does not exist: {group}",
+            missing=True,
+        )
+    try:
+        backend.create_log_stream(group, stream)
+        backend.put_log_events(
+            group, stream, [{"timestamp": int(time.time() * 1000), "message": message}]
+        )
+    except Exception as exc:  # deleted under us, or moto refused the event
+        raise ServiceError(
+            type(exc).__name__, str(exc), missing=group not in backend.groups
+        ) from exc
+
+
+# -- all services ---------------------------------------------------------------------------------
+def reset() -> None:
+    """Forget every resource of every service, account and region, as moto's server's
+    ``POST /moto-api/reset`` does, and what this module remembers about them."""
+    with _logs_lock:
+        _log_use.clear()
+    moto_api_backend.reset()

@@ -20,7 +20,7 @@ from moto.dynamodb.responses import (
     validate_put_has_empty_keys,
     validate_put_has_gsi_keys_set_to_none,
 )
-from moto.sqs.models import sqs_backends
+from moto.sqs.models import Message, sqs_backends
 from moto.sqs.responses import validate_message_attributes
 
 from localcloud.emulator.backends import ACCOUNT_ID
@@ -47,6 +47,8 @@ def put_item(body: bytes, region: str) -> bytes | None:
         return None
     if request.get("ReturnValues", "NONE") != "NONE":
         return None
+    if _has_binary(request.get("Item")):
+        return None  # moto's path decodes binary values (base64 on the wire) before storing
     try:
         backend: Any = dynamodb_backends[ACCOUNT_ID][region]
         name, item = request["TableName"], request["Item"]
@@ -70,6 +72,18 @@ def put_item(body: bytes, region: str) -> bytes | None:
     return b"{}"
 
 
+BINARY_TYPES = frozenset({"B", "BS"})
+
+
+def _has_binary(value: Any) -> bool:
+    """Whether a DynamoDB item (or attribute value) holds a B or BS value at any depth."""
+    if isinstance(value, dict):
+        return any(key in BINARY_TYPES or _has_binary(child) for key, child in value.items())
+    if isinstance(value, list):
+        return any(_has_binary(child) for child in value)
+    return False
+
+
 def send_message(body: bytes, region: str) -> bytes | None:
     """The response body of a SendMessage done directly, or None to take moto's path."""
     try:
@@ -86,7 +100,7 @@ def send_message(body: bytes, region: str) -> bytes | None:
         return None  # binary values need moto's decoding
     name = str(request["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]
     try:
-        validate_message_attributes(request.get("MessageAttributes", {}))
+        _validate_attributes(request.get("MessageAttributes", {}))
         validate_message_attributes(request.get("MessageSystemAttributes") or {})
         backend: Any = sqs_backends[ACCOUNT_ID][region]
         queue = backend.get_queue(name)
@@ -108,6 +122,17 @@ def send_message(body: bytes, region: str) -> bytes | None:
     if queue.fifo_queue and message.sequence_number:
         response["SequenceNumber"] = message.sequence_number
     return json.dumps(response).encode()
+
+
+def _validate_attributes(attributes: dict[str, Any]) -> None:
+    """moto's checks of message attributes, the names included, before anything is stored.
+
+    moto checks the names only while rendering the response, after the message is queued; here
+    an invalid name takes moto's path, which renders AWS's InvalidParameterValue.
+    """
+    validate_message_attributes(attributes)
+    for attribute in attributes:
+        Message.validate_attribute_name(attribute)
 
 
 BATCH_ENTRY_KEYS = (SEND_KEYS - {"QueueUrl"}) | {"Id"}
@@ -171,7 +196,7 @@ def send_message_batch(body: bytes, region: str) -> bytes | None:
             attributes = entry.get("MessageAttributes") or {}
             if any("StringValue" not in v for v in attributes.values()):
                 return None  # binary values need moto's decoding
-            validate_message_attributes(attributes)
+            _validate_attributes(attributes)
             prepared[str(index)] = {
                 **entry,
                 "MessageAttributes": attributes,

@@ -3,7 +3,8 @@
 moto keeps buses, rules, targets and archives; this module does what moto does not: it matches
 events with the compiled pattern engine, delivers to Lambda, SQS, SNS and other buses through the
 senders, applies each target's RetryPolicy and DeadLetterConfig, archives what archive rules
-select and replays an archive's time window with ``replay-name`` set.
+select and replays an archive's time window with ``replay-name`` set. A CloudWatch Logs log group
+target gets each event in a stream of its own.
 """
 
 from __future__ import annotations
@@ -78,10 +79,13 @@ class EventRouter:
     ) -> list[dict[str, Any]]:
         """PutEvents: per-entry results; invalid entries fail alone, the rest are delivered."""
         if not entries or len(entries) > MAX_ENTRIES:
+            # AWS's text, word for word (it names the member type, not the entries)
+            bound = (
+                f"less than or equal to {MAX_ENTRIES}" if entries else "greater than or equal to 1"
+            )
             raise PutEventsError(
-                f"1 validation error detected: Value at 'entries' failed to satisfy constraint: "
-                f"Member must have length less than or equal to {MAX_ENTRIES} and at least 1 "
-                f"(got {len(entries)})"
+                "1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' "
+                f"failed to satisfy constraint: Member must have length {bound}"
             )
         results = []
         for entry in entries:
@@ -208,7 +212,6 @@ class EventRouter:
             self._dead_letter(rule, target, event, context, "InvalidInput", str(exc))
             return
         group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
-        dedup = event["id"] if group_id else None
         hop = self.traces.record(
             HopKind.DELIVER,
             service_of(arn),
@@ -219,7 +222,9 @@ class EventRouter:
             attempt=attempt,
         )
         try:
-            self.deliver.send(arn, Message(body, group_id=group_id, deduplication_id=dedup), hop)
+            # No deduplication id: a FIFO target must deduplicate by content (AWS's rule), and a
+            # queue that does not refuses the message.
+            self.deliver.send(arn, Message(body, group_id=group_id), hop)
         except (DeliveryError, EngineError) as exc:
             retriable = getattr(exc, "retriable", False)
             code = getattr(exc, "code", type(exc).__name__)
@@ -298,9 +303,15 @@ class EventRouter:
             for event in replay.events:
                 if not replay.start <= epoch(event["time"]) < replay.end:
                     continue
-                replayed = dict(event, **{"replay-name": replay.name})
+                # sent again as a new event (its own id), marked with the replay's name
+                replayed = dict(event, **{"id": str(uuid.uuid4()), "replay-name": replay.name})
                 context = self.traces.record(
-                    HopKind.REPLAY, "events", bus, replay=replay.name, event_id=event.get("id")
+                    HopKind.REPLAY,
+                    "events",
+                    bus,
+                    replay=replay.name,
+                    event_id=replayed["id"],
+                    replayed_from=event.get("id"),
                 )
                 self.route(region, account, bus, replayed, context, only_rules=rules)
         except Exception as exc:

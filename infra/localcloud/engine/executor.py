@@ -628,6 +628,18 @@ class Executor:
         for worker in ending:
             _end_debugged(worker)
 
+    def reset(self) -> None:
+        """Retire every function's environments (every function was deleted at once).
+
+        Idle workers stop in the background; busy ones stop when their invocation returns, as
+        their function no longer has a pool to go back to.
+        """
+        with self._cond:
+            pools = list(self._pools.values())
+            self._pools.clear()
+            self._cond.notify_all()  # a waiter for a slot takes a fresh pool
+        self._retire([worker for pool in pools for worker in pool.idle])
+
     def running(self, name: str) -> int:
         with self._cond:
             pool = self._pools.get(name)

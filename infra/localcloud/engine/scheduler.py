@@ -50,6 +50,11 @@ class Scheduler:
                 timeout = self._heap[0][0] - now if self._heap else None
                 self._cond.wait(timeout)
 
+    def clear(self) -> None:
+        """Drop every job waiting for its time (jobs already running finish)."""
+        with self._cond:
+            self._heap.clear()
+
     def pending(self) -> int:
         with self._cond:
             return len(self._heap)

@@ -9,6 +9,7 @@ part of the engine take it in their constructor: ``LambdaSender(invoker)`` and
 from __future__ import annotations
 
 import json
+import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
@@ -64,6 +65,11 @@ class Sender(ABC):
         """Deliver or raise DeliveryError (``retriable`` False for errors no retry can fix)."""
 
 
+# What SQS answers a message it will never take (a FIFO queue without a deduplication id, say):
+# sending it again cannot help.
+SQS_REFUSALS = frozenset({"InvalidParameterValue", "MissingParameter", "InvalidMessageContents"})
+
+
 class SqsSender(Sender):
     service = "sqs"
 
@@ -82,7 +88,8 @@ class SqsSender(Sender):
             )
         except ServiceError as exc:
             name = parse_arn(arn).resource
-            raise DeliveryError(exc.code, f"SQS {name}: {exc}", retriable=not exc.missing) from exc
+            retriable = not exc.missing and exc.code not in SQS_REFUSALS
+            raise DeliveryError(exc.code, f"SQS {name}: {exc}", retriable=retriable) from exc
 
 
 class SnsSender(Sender):
@@ -128,6 +135,20 @@ class EventBusSender(Sender):
         except ValueError as exc:
             raise DeliveryError("InvalidInput", "event is not JSON", retriable=False) from exc
         self.router.forward(region, account, resource.split("/", 1)[1], event, context)
+
+
+class LogsSender(Sender):
+    """A CloudWatch Logs log group (an EventBridge target): each message in a stream of its own."""
+
+    service = "logs"
+
+    def send(self, arn: str, message: Message, context: trace.TraceContext) -> None:
+        try:
+            backends.put_log_event(arn, str(uuid.uuid4()), message.body)
+        except ServiceError as exc:
+            raise DeliveryError(
+                exc.code, f"CloudWatch Logs {arn}: {exc}", retriable=not exc.missing
+            ) from exc
 
 
 class Senders:

@@ -2,8 +2,10 @@
 
 Most requests go straight to moto, which holds the state and serves the control plane. The
 gateway answers what moto cannot do without Docker or does differently from AWS (the rows of
-routes.py) and the local cloud's own /_localcloud/ endpoints. It links every request that
-carries an X-Ray trace header (as boto3 inside a handler does) to the invocation that made it.
+routes.py) and the local cloud's own /_localcloud/ endpoints, and moto's /moto-api/ admin paths
+only when they are switched on (moto_api.py). It links every request that carries an X-Ray trace
+header (as boto3 inside a handler does) to the invocation that made it. Every response it makes
+itself carries a request id, as moto's and AWS's do (response.with_request_id).
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from localcloud.gateway import pipe, wellformed, wsgi
 from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.errors import to_aws_error
+from localcloud.gateway.moto_api import MotoApi, Reset, is_moto_api
 from localcloud.gateway.ports import Debugging, Events, Invocations, ServerInfo, Traces
 from localcloud.gateway.request import AwsRequest
-from localcloud.gateway.response import Response, error_response
+from localcloud.gateway.response import Response, error_response, with_request_id
 from localcloud.gateway.routes import (
     ROUTES,
     Collaborators,
@@ -56,7 +59,9 @@ class Gateway:
         info: ServerInfo,
         browsers: BrowserPolicy | None = None,
         debugging: Debugging | None = None,
+        moto_api: Reset | None = None,
     ) -> None:
+        """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off."""
         self.info = info
         # Who may reach the HTTP door from a web page (the pipe door serves workers only).
         self.browsers = browsers or BrowserPolicy.for_endpoint(info.endpoint_url)
@@ -65,6 +70,7 @@ class Gateway:
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
         self._admin = Admin(traces, info, debugging)
+        self._moto_api = MotoApi(moto_api)
         # AWS requests answered so far (the state keeper saves when this or the traces move).
         self.requests = 0
         self._moto = moto_app()
@@ -82,8 +88,14 @@ class Gateway:
 
     def dispatch[T](self, request: AwsRequest, moto: Callable[[], T]) -> Response | T:
         """Answer ``request`` here (admin, intercepted, direct path) or by calling ``moto``."""
+        answer = self._answer(request, moto)
+        return with_request_id(answer) if isinstance(answer, Response) else answer
+
+    def _answer[T](self, request: AwsRequest, moto: Callable[[], T]) -> Response | T:
         if is_admin(request):
             return self._admin.answer(request)
+        if is_moto_api(request):
+            return self._moto_api.answer(request, moto)
         self.requests += 1
         if not request.service and "authorization" in request.headers:
             # A signature with no credential scope: moto would guess a service (or fail).

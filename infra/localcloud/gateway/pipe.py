@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.test import EnvironBuilder
 
+from localcloud.emulator import wire
 from localcloud.gateway import faults
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response
@@ -57,15 +58,21 @@ def _through_moto(moto: WsgiApp, call: Mapping[str, Any], request: AwsRequest) -
 
 def _environ(call: Mapping[str, Any], body: bytes) -> dict[str, Any]:
     url = urlsplit(call["url"])
+    headers = [(k, v) for k, v in call["headers"] if k.lower() not in DROPPED_HEADERS]
+    # as over HTTP: names with an underscore reach moto only through wire.complete
+    underscored = [(k, v) for k, v in headers if "_" in k]
     environ = EnvironBuilder(
         method=call["method"],
         base_url=f"{url.scheme}://{url.netloc}",
         path=url.path or "/",
         query_string=url.query,
-        headers=[(k, v) for k, v in call["headers"] if k.lower() not in DROPPED_HEADERS],
+        headers=[(k, v) for k, v in headers if "_" not in k],
         data=body,
     ).get_environ()
     environ["REMOTE_ADDR"] = "127.0.0.1"
+    # what moto's own server adds: the raw request target, underscored S3 metadata headers
+    raw_uri = (url.path or "/") + (f"?{url.query}" if url.query else "")
+    wire.complete(environ, raw_uri, underscored)
     return environ
 
 

@@ -7,6 +7,7 @@ as the dict the worker hands back to botocore.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -17,6 +18,8 @@ from localcloud.gateway.request import AwsRequest
 
 JSON = "application/json"
 AMZ_JSON = "application/x-amz-json-1.0"
+# botocore reads a JSON-protocol response's RequestId (ResponseMetadata) from this header.
+REQUEST_ID = "x-amzn-RequestId"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +98,13 @@ def rest_xml_error_response(status: int, code: str, message: str) -> Response:
     ).encode()
     headers = (("Content-Type", "application/xml"), ("Content-Length", str(len(body))))
     return Response(status, headers, body)
+
+
+def with_request_id(response: Response) -> Response:
+    """``response`` with a request id header unless it has one (AWS sends one with every answer)."""
+    wanted = REQUEST_ID.lower()
+    if any(name.lower() == wanted for name, _ in response.headers):
+        return response
+    return Response(
+        response.status, (*response.headers, (REQUEST_ID, str(uuid.uuid4()))), response.body
+    )

@@ -35,6 +35,15 @@ class InvalidFilterPolicyError(RoutingError):
     aws_message_prefix = "Invalid parameter: "
 
 
+class FilterPolicyInternalError(InvalidFilterPolicyError):
+    """A filter policy SNS answers with a server error rather than InvalidParameter: an exact
+    number outside [-1e9, 1e9] (SNS's own quirk, reproduced so clients see what AWS sends)."""
+
+    aws_code = "InternalError"
+    http_status = 500
+    aws_message_prefix = ""
+
+
 class InvalidInputError(RoutingError):
     """A target's Input, InputPath or InputTransformer is malformed, or could not be applied.
 

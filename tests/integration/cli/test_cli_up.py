@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,10 +38,10 @@ def read_line(stream: IO[str], timeout: float) -> str:
 
 
 class Running:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *options: str) -> None:
         self.port = port
         self.process = subprocess.Popen(
-            [str(LOCALCLOUD), "up", "--port", str(port)],
+            [str(LOCALCLOUD), "up", "--port", str(port), *options],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -186,3 +187,36 @@ def test_errors_logged_while_up_runs_are_one_line_without_traceback() -> None:
     assert line == (
         "localcloud: error: waitress: Exception while serving /x (ValueError: bad request)"
     )
+
+
+def post(url: str) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_motos_admin_paths_are_off_unless_up_is_given_moto_api(running: Running) -> None:
+    import boto3
+
+    status, body = post(f"http://127.0.0.1:{running.port}/moto-api/reset")
+    assert status == 404
+    assert "--moto-api" in str(body["message"])
+
+    port = free_port()
+    served = Running(port, "--moto-api")
+    try:
+        sqs = boto3.client(
+            "sqs",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="k",
+            aws_secret_access_key="s",
+        )
+        sqs.create_queue(QueueName="before-reset")
+        assert post(f"http://127.0.0.1:{port}/moto-api/reset") == (200, {"status": "ok"})
+        assert sqs.list_queues().get("QueueUrls", []) == []
+    finally:
+        served.kill()

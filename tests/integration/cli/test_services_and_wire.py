@@ -226,3 +226,56 @@ def test_aws_cli_sts_and_s3(localcloud: Any) -> None:
 
     assert identity["Account"].isdigit()
     assert bucket in [b["Name"] for b in listed["Buckets"]]
+
+
+def test_s3_metadata_keys_keep_their_case_on_the_wire(localcloud: Any) -> None:
+    # botocore takes metadata keys from the x-amz-meta-* header names, which AWS sends in lower
+    # case; an HTTP server that capitalises header names would turn "meta" into "Meta"
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-meta")
+    s3.create_bucket(Bucket=bucket)
+    metadata = {"meta": "simple", "my-meta": "dash", "meta.data": "namespaced"}
+
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Metadata=metadata)
+
+    assert s3.get_object(Bucket=bucket, Key="k")["Metadata"] == metadata
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == metadata
+
+
+def test_an_empty_s3_object_is_put_and_read_back(localcloud: Any) -> None:
+    # botocore sends Expect: 100-continue with an empty PutObject; the server must not wait for
+    # a body the request says it does not have
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-empty")
+    s3.create_bucket(Bucket=bucket)
+
+    s3.put_object(Bucket=bucket, Key="empty", Body=b"")
+
+    got = s3.get_object(Bucket=bucket, Key="empty")
+    assert (got["ContentLength"], got["Body"].read()) == (0, b"")
+
+
+@pytest.mark.parametrize("key", ["x?y", "a%2Fb", "dir/run_dt%3D2019", "😀 space+plus"])
+def test_s3_keys_with_reserved_characters_round_trip(localcloud: Any, key: str) -> None:
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-keys")
+    s3.create_bucket(Bucket=bucket)
+
+    s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [key]
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"x"
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": key})
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key}]})
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["copy"]
+
+
+def test_s3_metadata_keys_with_underscores_survive(localcloud: Any) -> None:
+    s3 = localcloud.client("s3")
+    bucket = unique("wire-underscore")
+    s3.create_bucket(Bucket=bucket)
+    metadata = {"transform_watermark": "yes", "plain": "p"}
+
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Metadata=metadata)
+
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == metadata

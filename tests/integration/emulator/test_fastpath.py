@@ -61,9 +61,48 @@ def test_conditional_put_takes_the_full_path(localcloud: Any, table: str) -> Non
     assert old["Attributes"] == {"pk": {"S": "b"}}
 
 
+def test_plain_put_item_with_binary_values_stores_the_bytes(localcloud: Any, table: str) -> None:
+    dynamodb = localcloud.client("dynamodb")
+    item = {
+        "pk": {"S": "bin"},
+        "b": {"B": b"value\xbf"},
+        "bs": {"BS": [b"one\x00"]},
+        "m": {"M": {"inner": {"B": b"\xff"}}},
+    }
+
+    dynamodb.put_item(TableName=table, Item=item)
+
+    stored = dynamodb.get_item(TableName=table, Key={"pk": {"S": "bin"}})["Item"]
+    assert stored["b"] == {"B": b"value\xbf"}
+    assert stored["bs"] == {"BS": [b"one\x00"]}
+    assert stored["m"] == {"M": {"inner": {"B": b"\xff"}}}
+
+
 @pytest.fixture
 def sqs(localcloud: Any) -> Any:
     return localcloud.client("sqs")
+
+
+def test_direct_paths_answer_with_a_request_id(sqs: Any) -> None:
+    url = sqs.create_queue(QueueName=f"fast-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+
+    sent = sqs.send_message(QueueUrl=url, MessageBody="x")
+    received = sqs.receive_message(QueueUrl=url)
+
+    ids = [sent["ResponseMetadata"]["RequestId"], received["ResponseMetadata"]["RequestId"]]
+    assert all(ids) and ids[0] != ids[1]
+
+
+def test_an_invalid_attribute_name_is_invalid_parameter_value(sqs: Any) -> None:
+    url = sqs.create_queue(QueueName=f"fast-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    with pytest.raises(ClientError) as caught:
+        sqs.send_message(
+            QueueUrl=url,
+            MessageBody="x",
+            MessageAttributes={"öther": {"DataType": "String", "StringValue": "v"}},
+        )
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert "öther" in caught.value.response["Error"]["Message"]
 
 
 def test_send_message_with_attributes_round_trips(sqs: Any) -> None:

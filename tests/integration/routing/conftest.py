@@ -44,12 +44,15 @@ def _quietly(action: Callable[[], Any]) -> None:
 
 @pytest.fixture
 def make_queue(sqs: Any) -> Iterator[Callable[..., Queue]]:
-    """Factory: a new SQS queue (``fifo=True`` for FIFO); deleted after the test."""
+    """Factory: a new SQS queue (``fifo=True`` for FIFO, ``content_dedup=True`` deduplicating by
+    content); deleted after the test."""
     urls: list[str] = []
 
-    def make(prefix: str = "it-q", fifo: bool = False) -> Queue:
+    def make(prefix: str = "it-q", fifo: bool = False, content_dedup: bool = False) -> Queue:
         name = unique(prefix) + (".fifo" if fifo else "")
         attributes = {"FifoQueue": "true"} if fifo else {}
+        if content_dedup:
+            attributes["ContentBasedDeduplication"] = "true"
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         urls.append(url)
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][

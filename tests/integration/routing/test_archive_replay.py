@@ -1,6 +1,7 @@
 """EventBridge archives and replay on the local cloud: an archive keeps what its pattern selects;
-StartReplay re-sends a time window to the bus (or only to FilterArns rules) with `replay-name`
-set; replayed events are never archived again; `localcloud replay` drives the same from the CLI.
+StartReplay re-sends a time window to the bus (or only to FilterArns rules) as new events with
+`replay-name` set; replayed events are never archived again; `localcloud replay` drives the same
+from the CLI.
 """
 
 from __future__ import annotations
@@ -110,7 +111,10 @@ def test_replay_redelivers_archived_events_with_replay_name(
     placed = [json.loads(m["Body"]) for m in receive(sqs, archived.placed.url, 2)]
     everything = [json.loads(m["Body"]) for m in receive(sqs, archived.everything.url, 2)]
     for replayed in (placed, everything):
-        assert sorted(e["id"] for e in replayed) == sorted(archived.placed_ids)
+        # the archived events again, each as a new event with an id of its own
+        assert sorted(e["detail"]["n"] for e in replayed) == [0, 2]
+        assert not {e["id"] for e in replayed} & set(archived.placed_ids)
+        assert len({e["id"] for e in replayed}) == 2
         assert {e["replay-name"] for e in replayed} == {name}
         assert {e["detail-type"] for e in replayed} == {"OrderPlaced"}
     # replayed events match the archive's pattern but are not archived again
@@ -153,5 +157,5 @@ def test_cli_replay_completes(
     assert code == 0
     assert "COMPLETED" in capsys.readouterr().out
     replayed = [json.loads(m["Body"]) for m in receive(sqs, archived.placed.url, 2)]
-    assert sorted(e["id"] for e in replayed) == sorted(archived.placed_ids)
+    assert sorted(e["detail"]["n"] for e in replayed) == [0, 2]
     assert all(e["replay-name"].startswith(archived.archive) for e in replayed)

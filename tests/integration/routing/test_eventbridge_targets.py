@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from routing_it_support import Queue, receive, rule_target, unique
+from routing_it_support import Queue, drain, receive, rule_target, unique
 
 pytestmark = pytest.mark.integration
 
@@ -116,7 +116,7 @@ def test_input_transformer_string_template(
 def test_fifo_queue_target_gets_the_message_group(
     events: Any, sqs: Any, make_bus: Callable[..., str], make_queue: Callable[..., Queue]
 ) -> None:
-    bus, queue = make_bus(), make_queue(fifo=True)
+    bus, queue = make_bus(), make_queue(fifo=True, content_dedup=True)
     rule_target(
         events,
         bus,
@@ -127,6 +127,25 @@ def test_fifo_queue_target_gets_the_message_group(
     messages = receive(sqs, queue.url, 2)
     assert [json.loads(m["Body"])["id"] for m in messages] == [first, second]
     assert {m["Attributes"]["MessageGroupId"] for m in messages} == {"orders-7"}
+
+
+def test_a_fifo_queue_without_content_deduplication_gets_nothing(
+    events: Any, sqs: Any, make_bus: Callable[..., str], make_queue: Callable[..., Queue]
+) -> None:
+    # AWS: a FIFO queue target must deduplicate by content; EventBridge sends no id of its own
+    bus, queue, dlq = make_bus(), make_queue(fifo=True), make_queue()
+    target = {
+        "Id": "t",
+        "Arn": queue.arn,
+        "SqsParameters": {"MessageGroupId": "orders-7"},
+        "DeadLetterConfig": {"Arn": dlq.arn},
+    }
+    rule_target(events, bus, ORDERS, target)
+
+    event_id = put(events, bus)
+
+    assert json.loads(receive(sqs, dlq.url)[0]["Body"])["id"] == event_id
+    assert drain(sqs, queue.url) == []
 
 
 def test_sns_topic_target(
@@ -242,3 +261,43 @@ def test_lambda_target_is_invoked_with_the_event(
     finally:
         lam.delete_function(FunctionName=name)
         iam.delete_role(RoleName=role["RoleName"])
+
+
+def test_a_log_group_target_receives_each_event_in_a_stream_of_its_own(
+    localcloud: Any, events: Any, make_bus: Callable[..., str]
+) -> None:
+    # GIVEN a rule whose target is a CloudWatch Logs log group
+    logs = localcloud.client("logs")
+    bus, group = make_bus(), f"/aws/events/{unique('it-group')}"
+    logs.create_log_group(logGroupName=group)
+    arn = f"arn:aws:logs:{localcloud.region}:{localcloud.account}:log-group:{group}"
+    rule_target(events, bus, ORDERS, {"Id": "logs", "Arn": arn})
+
+    # WHEN two events are put
+    first, second = put(events, bus, {"n": 1}), put(events, bus, {"n": 2})
+
+    # THEN the group holds both, whole, by the time PutEvents returns, one stream each
+    logged = logs.filter_log_events(logGroupName=group)["events"]
+    bodies = sorted((json.loads(e["message"]) for e in logged), key=lambda e: e["detail"]["n"])
+    assert [(b["id"], b["detail"]) for b in bodies] == [(first, {"n": 1}), (second, {"n": 2})]
+    assert len({e["logStreamName"] for e in logged}) == 2
+
+
+def test_a_missing_log_group_is_a_delivery_failure_not_a_new_group(
+    localcloud: Any,
+    events: Any,
+    sqs: Any,
+    make_bus: Callable[..., str],
+    make_queue: Callable[..., Queue],
+) -> None:
+    logs = localcloud.client("logs")
+    bus, dlq, group = make_bus(), make_queue(), unique("it-no-group")
+    arn = f"arn:aws:logs:{localcloud.region}:{localcloud.account}:log-group:{group}"
+    rule_target(
+        events, bus, ORDERS, {"Id": "logs", "Arn": arn, "DeadLetterConfig": {"Arn": dlq.arn}}
+    )
+
+    event_id = put(events, bus)
+
+    assert json.loads(receive(sqs, dlq.url)[0]["Body"])["id"] == event_id
+    assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []

@@ -67,6 +67,29 @@ def test_put_events_refuses_more_than_ten_entries(
     with pytest.raises(ClientError) as caught:
         events.put_events(Entries=[_entry(bus) for _ in range(11)])
     assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert caught.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to "
+        "satisfy constraint: Member must have length less than or equal to 10"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ("not json", "Invalid JSON"),
+        ('{"detail": {"key": "not-an-array"}}', "'key' must be an object or an array"),
+    ],
+)
+def test_an_archive_with_an_invalid_pattern_says_why_once(
+    events: Any, make_bus: Callable[..., str], pattern: str, reason: str
+) -> None:
+    bus = make_bus()
+    arn = events.describe_event_bus(Name=bus)["Arn"]
+    with pytest.raises(events.exceptions.InvalidEventPatternException) as caught:
+        events.create_archive(ArchiveName=unique("bad"), EventSourceArn=arn, EventPattern=pattern)
+    assert caught.value.response["Error"]["Message"] == (
+        f"Event pattern is not valid. Reason: {reason}"
+    )
 
 
 def test_put_events_reports_each_bad_entry_and_delivers_the_rest(

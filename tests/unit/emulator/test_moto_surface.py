@@ -73,6 +73,10 @@ PATCHED = {
     "moto.sqs.models.unix_time_millis",
     "moto.sqs.models.generate_receipt_handle",
     "moto.moto_server.werkzeug_app.DISABLE_GLOBAL_CORS",
+    "moto.iam.models.get_account_id_from",
+    "moto.iam.models.mark_account_as_visited",
+    "moto.iam.models.IAMBackend._init_aws_policies",
+    "moto.iam.models.IAMBackend._init_managed_policies",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -199,6 +203,24 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.logs.models:LogsBackend.put_log_events",
         ["self", "log_group_name", "log_stream_name", "log_events"],
     ),
+    "Message.validate_attribute_name": (
+        "moto.sqs.models:Message.validate_attribute_name",
+        ["name"],
+    ),
+    "get_account_id_from": ("moto.iam.models:get_account_id_from", ["access_key"]),
+    "mark_account_as_visited": (
+        "moto.iam.models:mark_account_as_visited",
+        ["account_id", "access_key", "service", "region"],
+    ),
+    "IAMBackend._init_aws_policies": (
+        "moto.iam.models:IAMBackend._init_aws_policies",
+        ["self"],
+    ),
+    "IAMBackend._init_managed_policies": (
+        "moto.iam.models:IAMBackend._init_managed_policies",
+        ["self"],
+    ),
+    "MotoAPIBackend.reset": ("moto.moto_api._internal.models:MotoAPIBackend.reset", ["self"]),
 }
 
 # moto's private names the emulator reads or calls.
@@ -209,6 +231,8 @@ PRIVATE_NAMES = [
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
+    # the IAM patches copy AWS's managed policies per backend, replacing these containers
+    "AWSManagedPolicy": ["tags", "versions", "attachment_count"],
     "Queue": ["_messages", "_messages_lock", "lambda_event_source_mappings", "fifo_queue"],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
 }
@@ -274,6 +298,22 @@ def test_moto_constructors_still_set_the_instance_attributes_relied_on() -> None
             assert absent == [], f"{type(instance).__name__} instances lack {absent}"
         # The store replaces the list moto's constructor sets on the instance.
         assert isinstance(vars(queue)["_messages"], list)
+
+
+def test_aws_managed_policies_hold_the_attributes_the_copies_replace() -> None:
+    from moto.iam.models import AWSManagedPolicy
+
+    data = {
+        "DefaultVersionId": "v1",
+        "Path": "/",
+        "Document": {"Version": "2012-10-17", "Statement": []},
+        "CreateDate": "2020-01-01T00:00:00+00:00",
+        "UpdateDate": "2020-01-01T00:00:00+00:00",
+    }
+    policy = AWSManagedPolicy.from_data("Surface", DEFAULT_ACCOUNT, "aws", data)
+
+    absent = [n for n in INSTANCE_NAMES["AWSManagedPolicy"] if n not in vars(policy)]
+    assert absent == [], f"AWSManagedPolicy instances lack {absent}"
 
 
 def test_the_local_account_is_motos_default_account() -> None:

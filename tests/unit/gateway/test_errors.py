@@ -44,6 +44,7 @@ from localcloud.gateway.errors import (
     to_aws_error,
 )
 from localcloud.routing.errors import (
+    FilterPolicyInternalError,
     InvalidEventPatternError,
     InvalidFilterPolicyError,
     InvalidInputError,
@@ -102,6 +103,7 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
         InvalidFilterPolicyError("Invalid parameter: FilterPolicy: bad"),
         (400, "InvalidParameter", "Invalid parameter: FilterPolicy: bad"),
     ),
+    (FilterPolicyInternalError("Unknown"), (500, "InternalError", "Unknown")),
     (RequestError("no"), (400, "ValidationException", "no")),
     (SerializationError("Body is not JSON"), (400, "SerializationException", "Body is not JSON")),
     (

@@ -326,8 +326,8 @@ def test_or_inside_a_nested_object_and_nested_or() -> None:
 @pytest.mark.parametrize(
     ("pattern", "message"),
     [
-        ({"source": "aws.ec2"}, '"source": must be an object or an array'),
-        ({"source": 42}, '"source": must be an object or an array'),
+        ({"source": "aws.ec2"}, "'source' must be an object or an array"),
+        ({"source": 42}, "'source' must be an object or an array"),
         ({"detail": {"state": []}}, '"detail.state": Empty arrays are not allowed'),
         ({"source": [["x"]]}, "Match value must be String, number, true, false, or null"),
         ({"source": [{"EXISTS": True}]}, "Unrecognized match type EXISTS"),

@@ -67,5 +67,5 @@ def test_matching_does_not_change_the_record() -> None:
 
 
 def test_invalid_filter_pattern_is_rejected() -> None:
-    with pytest.raises(InvalidEventPatternError, match=r'"body\.a": must be an object or an array'):
+    with pytest.raises(InvalidEventPatternError, match="'a' must be an object or an array"):
         compile_filter_criteria({"body": {"a": "x"}})

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from localcloud.routing import FilterPolicy, InvalidFilterPolicyError, compile_filter_policy
+from localcloud.routing.errors import FilterPolicyInternalError
 
 ATTRIBUTES: dict[str, Any] = {
     "store": {"DataType": "String", "StringValue": "example_corp"},
@@ -161,8 +162,12 @@ def test_custom_type_suffixes_keep_their_base_type() -> None:
 
 
 def test_attribute_scope_rejects_nested_policies() -> None:
-    with pytest.raises(InvalidFilterPolicyError, match="does not support nested filter policy"):
+    with pytest.raises(InvalidFilterPolicyError) as raised:
         compile_filter_policy({"store": {"name": ["example_corp"]}})
+    assert str(raised.value) == (
+        "Invalid parameter: Filter policy scope MessageAttributes does not support nested "
+        "filter policy"
+    )
 
 
 # -- body scope --------------------------------------------------------------------------------
@@ -207,12 +212,11 @@ def test_policy_exposes_its_scope() -> None:
 @pytest.mark.parametrize(
     ("policy", "message"),
     [
-        ({"store": "example_corp"}, '"store": must be an object or an array'),
+        ({"store": "example_corp"}, "'store' must be an object or an array"),
         ({"store": []}, "Empty arrays are not allowed"),
         ({"store": [{"wildcard": "*"}]}, "Unrecognized match type wildcard"),
         ({"store": [{"anything-but": {"wildcard": "*"}}]}, "anything-but takes one of"),
         ({"price": [{"numeric": [">", 2e9]}]}, "outside [-1.0E9, 1.0E9]"),
-        ({"price": [{"numeric": ["<", "5"]}]}, "Value of < must be numeric"),
         ({"a": [{"exists": 1}]}, "exists match pattern must be either true or false"),
         ({"$or": [{"a": ["x"]}]}, "Or relationship must have at least 2 items"),
     ],
@@ -235,21 +239,28 @@ def test_more_than_150_value_combinations_is_too_complex() -> None:
     at_limit = {"a": five, "b": five, "c": [*five, "v5"]}  # 5 * 5 * 6 = 150
     assert compile_filter_policy(at_limit).matches({"a": string("v0")}, "") is False
     over_limit = {"a": five, "b": five, "c": [*five, "v5", "v6"]}  # 5 * 5 * 7 = 175
-    with pytest.raises(InvalidFilterPolicyError, match="too complex: 175 value combinations"):
+    with pytest.raises(InvalidFilterPolicyError) as caught:
         compile_filter_policy(over_limit)
+    # AWS's text, word for word
+    assert str(caught.value) == "Invalid parameter: FilterPolicy: Filter policy is too complex"
 
 
 def test_or_branches_add_to_the_combinations() -> None:
     ten = [str(i) for i in range(10)]
-    policy = {"a": ten, "$or": [{"b": ten}, {"c": ten}]}  # 10 * (10 + 10) = 200
-    with pytest.raises(InvalidFilterPolicyError, match="200 value combinations"):
+    seven = ten[:7]
+    compile_filter_policy({"a": ten, "$or": [{"b": seven}, {"c": seven}]})  # 10 * 14 = 140
+    policy = {"a": ten, "$or": [{"b": ten}, {"c": seven}]}  # 10 * (10 + 7) = 170
+    with pytest.raises(InvalidFilterPolicyError, match="too complex"):
         compile_filter_policy(policy)
 
 
 def test_more_than_five_keys_is_rejected() -> None:
     six = {f"k{i}": ["v"] for i in range(6)}
-    with pytest.raises(InvalidFilterPolicyError, match="more than 5 keys"):
+    with pytest.raises(InvalidFilterPolicyError) as caught:
         compile_filter_policy(six)
+    assert str(caught.value) == (
+        "Invalid parameter: FilterPolicy: Filter policy can not have more than 5 keys"
+    )
     five_keys = compile_filter_policy({f"k{i}": ["v"] for i in range(5)})
     assert five_keys.matches({f"k{i}": string("v") for i in range(5)}, "")
 
@@ -273,3 +284,104 @@ def test_malformed_attribute_values_are_treated_as_absent() -> None:
     assert by_attributes({"price": [{"exists": False}]}, broken)
     # An unparseable String.Array is still its text.
     assert by_attributes({"tags": ["[x"]}, broken)
+
+
+@pytest.mark.parametrize(
+    ("policy_value", "published", "matches"),
+    [
+        # SNS compares numbers to six decimal places (AWS: 100.123456789 matches 100.1234567)
+        (100.123456789, "100.1234567", True),
+        (100.1, "100.1", True),
+        (100, "100.0000001", True),
+        (100, "100.00001", False),
+        (-5.5, "-5.5000001", True),
+    ],
+)
+def test_numbers_match_at_six_decimal_places(
+    policy_value: float, published: str, matches: bool
+) -> None:
+    attributes = {"n": {"DataType": "Number", "StringValue": published}}
+    body = json.dumps({"n": float(published)})
+
+    assert by_attributes({"n": [policy_value]}, attributes) is matches
+    assert by_attributes({"n": [{"numeric": ["=", policy_value]}]}, attributes) is matches
+    assert by_body({"n": [policy_value]}, body) is matches
+    assert by_attributes({"n": [{"anything-but": [policy_value]}]}, attributes) is not matches
+
+
+def test_string_arrays_match_numbers_at_six_decimal_places() -> None:
+    attributes = {"n": {"DataType": "String.Array", "StringValue": json.dumps([100.1234567, 50])}}
+
+    assert by_attributes({"n": [100.123456789, 500]}, attributes)
+    assert not by_attributes({"n": [100.12, 500]}, attributes)
+
+
+def test_numeric_ranges_compare_at_six_decimal_places() -> None:
+    def price(text: str) -> dict[str, Any]:
+        return {"p": {"DataType": "Number", "StringValue": text}}
+
+    policy = {"p": [{"numeric": [">", 10, "<=", 20]}]}
+
+    assert not by_attributes(policy, price("10.0000001"))  # equal to 10 at that precision
+    assert by_attributes(policy, price("10.000001"))
+    assert by_attributes(policy, price("20.0000004"))
+    assert not by_attributes(policy, price("20.000001"))
+
+
+def test_a_string_array_holding_one_json_value_matches_as_that_value() -> None:
+    one_number = {"price": {"DataType": "String.Array", "StringValue": "100"}}
+    one_string = {"price": {"DataType": "String.Array", "StringValue": '"cheap"'}}
+
+    assert by_attributes({"price": [100, 500]}, one_number)
+    assert by_attributes({"price": ["cheap"]}, one_string)
+    assert by_attributes({"price": ["not json"]}, string_array_raw("not json"))
+
+
+def string_array_raw(text: str) -> dict[str, Any]:
+    return {"price": {"DataType": "String.Array", "StringValue": text}}
+
+
+@pytest.mark.parametrize(
+    ("numeric", "reason"),
+    [
+        (["<", "100"], "Value of < must be numeric"),
+        ([">", 50, "<=", "100"], "Value of <= must be numeric"),
+        ([], "Invalid member in numeric match: ]"),
+        ([50, "<=", "100"], "Invalid member in numeric match: 50"),
+        (["<"], "Value of < must be numeric"),
+        (["0"], "Unrecognized numeric range operator: 0"),
+        (["<", 20, ">", 1], "Too many elements in numeric expression"),
+        ([">", 20, ">", 1], "Bad numeric range operator: >"),
+        ([">", 20, "<", 1], "Bottom must be less than top"),
+        ([">", 20, "<"], "Value of < must be numeric"),
+        (["=", 1, "<", 5], "Too many elements in numeric expression"),
+    ],
+)
+def test_a_malformed_numeric_match_is_refused_where_sns_parses_it(
+    numeric: list[Any], reason: str
+) -> None:
+    with pytest.raises(InvalidFilterPolicyError) as raised:
+        compile_filter_policy({"price": [{"numeric": numeric}]})
+
+    # SNS's parser wording: this opening, then the position in the text (elided)
+    assert str(raised.value) == (
+        f"Invalid parameter: Attributes Reason: FilterPolicy: {reason}\n at ..."
+    )
+
+
+@pytest.mark.parametrize("value", [1_000_000_000, -1_000_000_000, 1e12])
+def test_an_exact_number_out_of_snss_range_is_a_server_error(value: float) -> None:
+    with pytest.raises(FilterPolicyInternalError) as raised:
+        compile_filter_policy({"price": [value]})
+
+    assert (raised.value.aws_code, raised.value.http_status) == ("InternalError", 500)
+    compile_filter_policy({"price": [999_999_999.5]})
+
+
+def test_nested_keys_weigh_by_their_depth_in_the_combinations() -> None:
+    # the SNS guide's example: 4 values 3 levels deep, 3 values 2 levels deep: 3x4 x 2x3 = 72
+    guide = {"a": {"b": {"c": ["1", "2", "3", "4"]}}, "d": {"e": ["1", "2", "3"]}}
+    compile_filter_policy(guide, scope="MessageBody")
+    # with three more top-level values: 72 x 3 = 216, over 150
+    with pytest.raises(InvalidFilterPolicyError, match="too complex"):
+        compile_filter_policy({**guide, "f": ["1", "2", "3"]}, scope="MessageBody")

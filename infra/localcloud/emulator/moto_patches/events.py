@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -18,7 +19,7 @@ from localcloud.emulator import backends
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import ReplayView
-from localcloud.routing.errors import RoutingError
+from localcloud.routing.errors import InvalidEventPatternError, RoutingError
 from localcloud.routing.patterns import compile_event_pattern
 
 
@@ -26,9 +27,12 @@ class CompiledPattern(events_models.EventPattern):
     """moto's EventPattern slot, filled by the local cloud's compiled matcher."""
 
     def __init__(self, raw_pattern: str | None) -> None:
-        super().__init__(raw_pattern, {})
+        compiled = compile_event_pattern(raw_pattern) if raw_pattern else None
+        # moto's own readers of the parsed pattern (get_pattern: its S3 CreateBucket
+        # notifications pick rules by their source) see what moto's parser would give them.
+        super().__init__(raw_pattern, json.loads(raw_pattern) if raw_pattern else {})
         self._source = raw_pattern
-        self._compiled = compile_event_pattern(raw_pattern) if raw_pattern else None
+        self._compiled = compiled
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Saved state (emulator/state.py) keeps the text and compiles it again.
@@ -42,7 +46,9 @@ def load_pattern(cls: Any, raw_pattern: str | None) -> Any:
     try:
         return CompiledPattern(raw_pattern)
     except RoutingError as exc:
-        raise InvalidEventPatternException(str(exc)) from exc
+        # moto's exception writes AWS's opening itself: hand it the reason alone
+        reason = str(exc).removeprefix(InvalidEventPatternError.aws_message_prefix)
+        raise InvalidEventPatternException(reason) from exc
 
 
 def patches(hooks: EmulatorHooks) -> Patches:

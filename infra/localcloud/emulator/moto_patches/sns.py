@@ -13,14 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from moto.sns import models as sns_models
-from moto.sns.exceptions import SNSInvalidParameter
+from moto.sns.exceptions import InternalError, SNSInvalidParameter
 
 from localcloud import trace
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import SnsPublication, SubscriptionView
 from localcloud.errors import to_aws_error
-from localcloud.routing.errors import RoutingError
+from localcloud.routing.errors import FilterPolicyInternalError, RoutingError
 from localcloud.routing.patterns import compile_filter_policy
 
 ENGINE_PROTOCOLS = ("sqs", "lambda")
@@ -46,6 +46,8 @@ def validate_filter_policy(self: Any, value: Any, scope: str | None) -> None:
     """moto's policy check, by the pattern engine, raising SNS's InvalidParameter."""
     try:
         compile_filter_policy(value, scope or "MessageAttributes")
+    except FilterPolicyInternalError as exc:
+        raise InternalError(str(exc)) from exc
     except RoutingError as exc:
         raise SNSInvalidParameter(to_aws_error(exc)[2]) from exc
 
