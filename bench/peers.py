@@ -126,6 +126,32 @@ class Peer:
         )
         return self._session.client(service, endpoint_url=self.endpoint_url, config=config)
 
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time used so far: (the server process, its other processes, handlers included).
+
+        Read from /proc for every live process of the peer's process group (it is started as a
+        session leader); (0, 0) where /proc is not there. Processes that ended take their CPU
+        with them, so take both readings while the same workers are alive.
+        """
+        if self.process is None:
+            return 0.0, 0.0
+        server = others = 0.0
+        ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process ended while we looked
+            # after the command: state ppid pgrp session ... utime (12th) stime (13th)
+            if int(fields[2]) != self.process.pid:
+                continue
+            used = (int(fields[11]) + int(fields[12])) / ticks
+            if int(stat.parent.name) == self.process.pid:
+                server += used
+            else:
+                others += used
+        return server, others
+
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is not None and process.poll() is None:

@@ -79,6 +79,22 @@ class Run:
     role_arn: str
     cleanups: list[Callable[[], Any]] = field(default_factory=list)
 
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds used so far by the peer's server process and by its other processes."""
+        return self.peer.cpu_seconds()
+
+    @staticmethod
+    def cpu_per_event(
+        before: tuple[float, float], after: tuple[float, float], events: float, prefix: str
+    ) -> Metrics:
+        """Server and handler CPU (ms) per event between two ``cpu()`` readings."""
+        if not events:
+            return {}
+        return {
+            f"{prefix}_server_cpu_ms_per_event": (after[0] - before[0]) * 1000 / events,
+            f"{prefix}_handlers_cpu_ms_per_event": (after[1] - before[1]) * 1000 / events,
+        }
+
     def scaled(self, n: int, floor: int = 1) -> int:
         return max(floor, int(n * self.scale))
 
@@ -226,7 +242,24 @@ def invoke_latency(run: Run) -> Metrics:
         "first_invoke_ms": first * 1000,
         "invoke_p50_ms": percentile(samples, 50) * 1000,
         "invoke_p99_ms": percentile(samples, 99) * 1000,
+        **handler_calls(run),
     }
+
+
+def handler_calls(run: Run, calls: int = 200) -> Metrics:
+    """What one PutItem costs a handler: to the endpoint it is given (AWS_ENDPOINT_URL, which the
+    local cloud answers over the worker's call pipe) and to the same server by another name
+    (``localhost``, always over HTTP). Wall-clock p50 and the handler's own CPU per call."""
+    lam = run.peer.client("lambda")
+    table = run.table()
+    name = run.function("bench_handlers.calls", {"SINK_TABLE": table})
+    result: dict[str, float] = {}
+    for n in (10, run.scaled(calls, floor=100)):  # the first run makes the clients
+        response = lam.invoke(FunctionName=name, Payload=json.dumps({"n": n}).encode())
+        result = json.loads(response["Payload"].read())
+        if "FunctionError" in response:
+            raise ScenarioError(f"calls failed: {result}")
+    return {f"handler_call_{key}": float(value) for key, value in result.items()}
 
 
 def _send_rate(sqs: Any, url: str, count: int, budget_s: float) -> tuple[float, list[float]]:
@@ -369,6 +402,7 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
     run.wait_items(table, 30, timeout=90)
 
     n = run.scaled(2000, floor=100)
+    cpu_before = run.cpu()
     began = time.time()
     published = 0
     while published < n and time.time() - began < publish_budget_s:
@@ -385,6 +419,7 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
     # An incomplete drain is reported as the share processed; the rates cover what was processed.
     with contextlib.suppress(ScenarioError):
         run.wait_items(table, expected, timeout=drain_budget_s)
+    cpu_after = run.cpu()
     rows = _latencies(run, table, "m")
     if not rows:
         raise ScenarioError(f"none of {published} published events processed in time")
@@ -400,6 +435,7 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
         "fanout_processed_share": len(rows) / (3 * published),
         "fanout_handler_put_cpu_ms": put_cpu_ms,
         "fanout_handler_ceiling_events_per_s": ceiling,
+        **run.cpu_per_event(cpu_before, cpu_after, len(rows) / 3, "fanout"),
     }
 
 
@@ -441,6 +477,7 @@ def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
         put(f"warm{i}")
     run.wait_items(table, 5, timeout=90)
     n = run.scaled(200, floor=50)
+    cpu_before = run.cpu()
     began = time.perf_counter()
     put_samples = []
     for i in range(n):
@@ -452,17 +489,126 @@ def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
         put(f"e{i}")
         put_samples.append(time.perf_counter() - started)
     run.wait_items(table, 5 + n, timeout=30)
+    cpu_after = run.cpu()
     latencies = [r["done"] - r["sent"] for r in _latencies(run, table, "e")]
     return {
         "putevents_p50_ms": percentile(latencies, 50) * 1000,
         "putevents_p99_ms": percentile(latencies, 99) * 1000,
         "putevents_call_p50_ms": percentile(put_samples, 50) * 1000,
+        **run.cpu_per_event(cpu_before, cpu_after, n, "putevents"),
+    }
+
+
+def _drain(sqs: Any, urls: list[str], expected: int, timeout: float) -> int:
+    """Receive (10 at a time) and delete from ``urls`` until ``expected`` messages came."""
+    got = 0
+    deadline = time.monotonic() + timeout
+    while got < expected and time.monotonic() < deadline:
+        for url in urls:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages")
+            if not messages:
+                continue
+            got += len(messages)
+            sqs.delete_message_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(messages)
+                ],
+            )
+    return got
+
+
+def sns_sqs(run: Run, budget_s: float = 15.0) -> Metrics:
+    """SNS to 3 SQS queues, no Lambda (every peer runs it): Publish latency from one client,
+    then PublishBatch (10 per call) and the bench draining the queues, events per second."""
+    sns, sqs = run.peer.client("sns"), run.peer.client("sqs")
+    topic = sns.create_topic(Name=run.name("topic"))["TopicArn"]
+    run.cleanups.append(lambda: sns.delete_topic(TopicArn=topic))
+    urls = []
+    for _ in range(3):
+        url, arn = run.queue()
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        urls.append(url)
+    body = json.dumps({"id": "p" * 32, "sent": 0})
+    samples = []
+    for _ in range(run.scaled(300, floor=100)):
+        started = time.perf_counter()
+        sns.publish(TopicArn=topic, Message=body)
+        samples.append(time.perf_counter() - started)
+    drained = _drain(sqs, urls, 3 * len(samples), budget_s)
+    if drained < 3 * len(samples):
+        raise ScenarioError(f"{drained} of {3 * len(samples)} published messages arrived")
+    n = run.scaled(1000, floor=100)
+    cpu_before = run.cpu()
+    began = time.perf_counter()
+    published = 0
+    while published < n and time.perf_counter() - began < budget_s:
+        entries = [{"Id": str(i), "Message": body} for i in range(10)]
+        result = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=entries)
+        if result.get("Failed"):
+            raise ScenarioError(f"PublishBatch failed: {result['Failed'][:1]}")
+        published += 10
+    publish_s = time.perf_counter() - began
+    drained = _drain(sqs, urls, 3 * published, budget_s)
+    took = time.perf_counter() - began
+    cpu_after = run.cpu()
+    return {
+        "sns_publish_p50_ms": percentile(samples, 50) * 1000,
+        "sns_publish_p99_ms": percentile(samples, 99) * 1000,
+        "sns_publishbatch_events_per_s": published / publish_s,
+        "sns_sqs_events_per_s": drained / 3 / took,
+        "sns_sqs_delivered_share": drained / (3 * published),
+        **run.cpu_per_event(cpu_before, cpu_after, drained / 3, "sns_sqs"),
+    }
+
+
+def putevents_sqs(run: Run, budget_s: float = 15.0) -> Metrics:
+    """PutEvents matching a rule whose target is an SQS queue, no Lambda (every peer runs it):
+    the call's latency from one client, and every event received from the queue."""
+    events, sqs = run.peer.client("events"), run.peer.client("sqs")
+    url, arn = run.queue()
+    bus = run.name("bus")
+    events.create_event_bus(Name=bus)
+    run.cleanups.append(lambda: events.delete_event_bus(Name=bus))
+    rule = run.name("rule")
+    events.put_rule(
+        Name=rule,
+        EventBusName=bus,
+        EventPattern=json.dumps({"source": ["bench.putevents"], "detail-type": ["Tick"]}),
+    )
+    run.cleanups.append(lambda: events.delete_rule(Name=rule, EventBusName=bus))
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    run.cleanups.append(lambda: events.remove_targets(Rule=rule, EventBusName=bus, Ids=["q"]))
+    entry = {"Source": "bench.putevents", "DetailType": "Tick", "EventBusName": bus}
+    n = run.scaled(500, floor=100)
+    cpu_before = run.cpu()
+    samples = []
+    began = time.perf_counter()
+    for i in range(n):
+        started = time.perf_counter()
+        result = events.put_events(Entries=[{**entry, "Detail": json.dumps({"n": i})}])
+        samples.append(time.perf_counter() - started)
+        if result.get("FailedEntryCount"):
+            raise ScenarioError(f"PutEvents failed: {result['Entries']}")
+    drained = _drain(sqs, [url], n, budget_s)
+    took = time.perf_counter() - began
+    cpu_after = run.cpu()
+    if drained < n:
+        raise ScenarioError(f"{drained} of {n} events reached the queue")
+    return {
+        "putevents_sqs_call_p50_ms": percentile(samples, 50) * 1000,
+        "putevents_sqs_call_p99_ms": percentile(samples, 99) * 1000,
+        "putevents_sqs_events_per_s": drained / took,
+        **run.cpu_per_event(cpu_before, cpu_after, drained, "putevents_sqs"),
     }
 
 
 SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "invoke": invoke_latency,
     "sqs_send": sqs_send,
+    "sns_sqs": sns_sqs,
     "sns_fanout": sns_fanout,
+    "putevents_sqs": putevents_sqs,
     "putevents": putevents_latency,
 }
