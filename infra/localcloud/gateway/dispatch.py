@@ -27,6 +27,7 @@ from localcloud.gateway.routes import (
     ROUTES,
     Collaborators,
     Direct,
+    DirectQuery,
     Intercepted,
     Route,
     RouteKey,
@@ -77,7 +78,8 @@ class Gateway:
         context = self._record(request)
         # A direct path is moto's operation: same trace context, same turn-taking as moto's.
         with trace.activate(context), backends.serialized(request.service):
-            answer = route.answer(request) if isinstance(route, Direct) else None
+            is_direct = isinstance(route, Direct | DirectQuery)
+            answer = route.answer(request) if is_direct and route is not None else None
             return moto() if answer is None else answer
 
     def _intercept(self, route: Intercepted, request: AwsRequest) -> Response:

@@ -7,7 +7,8 @@ A row is either
   its own trace hops; a ``LocalCloudError`` it raises becomes the AWS error the class declares.
 * ``Direct``: moto's own operation applied straight to moto's backend (emulator/fastpath.py),
   skipping moto's HTTP dispatch. It is traced and serialised exactly like the moto call it
-  replaces, and answers ``None`` to leave the request to moto after all.
+  replaces, and answers ``None`` to leave the request to moto after all. ``DirectQuery`` is the
+  same for a query-protocol operation (SNS): the parsed form in, moto's XML out.
 
 A request with no row goes to moto. Adding an operation is one row and one function.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -69,7 +71,29 @@ class Direct:
         return Response(200, (("Content-Type", AMZ_JSON), ("Content-Length", str(len(body)))), body)
 
 
-Route = Intercepted | Direct
+@dataclass(frozen=True, slots=True)
+class DirectQuery:
+    """A query-protocol direct path: ``path(form, region, request_id)`` is the XML response
+    body, or None for moto's path."""
+
+    path: Callable[[Mapping[str, list[str]], str, str], bytes | None]
+
+    def answer(self, request: AwsRequest) -> Response | None:
+        if request.form is None:
+            return None
+        request_id = str(uuid.uuid4())
+        body = self.path(request.form, request.region, request_id)
+        if body is None:
+            return None
+        headers = (
+            ("Content-Type", "text/xml"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", request_id),
+        )
+        return Response(200, headers, body)
+
+
+Route = Intercepted | Direct | DirectQuery
 
 
 # -- Lambda ------------------------------------------------------------------------------------
@@ -153,6 +177,8 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("sqs", "ReceiveMessage"): Direct(fastpath.receive_message),
     ("sqs", "DeleteMessage"): Direct(fastpath.delete_message),
     ("sqs", "DeleteMessageBatch"): Direct(fastpath.delete_message_batch),
+    ("sns", "Publish"): DirectQuery(fastpath.publish),
+    ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch),
 }
 
 

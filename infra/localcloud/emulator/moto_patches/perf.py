@@ -11,6 +11,10 @@ Each one is measured by `make bench`; none changes what moto answers.
   same epoch seconds come straight from ``time.time()``.
 - moto draws a receipt handle's 185 letters one ``random.choice`` at a time; the same length of
   URL-safe random text comes from one call.
+- Every ``backends[account]`` lookup (several per request) makes sure the account's backend
+  exists and then scans the list of every service's backends for itself, comparing ids; once
+  the account's backend exists (moto registers the dict in the same step, and its reset clears
+  both), the lookup is a plain dict read.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import time
 from typing import Any
 
 from moto import backends as moto_backends
+from moto.core import base_backend as moto_base_backend
 from moto.core import responses as moto_responses
 from moto.core import utils as moto_utils
 from moto.core.utils import unix_time as moto_unix_time
@@ -52,8 +57,22 @@ def receipt_handle() -> str:
     return secrets.token_urlsafe(138)
 
 
+def account_backends(original: Any) -> Any:
+    """``BackendDict.__getitem__`` answering from the dict when the account is there."""
+
+    def lookup(self: Any, account_id: str) -> Any:
+        try:
+            return dict.__getitem__(self, account_id)
+        except KeyError:  # first use of the account: moto creates and registers it
+            return original(self, account_id)
+
+    return lookup
+
+
 def patches() -> Patches:
     group = Patches("perf")
+    backend_dict = moto_base_backend.BackendDict
+    group.add(backend_dict, "__getitem__", account_backends(backend_dict.__getitem__))
     modules = tuple(moto_backends.list_of_moto_modules())
     group.add(moto_backends, "list_of_moto_modules", lambda: modules)
     convert = functools.lru_cache(maxsize=8192)(moto_utils.camelcase_to_underscores)
