@@ -3,13 +3,13 @@
     .venv/bin/python bench/profile.py sns_fanout putevents   # into bench/results/profiles/
 
 Starts `localcloud up` as the bench does, runs each named scenario once (BENCH_SCALE applies)
-while py-spy samples the server process (not the handlers' workers) in the scenario's
-measured part (between its two CPU readings), counting only samples that hold the GIL, and writes
-``bench/results/profiles/<scenario>.txt`` (``<scenario>-<PROFILE_LABEL>.txt`` when that is
-set): the server's CPU per event (from /proc, the same
-reading the bench reports), then the functions holding the most samples, by own time and by
-time including their callees. py-spy is found on PATH or at PY_SPY; it is not a dependency of
-the project (install it anywhere, e.g. `pipx install py-spy`).
+while py-spy samples the server process (not the handlers' workers) from the start of the
+scenario's measured part (its first CPU reading), counting only samples that hold the GIL, and
+writes ``bench/results/profiles/<scenario>.txt`` (``<scenario>-<PROFILE_LABEL>.txt`` when that
+is set): the server's CPU per event (from /proc, the same reading the bench reports), then the
+functions holding the most samples, by own time and by time including their callees. py-spy is
+found on PATH or at PY_SPY; it is not a dependency of the project (install it anywhere, e.g.
+`pipx install py-spy`).
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ def report(
 
 
 class ProfiledRun(Run):
-    """A scenario run whose measured part (between its two ``cpu()`` readings) is sampled."""
+    """A scenario run sampled from its first ``cpu()`` reading (where its measured part
+    starts) to its end."""
 
     spy: str | None = None
     raw: Path | None = None
@@ -128,8 +129,6 @@ class ProfiledRun(Run):
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(1.0)  # py-spy attaches
-        elif self.sampler is not None:
-            self.stop_sampling()
         return super().cpu()
 
     def stop_sampling(self) -> None:

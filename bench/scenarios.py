@@ -12,6 +12,8 @@ import io
 import json
 import math
 import os
+import subprocess
+import sys
 import time
 import uuid
 import zipfile
@@ -190,29 +192,35 @@ class Run:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def wait_items(self, table: str, expected: int, timeout: float) -> None:
+    def wait_items(
+        self, table: str, expected: int, timeout: float, poll_s: float = 1.0
+    ) -> tuple[float, float]:
         """Wait until ``table`` holds ``expected`` items; ScenarioError after ``timeout`` s.
+        Returns the peer's ``cpu()`` reading taken when the count was first seen reached.
 
-        A counting scan reads the whole table on the peer, which would load what is measured if
-        it ran often. DescribeTable's ItemCount is polled instead, and a scan confirms once it
-        reaches ``expected``; a scan also runs every 5 s for a peer whose ItemCount lags (AWS
-        refreshes it only every few hours).
+        A counting scan reads the whole table on the peer, and DescribeTable sizes every item
+        on some, which would load what is measured if it ran often. DescribeTable's ItemCount
+        is polled every ``poll_s`` instead, and a scan confirms once it reaches ``expected``;
+        a scan also runs every 5 s for a peer whose ItemCount lags (AWS refreshes it only every
+        few hours). The CPU reading comes before the confirming scan, so a figure per event
+        leaves the waiting out.
         """
         dynamodb = self.peer.client("dynamodb")
         deadline = time.monotonic() + timeout
         last_scan = time.monotonic() - 1.0
         while True:
             listed = int(dynamodb.describe_table(TableName=table)["Table"].get("ItemCount", 0))
+            reached = self.peer.cpu_seconds()
             now = time.monotonic()
             if (listed >= expected and now - last_scan >= 1.0) or now - last_scan >= 5.0:
                 last_scan = now
                 if self.count_items(table) >= expected:
-                    return
+                    return reached
             if now > deadline:
                 raise ScenarioError(
                     f"timed out after {timeout:.0f} s waiting for {expected} items in {table}"
                 )
-            time.sleep(0.25)
+            time.sleep(poll_s)
 
 
 def setup_role(peer: Peer) -> str:
@@ -417,9 +425,10 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
     publish_s = time.time() - began
     expected = 30 + 3 * published
     # An incomplete drain is reported as the share processed; the rates cover what was processed.
+    cpu_after = None
     with contextlib.suppress(ScenarioError):
-        run.wait_items(table, expected, timeout=drain_budget_s)
-    cpu_after = run.cpu()
+        cpu_after = run.wait_items(table, expected, timeout=drain_budget_s, poll_s=0.5)
+    cpu_after = cpu_after or run.cpu()
     rows = _latencies(run, table, "m")
     if not rows:
         raise ScenarioError(f"none of {published} published events processed in time")
@@ -488,8 +497,7 @@ def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
         started = time.perf_counter()
         put(f"e{i}")
         put_samples.append(time.perf_counter() - started)
-    run.wait_items(table, 5 + n, timeout=30)
-    cpu_after = run.cpu()
+    cpu_after = run.wait_items(table, 5 + n, timeout=30)
     latencies = [r["done"] - r["sent"] for r in _latencies(run, table, "e")]
     return {
         "putevents_p50_ms": percentile(latencies, 50) * 1000,
@@ -604,6 +612,73 @@ def putevents_sqs(run: Run, budget_s: float = 15.0) -> Metrics:
     }
 
 
+REPO = HANDLERS.parent.parent
+
+
+def _users_api_request(email: str) -> bytes:
+    event = json.loads((REPO / "events" / "users_api" / "create.json").read_text())
+    event["body"] = json.dumps({"email": email, "name": "Ada Lovelace", "country": "GB"})
+    return json.dumps(event).encode()
+
+
+def warm_start(run: Run, requests: int = 30) -> Metrics:
+    """The user service deployed with `localcloud deploy --warm`: the first request to
+    users_api, then warm ones (p50), then the first after its environments were recycled
+    (a configuration change): a cold start, for comparison. This project only."""
+    stack = run.name("stack").replace("-", "")[:20]
+    localcloud = str(Path(sys.executable).parent / "localcloud")
+    common = ["--stack", stack, "--endpoint", run.peer.endpoint_url]
+    template = str(REPO / "infra" / "template.yaml")
+    began = time.perf_counter()
+    deployed = subprocess.run(
+        [localcloud, "deploy", "--template", template, "--warm", *common],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    deploy_s = time.perf_counter() - began
+    run.cleanups.append(
+        lambda: subprocess.run(
+            [localcloud, "deploy", "--delete", *common], capture_output=True, timeout=300
+        )
+    )
+    if deployed.returncode != 0:
+        raise ScenarioError(f"deploy --warm failed: {(deployed.stdout + deployed.stderr)[-300:]}")
+    lam = run.peer.client("lambda")
+    names = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
+    name = next((n for n in names if n.startswith(stack) and "UsersApi" in n), None)
+    if name is None:
+        raise ScenarioError(f"no UsersApi function of stack {stack} among {names}")
+
+    def request(n: int) -> float:
+        started = time.perf_counter()
+        response = lam.invoke(FunctionName=name, Payload=_users_api_request(f"u{n}@example.com"))
+        answer = json.loads(response["Payload"].read())
+        took = time.perf_counter() - started
+        if "FunctionError" in response or answer.get("statusCode") != 201:
+            raise ScenarioError(f"users_api create failed: {answer}")
+        return took
+
+    first = request(0)
+    warm = [request(i) for i in range(1, requests + 1)]
+    lam.update_function_configuration(
+        FunctionName=name, Environment={"Variables": _variables(lam, name, bench="recycled")}
+    )
+    cold = request(requests + 1)
+    return {
+        "users_api_first_warm_ms": first * 1000,
+        "users_api_warm_p50_ms": percentile(warm, 50) * 1000,
+        "users_api_first_cold_ms": cold * 1000,
+        "deploy_warm_s": deploy_s,
+    }
+
+
+def _variables(lam: Any, name: str, **extra: str) -> dict[str, str]:
+    config = lam.get_function_configuration(FunctionName=name)
+    return {**config.get("Environment", {}).get("Variables", {}), **extra}
+
+
 SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "invoke": invoke_latency,
     "sqs_send": sqs_send,
@@ -611,4 +686,5 @@ SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "sns_fanout": sns_fanout,
     "putevents_sqs": putevents_sqs,
     "putevents": putevents_latency,
+    "warm_start": warm_start,
 }

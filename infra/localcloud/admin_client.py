@@ -1,4 +1,5 @@
-"""A client for a running local cloud's own HTTP API, ``/_localcloud/*``: health and traces.
+"""A client for a running local cloud's own HTTP API, ``/_localcloud/*``: health, traces and
+warm starts.
 
 The AWS APIs are for boto3; this is the API only the local cloud has. Errors are
 ``AdminError``s whose message says what to do, e.g. to start the cloud when nothing answers.
@@ -50,10 +51,16 @@ class AdminClient:
         """The hops of one trace; AdminError if the cloud has no such trace."""
         return list(self._get(f"traces/{urllib.parse.quote(trace_id, safe='')}")["hops"])
 
-    def _get(self, path: str) -> Any:
+    def warm(self, functions: list[str], timeout: float = 120.0) -> dict[str, Any]:
+        """Start one environment per function with its init done; what each took or why not."""
+        query = urllib.parse.urlencode([("function", name) for name in functions])
+        return dict(self._get(f"warm?{query}", method="POST", timeout=timeout))
+
+    def _get(self, path: str, method: str = "GET", timeout: float | None = None) -> Any:
         url = f"{self.endpoint}/_localcloud/{path}"
+        request = urllib.request.Request(url, method=method)
         try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             raise AdminError(_message(exc)) from exc

@@ -1,8 +1,9 @@
 """The composition root: every part of the local cloud, built in order, each given what it uses.
 
 ``build(settings, endpoint_url)`` makes the trace store, the function catalog, the executor, the
-scheduler, the senders, the invoker, the EventBridge router, the SNS delivery, the event
-sources, the emulator hooks, the gateway and moto's patches, in dependency order, and returns
+warmer (warm starts), the scheduler, the senders, the invoker, the EventBridge router, the SNS
+delivery, the event sources, the emulator hooks, the gateway and moto's patches, in dependency
+order, and returns
 them as one ``Runtime``. Two cycles are closed here, explicitly, after construction:
 
 - a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
@@ -36,6 +37,7 @@ from localcloud.engine.senders import (
 )
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
+from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
@@ -50,6 +52,7 @@ class Runtime:
     traces: TraceStore
     catalog: FunctionCatalog
     executor: Executor
+    warmer: Warmer
     scheduler: Scheduler
     senders: Senders
     invoker: Invoker
@@ -84,6 +87,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         max_concurrency=settings.max_concurrency,
         direct_calls=settings.direct_calls,
     )
+    warmer = Warmer(catalog, executor, warm_on_change=settings.warm)
     scheduler = Scheduler(settings.async_workers)
     senders = Senders(SqsSender(), SnsSender())
     invoker = Invoker(
@@ -94,8 +98,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
-    hooks = EngineHooks(sources, sns, router, traces)
-    gateway = Gateway(invoker, router, traces, info)
+    hooks = EngineHooks(sources, sns, router, traces, warmer)
+    gateway = Gateway(invoker, router, traces, info, warmer)
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
@@ -105,6 +109,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         traces=traces,
         catalog=catalog,
         executor=executor,
+        warmer=warmer,
         scheduler=scheduler,
         senders=senders,
         invoker=invoker,

@@ -12,6 +12,8 @@ from localcloud.cli.common import (
     endpoint_options,
     out,
     stack_option,
+    warm_option,
+    warm_stack,
 )
 
 
@@ -24,6 +26,11 @@ def register(subparsers: Subparsers) -> None:
     stack_option(parser, "stack name; prefixes resource names (%(default)s)")
     parser.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter override")
     parser.add_argument("--delete", action="store_true", help="remove the stack's resources")
+    warm_option(
+        parser,
+        "then start one environment per function with its init (imports) done, like "
+        "provisioned concurrency, so first requests cost what warm ones do (local cloud only)",
+    )
     endpoint_options(parser, target=True)
     parser.set_defaults(func=run)
 
@@ -53,4 +60,6 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"template {template} not found; pass --template PATH")
         report = deploy(template, target, stack=args.stack, parameters=parameters(args.param))
     out().print(report.summary())
+    if args.warm and not args.delete:
+        warm_stack(target, report)
     return 0

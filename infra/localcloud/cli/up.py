@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from localcloud.cli.common import Subparsers, err, settings, stack_option
+from localcloud.cli.common import Subparsers, err, settings, stack_option, warm_option, warm_stack
 
 
 class OneLineFormatter(logging.Formatter):
@@ -44,6 +45,11 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--port", type=int, default=4566, help="port to serve on (%(default)s)")
     parser.add_argument("--deploy", metavar="TEMPLATE", help="deploy this SAM template once up")
     stack_option(parser, "stack name for --deploy (default: %(default)s)")
+    warm_option(
+        parser,
+        "start one environment per function with its init (imports) done whenever a function "
+        "is created or reconfigured, like provisioned concurrency (LOCALCLOUD_WARM=1)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -53,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     from localcloud.server import LocalCloud
 
     config = settings(args)
+    if args.warm:
+        config = dataclasses.replace(config, warm=True)
     if not config.debug:
         one_line_errors()
     stop = threading.Event()
@@ -67,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
             report = deploy(Path(args.deploy), cloud.endpoint_url, stack=args.stack)
             err().print(report.summary())
+            if config.warm:  # ready means warm: wait for the stack's environments
+                warm_stack(cloud.endpoint_url, report)
         print(f"localcloud ready on {cloud.endpoint_url}", flush=True)
         while not stop.wait(0.5):
             pass

@@ -4,6 +4,8 @@ Each function gets a pool of worker processes (engine/worker.py), created on fir
 A worker is replaced when the function's configuration or code changes, when it exceeds the
 function's timeout (it is killed: `Task timed out after N.NN seconds`) and when it crashes.
 Concurrency per function is capped by its reserved concurrency, or by a local default.
+``warm(spec)`` starts an environment ahead of the first request and runs its init phase (the
+handler's imports), as provisioned concurrency does; it then waits in the pool like any other.
 
 Once calls are connected (``connect_calls``, to the gateway's pipe door), each worker also gets
 a pair of call pipes: the AWS calls its handler makes to the local cloud arrive on them and are
@@ -32,7 +34,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from localcloud.engine.errors import ThrottledError
+from localcloud.engine.errors import EngineError, ThrottledError
 
 # Edits under a function's code folder are looked for at most this often (seconds).
 CODE_CHECK_INTERVAL = 0.5
@@ -98,6 +100,7 @@ class Worker:
         endpoint_url: str,
         python: str,
         call_handler: CallHandler | None = None,
+        provisioned: bool = False,
     ) -> None:
         self.spec = spec
         self.call_handler = call_handler
@@ -125,7 +128,11 @@ class Worker:
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
             "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
             "AWS_LAMBDA_LOG_STREAM_NAME": self.stream,
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            # Lambda's own signal to code that may prepare more at init (clients, say) when
+            # the environment is made ahead of traffic.
+            "AWS_LAMBDA_INITIALIZATION_TYPE": (
+                "provisioned-concurrency" if provisioned else "on-demand"
+            ),
             "LAMBDA_TASK_ROOT": spec.code_paths[0] if spec.code_paths else "",
             "_HANDLER": spec.handler,
             "LOCALCLOUD_REPLY_FD": str(write_fd),
@@ -235,6 +242,31 @@ class Worker:
         if error is not None:
             body = json.dumps({k: v for k, v in error.items() if k != "requestId"}).encode()
         return InvocationResult(request_id, body, error, logs, duration, self.stream)
+
+    def initialize(self) -> float:
+        """Run the init phase now (a warm start); its seconds. EngineError if it failed or
+        outlasted Lambda's init limit (the worker is then killed)."""
+        assert self.process.stdin is not None
+        started = time.monotonic()
+        try:
+            self.process.stdin.write(b'{"init_only": true}\n')
+            self.process.stdin.flush()
+            line = self._read_line(started + INIT_LIMIT)
+        except BrokenPipeError:
+            line = None
+        if line is None:
+            self.kill()
+            raise EngineError(
+                f"{self.spec.name}: the init phase did not end within {INIT_LIMIT:.0f} s"
+            )
+        answer = json.loads(line)
+        self.fresh = False
+        if answer.get("error"):
+            # As on Lambda, a failed init is not kept: the next request starts afresh.
+            self.kill()
+            error = answer["error"]
+            raise EngineError(f"{self.spec.name}: {error['errorType']}: {error['errorMessage']}")
+        return float(answer["init"])
 
     def _read_line(self, deadline: float) -> bytes | None:
         fd = self.replies.fileno()
@@ -371,7 +403,7 @@ class Executor:
         finally:
             self._release(spec.name, worker)
 
-    def _acquire(self, spec: FunctionSpec, wait: bool) -> Worker:
+    def _acquire(self, spec: FunctionSpec, wait: bool, provisioned: bool = False) -> Worker:
         limit = spec.reserved_concurrency
         cap = limit if limit is not None else self.max_concurrency
         with self._cond:
@@ -387,7 +419,7 @@ class Executor:
                 self._cond.wait()
                 pool = self._pools.setdefault(spec.name, pool)
             pool.busy += 1
-            while pool.idle:
+            while pool.idle and not provisioned:
                 worker = pool.idle.pop()
                 if worker.alive() and worker.fingerprint == spec.fingerprint:
                     return worker
@@ -395,12 +427,30 @@ class Executor:
                 worker.close()
         try:
             calls = self.call_handler if self.direct_calls else None
-            return Worker(spec, self.endpoint_url, self.python, calls)
+            return Worker(spec, self.endpoint_url, self.python, calls, provisioned)
         except BaseException:
             with self._cond:
                 pool.busy -= 1
                 self._cond.notify_all()
             raise
+
+    def warm(self, spec: FunctionSpec) -> float | None:
+        """Give the function one environment with its init phase done, ahead of traffic.
+
+        Returns the init's seconds, or None when an idle environment of this configuration is
+        already there. The environment counts against the function's concurrency while it
+        initializes; EngineError when the init failed (an import error, say).
+        """
+        with self._cond:
+            pool = self._pools.get(spec.name)
+            idle = pool.idle if pool is not None and pool.spec == spec else []
+            if any(w.alive() and w.fingerprint == spec.fingerprint for w in idle):
+                return None
+        worker = self._acquire(spec, wait=False, provisioned=True)
+        try:
+            return worker.initialize()
+        finally:
+            self._release(spec.name, worker)
 
     def _release(self, name: str, worker: Worker) -> None:
         with self._cond:
@@ -439,6 +489,12 @@ class Executor:
         if pool is not None:
             for worker in pool.idle:
                 worker.stop()
+
+    def idle(self, name: str) -> int:
+        """How many environments of the function wait for work."""
+        with self._cond:
+            pool = self._pools.get(name)
+            return len(pool.idle) if pool else 0
 
     def running(self, name: str) -> int:
         with self._cond:

@@ -4,7 +4,9 @@ The executor starts one of these per concurrent execution environment of a funct
 invocation requests as JSON lines on stdin and answers each on the reply pipe (the file
 descriptor named by LOCALCLOUD_REPLY_FD). stdout and stderr belong to the function: the executor
 points them at a log file and reads what each invocation wrote. The handler module is imported
-on the first request (the init phase), as the Lambda Python runtime does.
+on the first request (the init phase), as the Lambda Python runtime does, or ahead of it when
+the executor sends ``{"init_only": true}`` (a warm start, as provisioned concurrency does: the
+answer is ``{"init": seconds, "error": null or the init error}``).
 
 When LOCALCLOUD_CALL_FDS names a second pair of pipes, the AWS calls the handler makes with
 botocore to the local cloud's own URL (LOCALCLOUD_ENDPOINT) travel over them instead of HTTP:
@@ -20,6 +22,7 @@ so the timeout holds while a call blocks.
 from __future__ import annotations
 
 import base64
+import gc
 import importlib
 import io
 import json
@@ -158,6 +161,57 @@ def _load_handler(spec: str) -> Any:
         ) from exc
 
 
+class Runtime:
+    """The function's handler, loaded once per environment (the init phase)."""
+
+    def __init__(self, calls: DirectCalls | None) -> None:
+        self.calls = calls
+        self.handler: Any = None
+        self.init_error: dict[str, Any] | None = None
+
+    @property
+    def initialized(self) -> bool:
+        return self.handler is not None or self.init_error is not None
+
+    def initialize(self, ahead: bool = False) -> float:
+        """Import the handler's module; the seconds it took (an import error is kept).
+
+        The imports leave hundreds of thousands of long-lived objects (Powertools, pydantic,
+        botocore's models) that every full garbage collection would walk again, typically in
+        the middle of the first requests: they are moved out of the collector's sight
+        (``gc.freeze``), after a collection when the environment is made ahead of traffic.
+        """
+        started = time.time()
+        try:
+            self.handler = _load_handler(os.environ["_HANDLER"])
+            if self.calls is not None:
+                self.calls.hook()  # the handler module imported boto3 at its top, typically
+            if ahead:
+                gc.collect()
+            gc.freeze()
+        except ImportError as exc:
+            self.init_error = _error(exc, "Runtime.ImportModuleError")
+            self.init_error["errorMessage"] = f"Unable to import module: {exc}"
+        except Exception as exc:
+            self.init_error = _error(exc, "Runtime.HandlerNotFound")
+        return time.time() - started
+
+    def invoke(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self.init_error is not None:
+            return {"ok": False, "error": self.init_error}
+        try:
+            event = json.loads(request["payload"]) if request["payload"] else {}
+            result = self.handler(event, LambdaContext(request))
+            return {"ok": True, "payload": json.dumps(result)}
+        except Exception as exc:
+            print(
+                f"[ERROR] {type(exc).__name__}: {exc}\nTraceback (most recent call last):\n"
+                + "".join(traceback.format_tb(exc.__traceback__)),
+                file=sys.stderr,
+            )
+            return {"ok": False, "error": _error(exc)}
+
+
 def main() -> None:
     reply = os.fdopen(int(os.environ.pop("LOCALCLOUD_REPLY_FD")), "w", buffering=1)
     # Run as a script, this file's folder leads sys.path; the handler must not see it (its
@@ -168,42 +222,24 @@ def main() -> None:
         if path:
             sys.path.insert(0, path)
     calls = _direct_calls()
-    handler: Any = None
-    init_error: dict[str, Any] | None = None
+    runtime = Runtime(calls)
     for line in sys.stdin:
         request = json.loads(line)
         if calls is not None:
             calls.hook()
+        if request.get("init_only"):
+            # A warm start (provisioned concurrency): the init phase now, no invocation.
+            took = runtime.initialize(ahead=True) if not runtime.initialized else 0.0
+            reply.write(json.dumps({"init": took, "error": runtime.init_error}) + "\n")
+            continue
         os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_header", "")
-        answer: dict[str, Any]
-        if handler is None and init_error is None:
-            init_started = time.time()
-            try:
-                # The init phase does not count against the invocation's timeout, as on AWS.
-                handler = _load_handler(os.environ["_HANDLER"])
-                if calls is not None:
-                    calls.hook()  # the handler module imported boto3 at its top, typically
-                request["deadline"] += time.time() - init_started
-                reply.write(json.dumps({"init": time.time() - init_started}) + "\n")
-            except ImportError as exc:
-                init_error = _error(exc, "Runtime.ImportModuleError")
-                init_error["errorMessage"] = f"Unable to import module: {exc}"
-            except Exception as exc:
-                init_error = _error(exc, "Runtime.HandlerNotFound")
-        if init_error is not None:
-            answer = {"ok": False, "error": init_error}
-        else:
-            try:
-                event = json.loads(request["payload"]) if request["payload"] else {}
-                result = handler(event, LambdaContext(request))
-                answer = {"ok": True, "payload": json.dumps(result)}
-            except Exception as exc:
-                print(
-                    f"[ERROR] {type(exc).__name__}: {exc}\nTraceback (most recent call last):\n"
-                    + "".join(traceback.format_tb(exc.__traceback__)),
-                    file=sys.stderr,
-                )
-                answer = {"ok": False, "error": _error(exc)}
+        if not runtime.initialized:
+            # The init phase does not count against the invocation's timeout, as on AWS.
+            took = runtime.initialize()
+            request["deadline"] += took
+            if runtime.init_error is None:
+                reply.write(json.dumps({"init": took}) + "\n")
+        answer = runtime.invoke(request)
         if calls is not None:
             calls.hook()
         sys.stdout.flush()

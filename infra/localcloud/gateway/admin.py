@@ -1,7 +1,9 @@
-"""The local cloud's own endpoints under /_localcloud/: health and the trace store.
+"""The local cloud's own endpoints under /_localcloud/: health, the trace store, warm starts.
 
-The CLI (``localcloud trace``, ``up``'s readiness check) and anyone with curl read them; they
-are plain JSON, not AWS operations.
+The CLI (``localcloud trace``, ``up``'s readiness check, ``deploy --warm``) and anyone with curl
+use them; they are plain JSON, not AWS operations. ``POST /_localcloud/warm?function=NAME``
+(repeatable) starts one environment per named function with its init phase done and answers
+once all are ready: ``{"warmed": {name: init_seconds}, "already": [...], "failed": {...}}``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 import time
 from urllib.parse import parse_qs
 
-from localcloud.gateway.ports import ServerInfo, Traces
+from localcloud.gateway.ports import ServerInfo, Traces, Warming
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response, json_response
 
@@ -25,15 +27,19 @@ def is_admin(request: AwsRequest) -> bool:
 
 
 class Admin:
-    """Answers /_localcloud/health, /_localcloud/traces and /_localcloud/traces/<id>."""
+    """Answers /_localcloud/health, /_localcloud/traces, /_localcloud/traces/<id> and
+    /_localcloud/warm."""
 
-    def __init__(self, traces: Traces, info: ServerInfo) -> None:
+    def __init__(self, traces: Traces, info: ServerInfo, warming: Warming | None = None) -> None:
         self.traces = traces
         self.info = info
+        self.warming = warming
 
     def answer(self, request: AwsRequest) -> Response:
         if request.path == f"{PREFIX}health":
             return self._health()
+        if request.path == f"{PREFIX}warm":
+            return self._warm(request)
         if request.path == f"{PREFIX}traces":
             return self._traces(parse_qs(request.query).get("last", ["20"])[0])
         match = TRACE_PATH.match(request.path)
@@ -52,6 +58,17 @@ class Admin:
                 "endpoint": self.info.endpoint_url,
                 "uptime_s": round(time.monotonic() - self.info.started_at, 3),
             }
+        )
+
+    def _warm(self, request: AwsRequest) -> Response:
+        names = parse_qs(request.query).get("function", [])
+        if request.method != "POST" or not names or self.warming is None:
+            return json_response(
+                {"message": f"POST {PREFIX}warm?function=NAME (repeatable) warms functions"}, 400
+            )
+        outcome = self.warming.warm(names)
+        return json_response(
+            {"warmed": outcome.warmed, "already": outcome.already, "failed": outcome.failed}
         )
 
     def _traces(self, last: str) -> Response:

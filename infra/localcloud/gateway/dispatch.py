@@ -20,7 +20,7 @@ from localcloud.errors import LocalCloudError
 from localcloud.gateway import pipe, wsgi
 from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.errors import to_aws_error
-from localcloud.gateway.ports import Events, Invocations, ServerInfo, Traces
+from localcloud.gateway.ports import Events, Invocations, ServerInfo, Traces, Warming
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response, aws_error_response
 from localcloud.gateway.routes import (
@@ -49,14 +49,19 @@ class Gateway:
     """The local cloud's front: a WSGI application and the handlers' call-pipe server."""
 
     def __init__(
-        self, invoker: Invocations, router: Events, traces: Traces, info: ServerInfo
+        self,
+        invoker: Invocations,
+        router: Events,
+        traces: Traces,
+        info: ServerInfo,
+        warming: Warming | None = None,
     ) -> None:
         self.info = info
         self.traces = traces
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
-        self._admin = Admin(traces, info)
+        self._admin = Admin(traces, info, warming)
         self._moto = DomainDispatcherApplication(create_backend_app)
 
     def __call__(

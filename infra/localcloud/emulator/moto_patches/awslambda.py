@@ -5,6 +5,7 @@
 - Every mapping change is reported to the hooks, which start, reconfigure and stop sources.
 - ``FilterCriteria`` is validated by the local cloud's pattern engine, as AWS's grammar.
 - ``DeadLetterConfig``, which moto does not store, is kept on the function and shown again.
+- Creating a function and changing its configuration are reported to the hooks (warm starts).
 """
 
 from __future__ import annotations
@@ -87,13 +88,16 @@ def patches(hooks: EmulatorHooks) -> Patches:
     def create(self: Any, spec: dict[str, Any]) -> Any:
         fn = create_function(self, spec)
         setattr(fn, DEAD_LETTER_ATTRIBUTE, spec.get("DeadLetterConfig") or {})
+        hooks.function_changed(fn.function_name)
         return fn
 
     @group.function(Function, "update_configuration")
     def update(self: Any, config_updates: dict[str, Any]) -> Any:
         if "DeadLetterConfig" in config_updates:
             setattr(self, DEAD_LETTER_ATTRIBUTE, config_updates["DeadLetterConfig"] or {})
-        return update_configuration(self, config_updates)
+        result = update_configuration(self, config_updates)
+        hooks.function_changed(self.function_name)
+        return result
 
     @group.function(Function, "get_configuration")
     def configuration(self: Any, *args: Any, **kwargs: Any) -> Any:
