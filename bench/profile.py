@@ -3,8 +3,8 @@
     .venv/bin/python bench/profile.py sns_fanout putevents   # into bench/results/profiles/
 
 Starts `localcloud up` as the bench does, runs each named scenario once (BENCH_SCALE applies)
-while py-spy samples the server process (not the handlers' workers) from the start of the
-scenario's measured part (its first CPU reading), counting only samples that hold the GIL, and
+while py-spy samples the server process (not the handlers' workers) over the scenario's
+measured part (between its CPU readings), counting only samples that hold the GIL, and
 writes ``bench/results/profiles/<scenario>.txt`` (``<scenario>-<PROFILE_LABEL>.txt`` when that
 is set): the server's CPU per event (from /proc, the same reading the bench reports), then the
 functions holding the most samples, by own time and by time including their callees. py-spy is
@@ -28,7 +28,7 @@ from peers import LocalCloudPeer
 from scenarios import SCENARIOS, Run, handlers_zip, setup_role
 
 PROFILES = Path(__file__).resolve().parent / "results" / "profiles"
-TOP = 30
+TOP = 45
 # Frames that say where a thread waits or hands over, not what costs CPU.
 PLUMBING = ("threading.py", "socketserver.py", "<module>")
 
@@ -100,8 +100,8 @@ def report(
 
 
 class ProfiledRun(Run):
-    """A scenario run sampled from its first ``cpu()`` reading (where its measured part
-    starts) to its end."""
+    """A scenario run sampled over its measured part: from its first ``cpu()`` reading to
+    its second, or to the end of its drain."""
 
     spy: str | None = None
     raw: Path | None = None
@@ -129,7 +129,12 @@ class ProfiledRun(Run):
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(1.0)  # py-spy attaches
+        elif self.sampler is not None:
+            self.stop_sampling()
         return super().cpu()
+
+    def measured_end(self) -> None:
+        self.stop_sampling()
 
     def stop_sampling(self) -> None:
         if self.sampler is not None and self.sampler.poll() is None:

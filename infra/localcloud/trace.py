@@ -90,9 +90,14 @@ class TraceContext:
     def parse(cls, header: str | None) -> TraceContext | None:
         if not header:
             return None
-        parts = dict(p.split("=", 1) for p in header.split(";") if "=" in p)
-        root = parts.get("Root")
-        return cls(root, parts.get("Parent")) if root else None
+        root = parent = None
+        for part in header.split(";"):
+            name, _, value = part.partition("=")
+            if name == "Root":
+                root = value
+            elif name == "Parent":
+                parent = value
+        return cls(root, parent) if root else None
 
 
 @dataclass
@@ -142,6 +147,8 @@ class TraceStore:
         self._traces: OrderedDict[str, list[Hop]] = OrderedDict()
         self._cond = threading.Condition()
         self._sequence = 0
+        # Threads in wait(): only they need waking, and most hops are recorded with none.
+        self._waiting = 0
 
     def record(
         self,
@@ -179,7 +186,8 @@ class TraceStore:
             if len(hops) < self.max_hops:
                 hops.append(hop)
             self._sequence += 1
-            self._cond.notify_all()
+            if self._waiting:
+                self._cond.notify_all()
         return TraceContext(hop.trace_id, hop.id)
 
     def traces(self, last: int | None = None) -> list[list[Hop]]:
@@ -204,12 +212,16 @@ class TraceStore:
         """Block until ``predicate()`` holds (checked at each new hop) or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(min(remaining, 0.25))
-            return True
+            self._waiting += 1
+            try:
+                while not predicate():
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(min(remaining, 0.25))
+                return True
+            finally:
+                self._waiting -= 1
 
     @property
     def sequence(self) -> int:

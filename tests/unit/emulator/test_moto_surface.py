@@ -68,6 +68,7 @@ PATCHED = {
     "moto.sqs.models.SQSBackend.send_message",
     "moto.backends.list_of_moto_modules",
     "moto.core.base_backend.BackendDict.__getitem__",
+    "moto.dynamodb.models.dynamo_type.Item.__init__",
     "moto.core.utils.camelcase_to_underscores",
     "moto.core.responses.camelcase_to_underscores",
     "moto.sqs.models.camelcase_to_underscores",
@@ -143,6 +144,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "SNSResponse._transform_message_attributes": (
         "moto.sns.responses:SNSResponse._transform_message_attributes",
         ["self", "message_attributes"],
+    ),
+    "Item.__init__": (
+        "moto.dynamodb.models.dynamo_type:Item.__init__",
+        ["self", "hash_key", "range_key", "attrs"],
     ),
     "BackendDict.__getitem__": (
         "moto.core.base_backend:BackendDict.__getitem__",

@@ -11,6 +11,9 @@ Each one is measured by `make bench`; none changes what moto answers.
   same epoch seconds come straight from ``time.time()``.
 - moto draws a receipt handle's 185 letters one ``random.choice`` at a time; the same length of
   URL-safe random text comes from one call.
+- A DynamoDB item is built one attribute at a time, each insertion re-measuring every attribute
+  already there to enforce the 400 KB limit (quadratic in the attributes); the item is measured
+  once instead, with moto's own measure, and refused alike (``ItemSizeTooLarge``) when over.
 - Every ``backends[account]`` lookup (several per request) makes sure the account's backend
   exists and then scans the list of every service's backends for itself, comparing ids; once
   the account's backend exists (moto registers the dict in the same step, and its reset clears
@@ -29,6 +32,9 @@ from moto.core import base_backend as moto_base_backend
 from moto.core import responses as moto_responses
 from moto.core import utils as moto_utils
 from moto.core.utils import unix_time as moto_unix_time
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models import dynamo_type
+from moto.dynamodb.models.utilities import bytesize
 from moto.sns import models as sns_models
 from moto.sns import responses as sns_responses
 from moto.sqs import models as sqs_models
@@ -69,6 +75,23 @@ def account_backends(original: Any) -> Any:
     return lookup
 
 
+# moto's LimitedSizeDict limit: "between 409 and 410KB" on AWS, moto takes 405,000 bytes.
+ITEM_SIZE_LIMIT = 405_000
+
+
+def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """``Item.__init__`` measuring the item once, as LimitedSizeDict measures each insertion:
+    a name counts its UTF-8 bytes, a value its ``DynamoType.size()``. Every insertion's total is
+    at most the last one's, so refusing when the whole item is over is refusing as moto does."""
+    self.hash_key = hash_key
+    self.range_key = range_key
+    values = {key: dynamo_type.DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(key) + value.size() for key, value in values.items()) > ITEM_SIZE_LIMIT:
+        raise ItemSizeTooLarge
+    self.attrs = dynamo_type.LimitedSizeDict()
+    dict.update(self.attrs, values)  # dict's own update: no per-key re-measuring
+
+
 def patches() -> Patches:
     group = Patches("perf")
     backend_dict = moto_base_backend.BackendDict
@@ -81,4 +104,5 @@ def patches() -> Patches:
     group.add(sqs_models, "unix_time", unix_time)
     group.add(sqs_models, "unix_time_millis", unix_time_millis)
     group.add(sqs_models, "generate_receipt_handle", receipt_handle)
+    group.add(dynamo_type.Item, "__init__", item_init)
     return group
