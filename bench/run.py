@@ -9,7 +9,7 @@ with pass or miss. A peer that cannot be installed or started is reported and le
 
 Environment (see README.md): BENCH_SCALE (default 1; 0.1 for a quick run), BENCH_REPS (default 3),
 BENCH_SCENARIOS (comma-separated subset), BENCH_DEMO (0 skips the user-service demo at 10x),
-BENCH_BUDGET_S (default 330: no repetition starts that would likely end after it).
+BENCH_BUDGET_S (default 660: no repetition starts that would likely end after it).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ PEERS = ("ministack", "localstack")
 # The server CPU per fan-out event before issue 17's work (bench/results/profiles/
 # sns_fanout-before.txt, main at 947c7f1): the target is half of it.
 FANOUT_SERVER_CPU_BEFORE_MS = 1.56
+STARTUP_SETTLE_S = 10.0
 
 # metric -> (label, unit, True when lower is better; None: context, no ratio)
 METRICS: dict[str, tuple[str, str, bool | None]] = {
@@ -311,7 +312,7 @@ def machine() -> dict[str, Any]:
 def main() -> int:
     scale = env_float("BENCH_SCALE", 1.0)
     reps = int(env_float("BENCH_REPS", 3))
-    budget = env_float("BENCH_BUDGET_S", 330)
+    budget = env_float("BENCH_BUDGET_S", 660)
     wanted = os.environ.get("BENCH_SCENARIOS")
     scenarios = [s.strip() for s in wanted.split(",")] if wanted else list(SCENARIOS)
     unknown = set(scenarios) - set(SCENARIOS)
@@ -343,6 +344,9 @@ def main() -> int:
                 f"(log {peer.log_path}); runs {', '.join(runs)}",
                 flush=True,
             )
+        # LocalStack keeps loading services for a while after it answers: the first scenario
+        # should not share the machine with that.
+        time.sleep(STARTUP_SETTLE_S)
         results = run_all(peers, scenarios, reps, scale, budget)
     finally:
         for peer in peers:

@@ -373,7 +373,11 @@ class Executor:
         self.direct_calls = direct_calls
         self.call_handler: CallHandler | None = None
         self._pools: dict[str, _Pool] = {}
-        self._cond = threading.Condition()
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        # Invocations waiting for an environment, per function: a freed slot wakes one of the
+        # function's waiters, not every waiting thread of every function.
+        self._waiting: dict[str, threading.Condition] = {}
         self._closed = False
 
     def connect_calls(self, handler: CallHandler) -> None:
@@ -416,7 +420,7 @@ class Executor:
             while pool.busy >= cap:
                 if limit is not None or not wait:
                     raise ThrottledError(spec.name, cap)
-                self._cond.wait()
+                self._waiters(spec.name).wait()
                 pool = self._pools.setdefault(spec.name, pool)
             pool.busy += 1
             while pool.idle and not provisioned:
@@ -431,8 +435,15 @@ class Executor:
         except BaseException:
             with self._cond:
                 pool.busy -= 1
-                self._cond.notify_all()
+                self._waiters(spec.name).notify()
             raise
+
+    def _waiters(self, name: str) -> threading.Condition:
+        """The function's waiting line (on the executor's lock, which the caller holds)."""
+        line = self._waiting.get(name)
+        if line is None:
+            line = self._waiting[name] = threading.Condition(self._lock)
+        return line
 
     def warm(self, spec: FunctionSpec) -> float | None:
         """Give the function one environment with its init phase done, ahead of traffic.
@@ -454,7 +465,7 @@ class Executor:
 
     def _release(self, name: str, worker: Worker) -> None:
         with self._cond:
-            self._cond.notify_all()  # a waiter may take the freed slot
+            self._waiters(name).notify()  # a waiter may take the freed slot
             pool = self._pools.get(name)
             if pool is not None:
                 pool.busy -= 1
