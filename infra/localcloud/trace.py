@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 # Defaults of settings.Settings.trace_max_traces and trace_max_hops.
 MAX_TRACES = 5000
@@ -75,9 +75,12 @@ def new_hop_id() -> str:
     return f"{_ids.getrandbits(64):016x}"
 
 
-@dataclass(frozen=True)
-class TraceContext:
-    """Where the current work sits in a trace: its root and the hop that caused it."""
+class TraceContext(NamedTuple):
+    """Where the current work sits in a trace: its root and the hop that caused it.
+
+    A named tuple: several are made for every event on every hop, and a tuple is made in one
+    step where a frozen dataclass sets each field through ``object.__setattr__``.
+    """
 
     root: str
     parent: str | None = None
@@ -145,7 +148,9 @@ class TraceStore:
         self.max_traces = max_traces
         self.max_hops = max_hops
         self._traces: OrderedDict[str, list[Hop]] = OrderedDict()
-        self._cond = threading.Condition()
+        # Hops are recorded under the lock itself (a C call); the condition on it is for wait().
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
         self._sequence = 0
         # Threads in wait(): only they need waking, and most hops are recorded with none.
         self._waiting = 0
@@ -177,7 +182,7 @@ class TraceStore:
             duration_ms=None if duration_ms is None else round(duration_ms, 3),
             detail={k: v for k, v in detail.items() if v is not None},
         )
-        with self._cond:
+        with self._lock:
             hops = self._traces.get(hop.trace_id)
             if hops is None:
                 hops = self._traces[hop.trace_id] = []

@@ -68,6 +68,7 @@ PATCHED = {
     "moto.sqs.models.SQSBackend.send_message",
     "moto.backends.list_of_moto_modules",
     "moto.core.base_backend.BackendDict.__getitem__",
+    "moto.core.base_backend.AccountSpecificBackend.__getitem__",
     "moto.dynamodb.models.dynamo_type.Item.__init__",
     "moto.core.utils.camelcase_to_underscores",
     "moto.core.responses.camelcase_to_underscores",
@@ -148,6 +149,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "Item.__init__": (
         "moto.dynamodb.models.dynamo_type:Item.__init__",
         ["self", "hash_key", "range_key", "attrs"],
+    ),
+    "AccountSpecificBackend.__getitem__": (
+        "moto.core.base_backend:AccountSpecificBackend.__getitem__",
+        ["self", "region_name"],
     ),
     "BackendDict.__getitem__": (
         "moto.core.base_backend:BackendDict.__getitem__",

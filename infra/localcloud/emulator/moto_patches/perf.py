@@ -17,7 +17,8 @@ Each one is measured by `make bench`; none changes what moto answers.
 - Every ``backends[account]`` lookup (several per request) makes sure the account's backend
   exists and then scans the list of every service's backends for itself, comparing ids; once
   the account's backend exists (moto registers the dict in the same step, and its reset clears
-  both), the lookup is a plain dict read.
+  both), the lookup is a plain dict read. So is ``backends[account][region]`` once the region's
+  backend exists (moto's lookup checks the same before creating one).
 """
 
 from __future__ import annotations
@@ -64,13 +65,15 @@ def receipt_handle() -> str:
 
 
 def account_backends(original: Any) -> Any:
-    """``BackendDict.__getitem__`` answering from the dict when the account is there."""
+    """A backends ``__getitem__`` answering from the dict when the key (an account, or a
+    region of one) is there; moto's own lookup otherwise (it creates what is missing, and maps
+    ``global`` to ``aws``)."""
 
-    def lookup(self: Any, account_id: str) -> Any:
+    def lookup(self: Any, key: str) -> Any:
         try:
-            return dict.__getitem__(self, account_id)
-        except KeyError:  # first use of the account: moto creates and registers it
-            return original(self, account_id)
+            return dict.__getitem__(self, key)
+        except KeyError:  # first use: moto creates and registers it
+            return original(self, key)
 
     return lookup
 
@@ -96,6 +99,8 @@ def patches() -> Patches:
     group = Patches("perf")
     backend_dict = moto_base_backend.BackendDict
     group.add(backend_dict, "__getitem__", account_backends(backend_dict.__getitem__))
+    regions = moto_base_backend.AccountSpecificBackend
+    group.add(regions, "__getitem__", account_backends(regions.__getitem__))
     modules = tuple(moto_backends.list_of_moto_modules())
     group.add(moto_backends, "list_of_moto_modules", lambda: modules)
     convert = functools.lru_cache(maxsize=8192)(moto_utils.camelcase_to_underscores)
