@@ -83,7 +83,13 @@ def report(
         lines += ["", "no samples: py-spy was not found (PATH or PY_SPY)"]
         return "\n".join(lines) + "\n"
     own, inclusive, total = collapse(raw)
-    lines += ["", f"py-spy samples holding the GIL (measured part only): {total}", ""]
+    lines += [
+        "",
+        f"py-spy samples holding the GIL (measured part only): {total}",
+        "(a guide, not a measurement: py-spy sometimes charges the GIL to a thread that has just",
+        "released it; the CPU per event above, from /proc, is the measurement)",
+        "",
+    ]
     lines.append(f"top {TOP} by own samples (% of all)")
     for name, count in own.most_common(TOP):
         lines.append(f"  {100 * count / max(total, 1):5.1f}%  {name}")
