@@ -83,8 +83,7 @@ class Gateway:
         context = self._record(request)
         # A direct path is moto's operation: same trace context, same turn-taking as moto's.
         with trace.activate(context), backends.serialized(request.service):
-            is_direct = isinstance(route, Direct | DirectQuery)
-            answer = route.answer(request) if is_direct and route is not None else None
+            answer = route.answer(request) if isinstance(route, Direct | DirectQuery) else None
             return moto() if answer is None else answer
 
     def _intercept(self, route: Intercepted, request: AwsRequest) -> Response:
