@@ -12,7 +12,7 @@ ENDPOINT ?= http://127.0.0.1:4566
 FUNCTION ?= welcome_email
 EVENT ?=
 
-.PHONY: help demo test lint unit integration e2e test-localstack up deploy invoke trace bench clean
+.PHONY: help demo test lint unit integration e2e test-projects test-localstack up deploy invoke trace bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_BOOT)" ]; then echo "error: Python 3.12 or newer is needed (PATH or pyenv)"; exit 1; fi
 	@[ -x $(PY) ] || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,service]'
 	@touch $(STAMP)
 
 demo: $(STAMP)  ## deploy the user service to the embedded local cloud and run it end to end
@@ -46,6 +46,9 @@ integration: $(STAMP)  ## engine semantics on a running local cloud
 e2e: $(STAMP)  ## the whole topology deployed, sources to final state
 	$(PY) -m pytest tests/e2e -q
 
+test-projects: $(STAMP)  ## localcloud's wheel in a fresh virtualenv, on the SAM projects in tests/projects/ (up, deploy, invoke)
+	timeout 900 $(PY) tests/projects/run.py
+
 test-localstack:  ## the deployer against a real LocalStack (host mode, no Docker; own .venv-localstack, Python 3.13)
 	bash tests/localstack/run.sh
 
@@ -65,4 +68,4 @@ bench: $(STAMP)  ## benchmarks against MiniStack, results under bench/results/
 	$(PY) bench/run.py
 
 clean:  ## remove the virtualenv and caches
-	rm -rf $(VENV) .venv-localstack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .pytest_cache .mypy_cache .ruff_cache .hypothesis

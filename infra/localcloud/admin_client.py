@@ -1,5 +1,5 @@
 """A client for a running local cloud's own HTTP API, ``/_localcloud/*``: health, traces and
-warm starts.
+warm starts and debug mode.
 
 The AWS APIs are for boto3; this is the API only the local cloud has. Errors are
 ``AdminError``s whose message says what to do, e.g. to start the cloud when nothing answers.
@@ -47,18 +47,49 @@ class AdminClient:
         """The ``last`` most recent traces, each a list of hops (JSON objects), oldest first."""
         return list(self._get(f"traces?last={last}")["traces"])
 
+    def hops(self, since: int, wait_s: float) -> tuple[list[Hop], int, int]:
+        """Hops recorded after ``since`` (waiting up to ``wait_s`` for one): (hops, the
+        sequence to ask from next, how many were recorded but are no longer held)."""
+        answer = self._get(f"hops?since={since}&wait={wait_s}", self.timeout + wait_s)
+        return list(answer["hops"]), int(answer["sequence"]), int(answer.get("missed", 0))
+
+    def sequence(self) -> int:
+        """The trace store's sequence number now (follow from here to see only new hops)."""
+        return self.hops(2**62, 0)[1]
+
     def trace(self, trace_id: str) -> list[Hop]:
         """The hops of one trace; AdminError if the cloud has no such trace."""
         return list(self._get(f"traces/{urllib.parse.quote(trace_id, safe='')}")["hops"])
 
     def warm(self, functions: list[str], timeout: float = 120.0) -> dict[str, Any]:
         """Start one environment per function with its init done; what each took or why not."""
-        query = urllib.parse.urlencode([("function", name) for name in functions])
-        return dict(self._get(f"warm?{query}", method="POST", timeout=timeout))
+        return dict(self._post("warm", {"functions": functions}, timeout))
 
-    def _get(self, path: str, method: str = "GET", timeout: float | None = None) -> Any:
-        url = f"{self.endpoint}/_localcloud/{path}"
-        request = urllib.request.Request(url, method=method)
+    def debug(self, function: str, port: int | None) -> dict[str, Any]:
+        """Debug ``function`` on ``port`` (None: leave debug mode); its state after the change:
+        function, port, previous (port), code_path, local_code."""
+        return dict(self._post("debug", {"function": function, "port": port}))
+
+    def debugging(self) -> dict[str, int]:
+        """The functions in debug mode, to the port each one's debugger listens on."""
+        return dict(self._get("debug")["functions"])
+
+    def _get(self, path: str, timeout: float | None = None) -> Any:
+        return self._open(urllib.request.Request(self._url(path)), timeout)
+
+    def _post(self, path: str, document: Any, timeout: float | None = None) -> Any:
+        # As JSON: the cloud refuses other content types on endpoints that change state.
+        request = urllib.request.Request(
+            self._url(path),
+            data=json.dumps(document).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        return self._open(request, timeout)
+
+    def _url(self, path: str) -> str:
+        return f"{self.endpoint}/_localcloud/{path}"
+
+    def _open(self, request: urllib.request.Request, timeout: float | None = None) -> Any:
         try:
             with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read())

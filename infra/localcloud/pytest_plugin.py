@@ -2,14 +2,18 @@
 
 - ``localcloud``: a LocalCloud on a free port for the whole session.
 - ``deployed_stack``: the template named by ``--localcloud-template`` (default
-  infra/template.yaml) deployed to that cloud, with its outputs and resources.
+  infra/template.yaml) deployed to that cloud, with its outputs and resources;
+  ``--localcloud-allow-unsupported`` lets it deploy properties the deployer does not apply
+  (left out, with a warning each) instead of failing.
 - ``traces``: a TraceProbe to assert where events went, waiting with a deadline.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--localcloud-template",
         default="infra/template.yaml",
         help="SAM template the deployed_stack fixture deploys",
+    )
+    parser.addoption(
+        "--localcloud-allow-unsupported",
+        action="store_true",
+        help="let deployed_stack deploy a template with properties the deployer does not "
+        "apply, printing a warning for each",
     )
 
 
@@ -109,13 +119,35 @@ def deployed_stack(localcloud: Any, request: pytest.FixtureRequest) -> DeployedS
     template = Path(request.config.getoption("--localcloud-template"))
     if not template.is_absolute():
         template = Path(request.config.rootpath) / template
-    report = deploy(template, localcloud.endpoint_url, stack="e2e")
+    report = deploy(
+        template,
+        localcloud.endpoint_url,
+        stack="e2e",
+        allow_unsupported=bool(request.config.getoption("--localcloud-allow-unsupported")),
+    )
+    _print_warnings(request.config, report.warnings)
     functions = {
         logical: record.physical_id
         for logical, record in report.resources.items()
         if record.type == "AWS::Lambda::Function"
     }
     return DeployedStack(localcloud, dict(report.outputs), dict(report.resources), functions)
+
+
+def _print_warnings(config: pytest.Config, warnings: list[str]) -> None:
+    """Print the deploy's warnings on the terminal, past output capturing, so a run shows them
+    whether or not a test fails (not as Python warnings, which projects may turn into errors)."""
+    if not warnings:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture is not None else nullcontext():
+        for warning in warnings:
+            line = f"localcloud: warning: {warning}"
+            if reporter is not None:
+                reporter.write_line(line, yellow=True)
+            else:
+                print(line, file=sys.stderr)
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 """The composition root: every part of the local cloud, built in order, each given what it uses.
 
-``build(settings, endpoint_url)`` makes the trace store, the function catalog, the executor, the
-warmer (warm starts), the scheduler, the senders, the invoker, the EventBridge router, the SNS
-delivery, the event sources, the emulator hooks, the gateway and moto's patches, in dependency
-order, and returns
-them as one ``Runtime``. Two cycles are closed here, explicitly, after construction:
+``build(settings, endpoint_url)`` makes the trace store, the function catalog, the executor (and
+debug mode on it), the warmer (warm starts), the scheduler, the senders, the invoker, the
+EventBridge router, the SNS delivery, the event sources, the emulator hooks, the gateway and
+moto's patches, in dependency order, and returns them as one ``Runtime``. Two cycles are closed
+here, explicitly, after construction:
 
 - a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
   ``EventBusSender`` are registered with the senders once the invoker and router exist;
@@ -16,12 +16,17 @@ them as one ``Runtime``. Two cycles are closed here, explicitly, after construct
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.build import BuildCache
+from localcloud.emulator import backends
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
+from localcloud.engine.debugging import Debugging
 from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
@@ -39,8 +44,11 @@ from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
 from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
+from localcloud.gateway.browser import BrowserPolicy
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,6 +61,8 @@ class Runtime:
     catalog: FunctionCatalog
     executor: Executor
     warmer: Warmer
+    logs: LogWriter
+    debugging: Debugging
     scheduler: Scheduler
     senders: Senders
     invoker: Invoker
@@ -62,6 +72,13 @@ class Runtime:
     hooks: EngineHooks
     gateway: Gateway
     patches: MotoPatches
+
+    def resume_sources(self) -> int:
+        """Start the event source of every mapping moto holds (after a state was loaded)."""
+        mappings = backends.mappings()
+        for mapping in mappings:
+            self.hooks.mapping_changed(mapping, False)
+        return len(mappings)
 
     def close(self) -> None:
         """Stop the sources, timers and workers, then give moto back its own code."""
@@ -81,17 +98,22 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         started_at=time.monotonic(),
     )
     traces = TraceStore(settings.trace_max_traces, settings.trace_max_hops)
-    catalog = FunctionCatalog(settings.max_concurrency, region)
+    build_dir = Path(settings.build_dir) if settings.build_dir else None
+    builds = BuildCache(build_dir, report=log.warning)
+    catalog = FunctionCatalog(settings.max_concurrency, region, builds)
     executor = Executor(
         endpoint_url,
         max_concurrency=settings.max_concurrency,
         direct_calls=settings.direct_calls,
+        idle_timeout=settings.worker_idle_s,
     )
     warmer = Warmer(catalog, executor, warm_on_change=settings.warm)
+    debugging = Debugging(catalog, executor)
     scheduler = Scheduler(settings.async_workers)
     senders = Senders(SqsSender(), SnsSender())
+    logs = LogWriter(settings.log_group_max_bytes)
     invoker = Invoker(
-        catalog, executor, LogWriter(), senders, scheduler, traces, settings.async_retry_delays
+        catalog, executor, logs, senders, scheduler, traces, settings.async_retry_delays
     )
     senders.register(LambdaSender(invoker))
     router = EventRouter(senders, scheduler, traces)
@@ -99,7 +121,10 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
     hooks = EngineHooks(sources, sns, router, traces, warmer)
-    gateway = Gateway(invoker, router, traces, info, warmer)
+    browsers = BrowserPolicy.for_endpoint(
+        endpoint_url, settings.cors_origins, settings.allowed_hosts
+    )
+    gateway = Gateway(invoker, router, traces, info, browsers, debugging, warmer)
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
@@ -110,6 +135,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         catalog=catalog,
         executor=executor,
         warmer=warmer,
+        logs=logs,
+        debugging=debugging,
         scheduler=scheduler,
         senders=senders,
         invoker=invoker,

@@ -3,29 +3,53 @@
     with LocalCloud(port=0) as cloud:
         sqs = cloud.client("sqs")
 
-Serves on waitress (keep-alive, a bounded thread pool) so boto3 clients reuse connections.
+Serves on waitress (keep-alive, so boto3 clients reuse connections), with request threads that
+grow while requests wait (serving.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
+import logging
 import os
 import socket
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from localcloud import clients, runtime
+from localcloud import clients, quotas, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.emulator import state
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
 from localcloud.runtime import Runtime
+from localcloud.serving import (
+    ElasticDispatcher,
+    Trimmer,
+    accept_in_batches,
+    raise_open_files,
+)
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
+log = logging.getLogger(__name__)
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address to bind) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class PortInUseError(LocalCloudError):
@@ -36,6 +60,48 @@ class PortInUseError(LocalCloudError):
         )
 
 
+class StateKeeper:
+    """Saves the state into its folder every ``interval_s`` while anything moved, and on request."""
+
+    def __init__(self, folder: Path, interval_s: float, moved: Callable[[], object]) -> None:
+        self.folder = folder
+        self.interval_s = interval_s
+        # A value that changes whenever the state may have (requests answered, hops recorded).
+        self.moved = moved
+        self._saved_at: object = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="localcloud-state", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.save()
+            except Exception:  # a failed save is retried at the next interval
+                log.exception("could not save the state into %s", self.folder)
+
+    def save(self) -> None:
+        with self._lock:
+            mark = self.moved()
+            if mark == self._saved_at:
+                return
+            started = time.monotonic()
+            size = state.save(self.folder)
+            self._saved_at = mark
+            log.info(
+                "state saved to %s (%d KB, %.0f ms)",
+                self.folder,
+                size // 1024,
+                (time.monotonic() - started) * 1000,
+            )
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
 class LocalCloud:
     """The local cloud: binds, serves the runtime's gateway, stops (runtime.py wires the rest)."""
 
@@ -44,7 +110,6 @@ class LocalCloud:
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
         region: str = clients.DEFAULT_REGION,
-        threads: int = 24,
         settings: Settings | None = None,
     ) -> None:
         self.settings = settings if settings is not None else Settings.from_env()
@@ -52,8 +117,10 @@ class LocalCloud:
         self.port = port
         self.region = region
         self.account = DEFAULT_ACCOUNT
-        self.threads = threads
         self.runtime: Runtime | None = None
+        self._keeper: StateKeeper | None = None
+        # The folder the state was loaded from at start, if any.
+        self.restored_from: Path | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -84,10 +151,15 @@ class LocalCloud:
         # SAM attaches AWS managed policies (AWSLambdaBasicExecutionRole...) to every role.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         self._server = self._bind()
+        accept_in_batches(self._server)
         self.port = int(self._server.effective_port)
         try:
             self.runtime = runtime.build(self.settings, self.endpoint_url, self.region)
+            self._keeper = self._restore()
         except BaseException:
+            if self.runtime is not None:
+                self.runtime.close()
+                self.runtime = None
             self._server.close()
             self._server = None
             raise
@@ -95,22 +167,69 @@ class LocalCloud:
             target=self._server.run, name="localcloud-http", daemon=True
         )
         self._thread.start()
+        self._trimmer = Trimmer(self._dispatcher)
+        self._trimmer.start()
         self._wait_ready()
+        if not is_loopback(self.host):
+            log.warning(
+                "serving on %s, which is not a loopback address: anyone who can reach this "
+                "machine on port %d can create and invoke functions (running code as this "
+                "user), read and change every resource and wipe the state; use --host "
+                "127.0.0.1 unless that is what you want",
+                self.host,
+                self.port,
+            )
         return self
+
+    def _restore(self) -> StateKeeper | None:
+        """Load the saved state (with --state) and start keeping it; None without a folder."""
+        if not self.settings.state_dir:
+            return None
+        folder = Path(self.settings.state_dir)
+        started = time.monotonic()
+        if state.load(folder):
+            self.restored_from = folder
+            resumed = self.running().resume_sources()
+            log.info(
+                "state restored from %s in %.0f ms (%d event source mappings resumed)",
+                folder,
+                (time.monotonic() - started) * 1000,
+                resumed,
+            )
+        running = self.running()
+        keeper = StateKeeper(
+            folder,
+            self.settings.state_interval_s,
+            lambda: (running.gateway.requests, running.traces.sequence),
+        )
+        keeper.start()
+        return keeper
 
     def _bind(self) -> Any:
         from waitress.server import create_server
 
+        settings = self.settings
+        self._dispatcher = ElasticDispatcher(settings.server_threads, settings.max_server_threads)
+        self._dispatcher.set_thread_count(settings.server_threads)
+        # Leave room under the open-file limit for workers' pipes, logs and moto's files.
+        connections = max(100, raise_open_files() - 1024)
         try:
             return create_server(
                 self._serve,
                 host=self.host,
                 port=self.port,
-                threads=self.threads,
                 ident="localcloud",
-                channel_timeout=300,
-                connection_limit=1000,
+                _dispatcher=self._dispatcher,
+                channel_timeout=settings.idle_connection_s,
+                cleanup_interval=1,
+                connection_limit=connections,
+                asyncore_use_poll=True,
+                backlog=2048,
                 clear_untrusted_proxy_headers=True,
+                # Bodies up to the largest Invoke payload stay in memory: past these waitress
+                # spools to a temporary file it leaves to the garbage collector to close.
+                inbuf_overflow=quotas.INVOKE_SYNC_REQUEST_BYTES + quotas.MIB,
+                outbuf_overflow=quotas.INVOKE_RESPONSE_BYTES + quotas.MIB,
             )
         except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
             raise LocalCloudError(
@@ -147,11 +266,17 @@ class LocalCloud:
         for channel in list(self._server._map.values()):
             with contextlib.suppress(OSError):
                 channel.close()
+        self._trimmer.stop()
         self._server.task_dispatcher.shutdown(timeout=1)
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None
         if self.runtime is not None:
+            # Nothing may change the state while it is saved: sources stop first.
+            self.runtime.sources.close()
+            if self._keeper is not None:
+                self._keeper.stop()
+                self._keeper.save()
             self.runtime.close()
             self.runtime = None
 

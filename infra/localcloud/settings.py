@@ -30,6 +30,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
 def _delays(text: str) -> tuple[float, ...]:
     values = tuple(float(part) for part in text.split(","))
     # float() also takes "nan" and "inf", which no timer can wait for
@@ -45,6 +52,13 @@ def _flag(text: str) -> bool:
     if lowered in ("0", "false", "no", "off", ""):
         return False
     raise ValueError("must be 1 or 0")
+
+
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    if any(" " in name for name in names):
+        raise ValueError("names must not contain spaces")
+    return names
 
 
 def _url(text: str) -> str:
@@ -67,6 +81,10 @@ class Settings:
     max_concurrency: int = 4
     # Handlers' AWS calls to the local cloud travel over their worker's call pipes, not HTTP.
     direct_calls: bool = True
+    # Seconds an unused execution environment lives before its process is ended.
+    worker_idle_s: float = 300.0
+    # What a function's log group keeps of its invocations' lines, oldest dropped first.
+    log_group_max_bytes: int = 4 * 1024 * 1024
     # The trace store keeps this many traces (oldest dropped first) of this many hops each.
     trace_max_traces: int = 5000
     trace_max_hops: int = 500
@@ -76,6 +94,23 @@ class Settings:
     endpoint: str = "http://127.0.0.1:4566"
     # Keep full tracebacks in `localcloud up`'s log.
     debug: bool = False
+    # Web origins (besides the cloud's own) that may call the cloud from a browser.
+    cors_origins: tuple[str, ...] = ()
+    # Host names (besides loopback names and IP addresses) the cloud answers to.
+    allowed_hosts: tuple[str, ...] = ()
+    # Request threads kept ready, and how many the server may grow to while requests wait
+    # (long polls, synchronous invokes) so that waiting never starves other callers.
+    server_threads: int = 24
+    max_server_threads: int = 2000
+    # Seconds an idle client connection is kept open.
+    idle_connection_s: int = 10
+    # A folder to keep the whole state in across restarts ("": nothing is kept), and how often
+    # it is saved while the cloud runs (besides at a clean stop).
+    state_dir: str = ""
+    state_interval_s: int = 30
+    # Where function and layer builds (their requirements installed) are kept ("": the user's
+    # cache folder, ~/.cache/localcloud/builds).
+    build_dir: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -107,20 +142,40 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "async_workers": _positive_int,
     "max_concurrency": _positive_int,
     "direct_calls": _flag,
+    "worker_idle_s": _positive_seconds,
+    "log_group_max_bytes": _positive_int,
     "trace_max_traces": _positive_int,
     "trace_max_hops": _positive_int,
     "warm": _flag,
     "endpoint": _url,
     "debug": _flag,
+    "cors_origins": _names,
+    "allowed_hosts": _names,
+    "server_threads": _positive_int,
+    "max_server_threads": _positive_int,
+    "idle_connection_s": _positive_int,
+    "state_dir": str.strip,
+    "state_interval_s": _positive_int,
+    "build_dir": str.strip,
 }
 EXPECTED = {
     "async_retry_delays": "seconds separated by commas, e.g. 1,2",
     "async_workers": "a whole number of at least 1",
     "max_concurrency": "a whole number of at least 1",
     "direct_calls": "1 (on) or 0 (off)",
+    "worker_idle_s": "seconds, more than 0, e.g. 300",
+    "log_group_max_bytes": "a whole number of bytes of at least 1, e.g. 4194304",
     "trace_max_traces": "a whole number of at least 1",
     "trace_max_hops": "a whole number of at least 1",
     "warm": "1 (on) or 0 (off)",
     "endpoint": "a URL such as http://127.0.0.1:4566",
     "debug": "1 (on) or 0 (off)",
+    "cors_origins": "origins separated by commas, e.g. http://localhost:3000",
+    "allowed_hosts": "host names separated by commas, e.g. devbox.example",
+    "server_threads": "a whole number of at least 1",
+    "max_server_threads": "a whole number of at least 1",
+    "idle_connection_s": "a whole number of seconds, at least 1",
+    "state_dir": "a folder path",
+    "state_interval_s": "a whole number of seconds, at least 1",
+    "build_dir": "a folder path",
 }

@@ -15,15 +15,18 @@ import random
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from itertools import takewhile
 from typing import Any, NamedTuple
 
 # Defaults of settings.Settings.trace_max_traces and trace_max_hops.
 MAX_TRACES = 5000
 MAX_HOPS = 500
+# Hops kept for followers (`trace --follow`), newest last.
+RECENT_HOPS = 50_000
 
 
 class HopKind(StrEnum):
@@ -116,6 +119,8 @@ class Hop:
     outcome: Outcome = Outcome.OK
     duration_ms: float | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    # The store's sequence number of this hop: followers ask for the hops after one they saw.
+    seq: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -161,8 +166,11 @@ class TraceStore:
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._sequence = 0
-        # Threads in wait(): only they need waking, and most hops are recorded with none.
+        # Threads in wait() or since(): only they need waking, and most hops are recorded
+        # with none.
         self._waiting = 0
+        # The latest hops in recording order, for followers (``since``).
+        self._recent: deque[Hop] = deque(maxlen=RECENT_HOPS)
 
     def record(
         self,
@@ -197,9 +205,11 @@ class TraceStore:
                 hops = self._traces[hop.trace_id] = []
                 while len(self._traces) > self.max_traces:
                     self._traces.popitem(last=False)
+            self._sequence += 1
+            hop.seq = self._sequence
             if len(hops) < self.max_hops:
                 hops.append(hop)
-            self._sequence += 1
+                self._recent.append(hop)
             if self._waiting:
                 self._cond.notify_all()
         return TraceContext(hop.trace_id, hop.id)
@@ -237,6 +247,30 @@ class TraceStore:
             finally:
                 self._waiting -= 1
 
+    def since(self, sequence: int, wait_s: float = 0.0) -> tuple[list[Hop], int, int]:
+        """The hops recorded after ``sequence``, waiting up to ``wait_s`` for the first.
+
+        Returns (hops in recording order, the sequence to ask from next, how many hops after
+        ``sequence`` are no longer held for followers because too many came since).
+        """
+        deadline = time.monotonic() + wait_s
+        with self._cond:
+            # Counted as waiting: record() wakes only when someone is.
+            self._waiting += 1
+            try:
+                while self._sequence <= sequence:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return [], self._sequence, 0
+                    self._cond.wait(remaining)
+            finally:
+                self._waiting -= 1
+            fresh = list(takewhile(lambda hop: hop.seq > sequence, reversed(self._recent)))
+            fresh.reverse()
+            full = len(self._recent) == self._recent.maxlen
+            missed = max(0, self._recent[0].seq - sequence - 1) if full else 0
+            return fresh, self._sequence, missed
+
     @property
     def sequence(self) -> int:
         """A counter that moves with every recorded hop (for followers)."""
@@ -245,3 +279,4 @@ class TraceStore:
     def clear(self) -> None:
         with self._cond:
             self._traces.clear()
+            self._recent.clear()

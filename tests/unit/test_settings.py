@@ -24,6 +24,8 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.async_workers == 16
     assert settings.max_concurrency == 4
     assert settings.direct_calls is True
+    assert settings.worker_idle_s == 300.0
+    assert settings.log_group_max_bytes == 4 * 1024 * 1024
     assert settings.trace_max_traces == 5000
     assert settings.trace_max_hops == 500
     assert settings.endpoint == "http://127.0.0.1:4566"
@@ -60,6 +62,9 @@ def test_each_setting_has_a_variable_a_parser_and_an_expectation() -> None:
         ("debug", "", False),
         ("debug", "0", False),
         ("endpoint", "http://localhost:4567", "http://localhost:4567"),
+        ("worker_idle_s", "0.5", 0.5),
+        ("worker_idle_s", "600", 600.0),
+        ("log_group_max_bytes", "1048576", 1048576),
         ("endpoint", "https://example.test/", "https://example.test"),
     ],
 )
@@ -91,6 +96,12 @@ def test_each_variable_sets_its_field(name: str, raw: str, value: object) -> Non
         ("endpoint", "localhost:4566"),
         ("endpoint", "http://"),
         ("endpoint", "ftp://host"),
+        ("worker_idle_s", "0"),
+        ("worker_idle_s", "-1"),
+        ("worker_idle_s", "inf"),
+        ("worker_idle_s", "later"),
+        ("log_group_max_bytes", "0"),
+        ("log_group_max_bytes", "4MB"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable_and_what_it_expects(

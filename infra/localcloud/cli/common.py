@@ -82,8 +82,22 @@ def endpoint(args: argparse.Namespace) -> str:
 
 def stack_option(parser: argparse.ArgumentParser, text: str | None = None) -> None:
     """Add --stack, the stack name commands deploy to or look functions up in."""
+    # None: samconfig.toml's stack_name, else "localcloud" (cli/project.py decides).
     parser.add_argument(
-        "--stack", default="localcloud", help=text or "the stack's name (default: %(default)s)"
+        "--stack",
+        default=None,
+        help=(text or "the stack's name")
+        + " (default: stack_name in samconfig.toml, else localcloud)",
+    )
+
+
+def region_option(parser: argparse.ArgumentParser) -> None:
+    """Add --region to a command that names functions, queues or buses."""
+    parser.add_argument(
+        "--region",
+        default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+        help="the region the resources are in (default: $AWS_REGION, $AWS_DEFAULT_REGION, else "
+        "us-east-1; now %(default)s)",
     )
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from localcloud.cli.common import Subparsers, settings, stack_option
+from localcloud.cli.project import DEFAULT_STACK
 
 
 def register(subparsers: Subparsers) -> None:
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     return run_demo(
         Path(args.template),
         Path(args.events),
-        stack=args.stack,
+        stack=args.stack or DEFAULT_STACK,
         port=args.port,
         settings=settings(args),
     )

@@ -9,7 +9,14 @@ from typing import Any
 from rich.text import Text
 
 from localcloud import clients
-from localcloud.cli.common import Subparsers, UsageError, endpoint, endpoint_options, out
+from localcloud.cli.common import (
+    Subparsers,
+    UsageError,
+    endpoint,
+    endpoint_options,
+    out,
+    region_option,
+)
 from localcloud.ops.dlq import Queues, peek, queue_name, redrive
 
 # Bodies longer than this are cut in `dlq show`: the point is to recognise a message.
@@ -28,13 +35,14 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--to", help="redrive target (default: the DLQ's only source queue)")
     parser.add_argument("--max", type=int, default=10, help="show at most N messages (%(default)s)")
     parser.add_argument("--json", action="store_true", help="show: one JSON object per message")
+    region_option(parser)
     endpoint_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the action against the queues at the endpoint."""
-    sqs = clients.client("sqs", endpoint(args))
+    sqs = clients.client("sqs", endpoint(args), args.region)
     queues = Queues.read(sqs)
     if args.action == "list":
         return list_dlqs(queues)

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from localcloud import clients
-from localcloud.cli.common import Subparsers, endpoint, endpoint_options, out
+from localcloud.cli.common import Subparsers, endpoint, endpoint_options, out, region_option
 
 FINAL_STATES = ("COMPLETED", "FAILED", "CANCELLED")
 POLL_S = 0.1
@@ -26,13 +26,14 @@ def register(subparsers: Subparsers) -> None:
         default=60,
         help="seconds to wait for the replay to finish (%(default)s)",
     )
+    region_option(parser)
     endpoint_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the replay, wait for it, print its state; exit 1 unless it completed."""
-    events = clients.client("events", endpoint(args))
+    events = clients.client("events", endpoint(args), args.region)
     archive = events.describe_archive(ArchiveName=args.archive)
     now = time.time()
     start = now - args.since if args.since else archive["CreationTime"].timestamp()

@@ -15,9 +15,11 @@ from localcloud.deploy.errors import (
     PartialDeployError,
     TemplateError,
     UnknownFunctionError,
+    UnsupportedProperty,
+    UnsupportedPropertyError,
     UnsupportedResourceError,
 )
-from localcloud.deploy.lookup import deployed_functions, resolve_function
+from localcloud.deploy.lookup import deployed_functions, deployed_stacks, resolve_function
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import ResourceRecord, StackState
 
@@ -31,9 +33,12 @@ __all__ = [
     "StackState",
     "TemplateError",
     "UnknownFunctionError",
+    "UnsupportedProperty",
+    "UnsupportedPropertyError",
     "UnsupportedResourceError",
     "deploy",
     "deployed_functions",
+    "deployed_stacks",
     "destroy",
     "load_stack_state",
     "plan_template",

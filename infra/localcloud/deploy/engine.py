@@ -1,14 +1,16 @@
 """The deploy pipeline: plan a template offline, then apply it to an endpoint in dependency order.
 
-Planning (no network): load, rewrite local code paths, expand SAM, check resource types,
-references and intrinsics, order the resources. Applying: resolve each resource's properties
-against what is already applied, compare with the saved stack state, and create, update, replace
-or leave each one; then delete what the template no longer declares, and save the state.
+Planning (no network): load, rewrite local code paths, expand SAM, check resource types, the
+properties each type's kind applies, references and intrinsics, order the resources. Applying:
+resolve each resource's properties against what is already applied, compare with the saved stack
+state, and create, update, replace or leave each one; then delete what the template no longer
+declares, and save the state.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,19 +19,24 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
+from localcloud.build import BuildCache, BuildError, public_layer_packages
 from localcloud.clients import client
 from localcloud.deploy.errors import (
     DeployError,
     EndpointUnreachableError,
     PartialDeployError,
     TemplateError,
+    UnsupportedProperty,
+    UnsupportedPropertyError,
     UnsupportedResourceError,
 )
 from localcloud.deploy.graph import check_outputs, dependencies, topological_order
 from localcloud.deploy.intrinsics import Resolver, pseudo_parameters, resolve_parameters
 from localcloud.deploy.kinds import KINDS, Context, ResourceKind
+from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
-from localcloud.deploy.packaging import rewrite_code_uris
+from localcloud.deploy.layers import check_layers, supply_layers
+from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import (
     ResourceRecord,
@@ -54,6 +61,17 @@ class Plan:
     conditions: dict[str, Any] = field(default_factory=dict)
     mappings: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
+    # Properties deployed without being applied; only a plan that allows them has any.
+    unsupported: list[UnsupportedProperty] = field(default_factory=list)
+
+
+def unsupported_properties(resources: dict[str, dict[str, Any]]) -> list[UnsupportedProperty]:
+    """Every property of ``resources`` its type's kind neither applies nor declares inert."""
+    return [
+        UnsupportedProperty(logical_id, resource["Type"], name)
+        for logical_id, resource in resources.items()
+        for name in KINDS[resource["Type"]].unapplied(resource.get("Properties") or {})
+    ]
 
 
 def plan_template(
@@ -61,8 +79,13 @@ def plan_template(
     base_dir: Path,
     parameters: dict[str, str] | None = None,
     region: str = "us-east-1",
+    allow_unsupported: bool = False,
 ) -> Plan:
-    """Check and expand ``template`` without touching any endpoint."""
+    """Check and expand ``template`` without touching any endpoint.
+
+    A property no kind applies is an UnsupportedPropertyError naming every one, unless
+    ``allow_unsupported``: then the plan lists them and they are deployed without.
+    """
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
     expanded = expand(rewrite_code_uris(template, base_dir), values, region)
@@ -76,6 +99,9 @@ def plan_template(
                     "does not declare `Transform: AWS::Serverless-2016-10-31`; add it"
                 )
             raise UnsupportedResourceError(logical_id, resource["Type"], list(KINDS))
+    unsupported = unsupported_properties(resources)
+    if unsupported and not allow_unsupported:
+        raise UnsupportedPropertyError(unsupported)
     graph = dependencies(resources, set(values))
     outputs = expanded.get("Outputs", {})
     check_outputs(outputs, set(resources), set(values))
@@ -87,6 +113,7 @@ def plan_template(
         conditions=expanded.get("Conditions", {}),
         mappings=expanded.get("Mappings", {}),
         outputs=outputs,
+        unsupported=unsupported,
     )
 
 
@@ -140,7 +167,9 @@ class _Apply:
         self.ctx = ctx
         self.previous = previous
         self.records: dict[str, ResourceRecord] = {}
-        self.report = DeployReport(stack=ctx.stack)
+        self.report = DeployReport(
+            stack=ctx.stack, warnings=[p.warning() for p in plan.unsupported]
+        )
         self.skipped: dict[str, str] = {}
         self.resolver = Resolver(
             parameters=plan.parameters,
@@ -303,18 +332,54 @@ class _Apply:
             self.report.outputs[name] = _output_text(value)
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def build(plan: Plan, builds: BuildCache) -> None:
+    """Install every local function's and layer's requirements, as `sam build` does.
+
+    Before anything is applied, so a requirement that cannot be installed stops the deploy
+    there; the cloud then finds each build in the cache on the first invoke.
+    """
+    for logical_id, resource in plan.resources.items():
+        code = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}
+        prop = code.get(resource["Type"])
+        folder = local_code_path(resource.get("Properties", {}).get(prop)) if prop else None
+        if folder is None or not folder.is_dir():
+            continue
+        what = "function" if prop == "Code" else "layer"
+        packages = public_layer_packages(" ".join(public_layers(resource.get("Properties", {}))))
+        try:
+            builds.site(folder, packages, what=f"{what} {logical_id} ({folder})")
+        except BuildError as exc:
+            raise DeployError(f"{exc}\nnothing was applied") from exc
+
+
 def deploy(
     template: Path,
     endpoint_url: str,
     stack: str = "localcloud",
     parameters: dict[str, str] | None = None,
     region: str = "us-east-1",
+    allow_unsupported: bool = False,
+    builds: BuildCache | None = None,
+    layers: dict[str, Path] | None = None,
 ) -> DeployReport:
-    """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint."""
+    """Deploy the SAM/CloudFormation ``template`` as ``stack`` to the AWS APIs at the endpoint.
+
+    A property no kind applies fails the deploy before anything is applied, unless
+    ``allow_unsupported``: then it is left out and the report's ``warnings`` name each one.
+    ``builds`` is where functions' requirements are installed (the default cache when None);
+    ``layers`` maps layer ARNs the endpoint does not hold to folders holding their content.
+    """
     template = Path(template)
-    plan = plan_template(load_template(template), template.parent.resolve(), parameters, region)
+    source = supply_layers(load_template(template), layers or {})
+    plan = plan_template(source, template.parent.resolve(), parameters, region, allow_unsupported)
+    build(plan, builds or BuildCache(report=_say))
     with _endpoint(endpoint_url):
         ctx = _context(endpoint_url, stack, region)
+        check_layers(plan.resources, ctx.client("lambda"), endpoint_url)
         previous = read_state(endpoint_url, stack, region) or StackState(stack)
         return _Apply(plan, ctx, previous).run()
 

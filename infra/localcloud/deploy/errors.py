@@ -5,6 +5,8 @@ Messages name the resource and the cause and say what to do about it.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from localcloud.errors import LocalCloudError
 
 
@@ -25,6 +27,37 @@ class UnsupportedResourceError(TemplateError):
         super().__init__(
             f"resource {logical_id!r} has type {resource_type!r}, which the deployer does not "
             f"support; nothing was applied. Supported types: {', '.join(sorted(supported))}"
+        )
+
+
+class UnsupportedProperty(NamedTuple):
+    """A template property no deploy kind applies."""
+
+    logical_id: str
+    resource_type: str
+    name: str
+
+    def warning(self) -> str:
+        """The line a deploy that allows unsupported properties warns with."""
+        return (
+            f"resource {self.logical_id!r} ({self.resource_type}): property {self.name!r} is "
+            "not applied by the deployer; deployed without it"
+        )
+
+
+class UnsupportedPropertyError(TemplateError):
+    """Template properties no deploy kind applies, all of them at once; raised while planning,
+    before anything is applied."""
+
+    def __init__(self, properties: list[UnsupportedProperty]) -> None:
+        self.properties = properties
+        listing = "\n".join(f"  {p.logical_id} ({p.resource_type}): {p.name}" for p in properties)
+        count = f"{len(properties)} template propert{'y is' if len(properties) == 1 else 'ies are'}"
+        super().__init__(
+            f"{count} not applied by the deployer; nothing was applied:\n{listing}\n"
+            "Remove them from the template, or deploy anyway without them with "
+            "`localcloud deploy --allow-unsupported` (deploy(..., allow_unsupported=True)), "
+            "which warns about each one instead."
         )
 
 

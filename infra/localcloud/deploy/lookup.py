@@ -9,6 +9,7 @@ from __future__ import annotations
 from localcloud.clients import DEFAULT_REGION, client
 from localcloud.deploy.engine import load_stack_state
 from localcloud.deploy.errors import UnknownFunctionError
+from localcloud.deploy.state import STATE_BUCKET
 from localcloud.errors import LocalCloudError
 
 
@@ -39,3 +40,14 @@ def resolve_function(
     if physical is None:
         raise UnknownFunctionError(name, deployed)
     return physical
+
+
+def deployed_stacks(endpoint_url: str, region: str = DEFAULT_REGION) -> list[str]:
+    """The names of the stacks the deployer recorded at the endpoint, sorted."""
+    s3 = client("s3", endpoint_url, region)
+    try:
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=STATE_BUCKET)
+        keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+    except s3.exceptions.NoSuchBucket:
+        return []
+    return sorted(key.removesuffix(".json") for key in keys if key.endswith(".json"))

@@ -18,6 +18,8 @@ class DeployReport:
     unchanged: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     resources: dict[str, ResourceRecord] = field(default_factory=dict)
+    # One line per template property deployed without being applied (--allow-unsupported).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
+from collections import deque
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from typing import Any
 
 from moto.awslambda.models import lambda_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.events.models import events_backends
-from moto.logs.models import logs_backends
+from moto.logs.exceptions import ResourceNotFoundException
+from moto.logs.models import LogEvent, logs_backends
 from moto.sns.models import sns_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
 
 from localcloud.arns import Arn, function_name, parse_arn
-from localcloud.emulator.views import FunctionView, QueuedMessage, RuleView
+from localcloud.emulator.views import FunctionView, MappingView, QueuedMessage, RuleView
 from localcloud.errors import LocalCloudError
 
 ACCOUNT_ID: str = DEFAULT_ACCOUNT_ID
@@ -90,6 +94,16 @@ def function(name_or_arn: str, region: str) -> FunctionView | None:
     except Exception:  # moto's UnknownFunctionException, or a region it has no backend for
         return None
     return FunctionView.from_moto(fn)
+
+
+def mappings() -> list[MappingView]:
+    """Every event source mapping in every account and region (to resume after a restore)."""
+    return [
+        MappingView.from_moto(esm)
+        for regions in lambda_backends.values()
+        for backend in list(regions.values())
+        for esm in list(backend._event_source_mappings.values())
+    ]
 
 
 def layer_zip(arn: str, region: str, account: str) -> bytes | None:
@@ -237,25 +251,77 @@ def archived_events(archive: Any) -> list[Any]:
 
 
 # -- CloudWatch Logs ------------------------------------------------------------------------------
-_log_streams: set[tuple[str, str, str, str]] = set()
 _logs_lock = threading.Lock()
+# Each event a bounded group keeps counts its text plus this: about what moto holds per event
+# besides the text (an object with two timestamps and an id; measured at 200 to 260 bytes).
+LOG_EVENT_OVERHEAD = 200
 
 
-def put_log_lines(region: str, account: str, group: str, stream: str, lines: Sequence[str]) -> None:
-    """Append lines to a log stream, creating the group and stream on first use."""
+@dataclass
+class _GroupUse:
+    """What the engine wrote to one log group, oldest first, to drop the oldest past a bound."""
+
+    group: weakref.ref[Any]  # moto's LogGroup: a reset or DeleteLogGroup replaces it
+    size: int = 0
+    batches: deque[tuple[str, int, int]] = field(default_factory=deque)  # stream, events, size
+
+
+_log_use: dict[tuple[str, str, str], _GroupUse] = {}
+
+
+def put_log_lines(
+    region: str,
+    account: str,
+    group: str,
+    stream: str,
+    lines: Sequence[str],
+    max_bytes: int | None = None,
+) -> None:
+    """Append lines to a log stream, creating the group and stream on first use.
+
+    With ``max_bytes``, the group keeps what the engine wrote to it up to that size (an event
+    counting its text plus LOG_EVENT_OVERHEAD): the oldest events go first, a whole earlier
+    write at a time, and a stream left with none goes too. The newest write always stays.
+    """
     backend: Any = logs_backends[account][region]
-    key = (account, region, group, stream)
     now = int(time.time() * 1000)
     with _logs_lock:
-        if key not in _log_streams:
-            if group not in backend.groups:
-                backend.create_log_group(group, {})
-            if stream not in backend.groups[group].streams:
-                backend.create_log_stream(group, stream)
-            _log_streams.add(key)
+        # Looked up every time: a reset or a DeleteLogGroup may have removed either.
+        if group not in backend.groups:
+            backend.create_log_group(group, {})
+        if stream not in backend.groups[group].streams:
+            backend.create_log_stream(group, stream)
         try:
             backend.put_log_events(
                 group, stream, [{"timestamp": now, "message": line} for line in lines]
             )
-        except Exception:  # the group was deleted under us: recreate it next time
-            _log_streams.discard(key)
+        except ResourceNotFoundException:  # deleted through the API since the lookup
+            return
+        # moto keeps every model instance it makes in a class-wide list, for its dashboard
+        # only: log events dropped here would never be freed. Untracked, an event lives as
+        # long as its stream holds it.
+        LogEvent.instances_tracked.clear()  # type: ignore[attr-defined]
+        if max_bytes is not None:
+            _bound_group(backend.groups[group], (account, region, group), stream, lines, max_bytes)
+
+
+def _bound_group(
+    held: Any, key: tuple[str, str, str], stream: str, lines: Sequence[str], max_bytes: int
+) -> None:
+    use = _log_use.get(key)
+    if use is None or use.group() is not held:
+        use = _log_use[key] = _GroupUse(weakref.ref(held))
+    size = sum(len(line) + LOG_EVENT_OVERHEAD for line in lines)
+    use.batches.append((stream, len(lines), size))
+    use.size += size
+    while use.size > max_bytes and len(use.batches) > 1:
+        name, count, dropped = use.batches.popleft()
+        use.size -= dropped
+        log_stream = held.streams.get(name)
+        if log_stream is None:  # deleted through the API meanwhile
+            continue
+        gone = log_stream.events[:count]
+        del log_stream.events[:count]
+        log_stream.stored_bytes -= sum(len(event.message) for event in gone)
+        if not log_stream.events and name != stream:
+            del held.streams[name]

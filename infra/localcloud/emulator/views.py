@@ -17,6 +17,8 @@ from typing import Any
 
 # The tag the deployer puts on a function whose code is a local folder (run in place, no zip).
 CODE_PATH_TAG = "localcloud:code-path"
+# The tag naming the public layers (Powertools) a function uses, installed into its build.
+PUBLIC_LAYERS_TAG = "localcloud:public-layers"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class FunctionView:
     memory_size: int
     environment: Mapping[str, str]
     code_path_tag: str | None
+    public_layers_tag: str | None
     code_zip: bytes
     code_digest: str | None
     layer_arns: tuple[str, ...]
@@ -39,11 +42,14 @@ class FunctionView:
     account_id: str
     event_invoke_config: Mapping[str, Any]
     dead_letter_target: str | None
+    # LoggingConfig as the API shows it: LogFormat, ApplicationLogLevel, SystemLogLevel, LogGroup.
+    logging_config: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_moto(cls, fn: Any) -> FunctionView:
         configs = getattr(fn, "event_invoke_config", None) or []
         dead_letter = getattr(fn, "localcloud_dead_letter_config", None) or {}
+        logging_config = getattr(fn, "localcloud_logging_config", None) or {}
         return cls(
             name=fn.function_name,
             arn=fn.function_arn.rsplit(":$LATEST", 1)[0],
@@ -53,6 +59,7 @@ class FunctionView:
             memory_size=int(fn.memory_size or 128),
             environment=dict(fn.environment_vars or {}),
             code_path_tag=(fn.tags or {}).get(CODE_PATH_TAG),
+            public_layers_tag=(fn.tags or {}).get(PUBLIC_LAYERS_TAG),
             code_zip=getattr(fn, "code_bytes", b"") or b"",
             code_digest=getattr(fn, "code_digest", None),
             layer_arns=tuple(layer["Arn"] for layer in getattr(fn, "layers", None) or []),
@@ -63,6 +70,7 @@ class FunctionView:
             account_id=fn.account_id,
             event_invoke_config=dict(configs[0].config) if configs else {},
             dead_letter_target=dead_letter.get("TargetArn") or None,
+            logging_config=dict(logging_config),
         )
 
 

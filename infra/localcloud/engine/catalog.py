@@ -4,6 +4,10 @@
 an execution environment, its asynchronous invoke config, its DLQ, how many environments it may
 have), reading moto's state through emulator/backends.py. A function's code is a folder: the
 deployer's local folder when it tagged one, else its zip extracted once per distinct zip.
+
+What the function imports besides its code comes from builds (localcloud/build.py): each layer's
+and the function's requirements.txt installed into the build cache, then the runtime's own boto3;
+the worker sees those and nothing else of the local cloud's environment, as on AWS.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from localcloud.arns import DEFAULT_REGION
+from localcloud.build import BuildCache, BuildError, public_layer_packages, site_packages_dir
 from localcloud.emulator import backends
 from localcloud.emulator.views import FunctionView
-from localcloud.engine.errors import FunctionNotFoundError
+from localcloud.engine.errors import FunctionBuildError, FunctionNotFoundError
 from localcloud.engine.executor import FunctionSpec
 
 log = logging.getLogger(__name__)
@@ -33,9 +38,15 @@ log = logging.getLogger(__name__)
 class FunctionCatalog:
     """Looks functions up by name or ARN and prepares what their environments need."""
 
-    def __init__(self, max_concurrency: int, region: str = DEFAULT_REGION) -> None:
+    def __init__(
+        self,
+        max_concurrency: int,
+        region: str = DEFAULT_REGION,
+        builds: BuildCache | None = None,
+    ) -> None:
         self.max_concurrency = max_concurrency
         self.region = region
+        self.builds = builds or BuildCache(report=log.warning)
         self._code_cache = Path(tempfile.mkdtemp(prefix="localcloud-code-"))
         self._extract_lock = threading.Lock()
         self._runtime_warned: set[str] = set()
@@ -60,12 +71,24 @@ class FunctionCatalog:
         return spec
 
     def _spec(self, fn: FunctionView) -> FunctionSpec:
-        code_paths = [self._code_path(fn)]
+        code = self._code_path(fn)
+        code_paths = [code]
+        library_paths: list[str] = []
         for arn in fn.layer_arns:
             content = backends.layer_zip(arn, fn.region, fn.account_id)
             if content:
-                layer_dir = self._extract(content)
-                code_paths += [str(Path(layer_dir) / "python"), layer_dir]
+                layer_dir = Path(self._extract(content))
+                code_paths += [
+                    str(layer_dir / "python"),
+                    str(site_packages_dir(layer_dir)),
+                    str(layer_dir),
+                ]
+                # A layer's own requirements (SAM's BuildMethod python3.x), built once.
+                library_paths += self._built(layer_dir, f"layer {arn}")
+        # Public layers (Powertools) the deployer replaced by their package, in the build.
+        packages = public_layer_packages(fn.public_layers_tag or "")
+        library_paths += self._built(Path(code), f"function {fn.name}", packages)
+        library_paths.append(str(self.builds.runtime_site()))
         self._check_runtime(fn)
         return FunctionSpec(
             name=fn.name,
@@ -76,9 +99,13 @@ class FunctionCatalog:
             memory_size=fn.memory_size,
             environment=dict(fn.environment),
             code_paths=tuple(code_paths),
+            library_paths=tuple(library_paths),
             reserved_concurrency=fn.reserved_concurrency,
             region=fn.region,
             account_id=fn.account_id,
+            log_format=fn.logging_config.get("LogFormat", "Text"),
+            application_log_level=fn.logging_config.get("ApplicationLogLevel"),
+            system_log_level=fn.logging_config.get("SystemLogLevel"),
         )
 
     def concurrency(self, name_or_arn: str) -> int:
@@ -115,6 +142,14 @@ class FunctionCatalog:
                 here,
                 sys.executable,
             )
+
+    def _built(self, folder: Path, what: str, packages: tuple[str, ...] = ()) -> list[str]:
+        """The site folder of ``folder``'s requirements.txt (and ``packages``), installed."""
+        try:
+            site = self.builds.site(folder, packages, what=what)
+        except BuildError as exc:
+            raise FunctionBuildError(str(exc)) from exc
+        return [str(site)] if site is not None else []
 
     def _code_path(self, fn: FunctionView) -> str:
         if fn.code_path_tag and os.path.isdir(fn.code_path_tag):

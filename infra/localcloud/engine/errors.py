@@ -38,3 +38,30 @@ class DeliveryError(EngineError):
         super().__init__(message)
         self.code = code
         self.retriable = retriable
+
+
+class DebugPortError(EngineError):
+    """Debug mode asked for a port another function's debugger already listens on."""
+
+    aws_code = "ResourceConflictException"  # Lambda's own 409
+    http_status = 409
+
+    def __init__(self, port: int, holder: str) -> None:
+        super().__init__(
+            f"port {port} is already the debugger port of function {holder}; pick another port "
+            f"or take {holder} out of debug mode first"
+        )
+        self.port = port
+        self.holder = holder
+
+
+class FunctionBuildError(EngineError):
+    """A function's or layer's requirements could not be installed when it was first invoked.
+
+    On AWS a failed `sam build` never reaches the cloud; here the build may first run at invoke
+    time (a function created without `localcloud deploy`), so Invoke answers as Lambda does for
+    unusable code: a 400 naming what to fix.
+    """
+
+    aws_code = "InvalidParameterValueException"
+    http_status = 400

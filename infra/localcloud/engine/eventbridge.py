@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from localcloud import trace
+from localcloud import quotas, trace
 from localcloud.arns import parse_arn, service_of
 from localcloud.emulator import backends
 from localcloud.emulator.hooks import ReplayDone
@@ -32,8 +32,8 @@ from localcloud.trace import HopKind, Outcome, TraceStore
 
 log = logging.getLogger(__name__)
 
-MAX_ENTRIES = 10
-MAX_ENTRY_BYTES = 256 * 1024
+MAX_ENTRIES = quotas.PUT_EVENTS_ENTRIES
+MAX_ENTRY_BYTES = quotas.PUT_EVENTS_ENTRY_BYTES
 # AWS retries a target for 24 hours with backoff; locally the first retries come quickly.
 RETRY_BASE_DELAY = 0.2
 RETRY_MAX_DELAY = 5.0
@@ -52,7 +52,7 @@ def _entry_error(entry: dict[str, Any]) -> tuple[str, str] | None:
         return "MalformedDetail", "Detail is malformed."
     if not isinstance(detail, dict):
         return "MalformedDetail", "Detail is malformed: it must be a JSON object."
-    size = len(json.dumps(entry).encode())
+    size = quotas.put_events_entry_size(entry)
     if size > MAX_ENTRY_BYTES:
         return "InvalidArgument", f"Entry size {size} bytes exceeds the limit of {MAX_ENTRY_BYTES}."
     return None

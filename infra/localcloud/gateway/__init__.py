@@ -9,11 +9,19 @@ cloud's errors into AWS errors; admin.py serves /_localcloud/.
 """
 
 from localcloud.gateway.dispatch import Gateway
-from localcloud.gateway.ports import Events, InvocationOutcome, Invocations, ServerInfo, Traces
+from localcloud.gateway.ports import (
+    Debugging,
+    Events,
+    InvocationOutcome,
+    Invocations,
+    ServerInfo,
+    Traces,
+)
 from localcloud.gateway.request import AwsRequest
 
 __all__ = [
     "AwsRequest",
+    "Debugging",
     "Events",
     "Gateway",
     "InvocationOutcome",

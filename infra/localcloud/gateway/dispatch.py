@@ -12,17 +12,24 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
 from localcloud import trace
 from localcloud.emulator import backends
+from localcloud.emulator.server_app import moto_app
 from localcloud.errors import LocalCloudError
-from localcloud.gateway import pipe, wsgi
+from localcloud.gateway import pipe, wellformed, wsgi
 from localcloud.gateway.admin import Admin, is_admin
+from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.errors import to_aws_error
-from localcloud.gateway.ports import Events, Invocations, ServerInfo, Traces, Warming
+from localcloud.gateway.ports import (
+    Debugging,
+    Events,
+    Invocations,
+    ServerInfo,
+    Traces,
+    Warming,
+)
 from localcloud.gateway.request import AwsRequest
-from localcloud.gateway.response import Response, aws_error_response
+from localcloud.gateway.response import Response, error_response
 from localcloud.gateway.routes import (
     ROUTES,
     Collaborators,
@@ -31,6 +38,7 @@ from localcloud.gateway.routes import (
     Intercepted,
     Route,
     RouteKey,
+    Validated,
     find_route,
 )
 
@@ -54,20 +62,28 @@ class Gateway:
         router: Events,
         traces: Traces,
         info: ServerInfo,
+        browsers: BrowserPolicy | None = None,
+        debugging: Debugging | None = None,
         warming: Warming | None = None,
     ) -> None:
         self.info = info
+        # Who may reach the HTTP door from a web page (the pipe door serves workers only).
+        self.browsers = browsers or BrowserPolicy.for_endpoint(info.endpoint_url)
         self.traces = traces
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
-        self._admin = Admin(traces, info, warming)
-        self._moto = DomainDispatcherApplication(create_backend_app)
+        self._admin = Admin(traces, info, debugging, warming)
+        # AWS requests answered so far (the state keeper saves when this or the traces move).
+        self.requests = 0
+        self._moto = moto_app()
 
     def __call__(
         self, environ: wsgi.Environ, start_response: wsgi.StartResponse
     ) -> Iterable[bytes]:
-        return wsgi.serve(self.dispatch, self._moto, self.info.region, environ, start_response)
+        return wsgi.serve(
+            self.dispatch, self._moto, self.info.region, self.browsers, environ, start_response
+        )
 
     def serve_call(self, call: Mapping[str, Any]) -> dict[str, Any]:
         """Answer an AWS call a handler sent over its worker's call pipe, exactly as over HTTP."""
@@ -77,9 +93,19 @@ class Gateway:
         """Answer ``request`` here (admin, intercepted, direct path) or by calling ``moto``."""
         if is_admin(request):
             return self._admin.answer(request)
+        self.requests += 1
+        if not request.service and "authorization" in request.headers:
+            # A signature with no credential scope: moto would guess a service (or fail).
+            refusal = self._validate(wellformed.check_signature, request)
+            if refusal is not None:
+                return refusal
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)
+        if isinstance(route, Validated | Direct | DirectQuery) and route.check is not None:
+            refusal = self._validate(route.check, request)
+            if refusal is not None:
+                return refusal
         context = self._record(request)
         # A direct path is moto's operation: same trace context, same turn-taking as moto's.
         with trace.activate(context), backends.serialized(request.service):
@@ -90,7 +116,16 @@ class Gateway:
         try:
             return route.handle(self._collaborators, request)
         except LocalCloudError as exc:
-            return aws_error_response(*to_aws_error(exc))
+            return error_response(request, *to_aws_error(exc))
+
+    @staticmethod
+    def _validate(check: Callable[[AwsRequest], None], request: AwsRequest) -> Response | None:
+        """The AWS error the request earns, in its protocol's shape, or None: moto answers."""
+        try:
+            check(request)
+        except LocalCloudError as exc:
+            return error_response(request, *to_aws_error(exc))
+        return None
 
     def _record(self, request: AwsRequest) -> trace.TraceContext | None:
         """The trace hop of a request: a publish, or a call made from inside an invocation."""

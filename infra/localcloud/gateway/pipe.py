@@ -3,7 +3,8 @@
 A call is the request botocore prepared in the handler's process, ``{method, url, headers,
 body}`` with a base64 body; the answer is what it would have read from the socket, ``{status,
 headers, body}``. A call the gateway answers itself (a direct path, say) costs no WSGI request
-at all: one is built only when moto has to answer.
+at all: one is built only when moto has to answer. Failures answer in AWS's shape, as over
+HTTP (faults.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.test import EnvironBuilder
 
+from localcloud.gateway import faults
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response
 from localcloud.gateway.wsgi import Dispatch, WsgiApp
@@ -28,7 +30,10 @@ def serve(
 ) -> dict[str, Any]:
     """Answer one pipe call."""
     request = AwsRequest.from_call(call, default_region)
-    answer = dispatch(request, lambda: _through_moto(moto, call, request.body))
+    try:
+        answer = dispatch(request, lambda: _through_moto(moto, call, request))
+    except Exception as exc:
+        answer = faults.failure(request, exc)
     return {
         "status": answer.status,
         "headers": [[name, value] for name, value in answer.headers],
@@ -36,7 +41,7 @@ def serve(
     }
 
 
-def _through_moto(moto: WsgiApp, call: Mapping[str, Any], body: bytes) -> Response:
+def _through_moto(moto: WsgiApp, call: Mapping[str, Any], request: AwsRequest) -> Response:
     answer: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[Any], exc_info: Any = None) -> Any:
@@ -44,9 +49,10 @@ def _through_moto(moto: WsgiApp, call: Mapping[str, Any], body: bytes) -> Respon
         answer["headers"] = tuple((name, value) for name, value in headers)
         return lambda data: None
 
-    result = moto(_environ(call, body), start_response)
+    result = moto(_environ(call, request.moto_body), start_response)
     data = _drain(result)
-    return Response(answer["status"], answer["headers"], data)
+    fixed = faults.reshaped(request, answer["status"], answer["headers"], data)
+    return fixed or Response(answer["status"], answer["headers"], data)
 
 
 def _environ(call: Mapping[str, Any], body: bytes) -> dict[str, Any]:

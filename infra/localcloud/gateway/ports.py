@@ -22,11 +22,11 @@ class ServerInfo:
     endpoint_url: str
     started_at: float  # time.monotonic() when serving began
 
-    def function_arn(self, name_or_arn: str) -> str:
-        """The ARN Lambda names a function by in its errors, whatever the caller passed."""
+    def function_arn(self, name_or_arn: str, region: str | None = None) -> str:
+        """The ARN of a function named in ``region`` (the server's by default); an ARN as is."""
         if name_or_arn.startswith("arn:"):
             return name_or_arn
-        return f"arn:aws:lambda:{self.region}:{self.account}:function:{name_or_arn}"
+        return f"arn:aws:lambda:{region or self.region}:{self.account}:function:{name_or_arn}"
 
 
 class InvocationOutcome(Protocol):
@@ -89,6 +89,22 @@ class Warming(Protocol):
     def warm(self, names: list[str]) -> WarmOutcome: ...
 
 
+class DebugState(Protocol):
+    """A function's debug mode after a change (engine/debugging.py's DebugState)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class Debugging(Protocol):
+    """Debug mode of functions (engine/debugging.py), for /_localcloud/debug."""
+
+    def start(self, function: str, port: int, *, deployed: bool = True) -> DebugState: ...
+
+    def stop(self, function: str) -> DebugState: ...
+
+    def functions(self) -> dict[str, int]: ...
+
+
 class Traces(Protocol):
     """The trace store: the gateway records hops and serves them to /_localcloud/traces."""
 
@@ -105,6 +121,8 @@ class Traces(Protocol):
     def traces(self, last: int | None = None) -> list[list[Hop]]: ...
 
     def get(self, trace_id: str) -> list[Hop] | None: ...
+
+    def since(self, sequence: int, wait_s: float = 0.0) -> tuple[list[Hop], int, int]: ...
 
     @property
     def sequence(self) -> int: ...

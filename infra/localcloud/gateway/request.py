@@ -20,6 +20,8 @@ from localcloud.trace import TraceContext
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# The REST services that speak XML; every other REST service here speaks JSON (Lambda...).
+REST_XML_SERVICES = frozenset({"", "s3", "route53", "cloudfront"})
 NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
@@ -40,6 +42,31 @@ REST_OPERATIONS = (
         "POST",
         re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/invocations/?$"),
         "Invoke",
+    ),
+    RestOperation("lambda", "POST", re.compile(r"^/2015-03-31/functions/?$"), "CreateFunction"),
+    RestOperation(
+        "lambda",
+        "PUT",
+        re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/code/?$"),
+        "UpdateFunctionCode",
+    ),
+    RestOperation(
+        "lambda",
+        "PUT",
+        re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/configuration/?$"),
+        "UpdateFunctionConfiguration",
+    ),
+    RestOperation(
+        "lambda",
+        "POST",
+        re.compile(r"^/2015-03-31/event-source-mappings/?$"),
+        "CreateEventSourceMapping",
+    ),
+    RestOperation(
+        "lambda",
+        "PUT",
+        re.compile(r"^/2015-03-31/event-source-mappings/(?P<uuid>[^/]+)/?$"),
+        "UpdateEventSourceMapping",
     ),
 )
 
@@ -70,6 +97,34 @@ class AwsRequest:
     @property
     def route_key(self) -> tuple[str, str]:
         return (self.service, self.operation)
+
+    @property
+    def moto_body(self) -> bytes:
+        """The body moto is handed: the request's, or ``{}`` for a Lambda call that has none.
+
+        AWS's REST-JSON services read an absent body as an empty object (Smithy's restJson1
+        protocol tests: a service tolerates a client that omits it); moto's Lambda parses every
+        body as JSON and fails on none.
+        """
+        if not self.body and self.service == "lambda" and self.method in ("POST", "PUT"):
+            return b"{}"
+        return self.body
+
+    @property
+    def protocol(self) -> str:
+        """The wire protocol: ``json``, ``query``, ``rest-json`` or ``rest-xml``.
+
+        What the request looks like decides it, as it decides how an error must look to the
+        client that sent it: an unsigned REST request is S3's, as moto takes it to be.
+        """
+        if self.target:
+            return "json"
+        rest_xml = self.service in REST_XML_SERVICES
+        if self.form is not None and (not rest_xml or "Action" in self.form):
+            return "query"  # a form to S3 without an Action is a browser's upload (POST Object)
+        if "Action=" in self.query:
+            return "query"
+        return "rest-xml" if rest_xml else "rest-json"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any], default_region: str) -> AwsRequest:

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from xml.sax.saxutils import escape
+
+from localcloud.gateway.request import AwsRequest
 
 JSON = "application/json"
 AMZ_JSON = "application/x-amz-json-1.0"
@@ -45,10 +48,50 @@ def empty_response(status: int) -> Response:
     return Response(status, (("Content-Length", "0"),))
 
 
+def error_response(request: AwsRequest, status: int, code: str, message: str) -> Response:
+    """An AWS error in the shape the request's protocol reads errors in."""
+    protocol = request.protocol
+    if protocol == "query":
+        return query_error_response(status, code, message)
+    if protocol == "rest-xml":
+        return rest_xml_error_response(status, code, message)
+    response = aws_error_response(status, code, message)
+    if request.service == "sqs":
+        # SQS's JSON protocol is "query compatible": botocore takes the code its query
+        # protocol would have sent from this header.
+        fault = "Receiver" if status >= 500 else "Sender"
+        return Response(
+            status, (*response.headers, ("x-amzn-query-error", f"{code};{fault}")), response.body
+        )
+    return response
+
+
 def aws_error_response(status: int, code: str, message: str) -> Response:
     """An error in the JSON protocols' shape, which botocore reads for every service here."""
     return json_response(
-        {"__type": code, "message": message, "Type": "User"},
+        {"__type": code, "message": message, "Type": "Server" if status >= 500 else "User"},
         status,
         {"x-amzn-ErrorType": code},
     )
+
+
+def query_error_response(status: int, code: str, message: str) -> Response:
+    """An error in the query protocol's XML shape (SNS, SQS's query form, IAM, STS...)."""
+    fault = "Receiver" if status >= 500 else "Sender"
+    body = (
+        f"<ErrorResponse><Error><Type>{fault}</Type>"
+        f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        "</Error></ErrorResponse>"
+    ).encode()
+    headers = (("Content-Type", "text/xml"), ("Content-Length", str(len(body))))
+    return Response(status, headers, body)
+
+
+def rest_xml_error_response(status: int, code: str, message: str) -> Response:
+    """An error in S3's shape: a bare <Error> document."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+    ).encode()
+    headers = (("Content-Type", "application/xml"), ("Content-Length", str(len(body))))
+    return Response(status, headers, body)

@@ -7,8 +7,12 @@ A row is either
   its own trace hops; a ``LocalCloudError`` it raises becomes the AWS error the class declares.
 * ``Direct``: moto's own operation applied straight to moto's backend (emulator/fastpath.py),
   skipping moto's HTTP dispatch. It is traced and serialised exactly like the moto call it
-  replaces, and answers ``None`` to leave the request to moto after all. ``DirectQuery`` is the
-  same for a query-protocol operation (SNS): the parsed form in, moto's XML out.
+  replaces, and answers ``None`` to leave the request to moto after all. A ``check`` (a
+  validator, as ``Validated`` has) runs first when what moto accepts AWS refuses.
+  ``DirectQuery`` is the same for a query-protocol operation (SNS): the parsed form in, moto's
+  XML out.
+* ``Validated``: moto answers, once a validator (validators.py) has found nothing AWS would
+  refuse; what it refuses is answered with the AWS error its ``LocalCloudError`` declares.
 
 A request with no row goes to moto. Adding an operation is one row and one function.
 """
@@ -20,13 +24,16 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from localcloud import trace
+from localcloud import quotas, trace
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError
+from localcloud.gateway import constraints, model, validators
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
+    RequestEntityTooLargeError,
     RequestError,
     SerializationError,
 )
@@ -58,11 +65,15 @@ class Intercepted:
     handle: Callable[[Collaborators, AwsRequest], Response]
 
 
+Check = Callable[[AwsRequest], None]
+
+
 @dataclass(frozen=True, slots=True)
 class Direct:
     """A direct path: ``path(body, region)`` is the response body, or None for moto's path."""
 
     path: Callable[[bytes, str], bytes | None]
+    check: Check | None = None
 
     def answer(self, request: AwsRequest) -> Response | None:
         body = self.path(request.body, request.region)
@@ -77,6 +88,7 @@ class DirectQuery:
     body, or None for moto's path."""
 
     path: Callable[[Mapping[str, list[str]], str, str], bytes | None]
+    check: Check | None = None
 
     def answer(self, request: AwsRequest) -> Response | None:
         if request.form is None:
@@ -93,7 +105,14 @@ class DirectQuery:
         return Response(200, headers, body)
 
 
-Route = Intercepted | Direct | DirectQuery
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """An operation moto answers after ``check(request)`` raised nothing."""
+
+    check: Check
+
+
+Route = Intercepted | Direct | DirectQuery | Validated
 
 
 # -- Lambda ------------------------------------------------------------------------------------
@@ -102,8 +121,10 @@ INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 
 def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
     """Lambda Invoke: run the function's handler (or queue the event, or only check it)."""
-    name = request.path_params["function"]
+    # A plain name means the function in the region the request was signed for.
+    name = collaborators.info.function_arn(request.path_params["function"], request.region)
     kind = request.headers.get("x-amz-invocation-type", "RequestResponse")
+    _check_payload_size(kind, len(request.body))
     if request.body.strip():
         try:
             json.loads(request.body)
@@ -118,7 +139,32 @@ def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
     try:
         return _invoke(collaborators.invocations, request, name, kind)
     except FunctionNotFoundError as exc:
-        raise FunctionNotFoundError(collaborators.info.function_arn(name)) from exc
+        raise FunctionNotFoundError(name) from exc
+
+
+def _check_payload_size(kind: str, size: int) -> None:
+    """Refuse a payload over Lambda's limit for its invocation type, as Lambda words it."""
+    if kind == "Event" and size > quotas.INVOKE_ASYNC_REQUEST_BYTES:
+        raise RequestEntityTooLargeError(
+            f"{size} byte payload is too large for the Event invocation type "
+            f"(limit {quotas.INVOKE_ASYNC_REQUEST_BYTES} bytes)"
+        )
+    if size > quotas.INVOKE_SYNC_REQUEST_BYTES:
+        raise RequestEntityTooLargeError(
+            f"Request must be smaller than {quotas.INVOKE_SYNC_REQUEST_BYTES} bytes for the "
+            "InvokeFunction operation"
+        )
+
+
+def _response_too_large() -> bytes:
+    """The error payload of an invocation whose response is over Lambda's limit."""
+    return json.dumps(
+        {
+            "errorMessage": "Response payload size exceeded maximum allowed payload size "
+            f"({quotas.INVOKE_RESPONSE_BYTES} bytes).",
+            "errorType": "Function.ResponseSizeTooLarge",
+        }
+    ).encode()
 
 
 def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str) -> Response:
@@ -132,20 +178,21 @@ def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str)
         name, request.body, request.trace_context, wait=True, source="invoke"
     )
     headers = {"X-Amz-Executed-Version": "$LATEST"}
+    payload = result.payload
+    if len(payload) > quotas.INVOKE_RESPONSE_BYTES:
+        payload = _response_too_large()
+        headers["X-Amz-Function-Error"] = "Unhandled"
     if result.failed:
         headers["X-Amz-Function-Error"] = "Unhandled"
     if request.headers.get("x-amz-log-type") == "Tail":
         headers["X-Amz-Log-Result"] = base64.b64encode(result.log_tail().encode()).decode()
-    return json_response(result.payload, headers=headers)
+    return json_response(payload, headers=headers)
 
 
 # -- EventBridge -------------------------------------------------------------------------------
 def put_events(collaborators: Collaborators, request: AwsRequest) -> Response:
     """PutEvents: route every entry through the local router, reporting each one's fate."""
-    try:
-        document = json.loads(request.body or b"{}")
-    except ValueError as exc:
-        raise SerializationError("Body is not JSON") from exc
+    document = _conforming(request)
     with trace.activate(request.trace_context):
         entries = collaborators.events.put_events(
             request.region, collaborators.info.account, document.get("Entries") or []
@@ -156,14 +203,27 @@ def put_events(collaborators: Collaborators, request: AwsRequest) -> Response:
 
 def match_event_pattern(collaborators: Collaborators, request: AwsRequest) -> Response:
     """TestEventPattern: whether the pattern matches the event, by the local pattern engine."""
+    document = _conforming(request)
     try:
-        document = json.loads(request.body or b"{}")
         result = collaborators.events.test_event_pattern(
             document.get("EventPattern", ""), document.get("Event", "")
         )
-    except ValueError as exc:  # the body, or a value in the pattern or event
+    except ValueError as exc:  # a value in the pattern or event
         raise RequestError(str(exc)) from exc
     return json_response({"Result": result})
+
+
+def _conforming(request: AwsRequest) -> dict[str, Any]:
+    """A JSON-protocol request's body, once its operation's model takes it (constraints.py)."""
+    try:
+        document = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise SerializationError(f"Could not parse request body into json: {exc}") from exc
+    if not isinstance(document, dict):
+        raise SerializationError(constraints.unexpected(document, "structure"))
+    operation = model.operation(request.service, request.operation)
+    constraints.check(operation.input_shape if operation else None, document)
+    return document
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -172,13 +232,27 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("events", "PutEvents"): Intercepted(put_events),
     ("events", "TestEventPattern"): Intercepted(match_event_pattern),
     ("dynamodb", "PutItem"): Direct(fastpath.put_item),
-    ("sqs", "SendMessage"): Direct(fastpath.send_message),
-    ("sqs", "SendMessageBatch"): Direct(fastpath.send_message_batch),
-    ("sqs", "ReceiveMessage"): Direct(fastpath.receive_message),
+    ("sqs", "SendMessage"): Direct(fastpath.send_message, validators.send_message),
+    ("sqs", "SendMessageBatch"): Direct(fastpath.send_message_batch, validators.send_message_batch),
+    ("sqs", "ReceiveMessage"): Direct(fastpath.receive_message, validators.receive_message),
     ("sqs", "DeleteMessage"): Direct(fastpath.delete_message),
     ("sqs", "DeleteMessageBatch"): Direct(fastpath.delete_message_batch),
-    ("sns", "Publish"): DirectQuery(fastpath.publish),
-    ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch),
+    ("sqs", "CreateQueue"): Validated(validators.create_queue),
+    ("sqs", "SetQueueAttributes"): Validated(validators.set_queue_attributes),
+    ("sqs", "ChangeMessageVisibility"): Validated(validators.change_message_visibility),
+    ("lambda", "CreateFunction"): Validated(validators.create_function),
+    ("lambda", "UpdateFunctionCode"): Validated(validators.update_function_code),
+    ("lambda", "UpdateFunctionConfiguration"): Validated(validators.update_function_configuration),
+    ("lambda", "CreateEventSourceMapping"): Validated(validators.event_source_mapping),
+    ("lambda", "UpdateEventSourceMapping"): Validated(validators.event_source_mapping),
+    ("events", "PutRule"): Validated(validators.put_rule),
+    ("events", "PutTargets"): Validated(validators.put_targets),
+    ("events", "CreateEventBus"): Validated(validators.create_event_bus),
+    ("sns", "Subscribe"): Validated(validators.subscribe),
+    ("sns", "SetSubscriptionAttributes"): Validated(validators.set_subscription_attributes),
+    # The quotas are checked before the direct path, so it refuses what moto's path refuses.
+    ("sns", "Publish"): DirectQuery(fastpath.publish, validators.publish),
+    ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch, validators.publish_batch),
 }
 
 

@@ -154,6 +154,39 @@ def test_trace_follow_prints_new_traces_and_stops_after_follow_seconds(
     assert published and published[0] in followed
 
 
+def test_trace_follow_shows_every_trace_of_a_burst_once_with_each_hop_once(
+    localcloud: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sqs = localcloud.client("sqs")
+    url = sqs.create_queue(QueueName=unique("burst"))["QueueUrl"]
+    burst = 500
+
+    def publish() -> None:
+        for n in range(burst):
+            sqs.send_message(QueueUrl=url, MessageBody=f"m{n}")
+
+    publisher = threading.Timer(0.5, publish)
+    publisher.start()
+    try:
+        code, out, _ = run(
+            capsys,
+            *("trace", "--last", "0", "--follow", "--follow-seconds", "10", "--json"),
+            *("--endpoint", localcloud.endpoint_url),
+        )
+    finally:
+        publisher.join()
+
+    assert code == 0
+    hops = [json.loads(line) for line in out.splitlines()]
+    ids = [hop["id"] for hop in hops]
+    assert len(ids) == len(set(ids)), "a hop was printed twice"
+    name = url.rsplit("/", 1)[-1]
+    publishes = [h for h in hops if h["kind"] == "publish" and h["resource"] == name]
+    # Each SendMessage starts a trace of its own.
+    assert len(publishes) == burst
+    assert len({hop["trace_id"] for hop in publishes}) == burst
+
+
 def test_trace_against_no_cloud_says_how_to_start_one(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -79,6 +79,9 @@ def test_s3_bucket_and_policy(first: DeployReport, endpoint_url: str, stack: str
     assert bucket == f"{stack}-bucket"
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "tier", "Value": "local"}]
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert (block["BlockPublicAcls"], block["RestrictPublicBuckets"]) == (True, True)
+    assert (block["BlockPublicPolicy"], block["IgnorePublicAcls"]) == (False, False)
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     assert policy["Statement"][0]["Resource"] == f"arn:aws:s3:::{bucket}/*"
 

@@ -194,3 +194,74 @@ def test_policies_follow_their_lists_and_defaults_come_back(
     assert queue_policy(out["First"]) == ""
     assert topic_principal(out["Alerts"]) == {"AWS": "*"}
     destroy(endpoint_url, stack)
+
+
+CREATION_SETTINGS = """
+Parameters:
+  Bounded:
+    Type: String
+    Default: "no"
+  Words:
+    Type: String
+    Default: first
+Conditions:
+  IsBounded: !Equals [!Ref Bounded, "yes"]
+Resources:
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: "sqs:*", Resource: "*"}]
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      PermissionsBoundary: !If [IsBounded, !Ref Boundary, !Ref "AWS::NoValue"]
+  Limits:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Description: !Ref Words
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 hour)
+      Tags: [{Key: words, Value: !Ref Words}]
+"""
+
+
+def test_settings_put_at_creation_change_on_redeploy_too(tmp_path: Path, endpoint_url: str) -> None:
+    # GIVEN a role without a boundary, a described managed policy and a tagged rule
+    stack = unique_stack("settings")
+    template = write_template(tmp_path, CREATION_SETTINGS)
+    deploy(template, endpoint_url, stack=stack)
+
+    # WHEN the boundary, the description and the tag change
+    second = deploy(
+        template, endpoint_url, stack=stack, parameters={"Bounded": "yes", "Words": "second"}
+    )
+
+    # THEN each reaches the resource: in place, or by a new policy where IAM cannot change it
+    assert sorted(second.updated) == ["Limits", "Role", "Rule"]
+    iam, events = aws("iam", endpoint_url), aws("events", endpoint_url)
+    role = iam.get_role(RoleName=second.resources["Role"].physical_id)["Role"]
+    boundary = second.resources["Boundary"].physical_id
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary
+    policy = iam.get_policy(PolicyArn=second.resources["Limits"].physical_id)["Policy"]
+    assert policy["Description"] == "second"
+    rule_arn = second.resources["Rule"].arn
+    assert events.list_tags_for_resource(ResourceARN=rule_arn)["Tags"] == [
+        {"Key": "words", "Value": "second"}
+    ]
+
+    # AND taking the boundary away again removes it
+    deploy(template, endpoint_url, stack=stack, parameters={"Words": "second"})
+    role = iam.get_role(RoleName=second.resources["Role"].physical_id)["Role"]
+    assert "PermissionsBoundary" not in role
+    destroy(endpoint_url, stack=stack)

@@ -220,20 +220,22 @@ def test_direct_sqs_paths_answer_as_moto_does(
     from localcloud.gateway.routes import Direct
 
     routes = localcloud.gateway.routes
-    direct_sqs = {key: route for key, route in routes.items() if key[0] == "sqs"}
-    assert direct_sqs and all(isinstance(route, Direct) for route in direct_sqs.values())
+    direct_sqs = {
+        key: route for key, route in routes.items() if key[0] == "sqs" and isinstance(route, Direct)
+    }
+    assert len(direct_sqs) == 5
     answered: dict[str, int] = dict.fromkeys((operation for _, operation in direct_sqs), 0)
 
-    def counted(operation: str, path: Any) -> Direct:
+    def counted(operation: str, route: Direct) -> Direct:
         def run(body: bytes, region: str) -> bytes | None:
-            answer = path(body, region)
+            answer = route.path(body, region)
             answered[operation] += answer is not None
             return answer
 
-        return Direct(run)
+        return Direct(run, route.check)
 
     for key, route in direct_sqs.items():
-        monkeypatch.setitem(routes, key, counted(key[1], route.path))
+        monkeypatch.setitem(routes, key, counted(key[1], route))
     direct = _sqs_conversation(sqs, fifo)
     assert all(answered[op] for op in answered if op != "SendMessage"), answered
     for key in direct_sqs:
@@ -340,6 +342,8 @@ def _sns_conversation(sns: Any, sqs: Any, fifo: bool) -> list[Any]:
         _sns_outcome(sns.publish, TopicArn=topic + "-gone", Message="m"),
         _sns_outcome(sns.publish, TopicArn=topic, Message="no group id"),
         _sns_outcome(sns.publish, TopicArn=topic, Message="d", MessageDeduplicationId="d"),
+        # Within the quota (the whole batch, with "c", is refused by it before either path).
+        _sns_outcome(sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=entries[:2]),
         _sns_outcome(sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=entries),
         _sns_outcome(
             sns.publish_batch,
@@ -381,29 +385,30 @@ def _sns_conversation(sns: Any, sqs: Any, fifo: bool) -> list[Any]:
 def test_direct_sns_paths_answer_as_moto_does(
     localcloud: Any, sqs: Any, fifo: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from localcloud.gateway.routes import DirectQuery
+    from localcloud.gateway.routes import Check, DirectQuery, Validated
 
     sns = localcloud.client("sns")
     routes = localcloud.gateway.routes
-    direct_sns = {key: route for key, route in routes.items() if key[0] == "sns"}
+    direct_sns = {key: route for key, route in routes.items() if isinstance(route, DirectQuery)}
     assert set(direct_sns) == {("sns", "Publish"), ("sns", "PublishBatch")}
     answered = dict.fromkeys((operation for _, operation in direct_sns), 0)
 
-    def counted(operation: str, path: Any) -> DirectQuery:
+    def counted(operation: str, path: Any, check: Check | None) -> DirectQuery:
         def run(form: Any, region: str, request_id: str) -> bytes | None:
             answer = path(form, region, request_id)
             answered[operation] += answer is not None
             return answer
 
-        return DirectQuery(run)
+        return DirectQuery(run, check)
 
     for key, route in direct_sns.items():
-        assert isinstance(route, DirectQuery)
-        monkeypatch.setitem(routes, key, counted(key[1], route.path))
+        monkeypatch.setitem(routes, key, counted(key[1], route.path, route.check))
     direct = _sns_conversation(sns, sqs, fifo)
     assert answered["Publish"] >= 2 and answered["PublishBatch"] >= 1, answered
-    for key in direct_sns:
-        monkeypatch.delitem(routes, key)
+    # moto's path, with the same quotas checked first
+    for key, route in direct_sns.items():
+        assert route.check is not None
+        monkeypatch.setitem(routes, key, Validated(route.check))
     through_moto = _sns_conversation(sns, sqs, fifo)
     assert direct == through_moto
     # the conversation delivered what it published (a FIFO queue keeps one per deduplication id)

@@ -67,6 +67,7 @@ def make_function(lam: Any, role_arn: str, code_zip: bytes) -> Iterator[Callable
         tags: dict[str, str] | None = None,
         dead_letter_arn: str | None = None,
         prefix: str = "fn",
+        extra_files: dict[str, str] | None = None,
     ) -> str:
         name = unique(prefix)
         kwargs: dict[str, Any] = {}
@@ -81,7 +82,7 @@ def make_function(lam: Any, role_arn: str, code_zip: bytes) -> Iterator[Callable
             Runtime="python3.12",
             Role=role_arn,
             Handler=handler,
-            Code={"ZipFile": code_zip},
+            Code={"ZipFile": handlers_zip(extra_files) if extra_files else code_zip},
             Timeout=timeout,
             MemorySize=memory,
             **kwargs,

@@ -19,12 +19,15 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def handlers_zip() -> bytes:
-    """Every file under handlers/ as a deployment package."""
+def handlers_zip(extra: dict[str, str] | None = None) -> bytes:
+    """Every file under handlers/ as a deployment package, plus ``extra`` {path: source}
+    (modules that cannot live in the repository, such as one with a syntax error)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted(HANDLERS.rglob("*.py")):
             archive.write(path, path.relative_to(HANDLERS).as_posix())
+        for name, source in (extra or {}).items():
+            archive.writestr(name, source)
     return buffer.getvalue()
 
 

@@ -48,12 +48,9 @@ PATCHED = {
     "moto.awslambda.models.LambdaFunction.get_configuration",
     "moto.events.models.EventPattern.load",
     "moto.events.models.Replay.replay_events",
-    "moto.events.models.EventsBackend.put_targets",
     "moto.sns.models.FilterPolicyMatcher",
     "moto.sns.models.SNSBackend._validate_filter_policy",
     "moto.sns.models.Subscription.publish",
-    "moto.sns.responses.SNSResponse.subscribe",
-    "moto.sns.models.SNSBackend.set_subscription_attributes",
     "moto.sqs.models.Message.__new__",
     "moto.sqs.models.Queue._messages",
     "moto.sqs.models.Queue.messages",
@@ -78,6 +75,7 @@ PATCHED = {
     "moto.sqs.models.unix_time",
     "moto.sqs.models.unix_time_millis",
     "moto.sqs.models.generate_receipt_handle",
+    "moto.moto_server.werkzeug_app.DISABLE_GLOBAL_CORS",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -101,10 +99,6 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "LambdaFunction.update_configuration": (
         "moto.awslambda.models:LambdaFunction.update_configuration",
         ["self", "config_updates"],
-    ),
-    "EventsBackend.put_targets": (
-        "moto.events.models:EventsBackend.put_targets",
-        ["self", "name", "event_bus_arn", "targets"],
     ),
     "Replay.replay_events": ("moto.events.models:Replay.replay_events", ["self", "archive"]),
     "EventPattern.__init__": (

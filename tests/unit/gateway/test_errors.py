@@ -9,17 +9,38 @@ from __future__ import annotations
 import pytest
 
 from localcloud.engine.errors import (
+    DebugPortError,
     DeliveryError,
     EngineError,
+    FunctionBuildError,
     FunctionNotFoundError,
     ThrottledError,
 )
 from localcloud.errors import LocalCloudError
 from localcloud.gateway.errors import (
+    BatchRequestTooLongError,
+    ConstraintError,
+    IncompleteSignatureError,
+    InvalidActionError,
+    InvalidArgumentError,
+    InvalidAttributeNameError,
+    InvalidAttributeValueError,
+    InvalidMessageContentsError,
+    InvalidParameterError,
     InvalidParameterValueError,
     InvalidRequestContentError,
+    MalformedXmlError,
+    MissingActionError,
+    MissingAuthenticationTokenError,
+    MissingParameterError,
+    MissingRequestBodyError,
+    ParameterValueError,
+    RequestEntityTooLargeError,
     RequestError,
     SerializationError,
+    UnknownOperationError,
+    UnknownPathError,
+    UnknownServiceError,
     to_aws_error,
 )
 from localcloud.routing.errors import (
@@ -44,6 +65,23 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
             429,
             "TooManyRequestsException",
             "Rate Exceeded. Function greeter is at its concurrency limit (2).",
+        ),
+    ),
+    (
+        DebugPortError(5678, "greeter"),
+        (
+            409,
+            "ResourceConflictException",
+            "port 5678 is already the debugger port of function greeter; pick another port or "
+            "take greeter out of debug mode first",
+        ),
+    ),
+    (
+        FunctionBuildError("build function greeter: installing its requirements failed"),
+        (
+            400,
+            "InvalidParameterValueException",
+            "build function greeter: installing its requirements failed",
         ),
     ),
     (
@@ -73,6 +111,38 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (
         InvalidParameterValueError("Unsupported InvocationType"),
         (400, "InvalidParameterValueException", "Unsupported InvocationType"),
+    ),
+    (ConstraintError("1 validation error"), (400, "ValidationException", "1 validation error")),
+    (UnknownOperationError("X.Y"), (400, "UnknownOperationException", "X.Y")),
+    (UnknownPathError("GET /x"), (404, "UnknownOperationException", "GET /x")),
+    (MalformedXmlError("not XML"), (400, "MalformedXML", "not XML")),
+    (InvalidArgumentError("no key"), (400, "InvalidArgument", "no key")),
+    (MissingRequestBodyError("empty"), (400, "MissingRequestBodyError", "empty")),
+    (IncompleteSignatureError("no scope"), (400, "IncompleteSignature", "no scope")),
+    (MissingActionError("no action"), (400, "MissingAction", "no action")),
+    (MissingAuthenticationTokenError("sign"), (403, "MissingAuthenticationToken", "sign")),
+    (InvalidActionError("Nope"), (400, "InvalidAction", "Nope")),
+    (MissingParameterError("QueueUrl"), (400, "MissingParameter", "QueueUrl")),
+    (ParameterValueError("-1"), (400, "InvalidParameterValue", "-1")),
+    (UnknownServiceError("nosuch"), (400, "InvalidSignatureException", "nosuch")),
+    (InvalidAttributeNameError("Bogus"), (400, "InvalidAttributeName", "Bogus")),
+    (InvalidAttributeValueError("-1"), (400, "InvalidAttributeValue", "-1")),
+    (InvalidMessageContentsError("#x0"), (400, "InvalidMessageContents", "#x0")),
+    (
+        InvalidParameterError("Email address"),
+        (400, "InvalidParameter", "Invalid parameter: Email address"),
+    ),
+    (
+        RequestEntityTooLargeError("Request must be smaller than 6291456 bytes"),
+        (413, "RequestEntityTooLargeException", "Request must be smaller than 6291456 bytes"),
+    ),
+    (
+        InvalidParameterError("Message too long"),
+        (400, "InvalidParameter", "Invalid parameter: Message too long"),
+    ),
+    (
+        BatchRequestTooLongError("too long"),
+        (400, "BatchRequestTooLong", "too long"),
     ),
 ]
 

@@ -146,3 +146,35 @@ def test_trace_header_without_parent_starts_from_its_root() -> None:
     )
     assert http == pipe
     assert http.trace_context == TraceContext("1-abc", None)
+
+
+def test_the_protocol_is_read_off_the_request() -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    json_call, _ = both_doors(
+        "POST", "/", {"Authorization": authorization("us-east-1", "sqs"), "X-Amz-Target": "A.B"}
+    )
+    query, _ = both_doors(
+        "POST", "/", {"Authorization": authorization("us-east-1", "sns"), **form}, b"Action=X"
+    )
+    rest_json, _ = both_doors(
+        "GET", "/2015-03-31/functions", {"Authorization": authorization("us-east-1", "lambda")}
+    )
+    rest_xml, _ = both_doors("GET", "/bucket", {"Authorization": authorization("us-east-1", "s3")})
+    upload, _ = both_doors("POST", "/bucket", form, b"key=k")
+    assert [r.protocol for r in (json_call, query, rest_json, rest_xml, upload)] == [
+        "json",
+        "query",
+        "rest-json",
+        "rest-xml",
+        "rest-xml",  # a form to S3 without an Action is a browser's upload
+    ]
+
+
+def test_moto_is_handed_an_empty_object_for_a_lambda_call_without_a_body() -> None:
+    headers = {"Authorization": authorization("us-east-1", "lambda")}
+    empty, _ = both_doors("PUT", "/2015-03-31/functions/f/configuration", headers)
+    given, _ = both_doors(
+        "PUT", "/2015-03-31/functions/f/configuration", headers, b'{"Timeout": 3}'
+    )
+    assert (empty.body, empty.moto_body) == (b"", b"{}")
+    assert given.moto_body == b'{"Timeout": 3}'

@@ -69,12 +69,15 @@ class Result:
 
 
 class FakeInvocations:
-    """Knows one function, ``greeter``; ``busy`` is throttled."""
+    """Knows one function, ``greeter``; ``busy`` is throttled. Records functions by name (the
+    gateway hands over the ARN in the request's region)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, bytes]] = []
 
     def _known(self, function: str) -> None:
+        assert function.startswith("arn:aws:lambda:us-east-1:"), function
+        function = function.rsplit(":", 1)[-1]
         if function == "busy":
             raise ThrottledError(function, 1)
         if function != "greeter":
@@ -89,14 +92,14 @@ class FakeInvocations:
         source: str = "invoke",
     ) -> Result:
         self._known(function)
-        self.calls.append(("invoke", function, payload))
+        self.calls.append(("invoke", function.rsplit(":", 1)[-1], payload))
         return Result(b'{"hello": "ada"}', failed=payload == b'{"fail": true}')
 
     def invoke_async(
         self, function: str, payload: bytes, context: TraceContext | None = None
     ) -> str:
         self._known(function)
-        self.calls.append(("async", function, payload))
+        self.calls.append(("async", function.rsplit(":", 1)[-1], payload))
         return "request-1"
 
     def check(self, function: str) -> None:
@@ -173,10 +176,10 @@ def test_each_row_is_found_by_its_request() -> None:
     "missed",
     [
         request("sqs", "GetQueueAttributes"),
-        request("lambda", path="/2015-03-31/functions"),
+        request("lambda", path="/2015-03-31/functions/greeter/policy"),
         request("lambda", path="/2015-03-31/functions/greeter/configuration"),
     ],
-    ids=["json-protocol", "rest-list", "rest-other"],
+    ids=["json-protocol", "rest-add-permission", "rest-other-method"],
 )
 def test_a_miss_returns_none(missed: AwsRequest) -> None:
     assert find_route(missed) is None
@@ -258,8 +261,9 @@ def test_put_events_counts_failed_entries(gateway: Gateway) -> None:
 
 
 def test_put_events_body_must_be_json(gateway: Gateway) -> None:
-    response = answer(gateway, request("events", "PutEvents", b"nope"))
-    assert error_of(response) == (400, "SerializationException", "Body is not JSON")
+    status, code, message = error_of(answer(gateway, request("events", "PutEvents", b"nope")))
+    assert (status, code) == (400, "SerializationException")
+    assert message.startswith("Could not parse request body into json: ")
 
 
 def test_test_event_pattern_answers_and_words_errors_as_eventbridge(gateway: Gateway) -> None:

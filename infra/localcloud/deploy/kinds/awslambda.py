@@ -3,7 +3,9 @@ event invoke configs, versions and aliases.
 
 Every function with local code is tagged `localcloud:code-path` with the absolute code folder: the
 local cloud runs code straight from there, so edits apply without a redeploy; other endpoints ignore
-the tag.
+the tag. A public Powertools layer (no endpoint but AWS holds it) is left out of `Layers` and named
+in the tag `localcloud:public-layers` instead: the local cloud installs the package it stands for
+into the function's build.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from localcloud.build import public_layer
 from localcloud.deploy.kinds.base import (
     Context,
     ResourceKind,
@@ -22,9 +25,11 @@ from localcloud.deploy.kinds.base import (
     register,
     tag_map,
 )
+from localcloud.deploy.kinds.members import ApiParameter
 from localcloud.deploy.packaging import Package, inline_package, local_code_path, package
 
 CODE_PATH_TAG = "localcloud:code-path"
+PUBLIC_LAYERS_TAG = "localcloud:public-layers"
 
 # CloudFormation property -> UpdateFunctionConfiguration/CreateFunction parameter
 _CONFIG = {
@@ -83,8 +88,16 @@ def _configuration(props: dict[str, Any]) -> dict[str, Any]:
         if prop == "Environment":
             variables = value.get("Variables") or {}
             value = {"Variables": {str(k): str(v) for k, v in variables.items()}}
+        if prop == "Layers":
+            value = [arn for arn in value if not (isinstance(arn, str) and public_layer(arn))]
         config[parameter] = value
     return config
+
+
+def public_layers(props: dict[str, Any]) -> list[str]:
+    """The public layers (by name in localcloud.build) among a function's Layers."""
+    names = [public_layer(arn) for arn in props.get("Layers") or [] if isinstance(arn, str)]
+    return [name for name in names if name]
 
 
 def _code(props: dict[str, Any], key: str = "Code") -> tuple[dict[str, Any], Package | None]:
@@ -116,6 +129,22 @@ def _wait_updated(lam: Any, name: str) -> None:
 class Function(ResourceKind):
     type_name = "AWS::Lambda::Function"
     replace_on = frozenset({"FunctionName", "PackageType"})
+    applies = frozenset(
+        {
+            "FunctionName",
+            "Code",
+            "PackageType",
+            "Architectures",
+            "Tags",
+            "ReservedConcurrentExecutions",
+            *_CONFIG,
+        }
+    )
+    # The configuration and a non-local Code pass to CreateFunction whole.
+    members = {
+        "Code": ApiParameter("lambda", "CreateFunction", "Code"),
+        **{prop: ApiParameter("lambda", "CreateFunction", name) for prop, name in _CONFIG.items()},
+    }
 
     def fingerprint(self, props: dict[str, Any], ctx: Context) -> Any:
         _, built = _code(props)
@@ -126,6 +155,8 @@ class Function(ResourceKind):
         folder = local_code_path(props.get("Code"))
         if folder is not None:
             tags[CODE_PATH_TAG] = str(folder)
+        if public_layers(props):
+            tags[PUBLIC_LAYERS_TAG] = " ".join(public_layers(props))
         return tags
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
@@ -201,12 +232,17 @@ class Function(ResourceKind):
         return {"Arn": ctx.arn("lambda", f"function:{physical_id}")}
 
 
+# Layer properties that pass to PublishLayerVersion unchanged.
+_LAYER_SETTINGS = ("Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo")
+
+
 @register
 class LayerVersion(ResourceKind):
     """A layer version; versions are immutable, so every change publishes a new one."""
 
     type_name = "AWS::Lambda::LayerVersion"
     replace_on = None
+    applies = frozenset({"LayerName", "Content", *_LAYER_SETTINGS})
 
     def fingerprint(self, props: dict[str, Any], ctx: Context) -> Any:
         _, built = _code(props, "Content")
@@ -217,13 +253,7 @@ class LayerVersion(ResourceKind):
         arguments: dict[str, Any] = {
             "LayerName": ctx.name(logical_id, props.get("LayerName"), 64),
             "Content": content,
-            **pick(
-                props,
-                "Description",
-                "CompatibleRuntimes",
-                "CompatibleArchitectures",
-                "LicenseInfo",
-            ),
+            **pick(props, *_LAYER_SETTINGS),
         }
         return str(ctx.client("lambda").publish_layer_version(**arguments)["LayerVersionArn"])
 
@@ -239,12 +269,23 @@ class LayerVersion(ResourceKind):
         return {"LayerVersionArn": physical_id}
 
 
+# Permission properties that pass to AddPermission unchanged.
+_PERMISSION_SETTINGS = (
+    "SourceArn",
+    "SourceAccount",
+    "EventSourceToken",
+    "FunctionUrlAuthType",
+    "PrincipalOrgID",
+)
+
+
 @register
 class Permission(ResourceKind):
     """A statement in a function's resource policy; any change replaces the statement."""
 
     type_name = "AWS::Lambda::Permission"
     replace_on = None
+    applies = frozenset({"FunctionName", "Action", "Principal", *_PERMISSION_SETTINGS})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         statement = ctx.name(logical_id, None, 100)
@@ -254,14 +295,7 @@ class Permission(ResourceKind):
             "StatementId": statement,
             "Action": props["Action"],
             "Principal": props["Principal"],
-            **pick(
-                props,
-                "SourceArn",
-                "SourceAccount",
-                "EventSourceToken",
-                "FunctionUrlAuthType",
-                "PrincipalOrgID",
-            ),
+            **pick(props, *_PERMISSION_SETTINGS),
         }
         if qualifier:
             arguments["Qualifier"] = qualifier
@@ -276,6 +310,15 @@ class Permission(ResourceKind):
         ignore_gone(ctx.client("lambda").remove_permission, **arguments)
 
 
+# What a mapping reads from: set at creation only, so a change replaces the mapping.
+_MAPPING_SOURCE = (
+    "EventSourceArn",
+    "StartingPosition",
+    "StartingPositionTimestamp",
+    "Queues",
+    "Topics",
+)
+# What UpdateEventSourceMapping can change in place.
 _MAPPING_SETTINGS = (
     "BatchSize",
     "BisectBatchOnFunctionError",
@@ -302,20 +345,15 @@ _MAPPING_RESETS: dict[str, Any] = {
 @register
 class EventSourceMapping(ResourceKind):
     type_name = "AWS::Lambda::EventSourceMapping"
-    replace_on = frozenset(
-        {"EventSourceArn", "StartingPosition", "StartingPositionTimestamp", "Queues", "Topics"}
-    )
+    replace_on = frozenset(_MAPPING_SOURCE)
+    applies = frozenset({*_MAPPING_SOURCE, *_MAPPING_SETTINGS})
+    members = {
+        name: ApiParameter("lambda", "CreateEventSourceMapping", name)
+        for name in (*_MAPPING_SOURCE, *_MAPPING_SETTINGS)
+    }
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
-        arguments = pick(
-            props,
-            "EventSourceArn",
-            "StartingPosition",
-            "StartingPositionTimestamp",
-            "Queues",
-            "Topics",
-            *_MAPPING_SETTINGS,
-        )
+        arguments = pick(props, *_MAPPING_SOURCE, *_MAPPING_SETTINGS)
         response = ctx.client("lambda").create_event_source_mapping(**arguments)
         return str(response["UUID"])
 
@@ -344,18 +382,27 @@ class EventSourceMapping(ResourceKind):
         }
 
 
+_INVOKE_SETTINGS = ("DestinationConfig", "MaximumEventAgeInSeconds", "MaximumRetryAttempts")
+
+
 @register
 class EventInvokeConfig(ResourceKind):
     """Asynchronous invocation settings: retries, event age and destinations."""
 
     type_name = "AWS::Lambda::EventInvokeConfig"
     replace_on = frozenset({"FunctionName", "Qualifier"})
+    applies = frozenset({"FunctionName", "Qualifier", *_INVOKE_SETTINGS})
+    members = {
+        "DestinationConfig": ApiParameter(
+            "lambda", "PutFunctionEventInvokeConfig", "DestinationConfig"
+        )
+    }
 
     def _put(self, props: dict[str, Any], ctx: Context) -> None:
         ctx.client("lambda").put_function_event_invoke_config(
             FunctionName=_function_name(str(props["FunctionName"])),
             Qualifier=str(props.get("Qualifier", "$LATEST")),
-            **pick(props, "DestinationConfig", "MaximumEventAgeInSeconds", "MaximumRetryAttempts"),
+            **pick(props, *_INVOKE_SETTINGS),
         )
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
@@ -387,6 +434,12 @@ class Version(ResourceKind):
 
     type_name = "AWS::Lambda::Version"
     replace_on = None
+    applies = frozenset({"FunctionName", "Description"})
+    inert = {
+        "CodeSha256": "CloudFormation only compares it with the function's code before "
+        "publishing; the local deployer publishes the code the function has, and any change "
+        "to the property publishes a new version",
+    }
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         arguments = {
@@ -407,17 +460,21 @@ class Version(ResourceKind):
         return {"Version": version or "$LATEST", "FunctionArn": function}
 
 
+_ALIAS_SETTINGS = ("Description", "RoutingConfig")
+
+
 @register
 class Alias(ResourceKind):
     type_name = "AWS::Lambda::Alias"
     replace_on = frozenset({"Name", "FunctionName"})
+    applies = frozenset({"Name", "FunctionName", "FunctionVersion", *_ALIAS_SETTINGS})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         response = ctx.client("lambda").create_alias(
             FunctionName=_function_name(str(props["FunctionName"])),
             Name=props["Name"],
             FunctionVersion=str(props["FunctionVersion"]),
-            **pick(props, "Description", "RoutingConfig"),
+            **pick(props, *_ALIAS_SETTINGS),
         )
         return str(response["AliasArn"])
 
@@ -433,7 +490,7 @@ class Alias(ResourceKind):
             FunctionName=_function_name(str(new["FunctionName"])),
             Name=new["Name"],
             FunctionVersion=str(new["FunctionVersion"]),
-            **pick(new, "Description", "RoutingConfig"),
+            **pick(new, *_ALIAS_SETTINGS),
         )
         return physical_id
 

@@ -3,12 +3,18 @@
 A kind holds the policy for one CloudFormation type in four hooks: ``create`` returns the physical
 id, ``update`` changes a resource in place, ``delete`` removes it, ``attributes`` gives its
 Fn::GetAtt values. The engine owns ordering, hashing, replacement and state.
+
+Each kind also declares, as data, the properties its hooks apply (``applies``, with ``members``
+saying what inside a property is applied) and those it takes on purpose without applying
+(``inert``, each with the reason); planning rejects every other property, so nothing in a
+template is dropped without a word.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,6 +22,7 @@ from botocore.exceptions import ClientError
 
 from localcloud.clients import client
 from localcloud.deploy.kinds.coerce import CoercingClient
+from localcloud.deploy.kinds.members import Members, stray_members
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,24 @@ class ResourceKind:
     type_name: ClassVar[str]
     # Properties whose change needs a new resource; None means every change does.
     replace_on: ClassVar[frozenset[str] | None] = frozenset()
+    # The properties create/update pass on to the endpoint; planning rejects any other, so a kind
+    # that declares nothing takes no property at all.
+    applies: ClassVar[frozenset[str]] = frozenset()
+    # Properties taken without being applied because applying them would change nothing locally:
+    # property -> why. A property that matters on AWS but is not applied does not belong here.
+    inert: ClassVar[Mapping[str, str]] = {}
+    # What the kind applies inside an applied property, where the value has keys of its own: an
+    # API parameter it is passed to whole (its botocore shape's members), or the keys picked.
+    members: ClassVar[Mapping[str, Members]] = {}
+
+    def unapplied(self, props: Mapping[str, Any]) -> list[str]:
+        """The properties (and keys inside them, as ``Name.Key``) in ``props`` this kind neither
+        applies nor declares inert, sorted."""
+        stray = set(props) - self.applies - set(self.inert)
+        for name, members in self.members.items():
+            if name in props:
+                stray.update(stray_members(name, props[name], members))
+        return sorted(stray)
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         """Create the resource; return its physical id (the value of Ref)."""

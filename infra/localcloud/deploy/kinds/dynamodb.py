@@ -13,6 +13,7 @@ from localcloud.deploy.kinds.base import (
     register,
     tag_list,
 )
+from localcloud.deploy.kinds.members import ApiParameter
 
 
 def _stream(props: dict[str, Any]) -> dict[str, Any] | None:
@@ -29,6 +30,10 @@ def _throughput(value: dict[str, Any]) -> dict[str, int]:
     }
 
 
+# What an index passes on: its keys with ProvisionedThroughput made integers.
+_INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
+
+
 def _index(index: dict[str, Any]) -> dict[str, Any]:
     converted = pick(index, "IndexName", "KeySchema", "Projection")
     if index.get("ProvisionedThroughput"):
@@ -40,6 +45,33 @@ def _index(index: dict[str, Any]) -> dict[str, Any]:
 class Table(ResourceKind):
     type_name = "AWS::DynamoDB::Table"
     replace_on = frozenset({"TableName", "KeySchema", "LocalSecondaryIndexes"})
+    applies = frozenset(
+        {
+            "AttributeDefinitions",
+            "BillingMode",
+            "DeletionProtectionEnabled",
+            "GlobalSecondaryIndexes",
+            "KeySchema",
+            "LocalSecondaryIndexes",
+            "ProvisionedThroughput",
+            "SSESpecification",
+            "StreamSpecification",
+            "TableClass",
+            "TableName",
+            "Tags",
+            "TimeToLiveSpecification",
+        }
+    )
+    members = {
+        "AttributeDefinitions": ApiParameter("dynamodb", "CreateTable", "AttributeDefinitions"),
+        "KeySchema": ApiParameter("dynamodb", "CreateTable", "KeySchema"),
+        "GlobalSecondaryIndexes": frozenset(_INDEX_KEYS),
+        "LocalSecondaryIndexes": frozenset(_INDEX_KEYS),
+        "ProvisionedThroughput": frozenset({"ReadCapacityUnits", "WriteCapacityUnits"}),
+        "SSESpecification": frozenset({"SSEEnabled"}),
+        "StreamSpecification": frozenset({"StreamViewType"}),
+        "TimeToLiveSpecification": frozenset({"AttributeName", "Enabled"}),
+    }
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("TableName"), 255)

@@ -36,6 +36,9 @@ _TARGET_KEYS = (
     "AppSyncParameters",
 )
 
+# Rule properties that pass to PutRule unchanged (EventPattern is turned to JSON first).
+_RULE_SETTINGS = ("ScheduleExpression", "Description", "RoleArn")
+
 
 def _bus_name(value: Any) -> str:
     """An EventBusName property may hold a name or an ARN; the rule APIs take either."""
@@ -53,6 +56,7 @@ def _target(target: dict[str, Any]) -> dict[str, Any]:
 class EventBus(ResourceKind):
     type_name = "AWS::Events::EventBus"
     replace_on = frozenset({"Name", "EventSourceName"})
+    applies = frozenset({"Name", "EventSourceName", "Description", "Tags"})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         arguments: dict[str, Any] = {"Name": props["Name"]}
@@ -96,6 +100,10 @@ class EventBus(ResourceKind):
 class Rule(ResourceKind):
     type_name = "AWS::Events::Rule"
     replace_on = frozenset({"Name", "EventBusName"})
+    applies = frozenset(
+        {"Name", "EventBusName", "State", "EventPattern", "Targets", "Tags", *_RULE_SETTINGS}
+    )
+    members = {"Targets": frozenset(_TARGET_KEYS)}
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("Name"), 64)
@@ -124,12 +132,21 @@ class Rule(ResourceKind):
         }
         if new.get("EventPattern") is not None:
             arguments["EventPattern"] = as_json(new["EventPattern"])
-        for key in ("ScheduleExpression", "Description", "RoleArn"):
+        for key in _RULE_SETTINGS:
             if new.get(key) is not None:
                 arguments[key] = new[key]
         if new.get("Tags") and not old:
             arguments["Tags"] = tag_list(new["Tags"])
-        events.put_rule(**arguments)
+        arn = str(events.put_rule(**arguments)["RuleArn"])
+        if old and "Tags" in changed(old, new):
+            # PutRule takes tags only when it creates the rule.
+            untagged = {t["Key"] for t in tag_list(old.get("Tags"))} - {
+                t["Key"] for t in tag_list(new.get("Tags"))
+            }
+            if untagged:
+                events.untag_resource(ResourceARN=arn, TagKeys=sorted(untagged))
+            if new.get("Tags"):
+                events.tag_resource(ResourceARN=arn, Tags=tag_list(new["Tags"]))
         before = {t["Id"]: _target(t) for t in old.get("Targets") or []}
         after = {t["Id"]: _target(t) for t in new.get("Targets") or []}
         gone = sorted(set(before) - set(after))
@@ -162,6 +179,9 @@ class Rule(ResourceKind):
 class Archive(ResourceKind):
     type_name = "AWS::Events::Archive"
     replace_on = frozenset({"ArchiveName", "SourceArn"})
+    applies = frozenset(
+        {"ArchiveName", "SourceArn", "Description", "EventPattern", "RetentionDays"}
+    )
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("ArchiveName"), 48)

@@ -45,6 +45,20 @@ def _attach_managed(iam: Any, role: str, arn: str) -> None:
 class Role(ResourceKind):
     type_name = "AWS::IAM::Role"
     replace_on = frozenset({"RoleName", "Path"})
+    applies = frozenset(
+        {
+            "AssumeRolePolicyDocument",
+            "Description",
+            "ManagedPolicyArns",
+            "MaxSessionDuration",
+            "Path",
+            "PermissionsBoundary",
+            "Policies",
+            "RoleName",
+            "Tags",
+        }
+    )
+    members = {"Policies": frozenset({"PolicyName", "PolicyDocument"})}
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("RoleName"), 64)
@@ -81,6 +95,13 @@ class Role(ResourceKind):
                 RoleName=physical_id,
                 **{k: new[k] for k in ("Description", "MaxSessionDuration") if k in new},
             )
+        if "PermissionsBoundary" in diff:
+            if new.get("PermissionsBoundary"):
+                iam.put_role_permissions_boundary(
+                    RoleName=physical_id, PermissionsBoundary=new["PermissionsBoundary"]
+                )
+            else:
+                ignore_gone(iam.delete_role_permissions_boundary, RoleName=physical_id)
         if "Tags" in diff:
             old_keys = {t["Key"] for t in tag_list(old.get("Tags"))}
             new_tags = tag_list(new.get("Tags"))
@@ -138,6 +159,7 @@ class Policy(ResourceKind):
 
     type_name = "AWS::IAM::Policy"
     replace_on = frozenset({"PolicyName"})
+    applies = frozenset({"PolicyName", "PolicyDocument", *(prop for prop, _, _ in _TARGETS)})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         self._put(props, ctx)
@@ -183,7 +205,17 @@ class ManagedPolicy(ResourceKind):
     """A customer managed policy, attached to the roles, users and groups it lists."""
 
     type_name = "AWS::IAM::ManagedPolicy"
-    replace_on = frozenset({"ManagedPolicyName", "Path"})
+    # IAM cannot change a policy's description, so a new one needs a new policy (as on AWS).
+    replace_on = frozenset({"ManagedPolicyName", "Path", "Description"})
+    applies = frozenset(
+        {
+            "ManagedPolicyName",
+            "PolicyDocument",
+            "Path",
+            "Description",
+            *(prop for prop, _, _ in _TARGETS),
+        }
+    )
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("ManagedPolicyName"), 128)

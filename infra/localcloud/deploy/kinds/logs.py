@@ -1,4 +1,4 @@
-"""CloudWatch Logs kind: log groups with retention."""
+"""CloudWatch Logs kind: log groups with retention, KMS key, class and tags."""
 
 from __future__ import annotations
 
@@ -18,12 +18,18 @@ from localcloud.deploy.kinds.base import (
 class LogGroup(ResourceKind):
     type_name = "AWS::Logs::LogGroup"
     replace_on = frozenset({"LogGroupName", "KmsKeyId", "LogGroupClass"})
+    applies = frozenset({"LogGroupName", "KmsKeyId", "LogGroupClass", "RetentionInDays", "Tags"})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("LogGroupName"), 512)
         arguments: dict[str, Any] = {"logGroupName": name}
         if props.get("Tags"):
             arguments["tags"] = tag_map(props["Tags"])
+        # Set only at creation, hence in replace_on.
+        if props.get("KmsKeyId"):
+            arguments["kmsKeyId"] = props["KmsKeyId"]
+        if props.get("LogGroupClass"):
+            arguments["logGroupClass"] = props["LogGroupClass"]
         logs = ctx.client("logs")
         logs.create_log_group(**arguments)
         if props.get("RetentionInDays") is not None:

@@ -1,4 +1,4 @@
-"""S3 kinds: buckets (versioning, tags) and bucket policies."""
+"""S3 kinds: buckets (versioning, public access block, tags) and bucket policies."""
 
 from __future__ import annotations
 
@@ -13,12 +13,23 @@ from localcloud.deploy.kinds.base import (
     register,
     tag_list,
 )
+from localcloud.deploy.kinds.members import ApiParameter
 
 
 @register
 class Bucket(ResourceKind):
     type_name = "AWS::S3::Bucket"
     replace_on = frozenset({"BucketName"})
+    applies = frozenset(
+        {"BucketName", "PublicAccessBlockConfiguration", "Tags", "VersioningConfiguration"}
+    )
+    members = {
+        "PublicAccessBlockConfiguration": ApiParameter(
+            "s3", "PutPublicAccessBlock", "PublicAccessBlockConfiguration"
+        ),
+        # MfaDelete needs a device's code with each call, which no deploy has.
+        "VersioningConfiguration": frozenset({"Status"}),
+    }
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         name = ctx.name(logical_id, props.get("BucketName"), 63, lower=True)
@@ -44,6 +55,14 @@ class Bucket(ResourceKind):
                 Bucket=physical_id,
                 VersioningConfiguration={"Status": new["VersioningConfiguration"]["Status"]},
             )
+        if "PublicAccessBlockConfiguration" in diff:
+            if new.get("PublicAccessBlockConfiguration"):
+                s3.put_public_access_block(
+                    Bucket=physical_id,
+                    PublicAccessBlockConfiguration=new["PublicAccessBlockConfiguration"],
+                )
+            else:
+                ignore_gone(s3.delete_public_access_block, Bucket=physical_id)
         if "Tags" in diff:
             if new.get("Tags"):
                 s3.put_bucket_tagging(Bucket=physical_id, Tagging={"TagSet": tag_list(new["Tags"])})
@@ -82,6 +101,7 @@ class Bucket(ResourceKind):
 class BucketPolicy(ResourceKind):
     type_name = "AWS::S3::BucketPolicy"
     replace_on = frozenset({"Bucket"})
+    applies = frozenset({"Bucket", "PolicyDocument"})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         return self.update(logical_id, str(props["Bucket"]), {}, props, ctx)

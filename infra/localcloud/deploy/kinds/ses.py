@@ -10,8 +10,10 @@ from localcloud.deploy.kinds.base import Context, ResourceKind, ignore_gone, reg
 @register
 class EmailIdentity(ResourceKind):
     type_name = "AWS::SES::EmailIdentity"
-    # Only the identity itself is applied; DKIM and feedback settings are left to SES defaults.
+    # Only the identity itself is applied; DKIM, feedback and MAIL FROM settings are rejected at
+    # planning (they matter on AWS) unless the deploy allows unsupported properties.
     replace_on = frozenset({"EmailIdentity"})
+    applies = frozenset({"EmailIdentity"})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         identity = str(props["EmailIdentity"])

@@ -54,6 +54,8 @@ def _subscription_key(subscription: dict[str, Any]) -> tuple[str, str]:
 class Topic(ResourceKind):
     type_name = "AWS::SNS::Topic"
     replace_on = frozenset({"TopicName", "FifoTopic"})
+    applies = frozenset({"TopicName", "FifoTopic", "Tags", "Subscription", *_TOPIC_ATTRIBUTES})
+    members = {"Subscription": frozenset({"Protocol", "Endpoint"})}
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         fifo = _fifo(props)
@@ -118,7 +120,8 @@ class Topic(ResourceKind):
 @register
 class Subscription(ResourceKind):
     type_name = "AWS::SNS::Subscription"
-    replace_on = frozenset({"TopicArn", "Protocol", "Endpoint", "Region"})
+    replace_on = frozenset({"TopicArn", "Protocol", "Endpoint"})
+    applies = frozenset({"TopicArn", "Protocol", "Endpoint", *_SUBSCRIPTION_ATTRIBUTES})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         response = ctx.client("sns").subscribe(
@@ -165,6 +168,7 @@ class Subscription(ResourceKind):
 class TopicPolicy(AttachedPolicy):
     type_name = "AWS::SNS::TopicPolicy"
     targets = "Topics"
+    applies = frozenset({"Topics", "PolicyDocument"})
 
     def apply(self, target: str, policy: str, ctx: Context) -> None:
         ctx.client("sns").set_topic_attributes(

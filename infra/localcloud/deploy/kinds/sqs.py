@@ -50,6 +50,7 @@ def _fifo(props: dict[str, Any]) -> bool:
 class Queue(ResourceKind):
     type_name = "AWS::SQS::Queue"
     replace_on = frozenset({"QueueName", "FifoQueue"})
+    applies = frozenset({"QueueName", "FifoQueue", "Tags", *_ATTRIBUTES})
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         fifo = _fifo(props)
@@ -100,6 +101,7 @@ class Queue(ResourceKind):
 class QueuePolicy(AttachedPolicy):
     type_name = "AWS::SQS::QueuePolicy"
     targets = "Queues"
+    applies = frozenset({"Queues", "PolicyDocument"})
 
     def apply(self, target: str, policy: str, ctx: Context) -> None:
         ctx.client("sqs").set_queue_attributes(QueueUrl=target, Attributes={"Policy": policy})

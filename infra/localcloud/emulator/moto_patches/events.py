@@ -3,7 +3,6 @@
 - moto's ``EventPattern`` slot holds a pattern compiled by routing/patterns.py, which passes the
   AWS-validated conformance corpus where moto's matcher does not (DESIGN.md); moto's own archive
   rules and any caller of ``matches_event`` use it too.
-- PutTargets refuses Input, InputPath and InputTransformer values AWS refuses.
 - A replay runs through the hooks (the engine routes the events); its state follows.
 """
 
@@ -13,7 +12,7 @@ import time
 from typing import Any
 
 from moto.events import models as events_models
-from moto.events.exceptions import InvalidEventPatternException, ValidationException
+from moto.events.exceptions import InvalidEventPatternException
 
 from localcloud.emulator import backends
 from localcloud.emulator.hooks import EmulatorHooks
@@ -21,9 +20,6 @@ from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import ReplayView
 from localcloud.routing.errors import RoutingError
 from localcloud.routing.patterns import compile_event_pattern
-from localcloud.routing.transform import validate_target_input
-
-ARCHIVE_RULE_PREFIX = "Events-Archive-"
 
 
 class CompiledPattern(events_models.EventPattern):
@@ -31,7 +27,12 @@ class CompiledPattern(events_models.EventPattern):
 
     def __init__(self, raw_pattern: str | None) -> None:
         super().__init__(raw_pattern, {})
+        self._source = raw_pattern
         self._compiled = compile_event_pattern(raw_pattern) if raw_pattern else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Saved state (emulator/state.py) keeps the text and compiles it again.
+        return (CompiledPattern, (self._source,))
 
     def matches_event(self, event: Any) -> bool:
         return self._compiled is None or self._compiled.matches(event)
@@ -47,7 +48,6 @@ def load_pattern(cls: Any, raw_pattern: str | None) -> Any:
 def patches(hooks: EmulatorHooks) -> Patches:
     group = Patches("events")
     group.add(events_models.EventPattern, "load", classmethod(load_pattern))
-    put_targets = events_models.EventsBackend.put_targets
     states = events_models.ReplayState
 
     @group.function(events_models.Replay, "replay_events")
@@ -66,17 +66,5 @@ def patches(hooks: EmulatorHooks) -> Patches:
             done(f"cannot replay: {exc}")
             return
         hooks.replay(view, done)
-
-    @group.function(events_models.EventsBackend, "put_targets")
-    def validated_put_targets(
-        self: Any, name: str, event_bus_arn: str | None, targets: list[dict[str, Any]]
-    ) -> None:
-        if not name.startswith(ARCHIVE_RULE_PREFIX):  # moto's own archive rules
-            for target in targets:
-                try:
-                    validate_target_input(target)
-                except RoutingError as exc:
-                    raise ValidationException(str(exc)) from exc
-        put_targets(self, name, event_bus_arn, targets)
 
     return group

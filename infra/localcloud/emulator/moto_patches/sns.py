@@ -1,9 +1,8 @@
 """SNS patches: filter policies by the local cloud's pattern engine, deliveries by the engine.
 
 - moto's ``FilterPolicyMatcher`` slot and its policy validation use routing/patterns.py (AWS's
-  grammar, numeric precision and error texts).
-- Subscribe and SetSubscriptionAttributes refuse an invalid policy before anything is created
-  (moto creates the subscription first, then validates).
+  grammar, numeric precision and error texts); Subscribe and SetSubscriptionAttributes are also
+  checked before moto runs (gateway/validators.py), since moto creates first and checks after.
 - A message for an sqs or lambda subscription goes to the hooks (the engine delivers it: to SQS
   with the trace header kept, to Lambda as an asynchronous invoke with the real SNS event, with
   no X.509 certificate built per message); other protocols keep moto's own delivery.
@@ -14,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from moto.sns import models as sns_models
-from moto.sns import responses as sns_responses
 from moto.sns.exceptions import SNSInvalidParameter
 
 from localcloud import trace
@@ -33,7 +31,12 @@ class FilterPolicy:
 
     def __init__(self, filter_policy: dict[str, Any], scope: str | None) -> None:
         self.filter_policy = filter_policy
+        self.scope = scope
         self._compiled = compile_filter_policy(filter_policy, scope or "MessageAttributes")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Saved state (emulator/state.py) keeps the policy and compiles it again.
+        return (FilterPolicy, (self.filter_policy, self.scope))
 
     def matches(self, message_attributes: dict[str, Any] | None, message: str) -> bool:
         return self._compiled.matches(message_attributes, message)
@@ -50,8 +53,6 @@ def validate_filter_policy(self: Any, value: Any, scope: str | None) -> None:
 def patches(hooks: EmulatorHooks) -> Patches:
     group = Patches("sns")
     original_publish = sns_models.Subscription.publish
-    subscribe = sns_responses.SNSResponse.subscribe
-    set_attributes = sns_models.SNSBackend.set_subscription_attributes
     group.add(sns_models, "FilterPolicyMatcher", FilterPolicy)
     group.add(sns_models.SNSBackend, "_validate_filter_policy", validate_filter_policy)
 
@@ -95,22 +96,5 @@ def patches(hooks: EmulatorHooks) -> Patches:
             deduplication_id=deduplication_id,
         )
         hooks.sns_deliver(subscription, publication, context)
-
-    @group.function(sns_responses.SNSResponse, "subscribe")
-    def checked_subscribe(self: Any) -> Any:
-        attributes = self._get_attributes() or {}
-        if attributes.get("FilterPolicy"):
-            validate_filter_policy(
-                self.backend, attributes["FilterPolicy"], attributes.get("FilterPolicyScope")
-            )
-        return subscribe(self)
-
-    @group.function(sns_models.SNSBackend, "set_subscription_attributes")
-    def checked_set_attributes(self: Any, arn: str, name: str, value: Any) -> None:
-        if name == "FilterPolicy" and value:
-            # Refuse what is not JSON before moto's json.loads turns it into a server error
-            # (the body grammar accepts the most); moto then checks it against the scope.
-            validate_filter_policy(self, value, "MessageBody")
-        set_attributes(self, arn, name, value)
 
     return group

@@ -1,0 +1,43 @@
+"""Function log lines for people: one line each, the function and request id first.
+
+``localcloud up`` prints invocations as they happen and ``localcloud logs`` prints CloudWatch Logs
+the same way:
+
+    12:00:01.234  welcome_email  3f2a1b9c  {"level":"INFO","message":"sent"}
+
+The function's name is green for an invocation that succeeded and red for one that failed (for
+lines read back from CloudWatch Logs, red from the line that reports the failure on).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rich.text import Text
+
+START = re.compile(r"^START RequestId: (?P<id>[0-9a-fA-F-]+)")
+FAILED_MARKERS = ("Task timed out", '"errorType"', "Traceback (most recent call last)")
+
+
+def request_id_of(line: str) -> str | None:
+    """The request id a START line opens, else None."""
+    match = START.match(line)
+    return match["id"] if match else None
+
+
+def looks_failed(line: str) -> bool:
+    return any(marker in line for marker in FAILED_MARKERS)
+
+
+def log_line(
+    function: str, request_id: str | None, message: str, failed: bool, at: float | None = None
+) -> Text:
+    """One printed line of a function's log."""
+    when = time.time() if at is None else at
+    stamp = time.strftime("%H:%M:%S", time.localtime(when)) + f".{int(when % 1 * 1000):03d}"
+    text = Text(f"{stamp}  ", style="dim")
+    text.append(function, style="red" if failed else "green")
+    text.append(f"  {(request_id or '-')[:8]:<8}  ", style="dim")
+    text.append(message.rstrip("\n"))
+    return text

@@ -1,0 +1,175 @@
+"""localcloud on SAM projects that are not this repository, installed as a user installs it.
+
+Builds localcloud's wheel, installs it into a fresh virtualenv outside the repository (nothing of
+the repository on the path), then for a temporary copy of each project here: `localcloud up` on
+a free port, `localcloud deploy` (which builds the functions' and layers' requirements), and
+`localcloud invoke` with the project's events, checking each answer. Exits 1 on any failure.
+
+Downloads come from the package index and are cached (pip's cache, localcloud's build cache), so
+a second run is fast. `make test-projects` runs it; CI runs that after `make test`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+READY_TIMEOUT_S = 120
+COMMAND_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """`localcloud invoke FUNCTION --event EVENT`, and what its output must hold."""
+
+    function: str
+    event: str
+    expected: tuple[str, ...]
+    exit_code: int = 0
+
+
+# project folder -> what to invoke there after `up` and `deploy`
+PROJECTS = {
+    "root-src": [
+        Invocation("Slugify", "title", ('"slug": "hello-world-any-sam-project"',)),
+        Invocation(
+            "ImportsMoto",
+            "events/Slugify/title.json",
+            ("Runtime.ImportModuleError", "No module named 'moto'"),
+            exit_code=1,
+        ),
+    ],
+    "layered": [
+        Invocation(
+            "Report",
+            "two-rows",
+            ('"greeting": "hello from samconfig"', "| apples |       3 |"),
+        ),
+        Invocation("Hello", "ada", ('"hello": "Ada"', '"powertools": "aws_lambda_powertools')),
+    ],
+}
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def install(workdir: Path, env: dict[str, str]) -> Path:
+    """A fresh virtualenv with localcloud installed from its wheel; its bin folder."""
+    started = time.monotonic()
+    dist = workdir / "dist"
+    # From a clean copy: an in-tree build would leave build/ in the repository, and stale files
+    # there could end up in the wheel.
+    source = workdir / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "bench"
+        ),
+    )
+    built = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
+        workdir,
+        env,
+    )
+    if built.returncode != 0:
+        sys.exit(f"building the wheel failed:\n{built.stderr}")
+    wheel = next(dist.glob("localcloud-*.whl"))
+    venv = workdir / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    installed = _run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], workdir, env)
+    if installed.returncode != 0:
+        sys.exit(f"installing {wheel.name} failed:\n{installed.stderr}")
+    print(f"installed {wheel.name} into {venv} in {time.monotonic() - started:.1f} s", flush=True)
+    return venv / "bin"
+
+
+def check_project(name: str, bin_dir: Path, workdir: Path, env: dict[str, str]) -> list[str]:
+    """Up, deploy and invoke one project in a copy of it; the failures found."""
+    project = workdir / name
+    shutil.copytree(HERE / name, project)
+    localcloud = str(bin_dir / "localcloud")
+    port = _free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    up = subprocess.Popen(
+        [localcloud, "up", "--port", str(port), "--quiet"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    failures: list[str] = []
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        assert up.stdout is not None
+        for line in up.stdout:
+            if line.startswith("localcloud ready on"):
+                break
+            if time.monotonic() > deadline:
+                return [f"{name}: `localcloud up` was not ready in {READY_TIMEOUT_S} s"]
+        else:
+            return [f"{name}: `localcloud up` exited ({up.wait()})"]
+        started = time.monotonic()
+        deployed = _run([localcloud, "deploy", "--endpoint", endpoint], project, env)
+        print(f"{name}: deploy exit {deployed.returncode} in {time.monotonic() - started:.1f} s")
+        print("  " + deployed.stderr.strip().replace("\n", "\n  "), flush=True)
+        if deployed.returncode != 0:
+            return [f"{name}: deploy failed:\n{deployed.stdout}{deployed.stderr}"]
+        for case in PROJECTS[name]:
+            command = [localcloud, "invoke", case.function, "--event", case.event]
+            started = time.monotonic()
+            answer = _run([*command, "--endpoint", endpoint], project, env)
+            took = time.monotonic() - started
+            print(f"{name}: invoke {case.function} -> exit {answer.returncode} ({took:.1f} s)")
+            print(f"  {answer.stdout.strip()}", flush=True)
+            missing = [text for text in case.expected if text not in answer.stdout]
+            if answer.returncode != case.exit_code or missing:
+                failures.append(
+                    f"{name}: {' '.join(command)}: exit {answer.returncode} (expected "
+                    f"{case.exit_code}), missing {missing}\n{answer.stdout}{answer.stderr}"
+                )
+    finally:
+        up.terminate()
+        try:
+            up.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            up.kill()
+    return failures
+
+
+def main() -> int:
+    # Nothing of the repository or of the caller's virtualenv may leak into the fresh install.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    with tempfile.TemporaryDirectory(prefix="localcloud-projects-") as tmp:
+        workdir = Path(tmp)
+        bin_dir = install(workdir, env)
+        failures = []
+        for name in PROJECTS:
+            failures += check_project(name, bin_dir, workdir, env)
+    for failure in failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    print("projects: all passed" if not failures else f"projects: {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
