@@ -1,8 +1,9 @@
 """The systems under test, each run as a subprocess on a free loopback port.
 
-Both peers pay the same costs: a separate server process, HTTP over 127.0.0.1, boto3 clients in
+Every peer pays the same costs: a separate server process, HTTP over 127.0.0.1, boto3 clients in
 the bench process. A peer is started once per bench run and stopped in ``finally`` (its whole
-process group, so handler workers go with it).
+process group, so handler workers go with it). A peer runs the scenarios it can (``scenarios``):
+LocalStack in host mode has no Lambda or DynamoDB without Docker or a download.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -44,6 +46,12 @@ class Peer:
     """One emulator: how to start it; readiness, clients and stopping are shared."""
 
     name = "peer"
+    # The scenarios this peer can run (None: every one).
+    scenarios: frozenset[str] | None = None
+    ready_timeout_s = READY_TIMEOUT_S
+
+    def runs(self, scenario: str) -> bool:
+        return self.scenarios is None or scenario in self.scenarios
 
     def __init__(self, logs: Path) -> None:
         self.port = 0
@@ -92,7 +100,7 @@ class Peer:
             endpoint_url=self.endpoint_url,
             config=Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=5),
         )
-        deadline = time.monotonic() + READY_TIMEOUT_S
+        deadline = time.monotonic() + self.ready_timeout_s
         last_error: Exception | None = None
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
@@ -108,7 +116,7 @@ class Peer:
                 time.sleep(0.1)
         raise PeerError(
             f"{self.name} did not answer ListQueues on {self.endpoint_url} within "
-            f"{READY_TIMEOUT_S:.0f} s (last error: {last_error}); see {self.log_path}"
+            f"{self.ready_timeout_s:.0f} s (last error: {last_error}); see {self.log_path}"
         )
 
     def client(self, service: str) -> Any:
@@ -125,6 +133,32 @@ class Peer:
             max_pool_connections=20,
         )
         return self._session.client(service, endpoint_url=self.endpoint_url, config=config)
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time used so far: (the server process, its other processes, handlers included).
+
+        Read from /proc for every live process of the peer's process group (it is started as a
+        session leader); (0, 0) where /proc is not there. Processes that ended take their CPU
+        with them, so take both readings while the same workers are alive.
+        """
+        if self.process is None:
+            return 0.0, 0.0
+        server = others = 0.0
+        ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process ended while we looked
+            # after the command: state ppid pgrp session ... utime (12th) stime (13th)
+            if int(fields[2]) != self.process.pid:
+                continue
+            used = (int(fields[11]) + int(fields[12])) / ticks
+            if int(stat.parent.name) == self.process.pid:
+                server += used
+            else:
+                others += used
+        return server, others
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -161,6 +195,10 @@ class MiniStackPeer(Peer):
     """MiniStack, installed once into bench/.peer; handlers run on that interpreter."""
 
     name = "ministack"
+    # Everything but the warm start (a `localcloud deploy --warm` of the user service).
+    scenarios = frozenset(
+        {"invoke", "sqs_send", "sns_sqs", "sns_fanout", "putevents_sqs", "putevents"}
+    )
 
     @property
     def python(self) -> Path:
@@ -208,4 +246,54 @@ class MiniStackPeer(Peer):
             "BIND_HOST": "127.0.0.1",
             # Access logs on every request would tax it for something we never read.
             "LOG_LEVEL": "WARNING",
+        }
+
+
+class LocalStackPeer(Peer):
+    """LocalStack 2026.3.0 in host mode (no Docker), from the .venv-localstack that
+    `make test-localstack` uses (made by tests/localstack/venv.sh when missing): the services it
+    serves without Docker or a download, so the scenarios without Lambda or DynamoDB."""
+
+    name = "localstack"
+    scenarios = frozenset({"sqs_send", "sns_sqs", "putevents_sqs"})
+    ready_timeout_s = 120.0
+    venv = REPO / ".venv-localstack"
+
+    def prepare(self) -> None:
+        made = subprocess.run(
+            ["bash", str(REPO / "tests" / "localstack" / "venv.sh")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if made.returncode != 0:
+            raise PeerError(f"cannot install LocalStack: {made.stderr.strip()[-300:]}")
+        self._root = tempfile.mkdtemp(prefix="localstack-bench-")
+
+    def version(self) -> str:
+        probe = subprocess.run(
+            [
+                str(self.venv / "bin" / "python"),
+                "-c",
+                "from importlib.metadata import version; print(version('localstack-core'))",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        return probe.stdout.strip() if probe.returncode == 0 else "not installed"
+
+    def command(self) -> tuple[list[str], dict[str, str]]:
+        # The settings tests/localstack/run.sh explains: host mode, no DNS, no internet calls.
+        address = f"127.0.0.1:{self.port}"
+        return [str(self.venv / "bin" / "python"), "-m", "localstack.runtime.main"], {
+            "GATEWAY_LISTEN": address,
+            "LOCALSTACK_HOST": address,
+            "SERVICES": "sqs,sns,events,iam,sts",
+            "OVERRIDE_IN_DOCKER": "0",
+            "FILESYSTEM_ROOT": str(Path(self._root) / "fs"),
+            "DNS_ADDRESS": "0",
+            "SKIP_SSL_CERT_DOWNLOAD": "1",
+            "DISABLE_EVENTS": "1",
+            "EAGER_SERVICE_LOADING": "1",
+            "PYTHONPATH": "",
         }

@@ -7,11 +7,15 @@ of this one machine; client-side durations use ``perf_counter``.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
 import math
 import os
+import re
+import subprocess
+import sys
 import time
 import uuid
 import zipfile
@@ -78,6 +82,25 @@ class Run:
     code: bytes
     role_arn: str
     cleanups: list[Callable[[], Any]] = field(default_factory=list)
+
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds used so far by the peer's server process and by its other processes."""
+        return self.peer.cpu_seconds()
+
+    @staticmethod
+    def cpu_per_event(
+        before: tuple[float, float], after: tuple[float, float], events: float, prefix: str
+    ) -> Metrics:
+        """Server and handler CPU (ms) per event between two ``cpu()`` readings."""
+        if not events:
+            return {}
+        return {
+            f"{prefix}_server_cpu_ms_per_event": (after[0] - before[0]) * 1000 / events,
+            f"{prefix}_handlers_cpu_ms_per_event": (after[1] - before[1]) * 1000 / events,
+        }
+
+    def measured_end(self) -> None:
+        """The measured part of the scenario is over (a hook for the profiler)."""
 
     def scaled(self, n: int, floor: int = 1) -> int:
         return max(floor, int(n * self.scale))
@@ -174,29 +197,37 @@ class Run:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def wait_items(self, table: str, expected: int, timeout: float) -> None:
+    def wait_items(
+        self, table: str, expected: int, timeout: float, poll_s: float = 1.0
+    ) -> tuple[float, float]:
         """Wait until ``table`` holds ``expected`` items; ScenarioError after ``timeout`` s.
+        Returns the peer's ``cpu()`` reading taken when the count was first seen reached.
 
-        A counting scan reads the whole table on the peer, which would load what is measured if
-        it ran often. DescribeTable's ItemCount is polled instead, and a scan confirms once it
-        reaches ``expected``; a scan also runs every 5 s for a peer whose ItemCount lags (AWS
-        refreshes it only every few hours).
+        A counting scan reads the whole table on the peer, and DescribeTable sizes every item
+        on some, which would load what is measured if it ran often. DescribeTable's ItemCount
+        is polled every ``poll_s`` instead, and a scan confirms once it reaches ``expected``;
+        a scan also runs every 5 s for a peer whose ItemCount lags (AWS refreshes it only every
+        few hours). The CPU reading comes before the confirming scan, so a figure per event
+        leaves the waiting out.
         """
         dynamodb = self.peer.client("dynamodb")
         deadline = time.monotonic() + timeout
         last_scan = time.monotonic() - 1.0
         while True:
             listed = int(dynamodb.describe_table(TableName=table)["Table"].get("ItemCount", 0))
+            reached = self.peer.cpu_seconds()
             now = time.monotonic()
+            if listed >= expected:
+                self.measured_end()
             if (listed >= expected and now - last_scan >= 1.0) or now - last_scan >= 5.0:
                 last_scan = now
                 if self.count_items(table) >= expected:
-                    return
+                    return reached
             if now > deadline:
                 raise ScenarioError(
                     f"timed out after {timeout:.0f} s waiting for {expected} items in {table}"
                 )
-            time.sleep(0.25)
+            time.sleep(poll_s)
 
 
 def setup_role(peer: Peer) -> str:
@@ -226,7 +257,24 @@ def invoke_latency(run: Run) -> Metrics:
         "first_invoke_ms": first * 1000,
         "invoke_p50_ms": percentile(samples, 50) * 1000,
         "invoke_p99_ms": percentile(samples, 99) * 1000,
+        **handler_calls(run),
     }
+
+
+def handler_calls(run: Run, calls: int = 200) -> Metrics:
+    """What one PutItem costs a handler: to the endpoint it is given (AWS_ENDPOINT_URL, which the
+    local cloud answers over the worker's call pipe) and to the same server by another name
+    (``localhost``, always over HTTP). Wall-clock p50 and the handler's own CPU per call."""
+    lam = run.peer.client("lambda")
+    table = run.table()
+    name = run.function("bench_handlers.calls", {"SINK_TABLE": table})
+    result: dict[str, float] = {}
+    for n in (10, run.scaled(calls, floor=100)):  # the first run makes the clients
+        response = lam.invoke(FunctionName=name, Payload=json.dumps({"n": n}).encode())
+        result = json.loads(response["Payload"].read())
+        if "FunctionError" in response:
+            raise ScenarioError(f"calls failed: {result}")
+    return {f"handler_call_{key}": float(value) for key, value in result.items()}
 
 
 def _send_rate(sqs: Any, url: str, count: int, budget_s: float) -> tuple[float, list[float]]:
@@ -369,6 +417,7 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
     run.wait_items(table, 30, timeout=90)
 
     n = run.scaled(2000, floor=100)
+    cpu_before = run.cpu()
     began = time.time()
     published = 0
     while published < n and time.time() - began < publish_budget_s:
@@ -383,8 +432,10 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
     publish_s = time.time() - began
     expected = 30 + 3 * published
     # An incomplete drain is reported as the share processed; the rates cover what was processed.
+    cpu_after = None
     with contextlib.suppress(ScenarioError):
-        run.wait_items(table, expected, timeout=drain_budget_s)
+        cpu_after = run.wait_items(table, expected, timeout=drain_budget_s, poll_s=0.5)
+    cpu_after = cpu_after or run.cpu()
     rows = _latencies(run, table, "m")
     if not rows:
         raise ScenarioError(f"none of {published} published events processed in time")
@@ -400,6 +451,7 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
         "fanout_processed_share": len(rows) / (3 * published),
         "fanout_handler_put_cpu_ms": put_cpu_ms,
         "fanout_handler_ceiling_events_per_s": ceiling,
+        **run.cpu_per_event(cpu_before, cpu_after, len(rows) / 3, "fanout"),
     }
 
 
@@ -441,6 +493,7 @@ def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
         put(f"warm{i}")
     run.wait_items(table, 5, timeout=90)
     n = run.scaled(200, floor=50)
+    cpu_before = run.cpu()
     began = time.perf_counter()
     put_samples = []
     for i in range(n):
@@ -451,18 +504,205 @@ def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
         started = time.perf_counter()
         put(f"e{i}")
         put_samples.append(time.perf_counter() - started)
-    run.wait_items(table, 5 + n, timeout=30)
+    cpu_after = run.wait_items(table, 5 + n, timeout=30)
     latencies = [r["done"] - r["sent"] for r in _latencies(run, table, "e")]
     return {
         "putevents_p50_ms": percentile(latencies, 50) * 1000,
         "putevents_p99_ms": percentile(latencies, 99) * 1000,
         "putevents_call_p50_ms": percentile(put_samples, 50) * 1000,
+        **run.cpu_per_event(cpu_before, cpu_after, n, "putevents"),
     }
+
+
+def _drain(sqs: Any, urls: list[str], expected: int, timeout: float) -> int:
+    """Receive (10 at a time) and delete from ``urls`` until ``expected`` messages came."""
+    got = 0
+    deadline = time.monotonic() + timeout
+    while got < expected and time.monotonic() < deadline:
+        for url in urls:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages")
+            if not messages:
+                continue
+            got += len(messages)
+            sqs.delete_message_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(messages)
+                ],
+            )
+    return got
+
+
+def sns_sqs(run: Run, budget_s: float = 15.0) -> Metrics:
+    """SNS to 3 SQS queues, no Lambda (every peer runs it): Publish latency from one client,
+    then PublishBatch (10 per call) and the bench draining the queues, events per second."""
+    sns, sqs = run.peer.client("sns"), run.peer.client("sqs")
+    topic = sns.create_topic(Name=run.name("topic"))["TopicArn"]
+    run.cleanups.append(lambda: sns.delete_topic(TopicArn=topic))
+    urls = []
+    for _ in range(3):
+        url, arn = run.queue()
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        urls.append(url)
+    body = json.dumps({"id": "p" * 32, "sent": 0})
+    samples = []
+    for _ in range(run.scaled(300, floor=100)):
+        started = time.perf_counter()
+        sns.publish(TopicArn=topic, Message=body)
+        samples.append(time.perf_counter() - started)
+    drained = _drain(sqs, urls, 3 * len(samples), budget_s)
+    if drained < 3 * len(samples):
+        raise ScenarioError(f"{drained} of {3 * len(samples)} published messages arrived")
+    n = run.scaled(1000, floor=100)
+    cpu_before = run.cpu()
+    began = time.perf_counter()
+    published = 0
+    while published < n and time.perf_counter() - began < budget_s:
+        entries = [{"Id": str(i), "Message": body} for i in range(10)]
+        result = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=entries)
+        if result.get("Failed"):
+            raise ScenarioError(f"PublishBatch failed: {result['Failed'][:1]}")
+        published += 10
+    publish_s = time.perf_counter() - began
+    drained = _drain(sqs, urls, 3 * published, budget_s)
+    took = time.perf_counter() - began
+    cpu_after = run.cpu()
+    return {
+        "sns_publish_p50_ms": percentile(samples, 50) * 1000,
+        "sns_publish_p99_ms": percentile(samples, 99) * 1000,
+        "sns_publishbatch_events_per_s": published / publish_s,
+        "sns_sqs_events_per_s": drained / 3 / took,
+        "sns_sqs_delivered_share": drained / (3 * published),
+        **run.cpu_per_event(cpu_before, cpu_after, drained / 3, "sns_sqs"),
+    }
+
+
+def putevents_sqs(run: Run, budget_s: float = 15.0) -> Metrics:
+    """PutEvents matching a rule whose target is an SQS queue, no Lambda (every peer runs it):
+    the call's latency from one client, and every event received from the queue."""
+    events, sqs = run.peer.client("events"), run.peer.client("sqs")
+    url, arn = run.queue()
+    bus = run.name("bus")
+    events.create_event_bus(Name=bus)
+    run.cleanups.append(lambda: events.delete_event_bus(Name=bus))
+    rule = run.name("rule")
+    events.put_rule(
+        Name=rule,
+        EventBusName=bus,
+        EventPattern=json.dumps({"source": ["bench.putevents"], "detail-type": ["Tick"]}),
+    )
+    run.cleanups.append(lambda: events.delete_rule(Name=rule, EventBusName=bus))
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    run.cleanups.append(lambda: events.remove_targets(Rule=rule, EventBusName=bus, Ids=["q"]))
+    entry = {"Source": "bench.putevents", "DetailType": "Tick", "EventBusName": bus}
+    n = run.scaled(500, floor=100)
+    cpu_before = run.cpu()
+    samples = []
+    began = time.perf_counter()
+    for i in range(n):
+        started = time.perf_counter()
+        result = events.put_events(Entries=[{**entry, "Detail": json.dumps({"n": i})}])
+        samples.append(time.perf_counter() - started)
+        if result.get("FailedEntryCount"):
+            raise ScenarioError(f"PutEvents failed: {result['Entries']}")
+    drained = _drain(sqs, [url], n, budget_s)
+    took = time.perf_counter() - began
+    cpu_after = run.cpu()
+    if drained < n:
+        raise ScenarioError(f"{drained} of {n} events reached the queue")
+    return {
+        "putevents_sqs_call_p50_ms": percentile(samples, 50) * 1000,
+        "putevents_sqs_call_p99_ms": percentile(samples, 99) * 1000,
+        "putevents_sqs_events_per_s": drained / took,
+        **run.cpu_per_event(cpu_before, cpu_after, drained, "putevents_sqs"),
+    }
+
+
+REPO = HANDLERS.parent.parent
+
+
+def _users_api_request(email: str) -> bytes:
+    event = json.loads((REPO / "events" / "users_api" / "create.json").read_text())
+    event["body"] = json.dumps({"email": email, "name": "Ada Lovelace", "country": "GB"})
+    return json.dumps(event).encode()
+
+
+def warm_start(run: Run, requests: int = 30) -> Metrics:
+    """The user service deployed with `localcloud deploy --warm`: the first request to
+    users_api, then warm ones (p50), then the first after its environments were recycled
+    (a configuration change): a cold start, for comparison. This project only."""
+    stack = run.name("stack").replace("-", "")[:20]
+    localcloud = str(Path(sys.executable).parent / "localcloud")
+    common = ["--stack", stack, "--endpoint", run.peer.endpoint_url]
+    template = str(REPO / "infra" / "template.yaml")
+    began = time.perf_counter()
+    deployed = subprocess.run(
+        [localcloud, "deploy", "--template", template, "--warm", *common],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    deploy_s = time.perf_counter() - began
+    run.cleanups.append(
+        lambda: subprocess.run(
+            [localcloud, "deploy", "--delete", *common], capture_output=True, timeout=300
+        )
+    )
+    if deployed.returncode != 0:
+        raise ScenarioError(f"deploy --warm failed: {(deployed.stdout + deployed.stderr)[-300:]}")
+    lam = run.peer.client("lambda")
+    names = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
+    name = next((n for n in names if n.startswith(stack) and "UsersApi" in n), None)
+    if name is None:
+        raise ScenarioError(f"no UsersApi function of stack {stack} among {names}")
+
+    durations: list[float] = []
+
+    def request(n: int) -> float:
+        started = time.perf_counter()
+        response = lam.invoke(
+            FunctionName=name, Payload=_users_api_request(f"u{n}@example.com"), LogType="Tail"
+        )
+        answer = json.loads(response["Payload"].read())
+        took = time.perf_counter() - started
+        if "FunctionError" in response or answer.get("statusCode") != 201:
+            raise ScenarioError(f"users_api create failed: {answer}")
+        report = base64.b64decode(response.get("LogResult", "")).decode(errors="replace")
+        found = re.search(r"\tDuration: ([\d.]+) ms", report)
+        durations.append(float(found.group(1)) if found else 0.0)
+        return took
+
+    first = request(0)
+    warm = [request(i) for i in range(1, requests + 1)]
+    first_duration, warm_durations = durations[0], durations[1:]
+    lam.update_function_configuration(
+        FunctionName=name, Environment={"Variables": _variables(lam, name, bench="recycled")}
+    )
+    cold = request(requests + 1)
+    return {
+        "users_api_first_warm_ms": first * 1000,
+        "users_api_warm_p50_ms": percentile(warm, 50) * 1000,
+        "users_api_first_cold_ms": cold * 1000,
+        # the same as the function's REPORT line has them (the handler's own time)
+        "users_api_first_warm_duration_ms": first_duration,
+        "users_api_warm_duration_p50_ms": percentile(warm_durations, 50),
+        "deploy_warm_s": deploy_s,
+    }
+
+
+def _variables(lam: Any, name: str, **extra: str) -> dict[str, str]:
+    config = lam.get_function_configuration(FunctionName=name)
+    return {**config.get("Environment", {}).get("Variables", {}), **extra}
 
 
 SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "invoke": invoke_latency,
     "sqs_send": sqs_send,
+    "sns_sqs": sns_sqs,
     "sns_fanout": sns_fanout,
+    "putevents_sqs": putevents_sqs,
     "putevents": putevents_latency,
+    "warm_start": warm_start,
 }

@@ -56,3 +56,31 @@ def sink(event: dict[str, Any], context: Any) -> dict[str, list[Any]]:
             },
         )
     return {"batchItemFailures": []}
+
+
+def calls(event: dict[str, Any], context: Any) -> dict[str, float]:
+    """``n`` PutItem calls to the endpoint the handler is given, then ``n`` to the same server
+    named ``localhost`` (the local cloud answers only its own URL over the worker's pipe, so
+    these go over HTTP): wall-clock p50 and this process's CPU per call, in ms, for each."""
+    import boto3
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    other = endpoint.replace("127.0.0.1", "localhost")
+    table = os.environ["SINK_TABLE"]
+    result: dict[str, float] = {}
+    for label, url in (("endpoint", endpoint), ("http", other)):
+        client = _clients.get(url)
+        if client is None:
+            client = _clients[url] = boto3.client("dynamodb", endpoint_url=url or None)
+        samples = []
+        cpu = time.process_time()
+        for i in range(int(event["n"])):
+            started = time.perf_counter()
+            client.put_item(TableName=table, Item={"pk": {"S": f"{label}{i}"}})
+            samples.append(time.perf_counter() - started)
+        result[f"{label}_cpu_ms"] = (time.process_time() - cpu) * 1000 / len(samples)
+        result[f"{label}_p50_ms"] = sorted(samples)[len(samples) // 2] * 1000
+    return result
+
+
+_clients: dict[str, Any] = {}

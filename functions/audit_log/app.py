@@ -25,6 +25,10 @@ def audit_log() -> AuditLog:
     return AuditLog(clients.s3(), require_env("AUDIT_BUCKET_NAME"))
 
 
+# Provisioned environments build their clients during init (a no-op elsewhere).
+clients.prepare_when_provisioned(audit_log)
+
+
 @logger.inject_lambda_context(correlation_id_path="detail.correlation_id")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     """Lambda entry point."""

@@ -29,6 +29,10 @@ def publisher() -> BusPublisher:
     return BusPublisher(clients.events(), os.environ.get("EVENT_BUS_NAME", "users"), SOURCE)
 
 
+# Provisioned environments build their clients during init (a no-op elsewhere).
+clients.prepare_when_provisioned(publisher)
+
+
 @logger.inject_lambda_context(correlation_id_path="detail.correlation_id")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str | None]:
     """Lambda entry point; returns the flag's reason, or None when the sign-up passed."""

@@ -2,11 +2,14 @@
 
 boto3 reads ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``) and the region from the
 environment itself, so the same code reaches AWS, the embedded local cloud or LocalStack; nothing
-here names an endpoint or a region. Nothing is created at import time.
+here names an endpoint or a region. Nothing is created at import time, except where Lambda says
+the environment was made ahead of traffic (``prepare_when_provisioned``).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -61,6 +64,20 @@ def sns() -> SNSClient:
 def sqs() -> SQSClient:
     """The SQS client."""
     return session().client("sqs")
+
+
+def prepare_when_provisioned(*builders: Callable[[], object]) -> None:
+    """Run ``builders`` (cached factories) now if this environment is provisioned concurrency.
+
+    Lambda sets ``AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`` when it initializes an
+    environment ahead of traffic (the local cloud's warm starts do too): building the clients
+    during that init spares the first request their cost (loading a service's model takes tens
+    of milliseconds). Anywhere else (on-demand cold starts, unit tests) nothing is built here and
+    the factories stay lazy. Building a client sends no request.
+    """
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "provisioned-concurrency":
+        for build in builders:
+            build()
 
 
 def reset() -> None:

@@ -25,6 +25,10 @@ def counters() -> SignupCounters:
     return SignupCounters(clients.dynamodb(), require_env("STATS_TABLE_NAME"))
 
 
+# Provisioned environments build their clients during init (a no-op elsewhere).
+clients.prepare_when_provisioned(counters)
+
+
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     """Lambda entry point; returns how many events were counted and how many were repeats."""

@@ -29,6 +29,10 @@ def directory() -> Directory:
     return Directory(clients.dynamodb(), require_env("DIRECTORY_TABLE_NAME"))
 
 
+# Provisioned environments build their clients during init (a no-op elsewhere).
+clients.prepare_when_provisioned(directory)
+
+
 def record_handler(record: SqsRecordModel) -> str:
     """Apply one event; raising fails this record and, FIFO, every later one in the batch."""
     event = envelopes.from_sqs_eventbridge(record)

@@ -35,6 +35,10 @@ def service() -> UsersService:
     return UsersService(clients.dynamodb(), require_env("USERS_TABLE_NAME"), publisher)
 
 
+# Provisioned environments build their clients during init (a no-op elsewhere).
+clients.prepare_when_provisioned(service)
+
+
 def _correlation_id() -> str:
     return logger.get_correlation_id() or app.current_event.request_context.request_id
 

@@ -68,6 +68,10 @@ def deliver_once() -> Callable[..., dict[str, str]]:
     return guarded
 
 
+# Provisioned environments build their clients during init (a no-op elsewhere).
+clients.prepare_when_provisioned(mailer, deliver_once)
+
+
 def record_handler(record: SqsRecordModel) -> dict[str, str] | None:
     """One record: unwrap, then deliver once; raising marks just this record as failed."""
     event = envelopes.from_sqs_sns(record)

@@ -1,10 +1,10 @@
 """The composition root: every part of the local cloud, built in order, each given what it uses.
 
 ``build(settings, endpoint_url)`` makes the trace store, the function catalog, the executor (and
-debug mode on it), the scheduler, the senders, the invoker, the EventBridge router, the SNS
-delivery, the event sources, the emulator hooks, the gateway and moto's patches, in dependency
-order, and returns them as one ``Runtime``. Two cycles are closed here, explicitly, after
-construction:
+debug mode on it), the warmer (warm starts), the scheduler, the senders, the invoker, the
+EventBridge router, the SNS delivery, the event sources, the emulator hooks, the gateway and
+moto's patches, in dependency order, and returns them as one ``Runtime``. Two cycles are closed
+here, explicitly, after construction:
 
 - a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
   ``EventBusSender`` are registered with the senders once the invoker and router exist;
@@ -45,6 +45,7 @@ from localcloud.engine.senders import (
 )
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
+from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.gateway.browser import BrowserPolicy
 from localcloud.settings import Settings
@@ -81,6 +82,7 @@ class Runtime:
     traces: TraceStore
     catalog: FunctionCatalog
     executor: Executor
+    warmer: Warmer
     logs: LogWriter
     debugging: Debugging
     scheduler: Scheduler
@@ -128,6 +130,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         direct_calls=settings.direct_calls,
         idle_timeout=settings.worker_idle_s,
     )
+    warmer = Warmer(catalog, executor, warm_on_change=settings.warm)
     debugging = Debugging(catalog, executor)
     scheduler = Scheduler(settings.async_workers)
     senders = Senders(SqsSender(), SnsSender(), LogsSender())
@@ -140,7 +143,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
-    hooks = EngineHooks(sources, sns, router, traces)
+    hooks = EngineHooks(sources, sns, router, traces, warmer)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
@@ -153,6 +156,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         browsers,
         debugging,
         moto_api=reset if settings.moto_api else None,
+        warming=warmer,
     )
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
@@ -163,6 +167,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         traces=traces,
         catalog=catalog,
         executor=executor,
+        warmer=warmer,
         logs=logs,
         debugging=debugging,
         scheduler=scheduler,

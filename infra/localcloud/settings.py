@@ -88,6 +88,8 @@ class Settings:
     # The trace store keeps this many traces (oldest dropped first) of this many hops each.
     trace_max_traces: int = 5000
     trace_max_hops: int = 500
+    # Start one environment per function (its init done) when it is created or reconfigured.
+    warm: bool = False
     # Where the CLI finds a running local cloud.
     endpoint: str = "http://127.0.0.1:4566"
     # Keep full tracebacks in `localcloud up`'s log.
@@ -148,6 +150,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "log_group_max_bytes": _positive_int,
     "trace_max_traces": _positive_int,
     "trace_max_hops": _positive_int,
+    "warm": _flag,
     "endpoint": _url,
     "debug": _flag,
     "cors_origins": _names,
@@ -169,6 +172,7 @@ EXPECTED = {
     "log_group_max_bytes": "a whole number of bytes of at least 1, e.g. 4194304",
     "trace_max_traces": "a whole number of at least 1",
     "trace_max_hops": "a whole number of at least 1",
+    "warm": "1 (on) or 0 (off)",
     "endpoint": "a URL such as http://127.0.0.1:4566",
     "debug": "1 (on) or 0 (off)",
     "cors_origins": "origins separated by commas, e.g. http://localhost:3000",

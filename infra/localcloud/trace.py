@@ -16,12 +16,11 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from itertools import takewhile
-from typing import Any
+from typing import Any, NamedTuple
 
 # Defaults of settings.Settings.trace_max_traces and trace_max_hops.
 MAX_TRACES = 5000
@@ -78,9 +77,12 @@ def new_hop_id() -> str:
     return f"{_ids.getrandbits(64):016x}"
 
 
-@dataclass(frozen=True)
-class TraceContext:
-    """Where the current work sits in a trace: its root and the hop that caused it."""
+class TraceContext(NamedTuple):
+    """Where the current work sits in a trace: its root and the hop that caused it.
+
+    A named tuple: several are made for every event on every hop, and a tuple is made in one
+    step where a frozen dataclass sets each field through ``object.__setattr__``.
+    """
 
     root: str
     parent: str | None = None
@@ -93,9 +95,14 @@ class TraceContext:
     def parse(cls, header: str | None) -> TraceContext | None:
         if not header:
             return None
-        parts = dict(p.split("=", 1) for p in header.split(";") if "=" in p)
-        root = parts.get("Root")
-        return cls(root, parts.get("Parent")) if root else None
+        root = parent = None
+        for part in header.split(";"):
+            name, _, value = part.partition("=")
+            if name == "Root":
+                root = value
+            elif name == "Parent":
+                parent = value
+        return cls(root, parent) if root else None
 
 
 @dataclass
@@ -127,15 +134,25 @@ def current() -> TraceContext | None:
     return getattr(_local, "context", None)
 
 
-@contextmanager
-def activate(context: TraceContext | None) -> Iterator[None]:
-    """Make ``context`` current for this thread while the block runs."""
-    previous = current()
-    _local.context = context
-    try:
-        yield
-    finally:
-        _local.context = previous
+class activate:
+    """Make ``context`` current for this thread while the block runs.
+
+    A class rather than a generator-based context manager: it wraps every request the gateway
+    answers and every delivery, and a generator costs several times as much to enter and leave.
+    """
+
+    __slots__ = ("context", "previous")
+
+    def __init__(self, context: TraceContext | None) -> None:
+        self.context = context
+        self.previous: TraceContext | None = None
+
+    def __enter__(self) -> None:
+        self.previous = getattr(_local, "context", None)
+        _local.context = self.context
+
+    def __exit__(self, *exc: object) -> None:
+        _local.context = self.previous
 
 
 class TraceStore:
@@ -145,8 +162,13 @@ class TraceStore:
         self.max_traces = max_traces
         self.max_hops = max_hops
         self._traces: OrderedDict[str, list[Hop]] = OrderedDict()
-        self._cond = threading.Condition()
+        # Hops are recorded under the lock itself (a C call); the condition on it is for wait().
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
         self._sequence = 0
+        # Threads in wait() or since(): only they need waking, and most hops are recorded
+        # with none.
+        self._waiting = 0
         # The latest hops in recording order, for followers (``since``).
         self._recent: deque[Hop] = deque(maxlen=RECENT_HOPS)
 
@@ -177,7 +199,7 @@ class TraceStore:
             duration_ms=None if duration_ms is None else round(duration_ms, 3),
             detail={k: v for k, v in detail.items() if v is not None},
         )
-        with self._cond:
+        with self._lock:
             hops = self._traces.get(hop.trace_id)
             if hops is None:
                 hops = self._traces[hop.trace_id] = []
@@ -188,7 +210,8 @@ class TraceStore:
             if len(hops) < self.max_hops:
                 hops.append(hop)
                 self._recent.append(hop)
-            self._cond.notify_all()
+            if self._waiting:
+                self._cond.notify_all()
         return TraceContext(hop.trace_id, hop.id)
 
     def traces(self, last: int | None = None) -> list[list[Hop]]:
@@ -213,12 +236,16 @@ class TraceStore:
         """Block until ``predicate()`` holds (checked at each new hop) or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(min(remaining, 0.25))
-            return True
+            self._waiting += 1
+            try:
+                while not predicate():
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(min(remaining, 0.25))
+                return True
+            finally:
+                self._waiting -= 1
 
     def since(self, sequence: int, wait_s: float = 0.0) -> tuple[list[Hop], int, int]:
         """The hops recorded after ``sequence``, waiting up to ``wait_s`` for the first.
@@ -228,11 +255,16 @@ class TraceStore:
         """
         deadline = time.monotonic() + wait_s
         with self._cond:
-            while self._sequence <= sequence:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return [], self._sequence, 0
-                self._cond.wait(remaining)
+            # Counted as waiting: record() wakes only when someone is.
+            self._waiting += 1
+            try:
+                while self._sequence <= sequence:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return [], self._sequence, 0
+                    self._cond.wait(remaining)
+            finally:
+                self._waiting -= 1
             fresh = list(takewhile(lambda hop: hop.seq > sequence, reversed(self._recent)))
             fresh.reverse()
             full = len(self._recent) == self._recent.maxlen

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test-localstack`: the deployer against a real LocalStack, in host mode (no Docker).
 #
-#  1. .venv-localstack (Python 3.13): this project (`pip install -e .[dev]`), then LocalStack with the
-#     pins of tests/localstack/requirements.txt. Rebuilt from scratch when either input changes.
+#  1. .venv-localstack (Python 3.13, tests/localstack/venv.sh): this project (`pip install -e .[dev]`),
+#     then LocalStack with the pins of tests/localstack/requirements.txt. Rebuilt from scratch when
+#     either input changes.
 #  2. LocalStack's runtime (`python -m localstack.runtime.main`, what `localstack start --host`
 #     runs) on a free 127.0.0.1 port, SQS SNS EventBridge S3 IAM STS only; waits for its health.
 #  3. pytest tests/localstack with LOCALSTACK_HOST=127.0.0.1:PORT (what `--target localstack` reads).
@@ -13,43 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 VENV=.venv-localstack
-REQS=tests/localstack/requirements.txt
-STAMP=$VENV/.installed
 START_TIMEOUT=${LOCALSTACK_START_TIMEOUT:-90}
 SERVICES=sqs,sns,events,s3,iam,sts
 t0=$SECONDS
 
 say() { printf 'test-localstack: %s\n' "$*" >&2; }
 
-find_python() {
-    local c
-    for c in python3.13 "$HOME"/.pyenv/versions/3.13*/bin/python; do
-        # a pyenv shim is on PATH even when it cannot run; only an interpreter that runs counts
-        c=$(command -v "$c" 2>/dev/null) || continue
-        if "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then
-            echo "$c"
-            return 0
-        fi
-    done
-    return 1
-}
-
 # -- 1. the virtualenv ----------------------------------------------------------------------
-if [[ ! -f $STAMP || pyproject.toml -nt $STAMP || $REQS -nt $STAMP ]]; then
-    PY313=$(find_python) || {
-        say "error: Python 3.13 is needed (python3.13 on PATH or ~/.pyenv/versions/3.13*)"
-        exit 1
-    }
-    say "installing $VENV with $PY313"
-    # from scratch: LocalStack's moto-ext and the project's moto share the `moto/` folder, so the
-    # install order (project first, LocalStack second) must hold on every rebuild
-    rm -rf "$VENV"
-    "$PY313" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[dev]'
-    "$VENV/bin/python" -m pip install -q -r "$REQS"
-    touch "$STAMP"
-fi
+bash tests/localstack/venv.sh
 t_install=$((SECONDS - t0))
 
 # -- 2. LocalStack --------------------------------------------------------------------------

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 from localcloud.errors import LocalCloudError
+
+if TYPE_CHECKING:
+    from localcloud.deploy.report import DeployReport
 from localcloud.settings import Settings, variable
 
 # What each command module's register() receives: the parser's subcommand collection.
@@ -96,3 +99,38 @@ def region_option(parser: argparse.ArgumentParser) -> None:
         help="the region the resources are in (default: $AWS_REGION, $AWS_DEFAULT_REGION, else "
         "us-east-1; now %(default)s)",
     )
+
+
+def warm_option(parser: argparse.ArgumentParser, text: str) -> None:
+    """Add --warm, which starts functions' environments ahead of their first request."""
+    parser.add_argument("--warm", action="store_true", help=text)
+
+
+def warm_stack(target: str, report: DeployReport) -> None:
+    """Warm every function of a deployed stack at ``target``; progress and problems on stderr.
+
+    An endpoint that is not a local cloud (LocalStack, AWS) has no warm start: that is said, and
+    the deploy still counts as done.
+    """
+    from localcloud.admin_client import AdminClient, AdminError
+
+    names = sorted(
+        str(record.physical_id)
+        for record in report.resources.values()
+        if record.type == "AWS::Lambda::Function"
+    )
+    if not names:
+        return
+    try:
+        outcome = AdminClient(target).warm(names)
+    except AdminError as exc:
+        err().print(f"warm: {target} does not warm functions ({exc}); they start on first use")
+        return
+    warmed = outcome.get("warmed") or {}
+    slowest = max(warmed.values(), default=0.0)
+    err().print(
+        f"warm: {len(warmed)} started with their init done (the slowest took {slowest:.2f} s), "
+        f"{len(outcome.get('already') or [])} already warm"
+    )
+    for name, reason in (outcome.get("failed") or {}).items():
+        fail(f"warm: {name}: {reason}")

@@ -16,6 +16,8 @@ from localcloud.cli.common import (
     out,
     settings,
     stack_option,
+    warm_option,
+    warm_stack,
 )
 from localcloud.cli.project import load_project, parse_overrides, stack_name
 
@@ -44,6 +46,11 @@ def register(subparsers: Subparsers) -> None:
         "(repeatable; Powertools' public layers need none)",
     )
     parser.add_argument("--delete", action="store_true", help="remove the stack's resources")
+    warm_option(
+        parser,
+        "then start one environment per function with its init (imports) done, like "
+        "provisioned concurrency, so first requests cost what warm ones do (local cloud only)",
+    )
     parser.add_argument(
         "--allow-unsupported",
         action="store_true",
@@ -116,4 +123,6 @@ def run(args: argparse.Namespace) -> int:
         line.append(warning)
         err().print(line, soft_wrap=True)
     out().print(report.summary())
+    if args.warm and not args.delete:
+        warm_stack(target, report)
     return 0

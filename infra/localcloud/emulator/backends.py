@@ -12,8 +12,8 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,15 +72,12 @@ def events_backend(region: str, account: str = ACCOUNT_ID) -> Any:
 _SERIALIZED = {"dynamodb": threading.Lock()}
 
 
-@contextmanager
-def serialized(service: str) -> Iterator[None]:
+def serialized(service: str) -> AbstractContextManager[Any]:
     """Hold the service's lock if moto needs its calls taken one at a time, else nothing."""
-    lock = _SERIALIZED.get(service)
-    if lock is None:
-        yield
-        return
-    with lock:
-        yield
+    return _SERIALIZED.get(service) or _UNSERIALIZED
+
+
+_UNSERIALIZED = nullcontext()
 
 
 # -- Lambda ---------------------------------------------------------------------------------------
@@ -144,12 +141,16 @@ def receive(queue_arn: str, count: int, wait_s: float, visibility_s: int) -> lis
     return [QueuedMessage.from_moto(m) for m in received]
 
 
-def delete_message(queue_arn: str, receipt_handle: str) -> None:
+def delete_messages(queue_arn: str, receipt_handles: Sequence[str]) -> list[ServiceError]:
+    """Delete each message (one queue lookup for all); what moto refused, one error each."""
     backend, name = _queue(queue_arn)
-    try:
-        backend.delete_message(name, receipt_handle)
-    except Exception as exc:
-        raise ServiceError.of(exc) from exc
+    refused = []
+    for handle in receipt_handles:
+        try:
+            backend.delete_message(name, handle)
+        except Exception as exc:
+            refused.append(ServiceError.of(exc))
+    return refused
 
 
 def release_message(queue_arn: str, receipt_handle: str) -> None:

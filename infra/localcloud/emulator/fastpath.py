@@ -1,27 +1,35 @@
 """Direct paths for the hottest plain calls, skipping moto's generic HTTP dispatch.
 
-Handlers write to DynamoDB on every record, sources send to SQS and consumers receive and delete
-all the time, and moto's Flask dispatch, request parsing and response rendering cost several
-times the work itself. A plain PutItem (no condition, no ReturnValues, no capacity report),
-SendMessage, SendMessageBatch, ReceiveMessage (without message attributes asked for),
-DeleteMessage and DeleteMessageBatch are applied straight to moto's backend with moto's own
-validation. Anything else, or anything invalid, returns None before any state changes and goes
-the ordinary way, which renders AWS's error.
+Handlers write to DynamoDB on every record, sources send to SQS and publish to SNS, consumers
+receive and delete all the time, and moto's Flask dispatch, request parsing and response
+rendering cost several times the work itself. A plain PutItem (no condition, no ReturnValues,
+no capacity report), SendMessage, SendMessageBatch, ReceiveMessage (without message attributes
+asked for), DeleteMessage, DeleteMessageBatch, and SNS Publish and PublishBatch to a topic
+(string and number attributes, no MessageStructure) are applied straight to moto's backend with
+moto's own validation. Anything else, or anything invalid, returns None before any state
+changes and goes the ordinary way, which renders AWS's error.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from typing import Any
+from xml.sax.saxutils import escape
 
+from moto.core.exceptions import ServiceException
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.responses import (
     validate_put_has_empty_attrs,
     validate_put_has_empty_keys,
     validate_put_has_gsi_keys_set_to_none,
 )
+from moto.sns.models import sns_backends
+from moto.sns.responses import SNSResponse
 from moto.sqs.models import Message, sqs_backends
 from moto.sqs.responses import validate_message_attributes
+from werkzeug.exceptions import HTTPException
 
 from localcloud.emulator.backends import ACCOUNT_ID
 
@@ -295,3 +303,138 @@ def delete_message_batch(body: bytes, region: str) -> bytes | None:
     except Exception:
         return None
     return json.dumps({"Successful": [{"Id": i} for i in success], "Failed": failed}).encode()
+
+
+# -- SNS (query protocol: a parsed form in, moto's XML out) ---------------------------------------
+Form = Mapping[str, list[str]]
+SNS_XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/"
+PUBLISH_FIELDS = {"Message", "Subject", "MessageGroupId", "MessageDeduplicationId"}
+ATTRIBUTE_KEY = re.compile(
+    r"^MessageAttributes\.entry\.(\d+)\.(Name|Value\.DataType|Value\.StringValue)$"
+)
+BATCH_KEY = re.compile(r"^PublishBatchRequestEntries\.member\.(\d+)\.(.+)$")
+# moto's attribute validation and conversion (DataType -> Type, StringValue -> Value); the
+# method reads nothing of the instance.
+_sns_response = SNSResponse()
+
+
+class NotDirect(Exception):
+    """The request is one the direct path leaves to moto (unusual or invalid)."""
+
+
+def _fields(form: Form, allowed: set[str]) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
+    """A flat form's plain fields and its message attributes by entry number."""
+    plain: dict[str, str] = {}
+    attributes: dict[int, dict[str, str]] = {}
+    for key, values in form.items():
+        if len(values) != 1:
+            raise NotDirect(key)
+        match = ATTRIBUTE_KEY.match(key)
+        if match:
+            attributes.setdefault(int(match[1]), {})[match[2]] = values[0]
+        elif key in allowed:
+            plain[key] = values[0]
+        else:
+            raise NotDirect(key)  # TargetArn, PhoneNumber, MessageStructure, binary values...
+    return plain, attributes
+
+
+def _attributes(entries: dict[int, dict[str, str]]) -> dict[str, Any]:
+    """The attributes as moto's parser hands them over, validated and converted by moto."""
+    raw: dict[str, Any] = {}
+    for number in sorted(entries):
+        entry = entries[number]
+        if set(entry) != {"Name", "Value.DataType", "Value.StringValue"}:
+            raise NotDirect("an attribute without a string value")
+        raw[entry["Name"]] = {
+            "DataType": entry["Value.DataType"],
+            "StringValue": entry["Value.StringValue"],
+        }
+    return dict(_sns_response._transform_message_attributes(raw))
+
+
+def _topic_backend(form: Form, region: str) -> tuple[Any, str]:
+    topic_arn = form.get("TopicArn", [""])[0]
+    backend: Any = sns_backends[ACCOUNT_ID][region]
+    if topic_arn not in backend.topics:
+        raise NotDirect("no such topic here")  # moto's path answers NotFound
+    return backend, topic_arn
+
+
+def _sns_answer(operation: str, result: str, request_id: str) -> bytes:
+    return (
+        f'<{operation}Response xmlns="{SNS_XMLNS}"><{operation}Result>{result}</{operation}Result>'
+        f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
+        f"</{operation}Response>"
+    ).encode()
+
+
+def publish(form: Form, region: str, request_id: str) -> bytes | None:
+    """The response body of an SNS Publish to a topic done directly, or None for moto's path."""
+    try:
+        backend, topic_arn = _topic_backend(form, region)
+        plain, attributes = _fields(form, PUBLISH_FIELDS | {"Action", "Version", "TopicArn"})
+        if "Message" not in plain:
+            return None
+        message_id = backend.publish(
+            plain["Message"],
+            arn=topic_arn,
+            subject=plain.get("Subject"),
+            message_attributes=_attributes(attributes),
+            group_id=plain.get("MessageGroupId"),
+            deduplication_id=plain.get("MessageDeduplicationId"),
+        )
+    # moto validates (subject, size, FIFO ids, attributes) before it delivers anything.
+    except (NotDirect, ServiceException, HTTPException, ValueError):
+        return None
+    result = f"<MessageId>{escape(message_id)}</MessageId>"
+    return _sns_answer("Publish", result, request_id)
+
+
+def _batch_entries(form: Form) -> list[dict[str, Any]]:
+    """PublishBatchRequestEntries as moto's parser builds them, in member order."""
+    members: dict[int, dict[str, list[str]]] = {}
+    for key, values in form.items():
+        if key in ("Action", "Version", "TopicArn"):
+            continue
+        match = BATCH_KEY.match(key)
+        if not match:
+            raise NotDirect(key)
+        members.setdefault(int(match[1]), {})[match[2]] = values
+    entries = []
+    for number in sorted(members):
+        plain, attributes = _fields(members[number], PUBLISH_FIELDS | {"Id"})
+        if "Id" not in plain or "Message" not in plain:
+            raise NotDirect("an entry without Id or Message")
+        entry: dict[str, Any] = dict(plain)
+        if attributes:
+            entry["MessageAttributes"] = _attributes(attributes)
+        entries.append(entry)
+    if not entries:
+        raise NotDirect("an empty batch")
+    return entries
+
+
+def publish_batch(form: Form, region: str, request_id: str) -> bytes | None:
+    """The response body of an SNS PublishBatch done directly, or None for moto's path."""
+    try:
+        backend, topic_arn = _topic_backend(form, region)
+        # moto checks the batch (size, distinct ids, FIFO groups) before it publishes any;
+        # an entry that fails alone is reported in Failed, as moto's path reports it.
+        successful, failed = backend.publish_batch(topic_arn, _batch_entries(form))
+    except (NotDirect, ServiceException, HTTPException, ValueError):
+        return None
+    done = "".join(
+        f"<member><Id>{escape(item['Id'])}</Id><MessageId>{escape(item['MessageId'])}</MessageId>"
+        "</member>"
+        for item in successful
+    )
+    refused = "".join(
+        f"<member><Id>{escape(item['Id'])}</Id><Code>{escape(item['Code'])}</Code>"
+        f"<Message>{escape(item['Message'])}</Message>"
+        f"<SenderFault>{str(item['SenderFault']).lower()}</SenderFault></member>"
+        for item in failed
+    )
+    result = f"<Successful>{done}</Successful>" if successful else "<Successful/>"
+    result += f"<Failed>{refused}</Failed>" if failed else "<Failed/>"
+    return _sns_answer("PublishBatch", result, request_id)

@@ -31,6 +31,9 @@ class EmulatorHooks(Protocol):
     def mapping_changed(self, mapping: MappingView, deleted: bool) -> None:
         """An event source mapping was created, updated or (``deleted``) removed."""
 
+    def function_changed(self, name: str) -> None:
+        """A function was created or its configuration changed."""
+
     def sns_deliver(
         self,
         subscription: SubscriptionView,

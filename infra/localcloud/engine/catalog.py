@@ -50,6 +50,9 @@ class FunctionCatalog:
         self._code_cache = Path(tempfile.mkdtemp(prefix="localcloud-code-"))
         self._extract_lock = threading.Lock()
         self._runtime_warned: set[str] = set()
+        # The last spec made per function, with the view it was made from: every invocation
+        # asks, and an unchanged configuration gets the same spec (its digest made once).
+        self._specs: dict[str, tuple[FunctionView, FunctionSpec]] = {}
 
     def function(self, name_or_arn: str) -> FunctionView:
         fn = backends.function(name_or_arn, self.region)
@@ -60,6 +63,14 @@ class FunctionCatalog:
     def spec(self, name_or_arn: str) -> FunctionSpec:
         """The function's current configuration, as an execution environment needs it."""
         fn = self.function(name_or_arn)
+        cached = self._specs.get(fn.arn)
+        if cached is not None and cached[0] == fn:
+            return cached[1]
+        spec = self._spec(fn)
+        self._specs[fn.arn] = (fn, spec)
+        return spec
+
+    def _spec(self, fn: FunctionView) -> FunctionSpec:
         code = self._code_path(fn)
         code_paths = [code]
         library_paths: list[str] = []

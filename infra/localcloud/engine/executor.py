@@ -10,6 +10,9 @@ default. A worker's stdout and stderr go into a pipe read while the invocation r
 each invocation keeps only its newest bytes (output.py): what handlers print costs the local
 cloud neither disk nor unbounded memory.
 
+``warm(spec)`` starts an environment ahead of the first request and runs its init phase (the
+handler's imports), as provisioned concurrency does; it then waits in the pool like any other.
+
 A function in debug mode (``debug(name, port)``) runs in one environment at a time, started
 under debugpy: the worker listens on 127.0.0.1:port, waits for an IDE to attach before its
 first invocation, and its invocations have no timeout, so a paused breakpoint is not killed.
@@ -45,7 +48,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from localcloud.engine.errors import DebugPortError, ThrottledError
+from localcloud.engine.errors import DebugPortError, EngineError, ThrottledError
 from localcloud.engine.output import OutputBuffer, output_pipe
 
 # Edits under a function's code folder are looked for at most this often (seconds).
@@ -126,8 +129,13 @@ class InvocationResult:
         return text[-LOG_TAIL_BYTES:].encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
 
 
-def lambda_environment(spec: FunctionSpec, endpoint_url: str, stream: str) -> dict[str, str]:
-    """The environment Lambda's Python runtime gives a function, then the function's own."""
+def lambda_environment(
+    spec: FunctionSpec, endpoint_url: str, stream: str, *, provisioned: bool = False
+) -> dict[str, str]:
+    """The environment Lambda's Python runtime gives a function, then the function's own.
+
+    ``provisioned``: the environment is made ahead of traffic (a warm start).
+    """
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -147,7 +155,9 @@ def lambda_environment(spec: FunctionSpec, endpoint_url: str, stream: str) -> di
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
         "AWS_LAMBDA_LOG_STREAM_NAME": stream,
-        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        # Lambda's own signal to code that may prepare more at init (clients, say) when the
+        # environment is made ahead of traffic.
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "provisioned-concurrency" if provisioned else "on-demand",
         "LAMBDA_TASK_ROOT": spec.code_paths[0] if spec.code_paths else "",
         "_HANDLER": spec.handler,
         "LOCALCLOUD_CODE_PATHS": os.pathsep.join(spec.code_paths),
@@ -177,6 +187,7 @@ class Worker:
         endpoint_url: str,
         python: str,
         call_handler: CallHandler | None = None,
+        provisioned: bool = False,
     ) -> None:
         self.spec = spec
         self.call_handler = call_handler
@@ -186,7 +197,7 @@ class Worker:
         self.idle_since = time.monotonic()
         output_read, output_write = output_pipe()
         read_fd, write_fd = os.pipe()
-        env = lambda_environment(spec, endpoint_url, self.stream)
+        env = lambda_environment(spec, endpoint_url, self.stream, provisioned=provisioned)
         env["LOCALCLOUD_REPLY_FD"] = str(write_fd)
         passed = [write_fd]
         calls: tuple[int, int] | None = None
@@ -322,6 +333,31 @@ class Worker:
             body = json.dumps({k: v for k, v in error.items() if k != "requestId"}).encode()
         return InvocationResult(request_id, body, error, logs, duration, self.stream)
 
+    def initialize(self) -> float:
+        """Run the init phase now (a warm start); its seconds. EngineError if it failed or
+        outlasted Lambda's init limit (the worker is then killed)."""
+        assert self.process.stdin is not None
+        started = time.monotonic()
+        try:
+            self.process.stdin.write(b'{"init_only": true}\n')
+            self.process.stdin.flush()
+            line = self._read_line(started + INIT_LIMIT)
+        except BrokenPipeError:
+            line = None
+        if line is None:
+            self.kill()
+            raise EngineError(
+                f"{self.spec.name}: the init phase did not end within {INIT_LIMIT:.0f} s"
+            )
+        answer = json.loads(line)
+        self.fresh = False
+        if answer.get("error"):
+            # As on Lambda, a failed init is not kept: the next request starts afresh.
+            self.kill()
+            error = answer["error"]
+            raise EngineError(f"{self.spec.name}: {error['errorType']}: {error['errorMessage']}")
+        return float(answer["init"])
+
     def _read_line(self, deadline: float) -> bytes | None:
         """The worker's next answer, reading its output meanwhile so it never blocks on it."""
         fd = self.replies.fileno()
@@ -441,7 +477,11 @@ class Executor:
         # workers started so, busy or idle, to end them when debug mode ends.
         self._debug_ports: dict[str, int] = {}
         self._debug_workers: set[Worker] = set()
-        self._cond = threading.Condition()
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        # Invocations waiting for an environment, per function: a freed slot wakes one of the
+        # function's waiters, not every waiting thread of every function.
+        self._waiting: dict[str, threading.Condition] = {}
         self._closed = False
         self._stopping = threading.Event()
         threading.Thread(target=self._reclaim_idle, name="idle-workers", daemon=True).start()
@@ -476,7 +516,7 @@ class Executor:
         finally:
             self._release(spec.name, worker)
 
-    def _acquire(self, spec: FunctionSpec, wait: bool) -> Worker:
+    def _acquire(self, spec: FunctionSpec, wait: bool, provisioned: bool = False) -> Worker:
         limit = spec.reserved_concurrency
         cap = limit if limit is not None else self.max_concurrency
         if spec.debug_port is not None:
@@ -491,10 +531,10 @@ class Executor:
             while pool.busy >= cap:
                 if limit is not None or not wait:
                     raise ThrottledError(spec.name, cap)
-                self._cond.wait()
+                self._waiters(spec.name).wait()
                 pool = self._pools.setdefault(spec.name, pool)
             pool.busy += 1
-            while pool.idle:
+            while pool.idle and not provisioned:
                 worker = pool.idle.pop()
                 if worker.alive() and worker.fingerprint == spec.fingerprint:
                     return worker
@@ -502,19 +542,47 @@ class Executor:
                 worker.close()
         try:
             calls = self.call_handler if self.direct_calls else None
-            worker = Worker(spec, self.endpoint_url, self.python, calls)
+            worker = Worker(spec, self.endpoint_url, self.python, calls, provisioned)
             if spec.debug_port is not None:
                 self._track_debug_worker(worker)
             return worker
         except BaseException:
             with self._cond:
                 pool.busy -= 1
-                self._cond.notify_all()
+                self._waiters(spec.name).notify()
             raise
+
+    def _waiters(self, name: str) -> threading.Condition:
+        """The function's waiting line (on the executor's lock, which the caller holds)."""
+        line = self._waiting.get(name)
+        if line is None:
+            line = self._waiting[name] = threading.Condition(self._lock)
+        return line
+
+    def warm(self, spec: FunctionSpec) -> float | None:
+        """Give the function one environment with its init phase done, ahead of traffic.
+
+        Returns the init's seconds, or None when an idle environment of this configuration is
+        already there. The environment counts against the function's concurrency while it
+        initializes; EngineError when the init failed (an import error, say).
+        """
+        with self._cond:
+            if spec.name in self._debug_ports:
+                # Its one environment starts under the debugger, for the IDE, at the next invoke.
+                return None
+            pool = self._pools.get(spec.name)
+            idle = pool.idle if pool is not None and pool.spec == spec else []
+            if any(w.alive() and w.fingerprint == spec.fingerprint for w in idle):
+                return None
+        worker = self._acquire(spec, wait=False, provisioned=True)
+        try:
+            return worker.initialize()
+        finally:
+            self._release(spec.name, worker)
 
     def _release(self, name: str, worker: Worker) -> None:
         with self._cond:
-            self._cond.notify_all()  # a waiter may take the freed slot
+            self._waiters(name).notify()  # a waiter may take the freed slot
             pool = self._pools.get(name)
             if pool is not None:
                 pool.busy -= 1
@@ -571,6 +639,12 @@ class Executor:
         if pool is not None:
             for worker in pool.idle:
                 worker.stop()
+
+    def idle(self, name: str) -> int:
+        """How many environments of the function wait for work."""
+        with self._cond:
+            pool = self._pools.get(name)
+            return len(pool.idle) if pool else 0
 
     def debug(self, name: str, port: int) -> int | None:
         """Put a function in debug mode on ``port``; the port it was on before, or None.

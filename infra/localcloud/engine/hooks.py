@@ -1,8 +1,8 @@
 """The engine's side of the moto seam: what the patched moto reports, handed to the right part.
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
-event sources, SNS deliveries to the SNS delivery, replays to the EventBridge router and queue
-redrives to the trace store.
+event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
+the EventBridge router and queue redrives to the trace store.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from localcloud.emulator.views import (
 from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import Sources
+from localcloud.engine.warmup import Warmer
 from localcloud.trace import HopKind, Outcome, TraceStore
 
 
@@ -26,9 +27,15 @@ class EngineHooks:
     """Routes the emulator's reports to the engine's parts."""
 
     def __init__(
-        self, sources: Sources, sns: SnsDelivery, router: EventRouter, traces: TraceStore
+        self,
+        sources: Sources,
+        sns: SnsDelivery,
+        router: EventRouter,
+        traces: TraceStore,
+        warmer: Warmer,
     ) -> None:
         self.sources = sources
+        self.warmer = warmer
         self.sns = sns
         self.router = router
         self.traces = traces
@@ -38,6 +45,9 @@ class EngineHooks:
 
     def mapping_changed(self, mapping: MappingView, deleted: bool) -> None:
         self.sources.changed(mapping, deleted)
+
+    def function_changed(self, name: str) -> None:
+        self.warmer.function_changed(name)
 
     def sns_deliver(
         self,

@@ -4,7 +4,9 @@ The executor starts one of these per concurrent execution environment of a funct
 invocation requests as JSON lines on stdin and answers each on the reply pipe (the file
 descriptor named by LOCALCLOUD_REPLY_FD). stdout and stderr belong to the function: the executor
 points them at a log file and reads what each invocation wrote. The handler module is imported
-on the first request (the init phase), as the Lambda Python runtime does.
+on the first request (the init phase), as the Lambda Python runtime does, or ahead of it when
+the executor sends ``{"init_only": true}`` (a warm start, as provisioned concurrency does: the
+answer is ``{"init": seconds, "error": null or the init error}``).
 
 When LOCALCLOUD_CALL_FDS names a second pair of pipes, the AWS calls the handler makes with
 botocore to the local cloud's own URL (LOCALCLOUD_ENDPOINT) travel over them instead of HTTP:
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import decimal
+import gc
 import importlib
 import io
 import json
@@ -542,6 +545,45 @@ def _paths(variable: str) -> list[str]:
     return [path for path in os.environ.get(variable, "").split(os.pathsep) if path]
 
 
+class Runtime:
+    """The function's handler, loaded once per environment (the init phase)."""
+
+    def __init__(self, calls: DirectCalls | None) -> None:
+        self.calls = calls
+        self.encoder = _Encoder()
+        self.handler: Any = None
+        self.init_error: dict[str, Any] | None = None
+
+    @property
+    def initialized(self) -> bool:
+        return self.handler is not None or self.init_error is not None
+
+    def initialize(self, ahead: bool = False) -> float:
+        """Import the handler's module; the seconds it took (an init error is kept, and every
+        invocation of this environment reports it). MemoryError past the memory limit.
+
+        The imports leave hundreds of thousands of long-lived objects (Powertools, pydantic,
+        botocore's models) that every full garbage collection would walk again, typically in
+        the middle of the first requests: they are moved out of the collector's sight
+        (``gc.freeze``), after a collection when the environment is made ahead of traffic.
+        """
+        started = time.time()
+        self.handler, self.init_error = _init(os.environ["_HANDLER"])
+        if self.handler is not None:
+            if self.calls is not None:
+                self.calls.hook()  # the handler module imported boto3 at its top, typically
+            if ahead:
+                gc.collect()
+            gc.freeze()
+        return time.time() - started
+
+    def invoke(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One invocation's answer (MemoryError past the memory limit)."""
+        if self.init_error is not None:
+            return {"ok": False, "error": self.init_error}
+        return _invoke(self.handler, request, self.encoder)
+
+
 def main() -> None:
     reply_fd = int(os.environ.pop("LOCALCLOUD_REPLY_FD"))
     reply = os.fdopen(reply_fd, "w", buffering=1)
@@ -557,38 +599,35 @@ def main() -> None:
     _setup_logging()
     calls = _direct_calls()
     _keep_from_children([reply_fd, *(calls.fds if calls is not None else ())])
-    encoder = _Encoder()
     debug_port = os.environ.pop("LOCALCLOUD_DEBUG_PORT", "")
     # A debugger that cannot listen fails the first invocation, and the worker exits so the
     # next one tries afresh (the port may be free by then). It starts before the memory limit
     # is measured, so debugpy's own memory and threads are not taken from the function's.
     debugger_error = _wait_for_debugger(int(debug_port)) if debug_port else None
     _limit_memory()
-    handler: Any = None
-    init_error: dict[str, Any] | None = None
+    runtime = Runtime(calls)
     for line in sys.stdin:
         request = json.loads(line)
         if calls is not None:
             calls.hook()
-        os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_header", "")
         if debugger_error is not None:
             reply.write(json.dumps({"ok": False, "error": debugger_error}) + "\n")
             return
         answer: dict[str, Any] | None = None
         try:
-            if handler is None and init_error is None:
-                init_started = time.time()
-                handler, init_error = _init(os.environ["_HANDLER"])
-                # The init phase does not count against the invocation's timeout, as on AWS.
-                request["deadline"] += time.time() - init_started
-                if handler is not None:
-                    if calls is not None:
-                        calls.hook()  # the handler module imported boto3 at its top, typically
-                    reply.write(json.dumps({"init": time.time() - init_started}) + "\n")
-            if init_error is not None:
-                answer = {"ok": False, "error": init_error}
+            if request.get("init_only"):
+                # A warm start (provisioned concurrency): the init phase now, no invocation.
+                took = runtime.initialize(ahead=True) if not runtime.initialized else 0.0
+                answer = {"init": took, "error": runtime.init_error}
             else:
-                answer = _invoke(handler, request, encoder)
+                os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_header", "")
+                if not runtime.initialized:
+                    # The init phase does not count against the invocation's timeout, as on AWS.
+                    took = runtime.initialize()
+                    request["deadline"] += took
+                    if runtime.init_error is None:
+                        reply.write(json.dumps({"init": took}) + "\n")
+                answer = runtime.invoke(request)
         except MemoryError:
             pass  # the function reached its memory limit, the handler's own MemoryError too
         if answer is None:

@@ -1,11 +1,16 @@
-"""The local cloud's own endpoints under /_localcloud/: health, the trace store, debug mode.
+"""The local cloud's own endpoints under /_localcloud/: health, the trace store, warm starts,
+debug mode.
 
-The CLI (``localcloud trace``, ``up``'s readiness check, ``invoke --debug``) and anyone with
-curl use them; they are plain JSON, not AWS operations. ``/_localstack/health`` answers in
-LocalStack's shape, for the tools that poll it (``localstack wait``, testcontainers, CI
-scripts). An endpoint that changes state takes a JSON body and refuses any other content type:
+The CLI (``localcloud trace``, ``up``'s readiness check, ``deploy --warm``, ``invoke --debug``)
+and anyone with curl use them; they are plain JSON, not AWS operations. ``/_localstack/health``
+answers in LocalStack's shape, for the tools that poll it (``localstack wait``, testcontainers,
+CI scripts). An endpoint that changes state takes a JSON body and refuses any other content type:
 a web page can post a form anywhere without a preflight, but not JSON (browser.py refuses
 foreign origins too; this holds even for origins the user listed).
+
+``POST /_localcloud/warm`` with ``{"functions": [NAME, ...]}`` starts one environment per named
+function with its init phase done and answers once all are ready:
+``{"warmed": {name: init_seconds}, "already": [...], "failed": {...}}``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from urllib.parse import parse_qs
 
 from localcloud import __version__
 from localcloud.errors import LocalCloudError
-from localcloud.gateway.ports import Debugging, ServerInfo, Traces
+from localcloud.gateway.ports import Debugging, ServerInfo, Traces, Warming
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response, json_response
 
@@ -36,18 +41,25 @@ def is_admin(request: AwsRequest) -> bool:
 
 
 class Admin:
-    """Answers the /_localcloud/ endpoints: health, traces, hops and debug mode."""
+    """Answers the /_localcloud/ endpoints: health, traces, hops, warm starts and debug mode."""
 
     def __init__(
-        self, traces: Traces, info: ServerInfo, debugging: Debugging | None = None
+        self,
+        traces: Traces,
+        info: ServerInfo,
+        debugging: Debugging | None = None,
+        warming: Warming | None = None,
     ) -> None:
         self.traces = traces
         self.info = info
         self.debugging = debugging
+        self.warming = warming
 
     def answer(self, request: AwsRequest) -> Response:
         if request.path == f"{PREFIX}health":
             return self._health()
+        if request.path == f"{PREFIX}warm":
+            return self._warm(request)
         if request.path == f"{PREFIX}debug":
             return self._debug(request)
         if request.path == f"{PREFIX}traces":
@@ -61,8 +73,8 @@ class Admin:
             return self._trace(match["id"])
         return json_response(
             {
-                "message": f"unknown path {request.path}; try {PREFIX}health, {PREFIX}traces "
-                f"or {PREFIX}debug"
+                "message": f"unknown path {request.path}; try {PREFIX}health, {PREFIX}traces, "
+                f"{PREFIX}warm or {PREFIX}debug"
             },
             404,
         )
@@ -105,6 +117,32 @@ class Admin:
             {"hops": [hop.to_dict() for hop in hops], "sequence": sequence, "missed": missed}
         )
 
+    def _warm(self, request: AwsRequest) -> Response:
+        """POST {"functions": [NAME, ...]}: warm those functions, answering once all are ready."""
+        usage = f'POST {PREFIX}warm with {{"functions": [NAME, ...]}} warms functions'
+        if self.warming is None:
+            return json_response({"message": "warm starts are not available here"}, 404)
+        if request.method != "POST":
+            return json_response({"message": usage}, 405, {"Allow": "POST"})
+        refused = _not_json(request, "warm")
+        if refused is not None:
+            return refused
+        try:
+            document: Any = json.loads(request.body or b"null")
+        except ValueError:
+            document = None
+        names = document.get("functions") if isinstance(document, dict) else None
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(name, str) and name for name in names)
+        ):
+            return json_response({"message": f"{usage}, got {request.body[:100]!r}"}, 400)
+        outcome = self.warming.warm(names)
+        return json_response(
+            {"warmed": outcome.warmed, "already": outcome.already, "failed": outcome.failed}
+        )
+
     def _traces(self, last: str) -> Response:
         if not last.isdigit():
             return json_response(
@@ -140,15 +178,9 @@ class Admin:
                 405,
                 {"Allow": "GET, POST"},
             )
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            return json_response(
-                {
-                    "message": f"{PREFIX}debug takes a JSON body (Content-Type: "
-                    f"application/json), got {content_type or 'no content type'}"
-                },
-                415,
-            )
+        refused = _not_json(request, "debug")
+        if refused is not None:
+            return refused
         try:
             function, port = _debug_request(request.body)
         except ValueError as exc:
@@ -161,6 +193,20 @@ class Admin:
         except LocalCloudError as exc:
             return json_response({"message": str(exc)}, exc.http_status)
         return json_response(state.to_dict())
+
+
+def _not_json(request: AwsRequest, endpoint: str) -> Response | None:
+    """A 415 unless the request's body is declared JSON (what a web page's form cannot send)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        return None
+    return json_response(
+        {
+            "message": f"{PREFIX}{endpoint} takes a JSON body (Content-Type: "
+            f"application/json), got {content_type or 'no content type'}"
+        },
+        415,
+    )
 
 
 def _debug_request(body: bytes) -> tuple[str, int | None]:

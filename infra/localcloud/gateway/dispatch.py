@@ -23,13 +23,21 @@ from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.errors import to_aws_error
 from localcloud.gateway.moto_api import MotoApi, Reset, is_moto_api
-from localcloud.gateway.ports import Debugging, Events, Invocations, ServerInfo, Traces
+from localcloud.gateway.ports import (
+    Debugging,
+    Events,
+    Invocations,
+    ServerInfo,
+    Traces,
+    Warming,
+)
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response, error_response, with_request_id
 from localcloud.gateway.routes import (
     ROUTES,
     Collaborators,
     Direct,
+    DirectQuery,
     Intercepted,
     Route,
     RouteKey,
@@ -60,6 +68,7 @@ class Gateway:
         browsers: BrowserPolicy | None = None,
         debugging: Debugging | None = None,
         moto_api: Reset | None = None,
+        warming: Warming | None = None,
     ) -> None:
         """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off."""
         self.info = info
@@ -69,7 +78,7 @@ class Gateway:
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
-        self._admin = Admin(traces, info, debugging)
+        self._admin = Admin(traces, info, debugging, warming)
         self._moto_api = MotoApi(moto_api)
         # AWS requests answered so far (the state keeper saves when this or the traces move).
         self.requests = 0
@@ -105,14 +114,14 @@ class Gateway:
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)
-        if isinstance(route, Validated | Direct) and route.check is not None:
+        if isinstance(route, Validated | Direct | DirectQuery) and route.check is not None:
             refusal = self._validate(route.check, request)
             if refusal is not None:
                 return refusal
         context = self._record(request)
         # A direct path is moto's operation: same trace context, same turn-taking as moto's.
         with trace.activate(context), backends.serialized(request.service):
-            answer = route.answer(request) if isinstance(route, Direct) else None
+            answer = route.answer(request) if isinstance(route, Direct | DirectQuery) else None
             return moto() if answer is None else answer
 
     def _intercept(self, route: Intercepted, request: AwsRequest) -> Response:

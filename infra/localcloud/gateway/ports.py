@@ -70,6 +70,25 @@ class Events(Protocol):
     def test_event_pattern(self, pattern: str, event: str) -> bool: ...
 
 
+class WarmOutcome(Protocol):
+    """What a warm-up did (engine/warmup.py's WarmReport)."""
+
+    @property
+    def warmed(self) -> dict[str, float]: ...
+
+    @property
+    def already(self) -> list[str]: ...
+
+    @property
+    def failed(self) -> dict[str, str]: ...
+
+
+class Warming(Protocol):
+    """Warm starts (the engine's Warmer)."""
+
+    def warm(self, names: list[str]) -> WarmOutcome: ...
+
+
 class DebugState(Protocol):
     """A function's debug mode after a change (engine/debugging.py's DebugState)."""
 

@@ -9,6 +9,8 @@ A row is either
   skipping moto's HTTP dispatch. It is traced and serialised exactly like the moto call it
   replaces, and answers ``None`` to leave the request to moto after all. A ``check`` (a
   validator, as ``Validated`` has) runs first when what moto accepts AWS refuses.
+  ``DirectQuery`` is the same for a query-protocol operation (SNS): the parsed form in, moto's
+  XML out.
 * ``Validated``: moto answers, once a validator (validators.py) has found nothing AWS would
   refuse; what it refuses is answered with the AWS error its ``LocalCloudError`` declares.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -80,13 +83,36 @@ class Direct:
 
 
 @dataclass(frozen=True, slots=True)
+class DirectQuery:
+    """A query-protocol direct path: ``path(form, region, request_id)`` is the XML response
+    body, or None for moto's path."""
+
+    path: Callable[[Mapping[str, list[str]], str, str], bytes | None]
+    check: Check | None = None
+
+    def answer(self, request: AwsRequest) -> Response | None:
+        if request.form is None:
+            return None
+        request_id = str(uuid.uuid4())
+        body = self.path(request.form, request.region, request_id)
+        if body is None:
+            return None
+        headers = (
+            ("Content-Type", "text/xml"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", request_id),
+        )
+        return Response(200, headers, body)
+
+
+@dataclass(frozen=True, slots=True)
 class Validated:
     """An operation moto answers after ``check(request)`` raised nothing."""
 
     check: Check
 
 
-Route = Intercepted | Direct | Validated
+Route = Intercepted | Direct | DirectQuery | Validated
 
 
 # -- Lambda ------------------------------------------------------------------------------------
@@ -224,8 +250,9 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("events", "CreateEventBus"): Validated(validators.create_event_bus),
     ("sns", "Subscribe"): Validated(validators.subscribe),
     ("sns", "SetSubscriptionAttributes"): Validated(validators.set_subscription_attributes),
-    ("sns", "Publish"): Validated(validators.publish),
-    ("sns", "PublishBatch"): Validated(validators.publish_batch),
+    # The quotas are checked before the direct path, so it refuses what moto's path refuses.
+    ("sns", "Publish"): DirectQuery(fastpath.publish, validators.publish),
+    ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch, validators.publish_batch),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -281,3 +282,173 @@ def test_direct_sqs_paths_answer_as_moto_does(
     through_moto = _sqs_conversation(sqs, fifo)
     assert direct == through_moto
     assert direct[0]["Successful"][1]["MD5OfMessageAttributes"]  # the conversation went far
+
+
+SNS_VARYING = {
+    "MessageId",
+    "Timestamp",
+    "TopicArn",
+    "UnsubscribeURL",
+    "SequenceNumber",
+    "ReceiptHandle",
+}
+
+
+def _sns_normal(value: Any) -> Any:
+    """An SNS answer or delivered envelope without what differs between any two runs."""
+    if isinstance(value, dict):
+        return {
+            k: "<set>" if k in SNS_VARYING else _sns_normal(v)
+            for k, v in value.items()
+            if k not in ("ResponseMetadata", "MD5OfBody", "MD5OfMessageAttributes")
+        }
+    if isinstance(value, list):
+        return [_sns_normal(v) for v in value]
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            return _sns_normal(json.loads(value))
+        except ValueError:
+            return value
+    return value
+
+
+def _sns_outcome(call: Any, **kwargs: Any) -> Any:
+    try:
+        return _sns_normal(call(**kwargs))
+    except ClientError as exc:
+        return exc.response["Error"]["Code"], exc.response["Error"]["Message"]
+
+
+def _sns_conversation(sns: Any, sqs: Any, fifo: bool) -> list[Any]:
+    """Every case the direct SNS paths meet, valid and not, and what the subscriber received."""
+    suffix = ".fifo" if fifo else ""
+    attributes = {"FifoTopic": "true"} if fifo else {}
+    topic = sns.create_topic(Name=f"conv-{uuid.uuid4().hex[:8]}{suffix}", Attributes=attributes)[
+        "TopicArn"
+    ]
+    queue_attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
+    url = sqs.create_queue(
+        QueueName=f"conv-{uuid.uuid4().hex[:8]}{suffix}", Attributes=queue_attributes
+    )["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    group = {"MessageGroupId": "g", "MessageDeduplicationId": "d"} if fifo else {}
+    kinds = {
+        "kind": {"DataType": "String", "StringValue": "k"},
+        "n": {"DataType": "Number", "StringValue": "12.5"},
+        "custom": {"DataType": "String.custom", "StringValue": "c"},
+    }
+    entries = [
+        {"Id": "a", "Message": "one", **group},
+        {"Id": "b", "Message": "two", "Subject": "s", "MessageAttributes": kinds, **group},
+        {"Id": "c", "Message": "x" * 262_145, **group},
+    ]
+    outcomes = [
+        _sns_outcome(sns.publish, TopicArn=topic, Message="plain", **group),
+        _sns_outcome(
+            sns.publish,
+            TopicArn=topic,
+            Message="m",
+            Subject="hello",
+            MessageAttributes=kinds,
+            **group,
+        ),
+        _sns_outcome(
+            sns.publish,
+            TopicArn=topic,
+            Message="m",
+            MessageAttributes={"n": {"DataType": "Number", "StringValue": "ten"}},
+            **group,
+        ),
+        _sns_outcome(
+            sns.publish,
+            TopicArn=topic,
+            Message="m",
+            MessageAttributes={"b": {"DataType": "Binary", "BinaryValue": b"\x00"}},
+            **group,
+        ),
+        _sns_outcome(
+            sns.publish,
+            TopicArn=topic,
+            Message="m",
+            MessageAttributes={"e": {"DataType": "Text", "StringValue": "v"}},
+            **group,
+        ),
+        _sns_outcome(sns.publish, TopicArn=topic, Message="m", Subject="s" * 101, **group),
+        _sns_outcome(sns.publish, TopicArn=topic, Message="x" * 262_145, **group),
+        _sns_outcome(sns.publish, TopicArn=topic + "-gone", Message="m"),
+        _sns_outcome(sns.publish, TopicArn=topic, Message="no group id"),
+        _sns_outcome(sns.publish, TopicArn=topic, Message="d", MessageDeduplicationId="d"),
+        # Within the quota (the whole batch, with "c", is refused by it before either path).
+        _sns_outcome(sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=entries[:2]),
+        _sns_outcome(sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=entries),
+        _sns_outcome(
+            sns.publish_batch,
+            TopicArn=topic,
+            PublishBatchRequestEntries=[{"Id": "same", "Message": "m", **group}] * 2,
+        ),
+        _sns_outcome(
+            sns.publish_batch,
+            TopicArn=topic,
+            PublishBatchRequestEntries=[{"Id": str(i), "Message": "m", **group} for i in range(11)],
+        ),
+        _sns_outcome(
+            sns.publish_batch,
+            TopicArn=topic + "-gone",
+            PublishBatchRequestEntries=[{"Id": "a", "Message": "m"}],
+        ),
+        _sns_outcome(
+            sns.publish_batch,
+            TopicArn=topic,
+            PublishBatchRequestEntries=[{"Id": "nogroup", "Message": "m"}],
+        ),
+    ]
+    received: list[Any] = []
+    while batch := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+    ).get("Messages", []):
+        received += batch
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
+            ],
+        )
+    outcomes.append(sorted((_sns_normal(m) for m in received), key=json.dumps))
+    return outcomes
+
+
+@pytest.mark.parametrize("fifo", [False, True])
+def test_direct_sns_paths_answer_as_moto_does(
+    localcloud: Any, sqs: Any, fifo: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from localcloud.gateway.routes import Check, DirectQuery, Validated
+
+    sns = localcloud.client("sns")
+    routes = localcloud.gateway.routes
+    direct_sns = {key: route for key, route in routes.items() if isinstance(route, DirectQuery)}
+    assert set(direct_sns) == {("sns", "Publish"), ("sns", "PublishBatch")}
+    answered = dict.fromkeys((operation for _, operation in direct_sns), 0)
+
+    def counted(operation: str, path: Any, check: Check | None) -> DirectQuery:
+        def run(form: Any, region: str, request_id: str) -> bytes | None:
+            answer = path(form, region, request_id)
+            answered[operation] += answer is not None
+            return answer
+
+        return DirectQuery(run, check)
+
+    for key, route in direct_sns.items():
+        monkeypatch.setitem(routes, key, counted(key[1], route.path, route.check))
+    direct = _sns_conversation(sns, sqs, fifo)
+    assert answered["Publish"] >= 2 and answered["PublishBatch"] >= 1, answered
+    # moto's path, with the same quotas checked first
+    for key, route in direct_sns.items():
+        assert route.check is not None
+        monkeypatch.setitem(routes, key, Validated(route.check))
+    through_moto = _sns_conversation(sns, sqs, fifo)
+    assert direct == through_moto
+    # the conversation delivered what it published (a FIFO queue keeps one per deduplication id)
+    assert len(direct[-1]) >= (1 if fifo else 4)

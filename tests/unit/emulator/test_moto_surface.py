@@ -64,6 +64,9 @@ PATCHED = {
     "moto.sqs.models.SQSBackend.change_message_visibility",
     "moto.sqs.models.SQSBackend.send_message",
     "moto.backends.list_of_moto_modules",
+    "moto.core.base_backend.BackendDict.__getitem__",
+    "moto.core.base_backend.AccountSpecificBackend.__getitem__",
+    "moto.dynamodb.models.dynamo_type.Item.__init__",
     "moto.core.utils.camelcase_to_underscores",
     "moto.core.responses.camelcase_to_underscores",
     "moto.sqs.models.camelcase_to_underscores",
@@ -132,6 +135,30 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
             "deduplication_id",
             "message_structure",
         ],
+    ),
+    "SNSBackend.publish_batch": (
+        "moto.sns.models:SNSBackend.publish_batch",
+        ["self", "topic_arn", "publish_batch_request_entries"],
+    ),
+    "SNSResponse._transform_message_attributes": (
+        "moto.sns.responses:SNSResponse._transform_message_attributes",
+        ["self", "message_attributes"],
+    ),
+    "Item.__init__": (
+        "moto.dynamodb.models.dynamo_type:Item.__init__",
+        ["self", "hash_key", "range_key", "attrs"],
+    ),
+    "AccountSpecificBackend.__getitem__": (
+        "moto.core.base_backend:AccountSpecificBackend.__getitem__",
+        ["self", "region_name"],
+    ),
+    "BackendDict.__getitem__": (
+        "moto.core.base_backend:BackendDict.__getitem__",
+        ["self", "account_id"],
+    ),
+    "SNSBackend.set_subscription_attributes": (
+        "moto.sns.models:SNSBackend.set_subscription_attributes",
+        ["self", "arn", "name", "value"],
     ),
     "SNSBackend._validate_filter_policy": (
         "moto.sns.models:SNSBackend._validate_filter_policy",
@@ -227,6 +254,8 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
 PRIVATE_NAMES = [
     ("moto.sqs.models", "_filter_message_attributes"),
     ("moto.sns.models:Subscription", "_parse_message_structure"),
+    ("moto.sns.responses:SNSResponse", "_get_attributes"),
+    ("moto.sns.responses:SNSResponse", "_transform_message_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
 ]
 # Set on every instance by moto's constructors (checked by making one).

@@ -112,3 +112,16 @@ def test_envelope_errors_name_the_message_and_the_field() -> None:
         envelopes.from_sns(load_event("signup_stats", "malformed"))
     with pytest.raises(PoisonEventError, match="not an EventBridge event"):
         envelopes.from_eventbridge({"Records": []})
+
+
+def test_clients_are_built_at_init_only_in_provisioned_environments(monkeypatch: Any) -> None:
+    from shared import clients
+
+    built: list[str] = []
+    monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
+    clients.prepare_when_provisioned(lambda: built.append("unset"))
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+    clients.prepare_when_provisioned(lambda: built.append("on-demand"))
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "provisioned-concurrency")
+    clients.prepare_when_provisioned(lambda: built.append("a"), lambda: built.append("b"))
+    assert built == ["a", "b"]

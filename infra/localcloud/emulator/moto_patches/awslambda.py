@@ -9,6 +9,7 @@
   function and shown again. A LoggingConfig is completed as Lambda completes it (the JSON format
   gets INFO levels, every function its log group) and log levels with the Text format are
   refused, as Lambda refuses them (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html).
+- Creating a function and changing its configuration are reported to the hooks (warm starts).
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
         fn = create_function(self, spec)
         setattr(fn, DEAD_LETTER_ATTRIBUTE, spec.get("DeadLetterConfig") or {})
         setattr(fn, LOGGING_ATTRIBUTE, config)
+        hooks.function_changed(fn.function_name)
         return fn
 
     @group.function(Function, "update_configuration")
@@ -121,7 +123,9 @@ def patches(hooks: EmulatorHooks) -> Patches:
             current = getattr(self, LOGGING_ATTRIBUTE, None) or {}
             config = logging_config(self.function_name, config_updates["LoggingConfig"], current)
             setattr(self, LOGGING_ATTRIBUTE, config)
-        return update_configuration(self, config_updates)
+        result = update_configuration(self, config_updates)
+        hooks.function_changed(self.function_name)
+        return result
 
     @group.function(Function, "get_configuration")
     def configuration(self: Any, *args: Any, **kwargs: Any) -> Any:

@@ -150,11 +150,16 @@ class SqsSource(EventSource):
                 log.debug("could not return message %s: %s", message.id, exc)
 
     def _delete(self, messages: list[QueuedMessage]) -> None:
-        for message in messages:
-            try:
-                backends.delete_message(self.queue_arn, message.receipt_handle)
-            except ServiceError as exc:
-                log.debug("could not delete message %s: %s", message.id, exc)
+        if not messages:
+            return
+        try:
+            refused = backends.delete_messages(
+                self.queue_arn, [message.receipt_handle for message in messages]
+            )
+        except ServiceError as gone:  # the queue itself
+            refused = [gone]
+        for error in refused:
+            log.debug("could not delete a message of %s: %s", self.queue_name, error)
 
     # -- delivery ---------------------------------------------------------------------------
     def _process(self, messages: list[QueuedMessage], slots: threading.BoundedSemaphore) -> None:
