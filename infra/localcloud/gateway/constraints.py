@@ -212,6 +212,10 @@ def _quoted(shape: Shape, value: Any, path: str) -> str:
     """``Value 'x' at 'path'``, as AWS opens a violation; a sensitive value is not quoted."""
     if shape.metadata.get("sensitive"):
         return f"Value at '{path}'"
+    if isinstance(shape, ListShape) and isinstance(shape.member, StructureShape):
+        # A list of structures reads as its member's name (EventBridge: "Value
+        # '[PutEventsRequestEntry]' at 'entries'"), not the entries themselves.
+        return f"Value '[{shape.member.name}]' at '{path}'"
     text = _java_text(value)
     if len(text) > QUOTED_MAX:
         text = text[:QUOTED_MAX] + "..."
