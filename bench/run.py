@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import builds
 import demo10x
 from peers import LocalCloudPeer, LocalStackPeer, MiniStackPeer, Peer
 from scenarios import SCENARIOS, Run, handlers_zip, setup_role
@@ -358,6 +359,11 @@ def main() -> int:
                 demo.append(demo10x.run_demo(copies))
             except Exception as exc:  # reported in the results, not fatal
                 demo.append({"copies": copies, "error": f"{type(exc).__name__}: {exc}"})
+    try:
+        build_times: dict[str, Any] = builds.run()
+    except Exception as exc:  # reported in the results, not fatal
+        build_times = {"error": f"{type(exc).__name__}: {exc}"}
+    print(f"\nbuilds (localcloud only): {build_times}")
     summary = medians(results)
     others = [name for name in PEERS if name in results]
     rows = table(summary, others)
@@ -379,6 +385,7 @@ def main() -> int:
         "table": rows,
         "targets": checks,
         "demo": demo,
+        "builds": build_times,
         "repetitions": results,
     }
     path.write_text(compact_json(_rounded(document)))
