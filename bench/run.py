@@ -27,6 +27,7 @@ from typing import Any
 
 import builds
 import demo10x
+import state_times
 from peers import LocalCloudPeer, LocalStackPeer, MiniStackPeer, Peer
 from scenarios import SCENARIOS, Run, handlers_zip, setup_role
 
@@ -364,6 +365,11 @@ def main() -> int:
     except Exception as exc:  # reported in the results, not fatal
         build_times = {"error": f"{type(exc).__name__}: {exc}"}
     print(f"\nbuilds (localcloud only): {build_times}")
+    try:
+        state: dict[str, Any] = state_times.run()
+    except Exception as exc:  # reported in the results, not fatal
+        state = {"error": f"{type(exc).__name__}: {exc}"}
+    print(f"reset and restore on the demo's topology (localcloud only): {state}")
     summary = medians(results)
     others = [name for name in PEERS if name in results]
     rows = table(summary, others)
@@ -386,6 +392,7 @@ def main() -> int:
         "targets": checks,
         "demo": demo,
         "builds": build_times,
+        "state": state,
         "repetitions": results,
     }
     path.write_text(compact_json(_rounded(document)))

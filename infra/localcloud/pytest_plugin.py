@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -28,6 +28,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--localcloud-template",
         default="infra/template.yaml",
         help="SAM template the deployed_stack fixture deploys",
+    )
+    parser.addoption(
+        "--localcloud-isolate",
+        action="store_true",
+        help="give every test module a clean cloud: deployed_stack resets the cloud and deploys "
+        "again per module (default: one deploy for the session)",
     )
     parser.addoption(
         "--localcloud-allow-unsupported",
@@ -112,10 +118,25 @@ def localcloud() -> Iterator[Any]:
         cloud.stop()
 
 
-@pytest.fixture(scope="session")
+def _stack_scope(fixture_name: str, config: pytest.Config) -> Literal["module", "session"]:
+    """deployed_stack's scope: per module with --localcloud-isolate, else the session."""
+    return "module" if config.getoption("--localcloud-isolate") else "session"
+
+
+@pytest.fixture
+def localcloud_reset(localcloud: Any) -> Any:
+    """A clean cloud for this test: every resource, trace, poller, pending retry and warm worker
+    of the session's cloud is forgotten first (a few milliseconds)."""
+    localcloud.running().reset()
+    return localcloud
+
+
+@pytest.fixture(scope=_stack_scope)
 def deployed_stack(localcloud: Any, request: pytest.FixtureRequest) -> DeployedStack:
     from localcloud.deploy import deploy
 
+    if request.config.getoption("--localcloud-isolate"):
+        localcloud.running().reset()  # each module deploys to a clean cloud
     template = Path(request.config.getoption("--localcloud-template"))
     if not template.is_absolute():
         template = Path(request.config.rootpath) / template

@@ -157,6 +157,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         debugging,
         moto_api=reset if settings.moto_api else None,
         warming=warmer,
+        reset=reset,
     )
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)

@@ -41,9 +41,11 @@ class Invocation:
 PROJECTS = {
     "root-src": [
         Invocation("Slugify", "title", ('"slug": "hello-world-any-sam-project"',)),
+    ],
+    "flat-no-moto": [
         Invocation(
             "ImportsMoto",
-            "events/Slugify/title.json",
+            "any",
             ("Runtime.ImportModuleError", "No module named 'moto'"),
             exit_code=1,
         ),
@@ -54,6 +56,8 @@ PROJECTS = {
             "two-rows",
             ('"greeting": "hello from samconfig"', "| apples |       3 |"),
         ),
+    ],
+    "public-layer": [
         Invocation("Hello", "ada", ('"hello": "Ada"', '"powertools": "aws_lambda_powertools')),
     ],
 }

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -49,15 +50,19 @@ class Admin:
         info: ServerInfo,
         debugging: Debugging | None = None,
         warming: Warming | None = None,
+        reset: Callable[[], None] | None = None,
     ) -> None:
         self.traces = traces
         self.info = info
+        self.reset = reset
         self.debugging = debugging
         self.warming = warming
 
     def answer(self, request: AwsRequest) -> Response:
         if request.path == f"{PREFIX}health":
             return self._health()
+        if request.path in (f"{PREFIX}reset", f"{LOCALSTACK_PREFIX}state/reset"):
+            return self._reset(request)
         if request.path == f"{PREFIX}warm":
             return self._warm(request)
         if request.path == f"{PREFIX}debug":
@@ -115,6 +120,25 @@ class Admin:
         hops, sequence, missed = self.traces.since(after, max(0.0, wait_s))
         return json_response(
             {"hops": [hop.to_dict() for hop in hops], "sequence": sequence, "missed": missed}
+        )
+
+    def _reset(self, request: AwsRequest) -> Response:
+        """POST (JSON): forget every resource, trace, poller, pending retry and warm worker."""
+        if self.reset is None:
+            return json_response({"message": "reset is not available here"}, 404)
+        if request.method != "POST":
+            return json_response(
+                {"message": f"POST {request.path} with a JSON body ({{}}) resets"},
+                405,
+                {"Allow": "POST"},
+            )
+        refused = _not_json(request, "reset")
+        if refused is not None:
+            return refused
+        started = time.perf_counter()
+        self.reset()
+        return json_response(
+            {"reset": True, "took_ms": round((time.perf_counter() - started) * 1000, 3)}
         )
 
     def _warm(self, request: AwsRequest) -> Response:

@@ -37,6 +37,12 @@ def fill(cloud: Cloud) -> dict[str, Any]:
     topic = sns.create_topic(Name="kept")["TopicArn"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["QueueArn"])
+    iam: Any = cloud.client("iam")
+    iam.create_role(RoleName="kept-role", AssumeRolePolicyDocument="{}")
+    iam.attach_role_policy(
+        RoleName="kept-role",
+        PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    )
     return {"url": url, "in_flight": in_flight["Body"], "topic": topic, "sent_at": time.time()}
 
 
@@ -66,6 +72,9 @@ def test_everything_is_there_after_sigterm_and_a_restart(start_cloud: Any, tmp_p
     assert items == [{"pk": {"S": "ada"}, "n": {"N": "1"}}]
     body = second.client("s3").get_object(Bucket="kept-bucket", Key="a/b.txt")["Body"]  # type: ignore[attr-defined]
     assert body.read() == b"kept bytes"
+    iam: Any = second.client("iam")
+    attached = iam.list_attached_role_policies(RoleName="kept-role")["AttachedPolicies"]
+    assert [p["PolicyName"] for p in attached] == ["AWSLambdaBasicExecutionRole"]
     sns: Any = second.client("sns")
     [subscription] = sns.list_subscriptions_by_topic(TopicArn=expected["topic"])["Subscriptions"]
     assert subscription["Protocol"] == "sqs"

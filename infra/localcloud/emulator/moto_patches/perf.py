@@ -116,6 +116,12 @@ class ManagedPolicies(dict[str, Any]):
         if load is not None:
             dict.update(self, {policy.arn: policy for policy in load()})
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Saved state (emulator/state.py) keeps the policies as a plain dict: a subclass would be
+        # rebuilt item by item through the filling methods before its loader exists.
+        self._fill()
+        return (dict, (dict(dict.items(self)),))
+
 
 def _filling(name: str) -> Any:
     method = getattr(dict, name)
