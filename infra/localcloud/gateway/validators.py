@@ -437,9 +437,13 @@ def _sqs_attributes(request: AwsRequest) -> dict[str, str]:
         attributes = _json(request).get("Attributes")
         if not isinstance(attributes, dict):
             return {}
-        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in attributes.items()}
+        # Names are compared without surrounding blanks, as moto (and its suite) compare them.
+        return {
+            str(k).strip(): v if isinstance(v, str) else json.dumps(v)
+            for k, v in attributes.items()
+        }
     return {
-        entry["Name"]: entry.get("Value", "")
+        entry["Name"].strip(): entry.get("Value", "")
         for entry in _numbered(request.form, "Attribute")
         if "Name" in entry
     }
