@@ -25,7 +25,7 @@ from localcloud.emulator.views import ReplayView, RuleView, epoch
 from localcloud.engine import shapes
 from localcloud.engine.errors import DeliveryError, EngineError
 from localcloud.engine.scheduler import Scheduler
-from localcloud.engine.senders import Deliver, Message
+from localcloud.engine.senders import Deliver, Message, send_or_record_drop
 from localcloud.routing.errors import PutEventsError, RoutingError
 from localcloud.routing.patterns import compile_event_pattern
 from localcloud.routing.transform import render_target_input
@@ -277,17 +277,14 @@ class EventRouter:
         attributes = shapes.eventbridge_dead_letter_attributes(
             rule.arn, target["Arn"], code, message
         )
-        try:
-            self.deliver.send(dlq, Message(json.dumps(event), attributes), context)
-        except DeliveryError as exc:
-            self.traces.record(
-                HopKind.DROP,
-                "sqs",
-                dlq,
-                context=context,
-                outcome=Outcome.ERROR,
-                reason=f"the dead-letter queue refused the event: {exc}",
-            )
+        send_or_record_drop(
+            self.deliver,
+            self.traces,
+            dlq,
+            Message(json.dumps(event), attributes),
+            context,
+            "the dead-letter queue refused the event",
+        )
 
     # -- replay --------------------------------------------------------------------------------
     def replay(self, replay: ReplayView, done: ReplayDone) -> None:

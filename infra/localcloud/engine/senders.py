@@ -176,3 +176,26 @@ class Senders:
                 retriable=False,
             )
         sender.send(arn, message, context)
+
+
+def send_or_record_drop(
+    deliver: Deliver,
+    traces: trace.TraceStore,
+    dead_letter_arn: str,
+    message: Message,
+    context: trace.TraceContext,
+    what: str,
+) -> None:
+    """Send ``message`` to a dead-letter queue; if the queue refuses, record the message dropped
+    (``what`` says so in the trace: "the dead-letter queue refused the event", ...)."""
+    try:
+        deliver.send(dead_letter_arn, message, context)
+    except DeliveryError as exc:
+        traces.record(
+            trace.HopKind.DROP,
+            "sqs",
+            dead_letter_arn,
+            context=context,
+            outcome=trace.Outcome.ERROR,
+            reason=f"{what}: {exc}",
+        )

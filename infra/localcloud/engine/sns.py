@@ -19,7 +19,7 @@ from localcloud.emulator.backends import ServiceError
 from localcloud.emulator.views import SnsPublication, SubscriptionView
 from localcloud.engine import shapes
 from localcloud.engine.errors import DeliveryError, FunctionNotFoundError
-from localcloud.engine.senders import AsyncInvoke, Deliver, Message
+from localcloud.engine.senders import AsyncInvoke, Deliver, Message, send_or_record_drop
 from localcloud.trace import HopKind, Outcome, TraceStore
 
 Notify = Callable[[SubscriptionView, SnsPublication, dict[str, Any], trace.TraceContext], None]
@@ -132,14 +132,11 @@ class SnsDelivery:
         )
         if not target:
             return
-        try:
-            self.deliver.send(target, Message(json.dumps(envelope)), context)
-        except DeliveryError as exc:
-            self.traces.record(
-                HopKind.DROP,
-                "sqs",
-                target,
-                context=context,
-                outcome=Outcome.ERROR,
-                reason=f"the subscription's dead-letter queue refused the message: {exc}",
-            )
+        send_or_record_drop(
+            self.deliver,
+            self.traces,
+            target,
+            Message(json.dumps(envelope)),
+            context,
+            "the subscription's dead-letter queue refused the message",
+        )
