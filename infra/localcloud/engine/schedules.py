@@ -547,6 +547,14 @@ class Schedules:
         for entry in entries:
             if entry.kind == "schedule" and entry.name == name and entry.scope == wanted:
                 return entry
+        # a deployed rule's name is "{stack}-{LogicalId}": the logical id alone will do
+        suffixed = [
+            e
+            for e in entries
+            if e.name.endswith(f"-{name}") and (group is None or e.scope == group)
+        ]
+        if len(suffixed) == 1:
+            return suffixed[0]
         known = sorted(
             e.name if e.kind == "rule" else f"{e.name} (--group {e.scope})" for e in entries
         )
