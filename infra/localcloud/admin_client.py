@@ -82,8 +82,11 @@ class AdminClient:
         """Fire a rule's schedule or a Scheduler schedule now; what fired and its trace id."""
         return dict(self._post("schedules/run", {"name": name, "group": group}))
 
-    def move_clock(self, advance_s: float | None = None, now: str | None = None) -> dict[str, Any]:
-        """Move the schedules' test clock forward by seconds, or to a time; the clock after."""
+    def move_clock(
+        self, advance_s: float | None = None, now: str | float | None = None
+    ) -> dict[str, Any]:
+        """Move the schedules' test clock forward by seconds, or to a time (ISO 8601 or epoch
+        seconds); the clock after."""
         body = {"advance_s": advance_s} if advance_s is not None else {"now": now}
         return dict(self._post("schedules/clock", body))
 
