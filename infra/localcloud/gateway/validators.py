@@ -10,7 +10,8 @@ request then goes on to moto.
   that unzips (code_zip.py); a mapping's ``FilterCriteria`` compiles in the filter-criteria
   dialect of the pattern engine.
 - EventBridge PutRule, PutTargets, CreateEventBus: the model's constraints (names, lengths,
-  enums); a schedule AWS can run; every target's Input, InputPath and InputTransformer.
+  enums); a schedule AWS can run, on the default bus only; every target's Input, InputPath
+  and InputTransformer.
 - SQS CreateQueue and SetQueueAttributes: the queue name for its type, every attribute known to
   that type and within its range, the type itself unchanged; SendMessage(Batch): a body with
   only the characters SQS allows, a delay within 0 to 900 s, well-formed FIFO ids;
@@ -202,14 +203,19 @@ def _base64(value: Any) -> bytes:
 
 # -- EventBridge -------------------------------------------------------------------------------
 BAD_SCHEDULE = "Parameter ScheduleExpression is not valid."
+SCHEDULE_BUS = "ScheduleExpression is supported only on the default event bus."
 
 
 def put_rule(request: AwsRequest) -> None:
     """The model's constraints (a name of [.-_A-Za-z0-9], 1 to 64 long...), then the schedule."""
     wellformed.check(request)
-    schedule = _json(request).get("ScheduleExpression")
+    document = _json(request)
+    schedule = document.get("ScheduleExpression")
     if schedule:
         _check_schedule(str(schedule))
+        bus = str(document.get("EventBusName") or "default")
+        if bus.rsplit("/", 1)[-1] != "default":
+            raise ConstraintError(SCHEDULE_BUS)
 
 
 def create_event_bus(request: AwsRequest) -> None:

@@ -187,3 +187,16 @@ def test_an_invalid_expression_is_refused(events: Any, expression: str) -> None:
     error = raised.value.response["Error"]
     assert error["Code"] == "ValidationException"
     assert error["Message"] == "Parameter ScheduleExpression is not valid."
+
+
+def test_a_schedule_on_a_custom_bus_is_refused(events: Any) -> None:
+    bus = unique("sched-bus")
+    events.create_event_bus(Name=bus)
+    try:
+        with pytest.raises(ClientError) as raised:
+            events.put_rule(Name=unique("r"), EventBusName=bus, ScheduleExpression="rate(1 hour)")
+    finally:
+        events.delete_event_bus(Name=bus)
+    error = raised.value.response["Error"]
+    assert error["Code"] == "ValidationException"
+    assert error["Message"] == "ScheduleExpression is supported only on the default event bus."
