@@ -204,7 +204,8 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Rate(Schedule):
-    """``rate(N unit)``: every ``seconds``, counted from an anchor (the schedule's start)."""
+    """``rate(N unit)``: every ``seconds`` from an anchor: a Scheduler schedule's StartDate (its
+    first firing), or when a rule was made (first firing one period later)."""
 
     text: str
     seconds: int
@@ -216,7 +217,7 @@ class Rate(Schedule):
     def next_after(self, after: datetime, zone: tzinfo = UTC) -> datetime | None:
         anchor = self.anchor or after.replace(microsecond=0)
         if after < anchor:
-            return anchor + timedelta(seconds=self.seconds)
+            return anchor  # a schedule's StartDate is its first firing
         periods = int((after - anchor).total_seconds() // self.seconds) + 1
         return anchor + timedelta(seconds=periods * self.seconds)
 

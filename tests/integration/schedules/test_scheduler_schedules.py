@@ -214,3 +214,40 @@ def test_create_schedule_refuses(scheduler: Any, settings: dict[str, Any], messa
     error = raised.value.response["Error"]
     assert error["Code"] == "ValidationException"
     assert message in error["Message"]
+
+
+def test_a_schedule_in_a_missing_group_is_not_found(scheduler: Any) -> None:
+    with pytest.raises(scheduler.exceptions.ResourceNotFoundException, match="no-such-group"):
+        scheduler.create_schedule(
+            Name=unique("orphan"),
+            GroupName="no-such-group",
+            ScheduleExpression="rate(1 hour)",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": "arn:aws:sqs:us-east-1:123456789012:q", "RoleArn": ROLE},
+        )
+    with pytest.raises(scheduler.exceptions.ResourceNotFoundException):
+        scheduler.delete_schedule_group(Name="no-such-group")
+
+
+def test_an_sns_target_gets_the_input_as_message(
+    sqs: Any,
+    localcloud: Any,
+    admin: AdminClient,
+    make_queue: Callable[..., Queue],
+    make_schedule: Callable[..., str],
+) -> None:
+    sns = localcloud.client("sns")
+    queue = make_queue()
+    topic = sns.create_topic(Name=unique("sched-topic"))["TopicArn"]
+    try:
+        sns.subscribe(
+            TopicArn=topic,
+            Protocol="sqs",
+            Endpoint=queue.arn,
+            Attributes={"RawMessageDelivery": "true"},
+        )
+        name = make_schedule("rate(1 day)", {"Arn": topic, "Input": '{"digest": 1}'})
+        admin.run_schedule(name)
+        assert receive(sqs, queue.url)[0]["Body"] == '{"digest": 1}'
+    finally:
+        sns.delete_topic(TopicArn=topic)

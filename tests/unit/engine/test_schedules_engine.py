@@ -238,3 +238,11 @@ def test_an_unknown_name_says_what_is_known(moto: dict[str, list[Any]]) -> None:
     moto["rules"].append(rule("rate(1 minute)"))
     with pytest.raises(schedules_module.ScheduleNotFoundError, match="known: tick"):
         schedules.run("nope")
+
+
+def test_a_rate_with_a_start_date_first_fires_at_it(moto: dict[str, list[Any]]) -> None:
+    schedules, _, _, _ = engine()
+    schedules.clock.set(epoch("2027-01-01T00:00:00"))
+    moto["schedules"].append(schedule("rate(1 hour)", start=epoch("2027-01-02T08:30:00")))
+    schedules.refresh()
+    assert schedules.listing()[0]["next"] == "2027-01-02T08:30:00Z"

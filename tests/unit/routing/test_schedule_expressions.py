@@ -163,6 +163,7 @@ def test_a_rate_counts_from_its_anchor() -> None:
     anchored = rate.anchored(utc(2026, 12, 5, 10, 0, 20))
     assert anchored.next_after(utc(2026, 12, 5, 10, 0, 20)) == utc(2026, 12, 5, 10, 5, 20)
     assert anchored.next_after(utc(2026, 12, 5, 10, 12)) == utc(2026, 12, 5, 10, 15, 20)
+    assert anchored.next_after(utc(2026, 12, 5, 9)) == utc(2026, 12, 5, 10, 0, 20)
 
 
 def test_at_fires_once_in_its_time_zone() -> None:
