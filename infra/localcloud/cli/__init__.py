@@ -1,4 +1,5 @@
-"""The `localcloud` command: run the local cloud, deploy, invoke, follow traces, fix DLQs.
+"""The `localcloud` command: run the local cloud, deploy, invoke, follow traces, fix DLQs, fire
+schedules.
 
 This module assembles the parser from one module per command (each has ``register`` and
 ``run``), reads the settings once, and turns errors into one line and an exit code. The CLI sits

@@ -30,7 +30,9 @@ def register(subparsers: Subparsers) -> None:
         help="run: a rule's name (or a deployed rule's logical id) or a Scheduler schedule's",
     )
     parser.add_argument("--group", help="run: the Scheduler schedule's group (default: default)")
-    parser.add_argument("--advance", type=float, help="clock: move forward by SECONDS")
+    parser.add_argument(
+        "--advance", type=float, metavar="SECONDS", help="clock: move forward by SECONDS"
+    )
     parser.add_argument("--now", help="clock: move to a time, e.g. 2026-12-07T08:59:58Z")
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     endpoint_options(parser)
