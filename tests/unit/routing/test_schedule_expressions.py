@@ -136,6 +136,43 @@ def test_range_with_an_increment() -> None:
     ]
 
 
+def test_a_range_may_wrap_around() -> None:
+    assert firings("cron(0 12 ? * FRI-MON *)", utc(2026, 12, 3), 4) == [
+        "Fri 2026-12-04 12:00",
+        "Sat 2026-12-05 12:00",
+        "Sun 2026-12-06 12:00",
+        "Mon 2026-12-07 12:00",
+    ]
+    assert firings("cron(0 22-1 * * ? *)", utc(2026, 12, 5, 12), 4) == [
+        "Sat 2026-12-05 22:00",
+        "Sat 2026-12-05 23:00",
+        "Sun 2026-12-06 00:00",
+        "Sun 2026-12-06 01:00",
+    ]
+
+
+def test_star_increments_and_lower_case_names() -> None:
+    assert firings("cron(*/20 9 ? * mon-fri *)", utc(2026, 12, 7), 3) == [
+        "Mon 2026-12-07 09:00",
+        "Mon 2026-12-07 09:20",
+        "Mon 2026-12-07 09:40",
+    ]
+
+
+def test_l_alone_in_day_of_week_is_saturday_and_names_take_l() -> None:
+    assert firings("cron(0 7 ? * L *)", utc(2026, 12, 1), 1) == ["Sat 2026-12-05 07:00"]
+    assert firings("cron(0 7 ? * FRIL *)", utc(2026, 12, 1), 1) == ["Fri 2026-12-25 07:00"]
+
+
+def test_nth_weekday_by_name_and_the_fifth_one_skips_short_months() -> None:
+    assert firings("cron(0 9 ? * TUE#2 *)", SATURDAY, 1) == ["Tue 2026-12-08 09:00"]
+    # the fifth Friday: January 2027 has one, February and March have four Fridays, April has one
+    assert firings("cron(0 9 ? * 6#5 2027)", SATURDAY, 2) == [
+        "Fri 2027-01-29 09:00",
+        "Fri 2027-04-30 09:00",
+    ]
+
+
 def test_a_past_year_never_fires() -> None:
     assert parse("cron(0 0 1 1 ? 2020)").next_after(SATURDAY) is None
 
@@ -217,6 +254,11 @@ def test_unknown_time_zone_is_refused() -> None:
         "cron(0 0 1 FOO ? *)",
         "cron(0  0 1 * ? *)",
         "cron(? 0 1 * ? *)",
+        "cron(0 0 L-2 * ? *)",
+        "cron(0 0 1-5W * ? *)",
+        "cron(0 0 ? * 3#0 *)",
+        "cron(0 0 1,,2 * ? *)",
+        "cron(0 0 1 * ? *",
         "rate(1 minutes)",
         "rate(5 minute)",
         "rate(0 minutes)",
