@@ -45,6 +45,7 @@ from localcloud.engine.senders import (
 )
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
+from localcloud.engine.stepfunctions import StateMachines, StatesSender
 from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.gateway.browser import BrowserPolicy
@@ -143,7 +144,9 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
-    hooks = EngineHooks(sources, sns, router, traces, warmer)
+    states = StateMachines(traces, endpoint_url)
+    senders.register(StatesSender())
+    hooks = EngineHooks(sources, sns, router, traces, warmer, states=states)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

@@ -48,6 +48,8 @@ class HopKind(StrEnum):
     DROP = "drop"  # given up with nowhere to go
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
+    EXECUTION = "execution"  # a Step Functions execution started or ended
+    STATE = "state entered"  # a Step Functions execution entered a state
 
 
 class Outcome(StrEnum):

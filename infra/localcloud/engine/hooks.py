@@ -1,15 +1,19 @@
 """The engine's side of the moto seam: what the patched moto reports, handed to the right part.
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
-event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
+event sources, function changes to the warmer, Step Functions executions to the state
+machines, SNS deliveries to the SNS delivery, replays to
 the EventBridge router and queue redrives to the trace store.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from localcloud import trace
 from localcloud.emulator.hooks import ReplayDone
 from localcloud.emulator.views import (
+    ExecutionView,
     MappingView,
     QueuedMessage,
     ReplayView,
@@ -19,6 +23,7 @@ from localcloud.emulator.views import (
 from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import Sources
+from localcloud.engine.stepfunctions import StateMachines
 from localcloud.engine.warmup import Warmer
 from localcloud.trace import HopKind, Outcome, TraceStore
 
@@ -33,7 +38,9 @@ class EngineHooks:
         router: EventRouter,
         traces: TraceStore,
         warmer: Warmer,
+        states: StateMachines | None = None,
     ) -> None:
+        self.states = states
         self.sources = sources
         self.warmer = warmer
         self.sns = sns
@@ -76,3 +83,24 @@ class EngineHooks:
             receive_count=message.receive_count,
             reason="maxReceiveCount reached (the queue's redrive policy)",
         )
+
+    def _states(self) -> StateMachines:
+        if self.states is None:
+            raise RuntimeError("EngineHooks was built without StateMachines (runtime.build adds it)")
+        return self.states
+
+    def service_client(self, region: str, service: str) -> Any:
+        return self._states().client(region, service)
+
+    def execution_started(
+        self, execution: ExecutionView, context: trace.TraceContext | None
+    ) -> trace.TraceContext:
+        return self._states().started(execution, context)
+
+    def state_entered(
+        self, execution_arn: str, state: str, state_type: str, context: trace.TraceContext
+    ) -> trace.TraceContext:
+        return self._states().entered(execution_arn, state, state_type, context)
+
+    def execution_ended(self, execution: ExecutionView, context: trace.TraceContext) -> None:
+        self._states().ended(execution, context)

@@ -1,0 +1,124 @@
+"""Step Functions executions started by the local cloud itself: an EventBridge or SNS target's
+StartExecution and StartSyncExecution (which moto's HTTP dispatch lacks).
+
+Both run on moto's interpreting backend (moto_patches/stepfunctions.py), so an execution
+started here is the same as one started over HTTP: listed, described, with its history.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import uuid
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.stepfunctions.parser.backend.execution import SyncExecution
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+from localcloud.emulator.backends import ServiceError
+from localcloud.emulator.views import ExecutionView
+from localcloud.errors import LocalCloudError
+
+EXPRESS = "EXPRESS"
+
+
+class StatesError(LocalCloudError):
+    """What Step Functions answers a start it refuses (its code is AWS's)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.aws_code = code
+        self.code = code
+
+
+def _backend(region: str, account: str) -> Any:
+    return stepfunctions_parser_backends[account][region]
+
+
+def _machine(arn: str) -> tuple[Any, Any]:
+    """(backend, state machine) of a state machine ARN; StatesError when there is none."""
+    parts = arn.split(":")
+    if len(parts) < 7 or parts[2] != "states" or parts[5] != "stateMachine":
+        raise StatesError("InvalidArn", f"Invalid Arn: '{arn}'")
+    backend = _backend(parts[3], parts[4] or DEFAULT_ACCOUNT_ID)
+    try:
+        return backend, backend.describe_state_machine(arn)
+    except Exception as exc:  # moto's StateMachineDoesNotExist (an AWSError, no common base)
+        raise StatesError(
+            getattr(exc, "code", None) or "StateMachineDoesNotExist",
+            f"State Machine Does Not Exist: '{arn}'",
+        ) from exc
+
+
+def _checked_input(document: str | None) -> str:
+    text = "{}" if document is None else document
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        raise StatesError("InvalidExecutionInput", f"Invalid State Machine Execution Input: {exc}")
+    return text
+
+
+def start_execution(arn: str, document: str | None, name: str | None = None) -> str:
+    """StartExecution (a target's): the new execution's ARN; ServiceError when refused."""
+    backend, _ = _machine(arn)
+    try:
+        execution = backend.start_execution(arn, name or str(uuid.uuid4()), _checked_input(document))
+    except StatesError:
+        raise
+    except Exception as exc:
+        raise ServiceError.of(exc) from exc
+    return str(execution.exec_arn)
+
+
+def start_sync_execution(arn: str, document: str | None, name: str | None = None) -> dict[str, Any]:
+    """StartSyncExecution: run an EXPRESS machine to its end in this thread; AWS's response."""
+    backend, machine = _machine(arn)
+    kind = str(getattr(machine.sm_type, "value", machine.sm_type) or "STANDARD")
+    if kind != EXPRESS:
+        raise StatesError(
+            "StateMachineTypeNotSupported",
+            "This operation is not supported by this type of state machine",
+        )
+    text = _checked_input(document)
+    name = name or str(uuid.uuid4())
+    snapshot = copy.deepcopy(
+        machine, {id(machine.executions): [], id(machine.backend): machine.backend}
+    )
+    execution = SyncExecution(
+        name=name,
+        sm_type=snapshot.sm_type,
+        role_arn=snapshot.roleArn,
+        exec_arn=f"arn:{backend.partition}:states:{backend.region_name}:{backend.account_id}"
+        f":express:{machine.name}:{name}:{uuid.uuid4()}",
+        account_id=backend.account_id,
+        region_name=backend.region_name,
+        state_machine=snapshot,
+        start_date=datetime.datetime.now(tz=datetime.UTC),
+        cloud_watch_logging_session=None,
+        activity_store={},
+        input_data=text,
+    )
+    execution.start()
+    output = dict(execution.to_start_sync_execution_output())
+    for key in ("startDate", "stopDate"):
+        if isinstance(output.get(key), datetime.datetime):
+            output[key] = output[key].timestamp()
+    output["status"] = str(getattr(output.get("status"), "value", output.get("status")))
+    return {key: value for key, value in output.items() if value is not None}
+
+
+def execution_view(execution: Any) -> ExecutionView:
+    """A frozen view of one of moto's executions."""
+    machine = execution.state_machine
+    return ExecutionView(
+        arn=execution.exec_arn,
+        name=execution.name,
+        state_machine_arn=getattr(machine, "source_arn", None) or machine.arn,
+        state_machine_type=str(getattr(machine.sm_type, "value", machine.sm_type) or "STANDARD"),
+        status=str(getattr(execution.exec_status, "value", execution.exec_status) or "RUNNING"),
+        error=execution.error,
+        cause=execution.cause,
+    )
