@@ -14,6 +14,8 @@ import uuid
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.exceptions import AWSError
+from moto.stepfunctions.exceptions import InvalidArn, StateMachineDoesNotExist
 from moto.stepfunctions.parser.backend.execution import SyncExecution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
@@ -25,12 +27,29 @@ EXPRESS = "EXPRESS"
 
 
 class StatesError(LocalCloudError):
-    """What Step Functions answers a start it refuses (its code is AWS's)."""
+    """What Step Functions answers a start it refuses."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.aws_code = code
-        self.code = code
+    http_status = 400
+
+    @property
+    def code(self) -> str:
+        return self.aws_code
+
+
+class InvalidArnError(StatesError):
+    aws_code = "InvalidArn"
+
+
+class StateMachineDoesNotExistError(StatesError):
+    aws_code = "StateMachineDoesNotExist"
+
+
+class InvalidExecutionInputError(StatesError):
+    aws_code = "InvalidExecutionInput"
+
+
+class StateMachineTypeNotSupportedError(StatesError):
+    aws_code = "StateMachineTypeNotSupported"
 
 
 def _backend(region: str, account: str) -> Any:
@@ -41,15 +60,17 @@ def _machine(arn: str) -> tuple[Any, Any]:
     """(backend, state machine) of a state machine ARN; StatesError when there is none."""
     parts = arn.split(":")
     if len(parts) < 7 or parts[2] != "states" or parts[5] != "stateMachine":
-        raise StatesError("InvalidArn", f"Invalid Arn: '{arn}'")
+        raise InvalidArnError(f"Invalid Arn: '{arn}'")
     backend = _backend(parts[3], parts[4] or DEFAULT_ACCOUNT_ID)
     try:
         return backend, backend.describe_state_machine(arn)
-    except Exception as exc:  # moto's StateMachineDoesNotExist (an AWSError, no common base)
-        raise StatesError(
-            getattr(exc, "code", None) or "StateMachineDoesNotExist",
-            f"State Machine Does Not Exist: '{arn}'",
-        ) from exc
+    except (StateMachineDoesNotExist, InvalidArn) as exc:
+        raise StateMachineDoesNotExistError(f"State Machine Does Not Exist: '{arn}'") from exc
+
+
+def _type_of(machine: Any) -> str:
+    # moto keeps the type asked for in ``type``; its ``sm_type`` always says STANDARD.
+    return str(getattr(machine, "type", None) or "STANDARD")
 
 
 def _checked_input(document: str | None) -> str:
@@ -57,18 +78,19 @@ def _checked_input(document: str | None) -> str:
     try:
         json.loads(text)
     except ValueError as exc:
-        raise StatesError("InvalidExecutionInput", f"Invalid State Machine Execution Input: {exc}")
+        raise InvalidExecutionInputError(
+            f"Invalid State Machine Execution Input: {exc}"
+        ) from exc
     return text
 
 
 def start_execution(arn: str, document: str | None, name: str | None = None) -> str:
     """StartExecution (a target's): the new execution's ARN; ServiceError when refused."""
     backend, _ = _machine(arn)
+    text = _checked_input(document)
     try:
-        execution = backend.start_execution(arn, name or str(uuid.uuid4()), _checked_input(document))
-    except StatesError:
-        raise
-    except Exception as exc:
+        execution = backend.start_execution(arn, name or str(uuid.uuid4()), text)
+    except AWSError as exc:  # ExecutionAlreadyExists, a bad name...
         raise ServiceError.of(exc) from exc
     return str(execution.exec_arn)
 
@@ -76,10 +98,8 @@ def start_execution(arn: str, document: str | None, name: str | None = None) -> 
 def start_sync_execution(arn: str, document: str | None, name: str | None = None) -> dict[str, Any]:
     """StartSyncExecution: run an EXPRESS machine to its end in this thread; AWS's response."""
     backend, machine = _machine(arn)
-    kind = str(getattr(machine.sm_type, "value", machine.sm_type) or "STANDARD")
-    if kind != EXPRESS:
-        raise StatesError(
-            "StateMachineTypeNotSupported",
+    if _type_of(machine) != EXPRESS:
+        raise StateMachineTypeNotSupportedError(
             "This operation is not supported by this type of state machine",
         )
     text = _checked_input(document)
@@ -89,7 +109,7 @@ def start_sync_execution(arn: str, document: str | None, name: str | None = None
     )
     execution = SyncExecution(
         name=name,
-        sm_type=snapshot.sm_type,
+        sm_type=EXPRESS,
         role_arn=snapshot.roleArn,
         exec_arn=f"arn:{backend.partition}:states:{backend.region_name}:{backend.account_id}"
         f":express:{machine.name}:{name}:{uuid.uuid4()}",
@@ -117,7 +137,7 @@ def execution_view(execution: Any) -> ExecutionView:
         arn=execution.exec_arn,
         name=execution.name,
         state_machine_arn=getattr(machine, "source_arn", None) or machine.arn,
-        state_machine_type=str(getattr(machine.sm_type, "value", machine.sm_type) or "STANDARD"),
+        state_machine_type=_type_of(machine),
         status=str(getattr(execution.exec_status, "value", execution.exec_status) or "RUNNING"),
         error=execution.error,
         cause=execution.cause,

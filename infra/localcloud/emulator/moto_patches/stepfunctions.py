@@ -10,6 +10,9 @@ local cloud, and each state it enters is a trace hop.
   name. Each of those names is replaced by the hooks' client, aimed at the local cloud's own
   endpoint: a Lambda task runs on the engine's executor, a SendMessage or PutEvents goes through
   the gateway, with the engine's semantics and trace hops.
+- A definition is refused at CreateStateMachine and UpdateStateMachine as AWS refuses it
+  (``InvalidDefinition``: a missing transition target, a state without Next or End, then the
+  parser's grammar), where moto would take some and send the rest without an error code.
 - An execution's start and every state it enters are reported to the hooks, which record hops;
   the state's evaluation runs with that hop as the thread's trace context (kept in the thread a
   Task state times its call in), so the calls it makes carry it in their X-Ray header and the
@@ -24,6 +27,7 @@ import uuid
 from types import ModuleType
 from typing import Any
 
+from moto.core.exceptions import AWSError
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
@@ -37,6 +41,7 @@ from moto.stepfunctions.parser.models import (
 )
 
 from localcloud import trace
+from localcloud.emulator.asl import definition_problems
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.stepfunctions import execution_view
@@ -110,6 +115,23 @@ def patches(hooks: EmulatorHooks) -> Patches:
 
     def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         return hooks.service_client(region, service)
+
+    parse_definition = StepFunctionsParserBackend._validate_definition
+
+    def validate_definition(definition: str) -> None:
+        problems = definition_problems(definition)
+        if not problems:
+            try:
+                parse_definition(definition=definition)
+            except AWSError as exc:  # the parser's error, which moto sends without its code
+                problems = [exc.message]
+        if problems:
+            raise AWSError(
+                f"Invalid State Machine Definition: '{'; '.join(problems)}'",
+                exception_type="InvalidDefinition",
+            )
+
+    group.add(StepFunctionsParserBackend, "_validate_definition", staticmethod(validate_definition))
 
     original_start_execution = StepFunctionsParserBackend.start_execution
 
