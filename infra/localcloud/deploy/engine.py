@@ -36,6 +36,7 @@ from localcloud.deploy.kinds import KINDS, Context, ResourceKind
 from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
 from localcloud.deploy.layers import check_layers, supply_layers
+from localcloud.deploy.definitions import inline_definition_uris
 from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import (
@@ -88,7 +89,8 @@ def plan_template(
     """
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
-    expanded = expand(rewrite_code_uris(template, base_dir), values, region)
+    local = inline_definition_uris(rewrite_code_uris(template, base_dir), base_dir)
+    expanded = expand(local, values, region)
     validate_shape(expanded, "the expanded template")
     resources: dict[str, dict[str, Any]] = expanded["Resources"]
     for logical_id, resource in resources.items():
