@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 
 from localcloud.build import BuildCache, BuildError, public_layer_packages
 from localcloud.clients import client
+from localcloud.deploy.definitions import inline_definition_uris
 from localcloud.deploy.errors import (
     DeployError,
     EndpointUnreachableError,
@@ -36,7 +37,6 @@ from localcloud.deploy.kinds import KINDS, Context, ResourceKind
 from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
 from localcloud.deploy.layers import check_layers, supply_layers
-from localcloud.deploy.definitions import inline_definition_uris
 from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport
 from localcloud.deploy.state import (

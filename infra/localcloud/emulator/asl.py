@@ -78,7 +78,9 @@ def _state(name: str, state: Any, names: set[str], path: str, problems: list[str
     for where, target in targets:
         if target is not None and target not in names:
             field = where.rsplit("/", 1)[-1]
-            problems.append(f"MISSING_TRANSITION_TARGET: Missing '{field}' target: {target} at {where}")
+            problems.append(
+                f"MISSING_TRANSITION_TARGET: Missing '{field}' target: {target} at {where}"
+            )
     if kind not in TERMINAL_TYPES and state.get("Next") is None and state.get("End") is not True:
         problems.append(
             f"SCHEMA_VALIDATION_FAILED: The field 'Next' or 'End' is required at {path}"
@@ -89,7 +91,8 @@ def _state(name: str, state: Any, names: set[str], path: str, problems: list[str
         branches = state.get("Branches")
         if not isinstance(branches, list) or not branches:
             problems.append(
-                f"SCHEMA_VALIDATION_FAILED: The field 'Branches' must be a non-empty array at {path}"
+                "SCHEMA_VALIDATION_FAILED: The field 'Branches' must be a non-empty array "
+                f"at {path}"
             )
             branches = []
         for index, branch in enumerate(branches):

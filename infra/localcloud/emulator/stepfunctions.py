@@ -16,6 +16,7 @@ from typing import Any
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.exceptions import AWSError
 from moto.stepfunctions.exceptions import InvalidArn, StateMachineDoesNotExist
+from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import SyncExecution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
@@ -78,9 +79,7 @@ def _checked_input(document: str | None) -> str:
     try:
         json.loads(text)
     except ValueError as exc:
-        raise InvalidExecutionInputError(
-            f"Invalid State Machine Execution Input: {exc}"
-        ) from exc
+        raise InvalidExecutionInputError(f"Invalid State Machine Execution Input: {exc}") from exc
     return text
 
 
@@ -109,7 +108,7 @@ def start_sync_execution(arn: str, document: str | None, name: str | None = None
     )
     execution = SyncExecution(
         name=name,
-        sm_type=EXPRESS,
+        sm_type=StateMachineType.EXPRESS,
         role_arn=snapshot.roleArn,
         exec_arn=f"arn:{backend.partition}:states:{backend.region_name}:{backend.account_id}"
         f":express:{machine.name}:{name}:{uuid.uuid4()}",
@@ -122,7 +121,7 @@ def start_sync_execution(arn: str, document: str | None, name: str | None = None
         input_data=text,
     )
     execution.start()
-    output = dict(execution.to_start_sync_execution_output())
+    output: dict[str, Any] = dict(execution.to_start_sync_execution_output())
     for key in ("startDate", "stopDate"):
         if isinstance(output.get(key), datetime.datetime):
             output[key] = output[key].timestamp()

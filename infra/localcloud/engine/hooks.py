@@ -86,7 +86,9 @@ class EngineHooks:
 
     def _states(self) -> StateMachines:
         if self.states is None:
-            raise RuntimeError("EngineHooks was built without StateMachines (runtime.build adds it)")
+            raise RuntimeError(
+                "EngineHooks was built without StateMachines (runtime.build adds it)"
+            )
         return self.states
 
     def service_client(self, region: str, service: str) -> Any:

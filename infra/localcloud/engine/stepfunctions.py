@@ -117,5 +117,4 @@ class StatesSender(Sender):
             with trace.activate(context):
                 sfn.start_execution(arn, message.body)
         except (sfn.StatesError, ServiceError) as exc:  # a missing machine, an input not JSON
-
             raise DeliveryError(exc.code, f"Step Functions {arn}: {exc}", retriable=False) from exc

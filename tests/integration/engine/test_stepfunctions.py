@@ -93,7 +93,12 @@ def test_a_task_with_retry_then_catch_runs_the_function_twice_and_takes_the_fall
                     ],
                     "End": True,
                 },
-                "Refund": {"Type": "Pass", "Result": "refunded", "ResultPath": "$.outcome", "End": True},
+                "Refund": {
+                    "Type": "Pass",
+                    "Result": "refunded",
+                    "ResultPath": "$.outcome",
+                    "End": True,
+                },
             },
         }
     )
@@ -255,7 +260,11 @@ def test_optimized_integrations_land_in_sqs_sns_dynamodb_and_eventbridge(
                     "Resource": "arn:aws:states:::events:putEvents",
                     "Parameters": {
                         "Entries": [
-                            {"Source": source, "DetailType": "Placed", "Detail": {"order.$": "$.order"}}
+                            {
+                                "Source": source,
+                                "DetailType": "Placed",
+                                "Detail": {"order.$": "$.order"},
+                            }
                         ]
                     },
                     "ResultPath": "$.announced",

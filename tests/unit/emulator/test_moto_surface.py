@@ -80,6 +80,26 @@ PATCHED = {
     "moto.iam.models.mark_account_as_visited",
     "moto.iam.models.IAMBackend._init_aws_policies",
     "moto.iam.models.IAMBackend._init_managed_policies",
+    "moto.stepfunctions.responses.get_backend",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend._validate_definition",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend.start_execution",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_batch.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_ecs.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sns.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_unsupported.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval.resource_eval_s3.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.result_writer.resource_eval.resource_eval_s3.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.execute_state.Thread",
+    "moto.stepfunctions.parser.backend.execution.Execution.start",
+    "moto.stepfunctions.parser.backend.execution.BaseExecutionWorkerCommunication.terminated",
+    "moto.stepfunctions.parser.asl.component.state.state.CommonStateField._eval_body",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -248,6 +268,53 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ["self"],
     ),
     "MotoAPIBackend.reset": ("moto.moto_api._internal.models:MotoAPIBackend.reset", ["self"]),
+    "stepfunctions get_backend": (
+        "moto.stepfunctions.responses:get_backend",
+        ["account", "region"],
+    ),
+    "boto_client_for": (
+        "moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for",
+        ["region", "service", "state_credentials"],
+    ),
+    "StepFunctionsParserBackend.start_execution": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.start_execution",
+        ["self", "state_machine_arn", "name", "execution_input", "trace_header"],
+    ),
+    "StepFunctionsParserBackend._validate_definition": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend._validate_definition",
+        ["definition"],
+    ),
+    "StepFunctionBackend.describe_state_machine": (
+        "moto.stepfunctions.models:StepFunctionBackend.describe_state_machine",
+        ["self", "arn"],
+    ),
+    "Execution.start": ("moto.stepfunctions.parser.backend.execution:Execution.start", ["self"]),
+    "Execution.__init__": (
+        "moto.stepfunctions.parser.backend.execution:SyncExecution.__init__",
+        [
+            "self",
+            "name",
+            "sm_type",
+            "role_arn",
+            "exec_arn",
+            "account_id",
+            "region_name",
+            "state_machine",
+            "start_date",
+            "cloud_watch_logging_session",
+            "activity_store",
+            "input_data",
+            "trace_header",
+        ],
+    ),
+    "BaseExecutionWorkerCommunication.terminated": (
+        "moto.stepfunctions.parser.backend.execution:BaseExecutionWorkerCommunication.terminated",
+        ["self"],
+    ),
+    "CommonStateField._eval_body": (
+        "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
+        ["self", "env"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -257,6 +324,9 @@ PRIVATE_NAMES = [
     ("moto.sns.responses:SNSResponse", "_get_attributes"),
     ("moto.sns.responses:SNSResponse", "_transform_message_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
+    ("moto.stepfunctions.parser.models:StepFunctionsParserBackend", "_validate_definition"),
+    ("moto.stepfunctions.parser.asl.component.state.state:CommonStateField", "_eval_body"),
+    ("moto.stepfunctions.parser.backend.execution:SyncExecution", "to_start_sync_execution_output"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -353,3 +423,22 @@ def test_the_classes_the_direct_paths_use_are_there() -> None:
     assert callable(DynamoDBBackend.get_table)
     assert callable(SQSBackend.get_queue)
     assert sqs_models.Message.__name__ == "Message"
+
+
+def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    with mock_aws():
+        backend = stepfunctions_parser_backends[DEFAULT_ACCOUNT]["us-east-1"]
+        machine = backend.create_state_machine(
+            name="surface",
+            definition='{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
+            roleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/surface",
+            sm_type="EXPRESS",
+        )
+        # moto keeps the asked-for type in ``type`` (``sm_type`` always says STANDARD).
+        assert machine.type == "EXPRESS"
+        for name in ("arn", "name", "roleArn", "executions", "backend", "sm_type"):
+            assert hasattr(machine, name), f"StateMachine instances lack {name}"
+        for name in ("partition", "region_name", "account_id"):
+            assert hasattr(backend, name), f"the Step Functions backend lacks {name}"

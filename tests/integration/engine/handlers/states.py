@@ -1,4 +1,4 @@
-"""Handlers that state machines' Task states call (tests/integration/engine/test_stepfunctions.py)."""
+"""Handlers that state machines' Task states call (test_stepfunctions.py)."""
 
 
 class PaymentDeclinedError(Exception):
