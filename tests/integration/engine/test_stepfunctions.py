@@ -140,6 +140,60 @@ def test_an_uncaught_task_error_fails_the_execution_with_the_functions_error_typ
     assert "card declined for order o-2" in result["cause"]
 
 
+def catching_all(resource: str, **task: Any) -> dict[str, Any]:
+    """A machine whose one Task state's every error is caught into ``$.error``."""
+    return {
+        "StartAt": "Work",
+        "States": {
+            "Work": {
+                "Type": "Task",
+                "Resource": resource,
+                "Catch": [
+                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}
+                ],
+                "End": True,
+                **task,
+            },
+            "Caught": {"Type": "Pass", "End": True},
+        },
+    }
+
+
+def test_a_function_that_times_out_fails_its_task_with_lambda_unknown(
+    sfn: Any, lam: Any, make_function: Callable[..., str], make_machine: Callable[..., str]
+) -> None:
+    slow = function_arn(lam, make_function("basic.sleepy", timeout=1))
+    machine = make_machine(catching_all(slow))
+
+    result = run(sfn, machine, {"seconds": 3})
+
+    error = json.loads(result["output"])["error"]
+    assert error["Error"] == "Lambda.Unknown"
+    assert "Task timed out" in error["Cause"]
+
+
+def test_a_task_over_its_timeout_seconds_fails_with_states_timeout(
+    sfn: Any, lam: Any, make_function: Callable[..., str], make_machine: Callable[..., str]
+) -> None:
+    slow = function_arn(lam, make_function("basic.sleepy", timeout=10))
+    machine = make_machine(catching_all(slow, TimeoutSeconds=1))
+
+    result = run(sfn, machine, {"seconds": 3})
+
+    assert json.loads(result["output"])["error"]["Error"] == "States.Timeout"
+
+
+def test_a_task_naming_a_missing_function_fails_with_lambdas_error_code(
+    sfn: Any, make_machine: Callable[..., str]
+) -> None:
+    missing = "arn:aws:lambda:us-east-1:123456789012:function:" + unique("missing")
+    machine = make_machine(catching_all(missing))
+
+    result = run(sfn, machine, {})
+
+    assert json.loads(result["output"])["error"]["Error"] == "Lambda.ResourceNotFoundException"
+
+
 def test_parallel_and_map_collect_their_branches_results_in_order(
     sfn: Any, lam: Any, make_function: Callable[..., str], make_machine: Callable[..., str]
 ) -> None:

@@ -100,6 +100,10 @@ PATCHED = {
     "moto.stepfunctions.parser.backend.execution.Execution.start",
     "moto.stepfunctions.parser.backend.execution.BaseExecutionWorkerCommunication.terminated",
     "moto.stepfunctions.parser.asl.component.state.state.CommonStateField._eval_body",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda"
+    ".StateTaskLambda._from_error",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
+    ".state_task_service_lambda.StateTaskServiceLambda._from_error",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -311,6 +315,21 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.stepfunctions.parser.backend.execution:BaseExecutionWorkerCommunication.terminated",
         ["self"],
     ),
+    "StateTaskLambda._from_error": (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda"
+        ":StateTaskLambda._from_error",
+        ["self", "env", "ex"],
+    ),
+    "StateTaskServiceLambda._from_error": (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
+        ".state_task_service_lambda:StateTaskServiceLambda._from_error",
+        ["self", "env", "ex"],
+    ),
+    "FailureEvent.__init__": (
+        "moto.stepfunctions.parser.asl.component.common.error_name.failure_event"
+        ":FailureEvent.__init__",
+        ["self", "env", "error_name", "event_type", "event_details"],
+    ),
     "CommonStateField._eval_body": (
         "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
         ["self", "env"],
@@ -327,6 +346,10 @@ PRIVATE_NAMES = [
     ("moto.stepfunctions.parser.models:StepFunctionsParserBackend", "_validate_definition"),
     ("moto.stepfunctions.parser.asl.component.state.state:CommonStateField", "_eval_body"),
     ("moto.stepfunctions.parser.backend.execution:SyncExecution", "to_start_sync_execution_output"),
+    (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",
+        "LambdaFunctionErrorException",
+    ),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {

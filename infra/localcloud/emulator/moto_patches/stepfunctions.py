@@ -13,6 +13,9 @@ local cloud, and each state it enters is a trace hop.
 - A definition is refused at CreateStateMachine and UpdateStateMachine as AWS refuses it
   (``InvalidDefinition``: a missing transition target, a state without Next or End, then the
   parser's grammar), where moto would take some and send the rest without an error code.
+- A Lambda task's failure is named as Step Functions names it: the handler's ``errorType``,
+  ``Lambda.Unknown`` for a timeout or a crash of the function, ``Lambda.<code>`` when Lambda
+  refuses the invoke (moto says ``Exception`` for the plain-ARN form).
 - An execution's start and every state it enters are reported to the hooks, which record hops;
   the state's evaluation runs with that hop as the thread's trace context (kept in the thread a
   Task state times its call in), so the calls it makes carry it in their X-Ray header and the
@@ -22,14 +25,27 @@ local cloud, and each state it enters is a trace hop.
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 import uuid
 from types import ModuleType
 from typing import Any
 
+from botocore.exceptions import ClientError
 from moto.core.exceptions import AWSError
 from moto.stepfunctions import responses as sfn_responses
+from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import (
+    CustomErrorName,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_lambda,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import (
+    StateTaskLambda,
+)
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.backend.execution import (
     BaseExecutionWorkerCommunication,
@@ -82,6 +98,33 @@ class TracedThread(threading.Thread):
     def run(self) -> None:
         with trace.activate(self._trace_context):
             super().run()
+
+
+# Errors of the Lambda platform rather than of the handler: Step Functions reports them as
+# Lambda.Unknown (its guide, "Handle Lambda service exceptions").
+PLATFORM_ERRORS = frozenset({"Sandbox.Timedout", "Runtime.OutOfMemory", "Runtime.ExitError"})
+
+
+def lambda_error_name(ex: Exception) -> str | None:
+    """The name Step Functions gives a Lambda task's failure, where moto's differs; else None."""
+    if isinstance(ex, ClientError):  # Lambda refused the invoke: Lambda.<its error code>
+        return f"Lambda.{ex.response.get('Error', {}).get('Code') or 'ServiceException'}"
+    if isinstance(ex, lambda_eval_utils.LambdaFunctionErrorException):
+        try:
+            error_type = json.loads(ex.payload).get("errorType")
+        except (ValueError, AttributeError):
+            return "Lambda.Unknown"
+        return "Lambda.Unknown" if error_type in PLATFORM_ERRORS or not error_type else None
+    return None
+
+
+def renamed(env: Any, event: Any, name: str) -> Any:
+    """``event`` (a FailureEvent) with the error ``name``, in its history details too."""
+    details: Any = {
+        key: {**value, "error": name} if isinstance(value, dict) and "error" in value else value
+        for key, value in (event.event_details or {}).items()
+    }
+    return FailureEvent(env, CustomErrorName(name), event.event_type, details or None)
 
 
 class ExecutionTraces:
@@ -144,6 +187,18 @@ def patches(hooks: EmulatorHooks) -> Patches:
         group.add(module, "boto_client_for", boto_client_for)
 
     group.add(execute_state, "Thread", TracedThread)
+
+    for task_class in (StateTaskLambda, state_task_service_lambda.StateTaskServiceLambda):
+        original_from_error = task_class._from_error
+
+        def from_error(
+            self: Any, env: Any, ex: Exception, original: Any = original_from_error
+        ) -> Any:
+            event = original(self, env, ex)
+            name = lambda_error_name(ex)
+            return event if name is None else renamed(env, event, name)
+
+        group.add(task_class, "_from_error", from_error)
 
     original_start = Execution.start
 
