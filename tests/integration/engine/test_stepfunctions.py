@@ -194,6 +194,34 @@ def test_a_task_naming_a_missing_function_fails_with_lambdas_error_code(
     assert json.loads(result["output"])["error"]["Error"] == "Lambda.ResourceNotFoundException"
 
 
+def test_a_wait_for_task_token_task_resumes_when_the_function_sends_the_token_back(
+    sfn: Any, make_function: Callable[..., str], make_machine: Callable[..., str]
+) -> None:
+    approve = make_function("states.approve")
+    machine = make_machine(
+        {
+            "StartAt": "Approval",
+            "States": {
+                "Approval": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {
+                        "FunctionName": approve,
+                        "Payload": {"token.$": "$$.Task.Token", "order.$": "$.order"},
+                    },
+                    "TimeoutSeconds": 20,
+                    "End": True,
+                }
+            },
+        }
+    )
+
+    result = run(sfn, machine, {"order": "o-9"})
+
+    assert result["status"] == "SUCCEEDED", result.get("cause")
+    assert json.loads(result["output"]) == {"approved": "o-9"}
+
+
 def test_parallel_and_map_collect_their_branches_results_in_order(
     sfn: Any, lam: Any, make_function: Callable[..., str], make_machine: Callable[..., str]
 ) -> None:

@@ -1,5 +1,7 @@
 """Handlers that state machines' Task states call (test_stepfunctions.py)."""
 
+import json
+
 
 class PaymentDeclinedError(Exception):
     pass
@@ -15,3 +17,13 @@ def decline(event, context):
 
 def double(event, context):
     return event * 2
+
+
+def approve(event, context):
+    """Answer a .waitForTaskToken task: succeed it with the token's order approved."""
+    import boto3
+
+    boto3.client("stepfunctions").send_task_success(
+        taskToken=event["token"], output=json.dumps({"approved": event["order"]})
+    )
+    return {"sent": True}
