@@ -223,9 +223,14 @@ def test_a_wait_for_task_token_task_resumes_when_the_function_sends_the_token_ba
 
 
 def test_parallel_and_map_collect_their_branches_results_in_order(
-    sfn: Any, lam: Any, make_function: Callable[..., str], make_machine: Callable[..., str]
+    sfn: Any,
+    lam: Any,
+    traces: Any,
+    make_function: Callable[..., str],
+    make_machine: Callable[..., str],
 ) -> None:
-    double = function_arn(lam, make_function("states.double"))
+    double_name = make_function("states.double")
+    double = function_arn(lam, double_name)
     machine = make_machine(
         {
             "StartAt": "Both",
@@ -274,6 +279,20 @@ def test_parallel_and_map_collect_their_branches_results_in_order(
 
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"]) == [[2, 4, 6, 8], {"count": 4}]
+    invocations = traces.invocations(double_name)
+    assert len(invocations) == 4
+    by_id = {hop.id: hop for hop in traces.trace_of(invocations[0])}
+    chain = []
+    hop = invocations[0]
+    while hop.parent in by_id:
+        hop = by_id[hop.parent]
+        chain.append((hop.kind, hop.resource))
+    assert chain[:3] == [
+        ("state entered", "Double"),
+        ("state entered", "Doubled"),
+        ("state entered", "Both"),
+    ]
+    assert chain[3][0] == "execution"
 
 
 def test_optimized_integrations_land_in_sqs_sns_dynamodb_and_eventbridge(
@@ -375,17 +394,22 @@ def test_optimized_integrations_land_in_sqs_sns_dynamodb_and_eventbridge(
 
 
 def test_start_sync_execution_answers_an_express_machines_output(
-    localcloud: Any, make_machine: Callable[..., str]
+    localcloud: Any,
+    lam: Any,
+    make_function: Callable[..., str],
+    make_machine: Callable[..., str],
 ) -> None:
+    classify = function_arn(lam, make_function("states.classify"))
     machine = make_machine(
         {
-            "StartAt": "Greet",
+            "StartAt": "Classify",
             "States": {
-                "Greet": {
+                "Classify": {"Type": "Task", "Resource": classify, "Next": "Label"},
+                "Label": {
                     "Type": "Pass",
-                    "Parameters": {"greeting.$": "States.Format('hello {}', $.name)"},
+                    "Parameters": {"label.$": "States.Format('{} order', $.size)"},
                     "End": True,
-                }
+                },
             },
         },
         kind="EXPRESS",
@@ -401,10 +425,10 @@ def test_start_sync_execution_answers_an_express_machines_output(
         config=Config(inject_host_prefix=False),
     )
 
-    result = client.start_sync_execution(stateMachineArn=machine, input='{"name": "ada"}')
+    result = client.start_sync_execution(stateMachineArn=machine, input='{"n": 3}')
 
-    assert result["status"] == "SUCCEEDED"
-    assert json.loads(result["output"]) == {"greeting": "hello ada"}
+    assert result["status"] == "SUCCEEDED", result.get("cause")
+    assert json.loads(result["output"]) == {"label": "small order"}
     assert ":express:" in result["executionArn"]
 
 

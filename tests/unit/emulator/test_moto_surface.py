@@ -9,6 +9,7 @@ fastpath.py, backends.py, views.py).
 from __future__ import annotations
 
 import inspect
+import re
 from importlib.metadata import version
 from typing import Any
 
@@ -100,6 +101,10 @@ PATCHED = {
     "moto.stepfunctions.parser.backend.execution.Execution.start",
     "moto.stepfunctions.parser.backend.execution.BaseExecutionWorkerCommunication.terminated",
     "moto.stepfunctions.parser.asl.component.state.state.CommonStateField._eval_body",
+    "moto.stepfunctions.parser.asl.component.program.program.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration"
+    ".inline_iteration_component.threading",
     "moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda"
     ".StateTaskLambda._from_error",
     "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
@@ -465,3 +470,21 @@ def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
             assert hasattr(machine, name), f"StateMachine instances lack {name}"
         for name in ("partition", "region_name", "account_id"):
             assert hasattr(backend, name), f"the Step Functions backend lacks {name}"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "moto.stepfunctions.parser.asl.component.program.program",
+        "moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker",
+        "moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration"
+        ".inline_iteration_component",
+    ],
+)
+def test_the_interpreter_modules_whose_threading_is_replaced_use_only_its_thread(
+    module: str,
+) -> None:
+    # moto_patches/stepfunctions.py gives these modules a ``threading`` holding only Thread.
+    source = inspect.getsource(resolve(module))
+    used = set(re.findall(r"\bthreading\.(\w+)", source))
+    assert used <= {"Thread"}, f"{module} uses threading.{sorted(used - {'Thread'})}"

@@ -18,8 +18,8 @@ local cloud, and each state it enters is a trace hop.
   refuses the invoke (moto says ``Exception`` for the plain-ARN form).
 - An execution's start and every state it enters are reported to the hooks, which record hops;
   the state's evaluation runs with that hop as the thread's trace context (kept in the thread a
-  Task state times its call in), so the calls it makes carry it in their X-Ray header and the
-  invocations they cause hang below it.
+  Task state times its call in, and in Parallel branches' and Map iterations' threads), so the
+  calls it makes carry it in their X-Ray header and what they cause hangs below it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import importlib
 import json
 import threading
 import uuid
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -38,7 +38,12 @@ from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name
     CustomErrorName,
 )
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+from moto.stepfunctions.parser.asl.component.program import program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
+    inline_iteration_component,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branch_worker
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_lambda,
@@ -187,6 +192,13 @@ def patches(hooks: EmulatorHooks) -> Patches:
         group.add(module, "boto_client_for", boto_client_for)
 
     group.add(execute_state, "Thread", TracedThread)
+    # Parallel branches and Map iterations run in threads of their own (a branch's program in
+    # yet another), which these modules make with ``threading.Thread`` and use nothing else of
+    # ``threading``: their states are recorded under the Parallel or Map state's hop.
+    traced_threading = SimpleNamespace(Thread=TracedThread)
+    group.add(program, "threading", traced_threading)
+    group.add(branch_worker, "threading", traced_threading)
+    group.add(inline_iteration_component, "threading", traced_threading)
 
     for task_class in (StateTaskLambda, state_task_service_lambda.StateTaskServiceLambda):
         original_from_error = task_class._from_error
@@ -206,7 +218,8 @@ def patches(hooks: EmulatorHooks) -> Patches:
     def start(self: Any) -> None:
         context = hooks.execution_started(execution_view(self), trace.current())
         executions.put(self.exec_arn, context)
-        original_start(self)
+        with trace.activate(context):
+            original_start(self)
 
     original_terminated = BaseExecutionWorkerCommunication.terminated
 
@@ -227,7 +240,10 @@ def patches(hooks: EmulatorHooks) -> Patches:
             original_eval_body(self, env)
             return
         kind = getattr(self.state_type, "name", str(self.state_type))
-        context = hooks.state_entered(arn, self.name, kind, started)
+        # Under the Parallel or Map state whose branch this is, else under the execution.
+        enclosing = trace.current()
+        parent = enclosing if enclosing is not None and enclosing.root == started.root else started
+        context = hooks.state_entered(arn, self.name, kind, parent)
         with trace.activate(context):
             original_eval_body(self, env)
 
