@@ -34,7 +34,10 @@ LOCALSTACK_PREFIX = "/_localstack/"
 MAX_HOPS_WAIT_S = 20.0
 TRACE_PATH = re.compile(r"^/_localcloud/traces/(?P<id>[^/]+)$")
 # What /health lists: the services the local cloud serves (moto serves more, untested here).
-SERVICES = ("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses")
+SERVICES = (
+    *("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses"),
+    "stepfunctions",
+)
 
 
 def is_admin(request: AwsRequest) -> bool:
