@@ -30,7 +30,7 @@ TRACE_HEADER = "X-Amzn-Trace-Id"
 ENDED_OUTCOMES = {"SUCCEEDED": Outcome.OK}
 
 
-def _send_trace_header(request: Any, **_: Any) -> None:
+def send_trace_header(request: Any, **_: Any) -> None:
     context = trace.current()
     if context is not None:
         request.headers[TRACE_HEADER] = context.header()
@@ -64,7 +64,7 @@ class StateMachines:
                         max_pool_connections=50,
                     ),
                 )
-                found.meta.events.register("before-sign", _send_trace_header)
+                found.meta.events.register("before-sign", send_trace_header)
                 self._clients[key] = found
             return found
 
