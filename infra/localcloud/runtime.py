@@ -25,7 +25,7 @@ from pathlib import Path
 
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
-from localcloud.emulator import backends
+from localcloud.emulator import backends, stepfunctions
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
 from localcloud.engine.debugging import Debugging
@@ -70,6 +70,7 @@ class Reset:
         self.sources.close(timeout=0)
         self.scheduler.clear()
         self.executor.reset()
+        stepfunctions.stop_running()
         backends.reset()
         self.traces.clear()
 

@@ -141,3 +141,17 @@ def execution_view(execution: Any) -> ExecutionView:
         error=execution.error,
         cause=execution.cause,
     )
+
+
+def stop_running() -> int:
+    """Stop every running execution (before a reset forgets them); how many were stopped."""
+    stopped = 0
+    now = datetime.datetime.now(tz=datetime.UTC)
+    for regions in list(stepfunctions_parser_backends.values()):
+        for backend in list(regions.values()):
+            for machine in list(backend.state_machines):
+                for running in list(machine.executions):
+                    if running.exec_worker is not None and running.status == "RUNNING":
+                        running.stop(stop_date=now, error="States.Aborted", cause="reset")
+                        stopped += 1
+    return stopped

@@ -18,6 +18,7 @@ from botocore.config import Config
 from engine_support import HANDLERS, unique, wait_until
 
 from localcloud.deploy import deploy, destroy
+from localcloud.emulator import stepfunctions
 
 pytestmark = pytest.mark.integration
 
@@ -683,3 +684,24 @@ def test_deploy_refuses_a_state_machine_with_an_invalid_definition(
         deploy(template, localcloud.endpoint_url, stack=unique("bad-flow"))
 
     assert "Flow" in str(refused.value)
+
+
+def test_what_a_reset_does_first_aborts_every_running_execution(sfn: Any, role_arn: str) -> None:
+    # Runtime.reset stops running executions before moto forgets them (a reset of the
+    # session's cloud here would take the other tests' resources with it).
+    machine = sfn.create_state_machine(
+        name=unique("waiting"),
+        definition=json.dumps(
+            {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 30, "End": True}}}
+        ),
+        roleArn=role_arn,
+    )["stateMachineArn"]
+    sfn.start_execution(stateMachineArn=machine, input="{}")
+
+    stopped = stepfunctions.stop_running()
+
+    assert stopped >= 1
+    assert [e["status"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]] == [
+        "ABORTED"
+    ]
+    sfn.delete_state_machine(stateMachineArn=machine)
