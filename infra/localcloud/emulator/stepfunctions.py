@@ -151,7 +151,8 @@ def stop_running() -> int:
         for backend in list(regions.values()):
             for machine in list(backend.state_machines):
                 for running in list(machine.executions):
-                    if running.exec_worker is not None and running.status == "RUNNING":
+                    worker = getattr(running, "exec_worker", None)
+                    if worker is not None and running.status == "RUNNING":
                         running.stop(stop_date=now, error="States.Aborted", cause="reset")
                         stopped += 1
     return stopped
