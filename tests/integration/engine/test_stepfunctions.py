@@ -696,12 +696,10 @@ def test_what_a_reset_does_first_aborts_every_running_execution(sfn: Any, role_a
         ),
         roleArn=role_arn,
     )["stateMachineArn"]
-    sfn.start_execution(stateMachineArn=machine, input="{}")
+    started = sfn.start_execution(stateMachineArn=machine, input="{}")
 
     stopped = stepfunctions.stop_running()
 
     assert stopped >= 1
-    assert [e["status"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]] == [
-        "ABORTED"
-    ]
+    assert finished(sfn, started["executionArn"], timeout=5)["status"] == "ABORTED"
     sfn.delete_state_machine(stateMachineArn=machine)
