@@ -703,3 +703,38 @@ def test_what_a_reset_does_first_aborts_every_running_execution(sfn: Any, role_a
     assert stopped >= 1
     assert finished(sfn, started["executionArn"], timeout=5)["status"] == "ABORTED"
     sfn.delete_state_machine(stateMachineArn=machine)
+
+
+def test_a_changed_definition_updates_the_deployed_machine_in_place(
+    localcloud: Any, sfn: Any, tmp_path: Path
+) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Role:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: []}\n"
+        "  Flow:\n"
+        "    Type: AWS::StepFunctions::StateMachine\n"
+        "    Properties:\n"
+        "      RoleArn: !GetAtt Role.Arn\n"
+        "      Definition:\n"
+        "        StartAt: Answer\n"
+        "        States:\n"
+        "          Answer: {Type: Pass, Result: {answer: '${Answer}'}, End: true}\n"
+        "      DefinitionSubstitutions: {Answer: '41'}\n"
+    )
+    stack = unique("answer")
+    first = deploy(template, localcloud.endpoint_url, stack=stack)
+    try:
+        machine = first.resources["Flow"].physical_id
+        template.write_text(template.read_text().replace("'41'", "'42'"))
+
+        second = deploy(template, localcloud.endpoint_url, stack=stack)
+
+        assert second.updated == ["Flow"]
+        assert second.resources["Flow"].physical_id == machine
+        assert json.loads(run(sfn, machine, {})["output"]) == {"answer": "42"}
+    finally:
+        destroy(localcloud.endpoint_url, stack)
