@@ -7,7 +7,8 @@ moto's patches, in dependency order, and returns them as one ``Runtime``. Two cy
 here, explicitly, after construction:
 
 - a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
-  ``EventBusSender`` are registered with the senders once the invoker and router exist;
+  ``EventBusSender`` are registered with the senders once the invoker and router exist
+  (``StatesSender``, a state machine target, needs neither);
 - handlers' AWS calls are answered by the gateway, which is built on the invoker, which runs on
   the executor: ``executor.connect_calls(gateway.serve_call)``.
 

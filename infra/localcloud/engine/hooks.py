@@ -1,9 +1,9 @@
 """The engine's side of the moto seam: what the patched moto reports, handed to the right part.
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
-event sources, function changes to the warmer, Step Functions executions to the state
-machines, SNS deliveries to the SNS delivery, replays to
-the EventBridge router and queue redrives to the trace store.
+event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
+the EventBridge router, queue redrives to the trace store, and Step Functions executions (their
+clients and trace hops) to the state machines.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import boto3
 from botocore.config import Config
 
 from localcloud import clients, trace
@@ -51,7 +52,11 @@ class StateMachines:
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                session: Any = clients._session(region)
+                session: Any = boto3.session.Session(
+                    aws_access_key_id=clients.LOCAL_CREDENTIALS["aws_access_key_id"],
+                    aws_secret_access_key=clients.LOCAL_CREDENTIALS["aws_secret_access_key"],
+                    region_name=region,
+                )
                 found = session.client(
                     service,
                     endpoint_url=self.endpoint_url,
