@@ -738,3 +738,43 @@ def test_a_changed_definition_updates_the_deployed_machine_in_place(
         assert json.loads(run(sfn, machine, {})["output"]) == {"answer": "42"}
     finally:
         destroy(localcloud.endpoint_url, stack)
+
+
+def test_a_sam_eventbridge_rule_event_starts_the_deployed_machine(
+    localcloud: Any, sfn: Any, tmp_path: Path
+) -> None:
+    source = unique("shop")
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Flow:\n"
+        "    Type: AWS::Serverless::StateMachine\n"
+        "    Properties:\n"
+        "      Definition:\n"
+        "        StartAt: Keep\n"
+        "        States:\n"
+        "          Keep: {Type: Pass, InputPath: $.detail, End: true}\n"
+        "      Events:\n"
+        "        Placed:\n"
+        "          Type: EventBridgeRule\n"
+        "          Properties:\n"
+        f"            Pattern: {{source: [{source}]}}\n"
+        "Outputs:\n"
+        "  FlowArn: {Value: !Ref Flow}\n"
+    )
+    stack = unique("placed")
+    report = deploy(template, localcloud.endpoint_url, stack=stack)
+    try:
+        machine = report.outputs["FlowArn"]
+
+        localcloud.client("events").put_events(
+            Entries=[{"Source": source, "DetailType": "Placed", "Detail": '{"order": "o-7"}'}]
+        )
+
+        listed = wait_until(
+            lambda: sfn.list_executions(stateMachineArn=machine)["executions"], 10, "an execution"
+        )
+        assert json.loads(finished(sfn, listed[0]["executionArn"])["output"]) == {"order": "o-7"}
+    finally:
+        destroy(localcloud.endpoint_url, stack)
