@@ -49,6 +49,8 @@ class HopKind(StrEnum):
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
     SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
+    EXECUTION = "execution"  # a Step Functions execution started or ended
+    STATE = "state entered"  # a Step Functions execution entered a state
 
 
 class Outcome(StrEnum):

@@ -7,9 +7,10 @@ these methods; the engine implements them (engine/hooks.py). Nothing here import
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from localcloud.emulator.views import (
+    ExecutionView,
     MappingView,
     QueuedMessage,
     ReplayView,
@@ -53,3 +54,20 @@ class EmulatorHooks(Protocol):
 
     def schedules_changed(self) -> None:
         """An EventBridge rule or a Scheduler schedule was created, changed or deleted."""
+
+    def service_client(self, region: str, service: str) -> Any:
+        """A boto3 client aimed at the local cloud itself (for a state machine's Task states)."""
+
+    def execution_started(
+        self, execution: ExecutionView, context: TraceContext | None
+    ) -> TraceContext:
+        """A Step Functions execution started (``context``: the request or delivery that
+        started it); returns the context its states are recorded under."""
+
+    def state_entered(
+        self, execution_arn: str, state: str, state_type: str, context: TraceContext
+    ) -> TraceContext:
+        """An execution entered a state; returns the context the state's calls carry."""
+
+    def execution_ended(self, execution: ExecutionView, context: TraceContext) -> None:
+        """An execution ended (succeeded, failed, timed out or was stopped)."""

@@ -336,3 +336,16 @@ def epoch(value: Any) -> float:
     if isinstance(value, datetime):
         return value.timestamp()
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+
+
+@dataclass(frozen=True)
+class ExecutionView:
+    """A Step Functions execution: what its trace hops and its targets need of it."""
+
+    arn: str
+    name: str
+    state_machine_arn: str
+    state_machine_type: str  # STANDARD or EXPRESS
+    status: str  # RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+    error: str | None = None
+    cause: str | None = None

@@ -2,15 +2,18 @@
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
-the EventBridge router, queue redrives to the trace store and schedule changes to the
-timetable.
+the EventBridge router, queue redrives to the trace store, schedule changes to the timetable,
+and Step Functions executions (their clients and trace hops) to the state machines.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from localcloud import trace
 from localcloud.emulator.hooks import ReplayDone
 from localcloud.emulator.views import (
+    ExecutionView,
     MappingView,
     QueuedMessage,
     ReplayView,
@@ -21,6 +24,7 @@ from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import Sources
+from localcloud.engine.stepfunctions import StateMachines
 from localcloud.engine.warmup import Warmer
 from localcloud.trace import HopKind, Outcome, TraceStore
 
@@ -36,7 +40,9 @@ class EngineHooks:
         traces: TraceStore,
         warmer: Warmer,
         schedules: Schedules | None = None,
+        states: StateMachines | None = None,
     ) -> None:
+        self.states = states
         self.sources = sources
         self.warmer = warmer
         self.sns = sns
@@ -84,3 +90,26 @@ class EngineHooks:
     def schedules_changed(self) -> None:
         if self.schedules is not None:
             self.schedules.changed()
+
+    def _states(self) -> StateMachines:
+        if self.states is None:
+            raise RuntimeError(
+                "EngineHooks was built without StateMachines (runtime.build adds it)"
+            )
+        return self.states
+
+    def service_client(self, region: str, service: str) -> Any:
+        return self._states().client(region, service)
+
+    def execution_started(
+        self, execution: ExecutionView, context: trace.TraceContext | None
+    ) -> trace.TraceContext:
+        return self._states().started(execution, context)
+
+    def state_entered(
+        self, execution_arn: str, state: str, state_type: str, context: trace.TraceContext
+    ) -> trace.TraceContext:
+        return self._states().entered(execution_arn, state, state_type, context)
+
+    def execution_ended(self, execution: ExecutionView, context: trace.TraceContext) -> None:
+        self._states().ended(execution, context)

@@ -9,6 +9,7 @@ fastpath.py, backends.py, views.py).
 from __future__ import annotations
 
 import inspect
+import re
 from importlib.metadata import version
 from typing import Any
 
@@ -89,6 +90,34 @@ PATCHED = {
     "moto.scheduler.models.EventBridgeSchedulerBackend.update_schedule",
     "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule",
     "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule_group",
+    "moto.stepfunctions.responses.get_backend",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend._validate_definition",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend.start_execution",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_batch.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_ecs.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sns.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_unsupported.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval.resource_eval_s3.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.result_writer.resource_eval.resource_eval_s3.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.execute_state.Thread",
+    "moto.stepfunctions.parser.backend.execution.Execution.start",
+    "moto.stepfunctions.parser.backend.execution.BaseExecutionWorkerCommunication.terminated",
+    "moto.stepfunctions.parser.asl.component.state.state.CommonStateField._eval_body",
+    "moto.stepfunctions.parser.asl.component.program.program.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration"
+    ".inline_iteration_component.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda"
+    ".StateTaskLambda._from_error",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
+    ".state_task_service_lambda.StateTaskServiceLambda._from_error",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -257,6 +286,68 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ["self"],
     ),
     "MotoAPIBackend.reset": ("moto.moto_api._internal.models:MotoAPIBackend.reset", ["self"]),
+    "stepfunctions get_backend": (
+        "moto.stepfunctions.responses:get_backend",
+        ["account", "region"],
+    ),
+    "boto_client_for": (
+        "moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for",
+        ["region", "service", "state_credentials"],
+    ),
+    "StepFunctionsParserBackend.start_execution": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.start_execution",
+        ["self", "state_machine_arn", "name", "execution_input", "trace_header"],
+    ),
+    "StepFunctionsParserBackend._validate_definition": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend._validate_definition",
+        ["definition"],
+    ),
+    "StepFunctionBackend.describe_state_machine": (
+        "moto.stepfunctions.models:StepFunctionBackend.describe_state_machine",
+        ["self", "arn"],
+    ),
+    "Execution.start": ("moto.stepfunctions.parser.backend.execution:Execution.start", ["self"]),
+    "Execution.__init__": (
+        "moto.stepfunctions.parser.backend.execution:SyncExecution.__init__",
+        [
+            "self",
+            "name",
+            "sm_type",
+            "role_arn",
+            "exec_arn",
+            "account_id",
+            "region_name",
+            "state_machine",
+            "start_date",
+            "cloud_watch_logging_session",
+            "activity_store",
+            "input_data",
+            "trace_header",
+        ],
+    ),
+    "BaseExecutionWorkerCommunication.terminated": (
+        "moto.stepfunctions.parser.backend.execution:BaseExecutionWorkerCommunication.terminated",
+        ["self"],
+    ),
+    "StateTaskLambda._from_error": (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda"
+        ":StateTaskLambda._from_error",
+        ["self", "env", "ex"],
+    ),
+    "StateTaskServiceLambda._from_error": (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
+        ".state_task_service_lambda:StateTaskServiceLambda._from_error",
+        ["self", "env", "ex"],
+    ),
+    "FailureEvent.__init__": (
+        "moto.stepfunctions.parser.asl.component.common.error_name.failure_event"
+        ":FailureEvent.__init__",
+        ["self", "env", "error_name", "event_type", "event_details"],
+    ),
+    "CommonStateField._eval_body": (
+        "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
+        ["self", "env"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -266,6 +357,13 @@ PRIVATE_NAMES = [
     ("moto.sns.responses:SNSResponse", "_get_attributes"),
     ("moto.sns.responses:SNSResponse", "_transform_message_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
+    ("moto.stepfunctions.parser.models:StepFunctionsParserBackend", "_validate_definition"),
+    ("moto.stepfunctions.parser.asl.component.state.state:CommonStateField", "_eval_body"),
+    ("moto.stepfunctions.parser.backend.execution:SyncExecution", "to_start_sync_execution_output"),
+    (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",
+        "LambdaFunctionErrorException",
+    ),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -398,3 +496,40 @@ def test_moto_rules_and_schedules_still_hold_what_the_schedule_views_read() -> N
         assert backends.schedule("us-east-1", DEFAULT_ACCOUNT, "default", "daily") == schedule
         backends.delete_schedule("us-east-1", DEFAULT_ACCOUNT, "default", "daily")
         assert backends.schedules() == []
+
+
+def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    with mock_aws():
+        backend = stepfunctions_parser_backends[DEFAULT_ACCOUNT]["us-east-1"]
+        machine = backend.create_state_machine(
+            name="surface",
+            definition='{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
+            roleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/surface",
+            sm_type="EXPRESS",
+        )
+        # moto keeps the asked-for type in ``type`` (``sm_type`` always says STANDARD).
+        assert machine.type == "EXPRESS"
+        for name in ("arn", "name", "roleArn", "executions", "backend", "sm_type"):
+            assert hasattr(machine, name), f"StateMachine instances lack {name}"
+        for name in ("partition", "region_name", "account_id"):
+            assert hasattr(backend, name), f"the Step Functions backend lacks {name}"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "moto.stepfunctions.parser.asl.component.program.program",
+        "moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker",
+        "moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration"
+        ".inline_iteration_component",
+    ],
+)
+def test_the_interpreter_modules_whose_threading_is_replaced_use_only_its_thread(
+    module: str,
+) -> None:
+    # moto_patches/stepfunctions.py gives these modules a ``threading`` holding only Thread.
+    source = inspect.getsource(resolve(module))
+    used = set(re.findall(r"\bthreading\.(\w+)", source))
+    assert used <= {"Thread"}, f"{module} uses threading.{sorted(used - {'Thread'})}"

@@ -19,6 +19,7 @@ from localcloud.emulator.moto_patches import (
     server,
     sns,
     sqs,
+    stepfunctions,
 )
 from localcloud.emulator.patching import Patch, Patches
 from localcloud.errors import LocalCloudError
@@ -43,6 +44,7 @@ class MotoPatches:
             perf.patches(),
             server.patches(),
             schedules.patches(hooks),
+            stepfunctions.patches(hooks),
         ]
 
     @property
