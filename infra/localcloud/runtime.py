@@ -34,6 +34,7 @@ from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
+from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.scheduler import Scheduler
 from localcloud.engine.senders import (
     EventBusSender,
@@ -143,7 +144,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
-    hooks = EngineHooks(sources, sns, router, traces, warmer)
+    s3 = S3Notifications(invoker, senders, router, traces)
+    hooks = EngineHooks(sources, sns, router, traces, warmer, s3)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

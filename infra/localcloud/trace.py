@@ -48,6 +48,7 @@ class HopKind(StrEnum):
     DROP = "drop"  # given up with nowhere to go
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
+    OBJECT = "object"  # an object was created or removed in a bucket that has notifications
 
 
 class Outcome(StrEnum):

@@ -13,6 +13,8 @@ from localcloud.emulator.views import (
     MappingView,
     QueuedMessage,
     ReplayView,
+    S3NotificationConfig,
+    S3ObjectEvent,
     SnsPublication,
     SubscriptionView,
 )
@@ -50,3 +52,14 @@ class EmulatorHooks(Protocol):
 
     def redriven(self, queue_name: str, message: QueuedMessage) -> None:
         """The source queue's redrive policy moved ``message`` into the queue ``queue_name``."""
+
+    def s3_check_notifications(self, config: S3NotificationConfig) -> None:
+        """Raise a LocalCloudError (S3's InvalidArgument) for a configuration S3 refuses."""
+
+    def s3_notifications_put(
+        self, config: S3NotificationConfig, context: TraceContext | None
+    ) -> None:
+        """A bucket's notification configuration was put (its queues and topics get a test)."""
+
+    def s3_object_event(self, event: S3ObjectEvent, context: TraceContext | None) -> None:
+        """An object of a bucket with a notification configuration was created or removed."""

@@ -2,7 +2,8 @@
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
-the EventBridge router and queue redrives to the trace store.
+the EventBridge router, queue redrives to the trace store and S3 notifications to the S3
+notifications.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from localcloud.emulator.views import (
     MappingView,
     QueuedMessage,
     ReplayView,
+    S3NotificationConfig,
+    S3ObjectEvent,
     SnsPublication,
     SubscriptionView,
 )
 from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import Sources
 from localcloud.engine.warmup import Warmer
@@ -33,7 +37,9 @@ class EngineHooks:
         router: EventRouter,
         traces: TraceStore,
         warmer: Warmer,
+        s3: S3Notifications,
     ) -> None:
+        self.s3 = s3
         self.sources = sources
         self.warmer = warmer
         self.sns = sns
@@ -76,3 +82,14 @@ class EngineHooks:
             receive_count=message.receive_count,
             reason="maxReceiveCount reached (the queue's redrive policy)",
         )
+
+    def s3_check_notifications(self, config: S3NotificationConfig) -> None:
+        self.s3.check(config)
+
+    def s3_notifications_put(
+        self, config: S3NotificationConfig, context: trace.TraceContext | None
+    ) -> None:
+        self.s3.configured(config, context)
+
+    def s3_object_event(self, event: S3ObjectEvent, context: trace.TraceContext | None) -> None:
+        self.s3.object_event(event, context)
