@@ -134,9 +134,7 @@ def test_a_prefix_and_suffix_filter_excludes_other_keys(
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages") is None
 
 
-def test_copy_is_object_created_copy(
-    s3: Any, sqs: Any, make_bucket: Any, make_queue: Any
-) -> None:
+def test_copy_is_object_created_copy(s3: Any, sqs: Any, make_bucket: Any, make_queue: Any) -> None:
     url, arn = make_queue()
     bucket = make_bucket()
     s3.put_object(Bucket=bucket, Key="source", Body=b"abc")

@@ -80,6 +80,12 @@ PATCHED = {
     "moto.iam.models.mark_account_as_visited",
     "moto.iam.models.IAMBackend._init_aws_policies",
     "moto.iam.models.IAMBackend._init_managed_policies",
+    "moto.s3.notifications.send_event",
+    "moto.s3.notifications.send_test_event",
+    "moto.s3.models.S3Backend.complete_multipart_upload",
+    "moto.s3.models.S3Backend._set_delete_marker",
+    "moto.s3.responses.S3Response._notification_config_from_body",
+    "moto.s3.responses.S3Response.get_bucket_notification",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -248,6 +254,31 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ["self"],
     ),
     "MotoAPIBackend.reset": ("moto.moto_api._internal.models:MotoAPIBackend.reset", ["self"]),
+    "s3 send_event": (
+        "moto.s3.notifications:send_event",
+        ["account_id", "event_name", "bucket", "key"],
+    ),
+    "s3 send_test_event": ("moto.s3.notifications:send_test_event", ["account_id", "bucket"]),
+    "S3Backend.complete_multipart_upload": (
+        "moto.s3.models:S3Backend.complete_multipart_upload",
+        ["self", "bucket_name", "multipart_id", "body"],
+    ),
+    "S3Backend._set_delete_marker": (
+        "moto.s3.models:S3Backend._set_delete_marker",
+        ["self", "bucket_name", "key_name"],
+    ),
+    "S3Backend.get_bucket_notification_configuration": (
+        "moto.s3.models:S3Backend.get_bucket_notification_configuration",
+        ["self", "bucket_name"],
+    ),
+    "S3Response._notification_config_from_body": (
+        "moto.s3.responses:S3Response._notification_config_from_body",
+        ["self"],
+    ),
+    "S3Response.get_bucket_notification": (
+        "moto.s3.responses:S3Response.get_bucket_notification",
+        ["self"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -257,6 +288,11 @@ PRIVATE_NAMES = [
     ("moto.sns.responses:SNSResponse", "_get_attributes"),
     ("moto.sns.responses:SNSResponse", "_transform_message_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
+    ("moto.s3.models:S3Backend", "_set_delete_marker"),
+    ("moto.s3.responses:S3Response", "_notification_config_from_body"),
+    ("moto.s3.responses:S3Response", "serialized"),
+    ("moto.s3.models:FakeBucket", "is_versioned"),
+    ("moto.s3.models", "FakeDeleteMarker"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -264,6 +300,11 @@ INSTANCE_NAMES = {
     "AWSManagedPolicy": ["tags", "versions", "attachment_count"],
     "Queue": ["_messages", "_messages_lock", "lambda_event_source_mappings", "fifo_queue"],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
+    # emulator/moto_patches/s3.py reads a bucket's notification configuration and its entries
+    "FakeBucket": ["notification_configuration", "name", "region_name", "account_id"],
+    "NotificationConfiguration": ["topic", "queue", "cloud_function", "event_bridge"],
+    "Notification": ["id", "arn", "events", "filters"],
+    "FakeKey": ["name", "size", "etag", "version_id"],
 }
 
 
@@ -353,3 +394,26 @@ def test_the_classes_the_direct_paths_use_are_there() -> None:
     assert callable(DynamoDBBackend.get_table)
     assert callable(SQSBackend.get_queue)
     assert sqs_models.Message.__name__ == "Message"
+
+
+def test_moto_s3_objects_hold_what_the_notification_patches_read() -> None:
+    from moto.s3.models import FakeKey, NotificationConfiguration
+
+    config = NotificationConfiguration(
+        queue=[{"Queue": "arn:aws:sqs:us-east-1:123456789012:q", "Event": ["s3:ObjectCreated:*"]}],
+        event_bridge={},
+    )
+    key = FakeKey("k", b"v", DEFAULT_ACCOUNT, "us-east-1")
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="surface")
+        from moto.s3.models import s3_backends
+
+        bucket = s3_backends[DEFAULT_ACCOUNT]["aws"].get_bucket("surface")
+        for instance, names in (
+            (bucket, INSTANCE_NAMES["FakeBucket"]),
+            (config, INSTANCE_NAMES["NotificationConfiguration"]),
+            (config.queue[0], INSTANCE_NAMES["Notification"]),
+            (key, INSTANCE_NAMES["FakeKey"]),
+        ):
+            absent = [n for n in names if not hasattr(instance, n)]
+            assert absent == [], f"{type(instance).__name__} instances lack {absent}"
