@@ -425,3 +425,29 @@ def test_a_destination_that_does_not_exist_is_refused(s3: Any, make_bucket: Any)
     assert caught.value.response["Error"]["Code"] == "InvalidArgument"
     assert "Unable to validate the following destination configurations" in str(caught.value)
     assert missing in str(caught.value)
+
+
+def test_a_handlers_put_is_linked_to_the_invocation_that_made_it(
+    s3: Any,
+    lam: Any,
+    sqs: Any,
+    make_bucket: Any,
+    make_function: Any,
+    make_queue: Any,
+    make_table: Any,
+    traces: Any,
+) -> None:
+    url, arn = make_queue()
+    bucket = make_bucket()
+    _notify_queue(s3, bucket, arn, ["s3:ObjectCreated:Put"])
+    name = make_function("aws_calls.round_trip")
+
+    lam.invoke(
+        FunctionName=name, Payload=json.dumps({"bucket": bucket, "table": make_table().name})
+    )
+
+    [record] = _records(sqs, url, 1)
+    assert record["s3"]["object"]["key"] == "a+b/%C3%BC.bin"
+    [invocation] = traces.invocations(name)
+    [put] = traces.hops(HopKind.OBJECT, f"{bucket}/a b/ü.bin")
+    assert put.trace_id == invocation.trace_id
