@@ -206,6 +206,22 @@ def test_delete_in_a_versioned_bucket_creates_a_delete_marker_event(
     )
 
 
+def test_deleting_a_version_is_object_removed_delete_of_that_version(
+    s3: Any, sqs: Any, make_bucket: Any, make_queue: Any
+) -> None:
+    url, arn = make_queue()
+    bucket = make_bucket(versioned=True)
+    first = s3.put_object(Bucket=bucket, Key="doc", Body=b"v1")["VersionId"]
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"v2")
+    _notify_queue(s3, bucket, arn, ["s3:ObjectRemoved:*"])
+
+    s3.delete_object(Bucket=bucket, Key="doc", VersionId=first)
+
+    [record] = _records(sqs, url, 1)
+    assert record["eventName"] == "ObjectRemoved:Delete"
+    assert record["s3"]["object"]["versionId"] == first
+
+
 def test_a_queue_gets_a_test_event_when_configured(
     s3: Any, sqs: Any, make_bucket: Any, make_queue: Any
 ) -> None:

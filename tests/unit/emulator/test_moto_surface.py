@@ -84,6 +84,7 @@ PATCHED = {
     "moto.s3.notifications.send_test_event",
     "moto.s3.models.S3Backend.complete_multipart_upload",
     "moto.s3.models.S3Backend._set_delete_marker",
+    "moto.s3.models.S3Backend.delete_object",
     "moto.s3.responses.S3Response._notification_config_from_body",
     "moto.s3.responses.S3Response.get_bucket_notification",
 }
@@ -266,6 +267,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "S3Backend._set_delete_marker": (
         "moto.s3.models:S3Backend._set_delete_marker",
         ["self", "bucket_name", "key_name"],
+    ),
+    "S3Backend.delete_object": (
+        "moto.s3.models:S3Backend.delete_object",
+        ["self", "bucket_name", "key_name", "version_id", "bypass"],
     ),
     "S3Backend.get_bucket_notification_configuration": (
         "moto.s3.models:S3Backend.get_bucket_notification_configuration",

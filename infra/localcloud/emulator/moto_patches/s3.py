@@ -9,7 +9,8 @@ Here:
   PutObject path costs one attribute read.
 - ``send_test_event`` reports the configuration just put (the engine sends ``s3:TestEvent``).
 - A delete marker (DeleteObject on a versioned bucket, no version id) reports
-  ``s3:ObjectRemoved:DeleteMarkerCreated``, which moto does not.
+  ``s3:ObjectRemoved:DeleteMarkerCreated``, which moto does not; deleting a version (with its
+  id) reports ``s3:ObjectRemoved:Delete`` of that version, where moto reports only the last.
 - The PutBucketNotificationConfiguration body is read here: filter rule names are taken in any
   case (``Prefix``), malformed bodies are S3's MalformedXML rather than a 500, and the engine
   checks the configuration (event names, overlaps, destinations) before moto keeps it.
@@ -37,6 +38,9 @@ from localcloud.errors import LocalCloudError, to_aws_error
 
 DELETE_MARKER_CREATED = "s3:ObjectRemoved:DeleteMarkerCreated"
 COMPLETE_MULTIPART = "s3:ObjectCreated:CompleteMultipartUpload"
+DELETE = "s3:ObjectRemoved:Delete"
+# Stands for "no event" where a patch reports an event itself instead of moto.
+NOTHING = ""
 # The events reported. moto also sends ObjectTagging:Put for every PutObject (AWS does not), and
 # ACL and restore events this local cloud does not emit.
 REPORTED = ("s3:ObjectCreated:", "s3:ObjectRemoved:")
@@ -178,6 +182,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
     group = Patches("s3")
     original_set_delete_marker = s3_models.S3Backend._set_delete_marker
     original_complete = s3_models.S3Backend.complete_multipart_upload
+    original_delete = s3_models.S3Backend.delete_object
     # The one event a backend call in this thread may report (CompleteMultipartUpload's own
     # PutObject would report a Put), or None for any.
     only = threading.local()
@@ -212,6 +217,38 @@ def patches(hooks: EmulatorHooks) -> Patches:
             event = object_event(DELETE_MARKER_CREATED, bucket, marker)
             hooks.s3_object_event(event, trace.current())
         return marker
+
+    @group.function(s3_models.S3Backend, "delete_object")
+    def delete_object(
+        self: Any,
+        bucket_name: str,
+        key_name: str,
+        version_id: str | None = None,
+        bypass: bool = False,
+    ) -> Any:
+        bucket = self.get_bucket(bucket_name)
+        if version_id is None or bucket.notification_configuration is None:
+            return original_delete(self, bucket_name, key_name, version_id, bypass)
+        # Deleting a version for good is ObjectRemoved:Delete of that version on AWS; moto
+        # reports only the last version's deletion, and names the newest version.
+        deleted = next(
+            (
+                k
+                for k in bucket.keys.getlist(key_name, [])
+                if str(k.version_id) == str(version_id)
+                and not isinstance(k, s3_models.FakeDeleteMarker)
+            ),
+            None,
+        )
+        only.event = NOTHING
+        try:
+            result = original_delete(self, bucket_name, key_name, version_id, bypass)
+        finally:
+            only.event = None
+        if deleted is not None:
+            event = object_event(DELETE, bucket, deleted)
+            hooks.s3_object_event(event, trace.current())
+        return result
 
     @group.function(S3Response, "_notification_config_from_body")
     def notification_config_from_body(self: Any) -> dict[str, Any]:
