@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import urllib3
 from aws_lambda_powertools.utilities.parser.models import (
     S3EventNotificationEventBridgeModel,
     S3Model,
@@ -132,6 +133,25 @@ def test_a_prefix_and_suffix_filter_excludes_other_keys(
     [record] = _records(sqs, url, 1)
     assert record["s3"]["object"]["key"] == "in/take.csv"
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages") is None
+
+
+def test_a_browser_form_upload_is_object_created_post(
+    s3: Any, sqs: Any, make_bucket: Any, make_queue: Any
+) -> None:
+    url, arn = make_queue()
+    bucket = make_bucket()
+    _notify_queue(s3, bucket, arn, ["s3:ObjectCreated:Post"])
+    form = s3.generate_presigned_post(Bucket=bucket, Key="form/upload.txt")
+
+    response = urllib3.request(
+        "POST", form["url"], fields={**form["fields"], "file": ("upload.txt", b"posted")}
+    )
+
+    assert response.status in (200, 204)
+    [record] = _records(sqs, url, 1)
+    assert record["eventName"] == "ObjectCreated:Post"
+    assert record["s3"]["object"]["key"] == "form/upload.txt"
+    assert record["s3"]["object"]["size"] == 6
 
 
 def test_copy_is_object_created_copy(s3: Any, sqs: Any, make_bucket: Any, make_queue: Any) -> None:
@@ -429,6 +449,25 @@ def test_configurations_s3_refuses_are_invalid_arguments(
     assert caught.value.response["Error"]["Code"] == "InvalidArgument"
     assert expected in caught.value.response["Error"]["Message"]
     assert "QueueConfigurations" not in s3.get_bucket_notification_configuration(Bucket=bucket)
+
+
+def test_an_event_for_a_queue_deleted_since_is_recorded_as_dropped(
+    s3: Any, sqs: Any, make_bucket: Any, traces: Any
+) -> None:
+    url = sqs.create_queue(QueueName=unique("gone"))["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    bucket = make_bucket()
+    _notify_queue(s3, bucket, arn, ["s3:ObjectCreated:*"])
+    sqs.delete_queue(QueueUrl=url)
+
+    s3.put_object(Bucket=bucket, Key="lost", Body=b"x")
+
+    [drop] = traces.wait_for(lambda: traces.hops(HopKind.DROP, arn), message="the drop")
+    assert drop.outcome == "error"
+    assert "notification destination" in drop.detail["reason"]
+    assert traces.trace_of(drop)[0].kind == HopKind.OBJECT
 
 
 def test_a_destination_that_does_not_exist_is_refused(s3: Any, make_bucket: Any) -> None:
