@@ -106,7 +106,7 @@ def test_bucket_notification_configuration_deploys_and_delivers(
 
     [queue] = held["QueueConfigurations"]
     assert queue["Events"] == ["s3:ObjectCreated:*"]
-    assert queue["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "incoming/"}]
+    assert queue["Filter"]["Key"]["FilterRules"] == [{"Name": "Prefix", "Value": "incoming/"}]
     assert held["EventBridgeConfiguration"] == {}
     url = sqs.get_queue_url(QueueName=report.resources["Inbox"].physical_id.rsplit("/", 1)[-1])
     [record] = _records(sqs, url["QueueUrl"])

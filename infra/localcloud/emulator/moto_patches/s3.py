@@ -14,7 +14,8 @@ Here:
 - The PutBucketNotificationConfiguration body is read here: filter rule names are taken in any
   case (``Prefix``), malformed bodies are S3's MalformedXML rather than a 500, and the engine
   checks the configuration (event names, overlaps, destinations) before moto keeps it.
-- GetBucketNotificationConfiguration shows ``EventBridgeConfiguration`` when it is set.
+- GetBucketNotificationConfiguration shows ``EventBridgeConfiguration`` when it is set, and
+  filter rule names as S3 answers them, ``Prefix`` and ``Suffix``, however they were put.
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
             item: dict[str, Any] = {"Id": d.id, fields[d.kind]: d.arn, "Events": list(d.events)}
             rules = [
                 {"Name": n, "Value": v}
-                for n, v in (("prefix", d.prefix), ("suffix", d.suffix))
+                for n, v in (("Prefix", d.prefix), ("Suffix", d.suffix))
                 if v
             ]
             if rules:
