@@ -296,6 +296,7 @@ class S3NotificationConfig:
     account_id: str
     destinations: tuple[S3Destination, ...]
     event_bridge: bool = False
+    partition: str = "aws"
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ EVENT_TYPES = frozenset(
     }
 )
 
+CONFIGURABLE = EVENT_TYPES - {"s3:TestEvent"}
+
 # EventBridge's detail-type and reason per event name (S3's EventBridge event reference).
 _EVENTBRIDGE = {
     "s3:ObjectCreated:Put": ("Object Created", "PutObject"),
@@ -116,13 +118,23 @@ def _filters_overlap(a: S3Destination, b: S3Destination) -> bool:
 
 
 def configuration_problem(config: S3NotificationConfig) -> str | None:
-    """What S3 would answer PutBucketNotificationConfiguration with, or None if it takes it."""
+    """What S3 would answer PutBucketNotificationConfiguration with, or None if it takes it
+    (checked in S3's order: the destinations' region, event names, overlaps)."""
+    for destination in config.destinations:
+        if destination.arn.split(":")[3:4] != [config.region]:
+            return (
+                "The notification destination service region is not valid for the bucket "
+                "location constraint"
+            )
     for destination in config.destinations:
         if not destination.events:
             return "The notification configuration must name at least one event."
         for name in destination.events:
-            if name not in EVENT_TYPES or name == "s3:TestEvent":
-                return f"The event is not supported for notifications: {name}"
+            if name not in CONFIGURABLE:
+                return (
+                    f"The event '{name}' is not supported for notifications. Supported events "
+                    f"are as follows: {sorted(CONFIGURABLE)}"
+                )
     for i, first in enumerate(config.destinations):
         for second in config.destinations[i + 1 :]:
             if _expanded(first.events) & _expanded(second.events) and _filters_overlap(
@@ -176,15 +188,15 @@ def record(
             "bucket": {
                 "name": config.bucket,
                 "ownerIdentity": {"principalId": principal_id.removeprefix("AWS:")},
-                "arn": bucket_arn(config.bucket),
+                "arn": bucket_arn(config),
             },
             "object": obj,
         },
     }
 
 
-def bucket_arn(bucket: str) -> str:
-    return f"arn:aws:s3:::{bucket}"
+def bucket_arn(config: S3NotificationConfig) -> str:
+    return f"arn:{config.partition}:s3:::{config.bucket}"
 
 
 def test_event(bucket: str, *, now: float, request_id: str, host_id: str) -> dict[str, Any]:
@@ -245,6 +257,6 @@ def eventbridge_event(
         "account": config.account_id,
         "time": iso_seconds(event.at),
         "region": config.region,
-        "resources": [bucket_arn(config.bucket)],
+        "resources": [bucket_arn(config)],
         "detail": detail,
     }

@@ -418,7 +418,10 @@ def test_the_put_is_the_root_of_the_invocation_it_causes(
             ],
             "Configurations overlap",
         ),
-        ([{"prefix": "", "events": ["s3:ObjectCreated:Push"]}], "event is not supported"),
+        (
+            [{"prefix": "", "events": ["s3:ObjectCreated:Push"]}],
+            "is not supported for notifications",
+        ),
     ],
     ids=["overlapping prefixes", "unknown event"],
 )

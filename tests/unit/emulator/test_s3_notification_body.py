@@ -64,3 +64,10 @@ def test_a_body_s3_cannot_read_is_malformed_xml(text: bytes) -> None:
         parse_configuration(text)
 
     assert caught.value.code == "MalformedXML"
+
+
+def test_an_arn_of_the_wrong_service_is_not_well_formed() -> None:
+    topic_as_queue = QUEUE.format(filter="").replace("arn:aws:sqs:", "arn:aws:sns:")
+
+    with pytest.raises(S3ClientError, match="The ARN is not well formed"):
+        parse_configuration(body(topic_as_queue))

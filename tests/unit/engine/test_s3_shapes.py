@@ -188,7 +188,21 @@ def test_overlapping_configurations_are_refused(
 def test_an_unknown_event_is_refused() -> None:
     problem = s3_shapes.configuration_problem(config(queue(("s3:ObjectCreated:Upload",))))
 
-    assert problem == "The event is not supported for notifications: s3:ObjectCreated:Upload"
+    assert problem is not None
+    assert problem.startswith(
+        "The event 's3:ObjectCreated:Upload' is not supported for notifications. Supported "
+        "events are as follows: ['s3:IntelligentTiering', "
+    )
+
+
+def test_a_destination_in_another_region_is_refused() -> None:
+    elsewhere = S3Destination(
+        "queue", "q", "arn:aws:sqs:us-east-1:123456789012:q", ("s3:ObjectCreated:*",)
+    )
+
+    problem = s3_shapes.configuration_problem(config(elsewhere))
+
+    assert problem is not None and "region is not valid" in problem
 
 
 def test_sequencers_increase_and_are_hexadecimal() -> None:

@@ -79,6 +79,7 @@ def config_view(bucket: Any) -> S3NotificationConfig:
         account_id=bucket.account_id,
         destinations=tuple(destinations),
         event_bridge=held is not None and held.event_bridge is not None,
+        partition=str(bucket.arn).split(":")[1],
     )
 
 
@@ -116,11 +117,13 @@ def parse_configuration(body: bytes | str) -> dict[str, Any]:
     if not root:
         return {}
     config: dict[str, Any] = {}
-    for field, arn_field, _ in _KINDS:
+    for field, arn_field, kind in _KINDS:
         entries = []
         for entry in _as_list(root.get(field)):
             if not isinstance(entry, dict) or not entry.get(arn_field):
                 raise MalformedXML()
+            if not _well_formed(str(entry[arn_field]), kind):
+                raise S3ClientError("InvalidArgument", "The ARN is not well formed")
             events = [str(e) for e in _as_list(entry.get("Event"))]
             item: dict[str, Any] = {arn_field: entry[arn_field], "Event": events}
             if entry.get("Id"):
@@ -134,6 +137,19 @@ def parse_configuration(body: bytes | str) -> dict[str, Any]:
     if "EventBridgeConfiguration" in root:
         config["EventBridgeConfiguration"] = {}
     return config
+
+
+_SERVICES = {"topic": "sns", "queue": "sqs", "lambda": "lambda"}
+
+
+def _well_formed(arn: str, kind: str) -> bool:
+    parts = arn.split(":")
+    return (
+        len(parts) >= 6
+        and parts[0] == "arn"
+        and parts[2] == _SERVICES[kind]
+        and all(parts[i] for i in (1, 3, 4, 5))
+    )
 
 
 def _filter_rules(value: Any) -> list[dict[str, str]]:
@@ -261,6 +277,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
             account_id=bucket.account_id,
             destinations=_destinations(config),
             event_bridge="EventBridgeConfiguration" in config,
+            partition=str(bucket.arn).split(":")[1],
         )
         try:
             hooks.s3_check_notifications(view)
