@@ -114,6 +114,24 @@ def test_bucket_notification_configuration_deploys_and_delivers(
     assert record["s3"]["configurationId"] == queue["Id"]
 
 
+def test_redeploys_change_nothing_until_the_configuration_goes(
+    tmp_path: Path, endpoint_url: str
+) -> None:
+    stack = unique_stack("s3re")
+    template = write_template(tmp_path, QUEUE_AND_BUCKET)
+    first = deploy(template, endpoint_url, stack=stack)
+    bucket = first.resources["Uploads"].physical_id
+
+    again = deploy(template, endpoint_url, stack=stack)
+    without = write_template(tmp_path, QUEUE_AND_BUCKET.split("    Properties:")[0])
+    removed = deploy(without, endpoint_url, stack=stack)
+
+    assert not again.changed
+    assert removed.updated == ["Uploads"]
+    held = aws("s3", endpoint_url).get_bucket_notification_configuration(Bucket=bucket)
+    assert "QueueConfigurations" not in held and "EventBridgeConfiguration" not in held
+
+
 def test_sam_s3_event_invokes_the_function(tmp_path: Path, endpoint_url: str, traces: Any) -> None:
     stack = unique_stack("s3sam")
     template = write_template(tmp_path, SAM_S3_EVENT, functions=("thumbnailer",))
