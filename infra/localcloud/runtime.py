@@ -35,6 +35,7 @@ from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
+from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.scheduler import Scheduler
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.senders import (
@@ -152,10 +153,11 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
+    s3 = S3Notifications(invoker, senders, router, traces)
     schedules = Schedules(router, senders, scheduler, traces)
     states = StateMachines(traces, endpoint_url)
     senders.register(StatesSender())
-    hooks = EngineHooks(sources, sns, router, traces, warmer, schedules, states=states)
+    hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

@@ -51,6 +51,7 @@ class HopKind(StrEnum):
     SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
     EXECUTION = "execution"  # a Step Functions execution started or ended
     STATE = "state entered"  # a Step Functions execution entered a state
+    OBJECT = "object"  # an object was created or removed in a bucket that has notifications
 
 
 class Outcome(StrEnum):

@@ -14,6 +14,8 @@ from localcloud.emulator.views import (
     MappingView,
     QueuedMessage,
     ReplayView,
+    S3NotificationConfig,
+    S3ObjectEvent,
     SnsPublication,
     SubscriptionView,
 )
@@ -71,3 +73,14 @@ class EmulatorHooks(Protocol):
 
     def execution_ended(self, execution: ExecutionView, context: TraceContext) -> None:
         """An execution ended (succeeded, failed, timed out or was stopped)."""
+
+    def s3_check_notifications(self, config: S3NotificationConfig) -> None:
+        """Raise a LocalCloudError (S3's InvalidArgument) for a configuration S3 refuses."""
+
+    def s3_notifications_put(
+        self, config: S3NotificationConfig, context: TraceContext | None
+    ) -> None:
+        """A bucket's notification configuration was put (its queues and topics get a test)."""
+
+    def s3_object_event(self, event: S3ObjectEvent, context: TraceContext | None) -> None:
+        """An object of a bucket with a notification configuration was created or removed."""

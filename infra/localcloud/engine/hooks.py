@@ -3,7 +3,8 @@
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
 the EventBridge router, queue redrives to the trace store, schedule changes to the timetable,
-and Step Functions executions (their clients and trace hops) to the state machines.
+S3 notifications to the S3 notifications, and Step Functions executions (their clients and
+trace hops) to the state machines.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from localcloud.emulator.views import (
     MappingView,
     QueuedMessage,
     ReplayView,
+    S3NotificationConfig,
+    S3ObjectEvent,
     SnsPublication,
     SubscriptionView,
 )
 from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import Sources
@@ -39,9 +43,11 @@ class EngineHooks:
         router: EventRouter,
         traces: TraceStore,
         warmer: Warmer,
+        s3: S3Notifications,
         schedules: Schedules | None = None,
         states: StateMachines | None = None,
     ) -> None:
+        self.s3 = s3
         self.states = states
         self.sources = sources
         self.warmer = warmer
@@ -113,3 +119,14 @@ class EngineHooks:
 
     def execution_ended(self, execution: ExecutionView, context: trace.TraceContext) -> None:
         self._states().ended(execution, context)
+
+    def s3_check_notifications(self, config: S3NotificationConfig) -> None:
+        self.s3.check(config)
+
+    def s3_notifications_put(
+        self, config: S3NotificationConfig, context: trace.TraceContext | None
+    ) -> None:
+        self.s3.configured(config, context)
+
+    def s3_object_event(self, event: S3ObjectEvent, context: trace.TraceContext | None) -> None:
+        self.s3.object_event(event, context)

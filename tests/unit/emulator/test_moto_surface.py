@@ -118,6 +118,13 @@ PATCHED = {
     ".StateTaskLambda._from_error",
     "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
     ".state_task_service_lambda.StateTaskServiceLambda._from_error",
+    "moto.s3.notifications.send_event",
+    "moto.s3.notifications.send_test_event",
+    "moto.s3.models.S3Backend.complete_multipart_upload",
+    "moto.s3.models.S3Backend._set_delete_marker",
+    "moto.s3.models.S3Backend.delete_object",
+    "moto.s3.responses.S3Response._notification_config_from_body",
+    "moto.s3.responses.S3Response.get_bucket_notification",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -348,6 +355,35 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
         ["self", "env"],
     ),
+    "s3 send_event": (
+        "moto.s3.notifications:send_event",
+        ["account_id", "event_name", "bucket", "key"],
+    ),
+    "s3 send_test_event": ("moto.s3.notifications:send_test_event", ["account_id", "bucket"]),
+    "S3Backend.complete_multipart_upload": (
+        "moto.s3.models:S3Backend.complete_multipart_upload",
+        ["self", "bucket_name", "multipart_id", "body"],
+    ),
+    "S3Backend._set_delete_marker": (
+        "moto.s3.models:S3Backend._set_delete_marker",
+        ["self", "bucket_name", "key_name"],
+    ),
+    "S3Backend.delete_object": (
+        "moto.s3.models:S3Backend.delete_object",
+        ["self", "bucket_name", "key_name", "version_id", "bypass"],
+    ),
+    "S3Backend.get_bucket_notification_configuration": (
+        "moto.s3.models:S3Backend.get_bucket_notification_configuration",
+        ["self", "bucket_name"],
+    ),
+    "S3Response._notification_config_from_body": (
+        "moto.s3.responses:S3Response._notification_config_from_body",
+        ["self"],
+    ),
+    "S3Response.get_bucket_notification": (
+        "moto.s3.responses:S3Response.get_bucket_notification",
+        ["self"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -364,6 +400,11 @@ PRIVATE_NAMES = [
         "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",
         "LambdaFunctionErrorException",
     ),
+    ("moto.s3.models:S3Backend", "_set_delete_marker"),
+    ("moto.s3.responses:S3Response", "_notification_config_from_body"),
+    ("moto.s3.responses:S3Response", "serialized"),
+    ("moto.s3.models:FakeBucket", "is_versioned"),
+    ("moto.s3.models", "FakeDeleteMarker"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -371,6 +412,11 @@ INSTANCE_NAMES = {
     "AWSManagedPolicy": ["tags", "versions", "attachment_count"],
     "Queue": ["_messages", "_messages_lock", "lambda_event_source_mappings", "fifo_queue"],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
+    # emulator/moto_patches/s3.py reads a bucket's notification configuration and its entries
+    "FakeBucket": ["notification_configuration", "name", "region_name", "account_id"],
+    "NotificationConfiguration": ["topic", "queue", "cloud_function", "event_bridge"],
+    "Notification": ["id", "arn", "events", "filters"],
+    "FakeKey": ["name", "size", "etag", "version_id"],
 }
 
 
@@ -533,3 +579,26 @@ def test_the_interpreter_modules_whose_threading_is_replaced_use_only_its_thread
     source = inspect.getsource(resolve(module))
     used = set(re.findall(r"\bthreading\.(\w+)", source))
     assert used <= {"Thread"}, f"{module} uses threading.{sorted(used - {'Thread'})}"
+
+
+def test_moto_s3_objects_hold_what_the_notification_patches_read() -> None:
+    from moto.s3.models import FakeKey, NotificationConfiguration
+
+    config = NotificationConfiguration(
+        queue=[{"Queue": "arn:aws:sqs:us-east-1:123456789012:q", "Event": ["s3:ObjectCreated:*"]}],
+        event_bridge={},
+    )
+    key = FakeKey("k", b"v", DEFAULT_ACCOUNT, "us-east-1")
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="surface")
+        from moto.s3.models import s3_backends
+
+        bucket = s3_backends[DEFAULT_ACCOUNT]["aws"].get_bucket("surface")
+        for instance, names in (
+            (bucket, INSTANCE_NAMES["FakeBucket"]),
+            (config, INSTANCE_NAMES["NotificationConfiguration"]),
+            (config.queue[0], INSTANCE_NAMES["Notification"]),
+            (key, INSTANCE_NAMES["FakeKey"]),
+        ):
+            absent = [n for n in names if not hasattr(instance, n)]
+            assert absent == [], f"{type(instance).__name__} instances lack {absent}"

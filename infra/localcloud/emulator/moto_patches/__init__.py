@@ -15,6 +15,7 @@ from localcloud.emulator.moto_patches import (
     awslambda,
     events,
     perf,
+    s3,
     schedules,
     server,
     sns,
@@ -45,6 +46,7 @@ class MotoPatches:
             server.patches(),
             schedules.patches(hooks),
             stepfunctions.patches(hooks),
+            s3.patches(hooks),
         ]
 
     @property
