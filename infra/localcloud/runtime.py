@@ -34,6 +34,7 @@ from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
+from localcloud.engine.move_tasks import MoveTasks
 from localcloud.engine.scheduler import Scheduler
 from localcloud.engine.senders import (
     EventBusSender,
@@ -62,12 +63,15 @@ class Reset:
     scheduler: Scheduler
     executor: Executor
     traces: TraceStore
+    moves: MoveTasks | None = None
 
     def __call__(self) -> None:
         # Pollers end within a second by themselves (a receive waits at most that long); one
         # that still polls finds its queue gone, so the reset does not wait for them.
         self.sources.close(timeout=0)
         self.scheduler.clear()
+        if self.moves is not None:
+            self.moves.clear()
         self.executor.reset()
         backends.reset()
         self.traces.clear()
@@ -95,6 +99,7 @@ class Runtime:
     gateway: Gateway
     patches: MotoPatches
     reset: Reset
+    moves: MoveTasks | None = None
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -147,7 +152,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
-    reset = Reset(sources, scheduler, executor, traces)
+    moves = MoveTasks(scheduler, traces)
+    reset = Reset(sources, scheduler, executor, traces, moves)
     gateway = Gateway(
         invoker,
         router,
@@ -158,6 +164,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         moto_api=reset if settings.moto_api else None,
         warming=warmer,
         reset=reset,
+        moves=moves,
     )
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
@@ -181,4 +188,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         gateway=gateway,
         patches=patches,
         reset=reset,
+        moves=moves,
     )

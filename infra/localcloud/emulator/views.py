@@ -268,3 +268,12 @@ def epoch(value: Any) -> float:
     if isinstance(value, datetime):
         return value.timestamp()
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class MovedMessage:
+    """One message a move task moved: its id, the queue it went to, and its trace header."""
+
+    id: str
+    destination_arn: str
+    trace_header: str | None

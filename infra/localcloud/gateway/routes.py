@@ -29,7 +29,7 @@ from typing import Any
 from localcloud import quotas, trace
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError
-from localcloud.gateway import constraints, model, validators
+from localcloud.gateway import constraints, model, move_tasks, validators
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
@@ -37,7 +37,7 @@ from localcloud.gateway.errors import (
     RequestError,
     SerializationError,
 )
-from localcloud.gateway.ports import Events, Invocations, ServerInfo
+from localcloud.gateway.ports import Events, Invocations, MessageMoves, ServerInfo
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import (
     AMZ_JSON,
@@ -56,6 +56,7 @@ class Collaborators:
     invocations: Invocations
     events: Events
     info: ServerInfo
+    moves: MessageMoves | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +254,9 @@ ROUTES: Mapping[RouteKey, Route] = {
     # The quotas are checked before the direct path, so it refuses what moto's path refuses.
     ("sns", "Publish"): DirectQuery(fastpath.publish, validators.publish),
     ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch, validators.publish_batch),
+    ("sqs", "StartMessageMoveTask"): Intercepted(move_tasks.start),
+    ("sqs", "ListMessageMoveTasks"): Intercepted(move_tasks.list_tasks),
+    ("sqs", "CancelMessageMoveTask"): Intercepted(move_tasks.cancel),
 }
 
 
