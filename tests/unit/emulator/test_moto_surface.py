@@ -268,9 +268,15 @@ PRIVATE_NAMES = [
 INSTANCE_NAMES = {
     # the IAM patches copy AWS's managed policies per backend, replacing these containers
     "AWSManagedPolicy": ["tags", "versions", "attachment_count"],
-    "Queue": ["_messages", "_messages_lock", "lambda_event_source_mappings", "fifo_queue"]
-    # sqs_moves.py: which queue a redrive policy targets, by ARN
-    + ["queue_arn", "redrive_policy"],
+    "Queue": [
+        "_messages",
+        "_messages_lock",
+        "lambda_event_source_mappings",
+        "fifo_queue",
+        # sqs_moves.py: which queue a redrive policy targets, by ARN
+        "queue_arn",
+        "redrive_policy",
+    ],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
 }
 

@@ -53,5 +53,5 @@ def test_a_task_handle_names_its_task_and_source() -> None:
     handle = encode_handle("task-1", "arn:aws:sqs:us-east-1:123456789012:dlq")
 
     assert decode_handle(handle) == ("task-1", "arn:aws:sqs:us-east-1:123456789012:dlq")
-    with pytest.raises(MoveTaskError, match="Value for parameter TaskHandle is invalid."):
+    with pytest.raises(MoveTaskError, match=r"Value for parameter TaskHandle is invalid\."):
         decode_handle("not-a-handle")

@@ -14,6 +14,9 @@ from localcloud.engine.errors import (
     EngineError,
     FunctionBuildError,
     FunctionNotFoundError,
+    MoveTaskError,
+    MoveTaskNotFoundError,
+    MoveTaskNotRunningError,
     ThrottledError,
 )
 from localcloud.errors import LocalCloudError
@@ -68,6 +71,15 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
             "Rate Exceeded. Function greeter is at its concurrency limit (2).",
         ),
     ),
+    (
+        MoveTaskError("Source queue must be configured as a Dead Letter Queue."),
+        (400, "InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue."),
+    ),
+    (
+        MoveTaskNotFoundError("Task does not exist."),
+        (404, "ResourceNotFoundException", "Task does not exist."),
+    ),
+    (MoveTaskNotRunningError("not running"), (400, "UnsupportedOperation", "not running")),
     (
         DebugPortError(5678, "greeter"),
         (
