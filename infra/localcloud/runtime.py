@@ -7,7 +7,8 @@ moto's patches, in dependency order, and returns them as one ``Runtime``. Two cy
 here, explicitly, after construction:
 
 - a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
-  ``EventBusSender`` are registered with the senders once the invoker and router exist;
+  ``EventBusSender`` are registered with the senders once the invoker and router exist
+  (``StatesSender``, a state machine target, needs neither);
 - handlers' AWS calls are answered by the gateway, which is built on the invoker, which runs on
   the executor: ``executor.connect_calls(gateway.serve_call)``.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
-from localcloud.emulator import backends
+from localcloud.emulator import backends, stepfunctions
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
 from localcloud.engine.debugging import Debugging
@@ -35,7 +36,9 @@ from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
 from localcloud.engine.move_tasks import MoveTasks
+from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.scheduler import Scheduler
+from localcloud.engine.schedules import Schedules
 from localcloud.engine.senders import (
     EventBusSender,
     LambdaSender,
@@ -46,6 +49,7 @@ from localcloud.engine.senders import (
 )
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
+from localcloud.engine.stepfunctions import StateMachines, StatesSender
 from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.gateway.browser import BrowserPolicy
@@ -63,6 +67,7 @@ class Reset:
     scheduler: Scheduler
     executor: Executor
     traces: TraceStore
+    schedules: Schedules | None = None
     moves: MoveTasks | None = None
 
     def __call__(self) -> None:
@@ -72,7 +77,10 @@ class Reset:
         self.scheduler.clear()
         if self.moves is not None:
             self.moves.clear()
+        if self.schedules is not None:
+            self.schedules.clear()
         self.executor.reset()
+        stepfunctions.stop_running()
         backends.reset()
         self.traces.clear()
 
@@ -99,6 +107,7 @@ class Runtime:
     gateway: Gateway
     patches: MotoPatches
     reset: Reset
+    schedules: Schedules
     moves: MoveTasks | None = None
 
     def resume_sources(self) -> int:
@@ -106,6 +115,7 @@ class Runtime:
         mappings = backends.mappings()
         for mapping in mappings:
             self.hooks.mapping_changed(mapping, False)
+        self.schedules.refresh()  # the loaded rules and schedules fire again
         return len(mappings)
 
     def close(self) -> None:
@@ -148,12 +158,16 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
-    hooks = EngineHooks(sources, sns, router, traces, warmer)
+    s3 = S3Notifications(invoker, senders, router, traces)
+    schedules = Schedules(router, senders, scheduler, traces)
+    states = StateMachines(traces, endpoint_url)
+    senders.register(StatesSender())
+    hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
     moves = MoveTasks(scheduler, traces)
-    reset = Reset(sources, scheduler, executor, traces, moves)
+    reset = Reset(sources, scheduler, executor, traces, schedules, moves)
     gateway = Gateway(
         invoker,
         router,
@@ -165,6 +179,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         warming=warmer,
         reset=reset,
         moves=moves,
+        schedules=schedules,
     )
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
@@ -189,4 +204,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         patches=patches,
         reset=reset,
         moves=moves,
+        schedules=schedules,
     )

@@ -23,6 +23,7 @@ from moto.events.models import events_backends
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.logs.models import LogEvent, logs_backends
 from moto.moto_api._internal.models import moto_api_backend
+from moto.scheduler.models import scheduler_backends
 from moto.sns.models import sns_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
@@ -35,7 +36,14 @@ from localcloud.emulator.sqs_moves import (
     queue_exists,
     ready_count,
 )
-from localcloud.emulator.views import FunctionView, MappingView, QueuedMessage, RuleView
+from localcloud.emulator.views import (
+    FunctionView,
+    MappingView,
+    QueuedMessage,
+    RuleView,
+    ScheduledRuleView,
+    ScheduleView,
+)
 from localcloud.errors import LocalCloudError
 
 ACCOUNT_ID: str = DEFAULT_ACCOUNT_ID
@@ -268,6 +276,53 @@ def archived_events(archive: Any) -> list[Any]:
         return list(archive.events)
 
 
+# -- schedules (EventBridge rules with a ScheduleExpression, EventBridge Scheduler) ---------------
+def scheduled_rules() -> list[ScheduledRuleView]:
+    """Every rule with a schedule, on every bus of every account and region."""
+    return [
+        ScheduledRuleView.from_moto(rule)
+        for regions in list(events_backends.values())
+        for backend in list(regions.values())
+        for bus in list(backend.event_buses.values())
+        for rule in list(bus.rules.values())
+        if rule.scheduled_expression
+    ]
+
+
+def scheduled_rule(region: str, account: str, bus: str, name: str) -> ScheduledRuleView | None:
+    """The rule as it is now; None when it, its bus or its schedule is gone."""
+    event_bus = events_backend(region, account).event_buses.get(bus)
+    rule = event_bus.rules.get(name) if event_bus is not None else None
+    if rule is None or not rule.scheduled_expression:
+        return None
+    return ScheduledRuleView.from_moto(rule)
+
+
+def schedules() -> list[ScheduleView]:
+    """Every EventBridge Scheduler schedule of every group, account and region."""
+    return [
+        ScheduleView.from_moto(schedule, region, account)
+        for account, regions in list(scheduler_backends.items())
+        for region, backend in list(regions.items())
+        for group in list(backend.schedule_groups.values())
+        for schedule in list(group.schedules.values())
+    ]
+
+
+def schedule(region: str, account: str, group: str, name: str) -> ScheduleView | None:
+    """The schedule as it is now; None when it or its group is gone."""
+    held = scheduler_backends[account][region].schedule_groups.get(group)
+    found = held.schedules.get(name) if held is not None else None
+    return ScheduleView.from_moto(found, region, account) if found is not None else None
+
+
+def delete_schedule(region: str, account: str, group: str, name: str) -> None:
+    """Remove a one-time schedule that completed (ActionAfterCompletion DELETE)."""
+    held = scheduler_backends[account][region].schedule_groups.get(group)
+    if held is not None:
+        held.schedules.pop(name, None)
+
+
 # -- CloudWatch Logs ------------------------------------------------------------------------------
 _logs_lock = threading.Lock()
 # Each event a bounded group keeps counts its text plus this: about what moto holds per event
@@ -370,6 +425,26 @@ def put_log_event(log_group_arn: str, stream: str, message: str) -> None:
         raise ServiceError(
             type(exc).__name__, str(exc), missing=group not in backend.groups
         ) from exc
+
+
+# -- S3 notification destinations -----------------------------------------------------------------
+def destination_exists(arn: str) -> bool:
+    """Whether the queue, topic or function an S3 notification configuration names exists."""
+    try:
+        parsed = parse_arn(arn)
+    except ValueError:
+        return False
+    try:
+        if parsed.service == "sqs":
+            sqs_backend(parsed.region, parsed.account).get_queue(parsed.resource)
+            return True
+        if parsed.service == "sns":
+            return arn in sns_backend(parsed.region, parsed.account).topics
+    except Exception:  # moto's QueueDoesNotExist, or a region it has no backend for
+        return False
+    if parsed.service == "lambda":
+        return function(arn, parsed.region) is not None
+    return False
 
 
 # -- all services ---------------------------------------------------------------------------------

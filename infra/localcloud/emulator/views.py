@@ -234,6 +234,74 @@ class RuleView:
 
 
 @dataclass(frozen=True)
+class ScheduledRuleView:
+    """An EventBridge rule with a ScheduleExpression, and its targets."""
+
+    name: str
+    arn: str
+    bus: str
+    region: str
+    account: str
+    expression: str
+    enabled: bool
+    targets: tuple[Mapping[str, Any], ...]
+
+    @classmethod
+    def from_moto(cls, rule: Any) -> ScheduledRuleView:
+        return cls(
+            name=rule.name,
+            arn=rule.arn,
+            bus=rule.event_bus_name,
+            region=rule.region_name,
+            account=rule.account_id,
+            expression=rule.scheduled_expression,
+            enabled=rule.state == "ENABLED",
+            targets=tuple(dict(t) for t in rule.targets),
+        )
+
+    def as_rule(self) -> RuleView:
+        """The rule as EventBridge delivery takes it (a schedule matches no put event)."""
+        return RuleView(self.name, self.arn, self.enabled, _never, self.targets, None)
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """An EventBridge Scheduler schedule (start and end as epoch seconds)."""
+
+    name: str
+    group: str
+    arn: str
+    region: str
+    account: str
+    expression: str
+    timezone: str
+    enabled: bool
+    start: float | None
+    end: float | None
+    flexible_window: Mapping[str, Any]
+    target: Mapping[str, Any]
+    action_after_completion: str | None
+
+    @classmethod
+    def from_moto(cls, schedule: Any, region: str, account: str) -> ScheduleView:
+        return cls(
+            name=schedule.name,
+            group=schedule.group_name,
+            arn=schedule.arn,
+            region=region,
+            account=account,
+            expression=schedule.schedule_expression,
+            timezone=schedule.schedule_expression_timezone or "UTC",
+            enabled=(schedule.state or "ENABLED") == "ENABLED",
+            start=epoch(schedule.start_date) if schedule.start_date is not None else None,
+            end=epoch(schedule.end_date) if schedule.end_date is not None else None,
+            flexible_window=dict(schedule.flexible_time_window or {}),
+            target=dict(schedule.target or {}),
+            action_after_completion=schedule.action_after_completion,
+        )
+
+
+@dataclass(frozen=True)
 class ReplayView:
     """A replay of an archive's time window to a bus."""
 
@@ -277,3 +345,62 @@ class MovedMessage:
     id: str
     destination_arn: str
     trace_header: str | None
+
+
+@dataclass(frozen=True)
+class ExecutionView:
+    """A Step Functions execution: what its trace hops and its targets need of it."""
+
+    arn: str
+    name: str
+    state_machine_arn: str
+    state_machine_type: str  # STANDARD or EXPRESS
+    status: str  # RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+    error: str | None = None
+    cause: str | None = None
+
+
+# -- S3 event notifications ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class S3Destination:
+    """One configuration of a bucket's notification configuration: where which events go.
+
+    ``kind`` is ``lambda``, ``queue`` or ``topic``; ``events`` keep the ``s3:`` spelling
+    (``s3:ObjectCreated:*``); ``prefix`` and ``suffix`` are the key filter's rules.
+    """
+
+    kind: str
+    id: str
+    arn: str
+    events: tuple[str, ...]
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class S3NotificationConfig:
+    """A bucket's notification configuration, as PutBucketNotificationConfiguration states it."""
+
+    bucket: str
+    region: str
+    account_id: str
+    destinations: tuple[S3Destination, ...]
+    event_bridge: bool = False
+    partition: str = "aws"
+
+
+@dataclass(frozen=True)
+class S3ObjectEvent:
+    """Something happened to an object in a bucket that has notifications configured.
+
+    ``event_name`` keeps the ``s3:`` spelling (``s3:ObjectCreated:Put``); ``size`` and ``etag``
+    are None for removals; ``version_id`` is None in an unversioned bucket.
+    """
+
+    event_name: str
+    config: S3NotificationConfig
+    key: str
+    size: int | None
+    etag: str | None
+    version_id: str | None
+    at: float

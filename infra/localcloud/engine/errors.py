@@ -87,3 +87,11 @@ class MoveTaskNotRunningError(EngineError):
 
     aws_code = "UnsupportedOperation"
     http_status = 400
+
+
+class S3NotificationConfigError(EngineError):
+    """A bucket notification configuration S3 refuses (an unknown event, overlapping
+    configurations, a destination that does not exist)."""
+
+    aws_code = "InvalidArgument"
+    http_status = 400

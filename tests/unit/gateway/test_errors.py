@@ -17,6 +17,7 @@ from localcloud.engine.errors import (
     MoveTaskError,
     MoveTaskNotFoundError,
     MoveTaskNotRunningError,
+    S3NotificationConfigError,
     ThrottledError,
 )
 from localcloud.errors import LocalCloudError
@@ -80,6 +81,10 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
         (404, "ResourceNotFoundException", "Task does not exist."),
     ),
     (MoveTaskNotRunningError("not running"), (400, "UnsupportedOperation", "not running")),
+    (
+        S3NotificationConfigError("Unable to validate the following destination configurations"),
+        (400, "InvalidArgument", "Unable to validate the following destination configurations"),
+    ),
     (
         DebugPortError(5678, "greeter"),
         (

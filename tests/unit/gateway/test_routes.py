@@ -159,6 +159,7 @@ def test_every_intercepted_operation_is_a_row() -> None:
         ("sqs", "StartMessageMoveTask"),
         ("sqs", "ListMessageMoveTasks"),
         ("sqs", "CancelMessageMoveTask"),
+        ("states", "StartSyncExecution"),
     }
     assert direct == {
         ("dynamodb", "PutItem"): fastpath.put_item,

@@ -9,9 +9,11 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     iam,
     logs,
     s3,
+    scheduler,
     ses,
     sns,
     sqs,
+    stepfunctions,
 )
 from localcloud.deploy.kinds.base import KINDS, Context, ResourceKind
 

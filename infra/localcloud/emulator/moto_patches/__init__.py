@@ -11,7 +11,17 @@ from __future__ import annotations
 import threading
 
 from localcloud.emulator.hooks import EmulatorHooks
-from localcloud.emulator.moto_patches import awslambda, events, perf, server, sns, sqs
+from localcloud.emulator.moto_patches import (
+    awslambda,
+    events,
+    perf,
+    s3,
+    schedules,
+    server,
+    sns,
+    sqs,
+    stepfunctions,
+)
 from localcloud.emulator.patching import Patch, Patches
 from localcloud.errors import LocalCloudError
 
@@ -34,6 +44,9 @@ class MotoPatches:
             *sqs.patches(hooks),
             perf.patches(),
             server.patches(),
+            schedules.patches(hooks),
+            stepfunctions.patches(hooks),
+            s3.patches(hooks),
         ]
 
     @property
