@@ -35,6 +35,7 @@ from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
+from localcloud.engine.move_tasks import MoveTasks
 from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.scheduler import Scheduler
 from localcloud.engine.schedules import Schedules
@@ -67,12 +68,15 @@ class Reset:
     executor: Executor
     traces: TraceStore
     schedules: Schedules | None = None
+    moves: MoveTasks | None = None
 
     def __call__(self) -> None:
         # Pollers end within a second by themselves (a receive waits at most that long); one
         # that still polls finds its queue gone, so the reset does not wait for them.
         self.sources.close(timeout=0)
         self.scheduler.clear()
+        if self.moves is not None:
+            self.moves.clear()
         if self.schedules is not None:
             self.schedules.clear()
         self.executor.reset()
@@ -104,6 +108,7 @@ class Runtime:
     patches: MotoPatches
     reset: Reset
     schedules: Schedules
+    moves: MoveTasks | None = None
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -161,7 +166,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
-    reset = Reset(sources, scheduler, executor, traces, schedules)
+    moves = MoveTasks(scheduler, traces)
+    reset = Reset(sources, scheduler, executor, traces, schedules, moves)
     gateway = Gateway(
         invoker,
         router,
@@ -172,6 +178,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         moto_api=reset if settings.moto_api else None,
         warming=warmer,
         reset=reset,
+        moves=moves,
         schedules=schedules,
     )
     executor.connect_calls(gateway.serve_call)
@@ -196,5 +203,6 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         gateway=gateway,
         patches=patches,
         reset=reset,
+        moves=moves,
         schedules=schedules,
     )

@@ -48,6 +48,7 @@ class HopKind(StrEnum):
     DROP = "drop"  # given up with nowhere to go
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
+    MOVE = "move"  # moved out of a dead-letter queue by a message move task (redrive)
     SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
     EXECUTION = "execution"  # a Step Functions execution started or ended
     STATE = "state entered"  # a Step Functions execution entered a state

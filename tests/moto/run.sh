@@ -16,7 +16,7 @@
 #
 # MOTO_SUITES picks suites (default: every service the local cloud serves or changes);
 # MOTO_SERVERS picks servers (default "moto localcloud"; compare.py then reads what an earlier run
-# left for the other). Extra arguments go to every pytest run (e.g. -k, -x).
+# left for the other); MOTO_PARALLEL=0 runs the servers one after the other instead of together. Extra arguments go to every pytest run (e.g. -k, -x).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -128,7 +128,9 @@ export TEST_SERVER_MODE=true
 # No Docker here: moto's server cannot run Lambda code without it, so those tests skip on both.
 export TESTS_SKIP_REQUIRES_DOCKER=1
 
-for server in $SERVERS; do
+run_suites() {  # $@: extra pytest arguments; $server names the server
+    trap stop_server EXIT
+    trap 'exit 130' INT TERM
     mkdir -p "$RESULTS/$server"
     PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     say "starting $server on 127.0.0.1:$PORT"
@@ -148,7 +150,25 @@ for server in $SERVERS; do
         say "$server $suite: $(tail -n 1 "$out.log") (exit $status, $(cat "$out.time") s)"
     done
     stop_server
-done
+}
+
+# MOTO_PARALLEL=1 (the default) runs the servers side by side, each with its suites in the same
+# order, so both see the same load; 0 runs them one after the other (cleaner per-suite times).
+if [[ ${MOTO_PARALLEL:-1} == 1 ]]; then
+    pids=()
+    for server in $SERVERS; do
+        (run_suites "$@") &
+        pids+=($!)
+    done
+    trap 'kill "${pids[@]}" 2>/dev/null; exit 130' INT TERM
+    for pid in "${pids[@]}"; do
+        wait "$pid"
+    done
+else
+    for server in $SERVERS; do
+        run_suites "$@"
+    done
+fi
 say "suites took $((SECONDS - t0 - t_setup)) s (setup ${t_setup} s)"
 
 # -- 4. side by side ------------------------------------------------------------------------

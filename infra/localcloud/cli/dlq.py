@@ -17,7 +17,7 @@ from localcloud.cli.common import (
     out,
     region_option,
 )
-from localcloud.ops.dlq import Queues, peek, queue_name, redrive
+from localcloud.ops.dlq import Queues, move, peek, queue_name
 
 # Bodies longer than this are cut in `dlq show`: the point is to recognise a message.
 BODY_SHOWN = 2000
@@ -32,7 +32,18 @@ def register(subparsers: Subparsers) -> None:
         help="list the DLQs; show a DLQ's messages; redrive them to a queue",
     )
     parser.add_argument("queue", nargs="?", help="the DLQ's name, URL or ARN (show, redrive)")
-    parser.add_argument("--to", help="redrive target (default: the DLQ's only source queue)")
+    parser.add_argument(
+        "--to", help="redrive target (default: each message back to the queue it came from)"
+    )
+    parser.add_argument(
+        "--rate", type=int, help="redrive: move at most N messages per second (1 to 500)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="redrive: wait at most S seconds for the move to end (%(default)s)",
+    )
     parser.add_argument("--max", type=int, default=10, help="show at most N messages (%(default)s)")
     parser.add_argument("--json", action="store_true", help="show: one JSON object per message")
     region_option(parser)
@@ -51,9 +62,26 @@ def run(args: argparse.Namespace) -> int:
     url = queues.find(args.queue)
     if args.action == "show":
         return show(sqs, url, args)
-    target = queues.find(args.to) if args.to else only_source(queues, url, args.queue)
-    moved = redrive(sqs, url, target)
-    out().print(f"moved {moved} message(s) from {args.queue} to {queue_name(target)}")
+    return redrive(sqs, queues, url, args)
+
+
+def redrive(sqs: Any, queues: Queues, url: str, args: argparse.Namespace) -> int:
+    """Move the DLQ's messages with a message move task; 1 when the task failed."""
+    target = queues.find(args.to) if args.to else one_source(queues, url)
+    outcome = move(
+        sqs,
+        queues.attributes[url]["QueueArn"],
+        queues.attributes[target]["QueueArn"] if target else None,
+        rate=args.rate,
+        timeout_s=args.timeout,
+    )
+    to = queue_name(target) if target else "the queues they came from"
+    out().print(
+        f"moved {outcome.moved} message(s) from {args.queue} to {to} ({outcome.status.lower()})"
+    )
+    if outcome.failure:
+        out().print(f"the move failed: {outcome.failure}", style="red")
+        return 1
     return 0
 
 
@@ -69,14 +97,16 @@ def list_dlqs(queues: Queues) -> int:
     return 0
 
 
-def only_source(queues: Queues, dlq_url: str, shown_name: str) -> str:
-    """The one queue feeding the DLQ; more or fewer need --to."""
+def one_source(queues: Queues, dlq_url: str) -> str | None:
+    """The queue feeding the DLQ when it is the only one (messages sent straight to the DLQ go
+    there too); None when there are several: each message goes back where it came from."""
     sources = queues.sources(dlq_url)
-    if len(sources) != 1:
-        names = ", ".join(sorted(queue_name(u) for u in sources)) or "none"
+    if len(sources) > 1:
+        return None
+    if not sources:
         raise UsageError(
-            f"{shown_name} is the DLQ of {len(sources)} queues ({names}); name the one "
-            f"to redrive to with --to QUEUE"
+            f"{queue_name(dlq_url)} is no queue's dead-letter queue (no redrive policy names "
+            "it): SQS moves messages out of dead-letter queues only"
         )
     return sources[0]
 

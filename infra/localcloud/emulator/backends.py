@@ -29,6 +29,13 @@ from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
 
 from localcloud.arns import Arn, function_name, parse_arn
+from localcloud.emulator.sqs_moves import (
+    MoveFailedError,
+    dead_letter_sources,
+    move_one,
+    queue_exists,
+    ready_count,
+)
 from localcloud.emulator.views import (
     FunctionView,
     MappingView,
@@ -41,7 +48,17 @@ from localcloud.errors import LocalCloudError
 
 ACCOUNT_ID: str = DEFAULT_ACCOUNT_ID
 
-__all__ = ["ACCOUNT_ID", "Arn", "ServiceError", "parse_arn"]
+__all__ = [
+    "ACCOUNT_ID",
+    "Arn",
+    "MoveFailedError",
+    "ServiceError",
+    "dead_letter_sources",
+    "move_one",
+    "parse_arn",
+    "queue_exists",
+    "ready_count",
+]
 
 
 class ServiceError(LocalCloudError):

@@ -196,6 +196,8 @@ def _receive_message(
                 continue
         # Outside the source queue's lock: the dead-letter queue takes its own.
         for message in taken.dead_letters:
+            # Where it came from: a move task without a destination sends it back there.
+            message._lc_dead_letter_source = queue.queue_arn
             dead_letter_queue.add_message(message)
         if received or time.monotonic() >= deadline:
             return received

@@ -181,6 +181,15 @@ class MessageStore:
             self._set(message, READY)
         return taken
 
+    def remove_ready(self, now: float) -> Any | None:
+        """Take the oldest ready message out of the queue for good (a move task's move), or
+        None. From a FIFO queue, only from a group with nothing in flight, as a receive would."""
+        self.promote(now)
+        message, _ = self._pop_ready(None)
+        if message is not None:
+            self._forget(message)
+        return message
+
     def find(self, receipt_handle: str) -> Any | None:
         """The message this receipt handle was given for; None if it was deleted.
 

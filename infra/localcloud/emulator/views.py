@@ -338,6 +338,15 @@ def epoch(value: Any) -> float:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
 
 
+@dataclass(frozen=True, slots=True)
+class MovedMessage:
+    """One message a move task moved: its id, the queue it went to, and its trace header."""
+
+    id: str
+    destination_arn: str
+    trace_header: str | None
+
+
 @dataclass(frozen=True)
 class ExecutionView:
     """A Step Functions execution: what its trace hops and its targets need of it."""

@@ -67,6 +67,28 @@ class FunctionBuildError(EngineError):
     http_status = 400
 
 
+# SQS message move tasks (engine/move_tasks.py), worded as SQS words them.
+class MoveTaskError(EngineError):
+    """A move task request SQS refuses (InvalidParameterValue, 400)."""
+
+    aws_code = "InvalidParameterValue"
+    http_status = 400
+
+
+class MoveTaskNotFoundError(EngineError):
+    """A move task request names a queue or task that does not exist (404)."""
+
+    aws_code = "ResourceNotFoundException"
+    http_status = 404
+
+
+class MoveTaskNotRunningError(EngineError):
+    """CancelMessageMoveTask on a task that is no longer RUNNING."""
+
+    aws_code = "UnsupportedOperation"
+    http_status = 400
+
+
 class S3NotificationConfigError(EngineError):
     """A bucket notification configuration S3 refuses (an unknown event, overlapping
     configurations, a destination that does not exist)."""

@@ -58,6 +58,9 @@ def _check(shape: Shape, value: Any, path: str, violations: list[str], types_onl
             raise SerializationError(unexpected(value, "list"))
         if not types_only:
             _check_size(shape, value, path, violations)
+        if not types_only and not isinstance(shape.member, StructureShape | ListShape | MapShape):
+            _check_scalar_members(shape, value, path, violations)
+            return
         for index, item in enumerate(value, start=1):
             where = f"{path}.{index}.member"
             if item is None:  # absent is fine for a member, not for a list's item
@@ -95,6 +98,31 @@ def _check_structure(
         member = members.get(name)
         if member is not None:  # AWS ignores members its model does not know
             _check(member, item, _join(path, name), violations, types_only)
+
+
+def _check_scalar_members(
+    shape: ListShape, value: list[Any], path: str, violations: list[str]
+) -> None:
+    """A list of scalars breaking its member's constraints is one violation at the list, as
+    Lambda words it: ``Value '[foo]' at 'architectures' failed to satisfy constraint: Member
+    must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must
+    not be null]``."""
+    reasons: list[str] = []
+    for item in value:
+        if item is None:
+            continue
+        found: list[str] = []
+        _check_scalar(shape.member, item, path, found, False)
+        for violation in found:
+            reason = violation.split("constraint: ", 1)[-1]
+            if reason not in reasons:
+                reasons.append(reason)
+    if reasons or None in value:
+        reasons.append("Member must not be null")
+        violations.append(
+            f"{_quoted(shape, value, path)} failed to satisfy constraint: "
+            f"Member must satisfy constraint: [{', '.join(reasons)}]"
+        )
 
 
 def _check_map_entry(

@@ -27,6 +27,7 @@ from localcloud.gateway.ports import (
     Debugging,
     Events,
     Invocations,
+    MessageMoves,
     Schedules,
     ServerInfo,
     Traces,
@@ -71,6 +72,7 @@ class Gateway:
         moto_api: Reset | None = None,
         warming: Warming | None = None,
         reset: Reset | None = None,
+        moves: MessageMoves | None = None,
         schedules: Schedules | None = None,
     ) -> None:
         """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off."""
@@ -80,7 +82,7 @@ class Gateway:
         self.traces = traces
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
-        self._collaborators = Collaborators(invoker, router, info)
+        self._collaborators = Collaborators(invoker, router, info, moves)
         self._admin = Admin(traces, info, debugging, warming, reset, schedules)
         self._moto_api = MotoApi(moto_api)
         # AWS requests answered so far (the state keeper saves when this or the traces move).

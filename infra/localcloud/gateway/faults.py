@@ -61,6 +61,9 @@ def reshaped(
     shaped = _aws_shaped(headers, body)
     if shaped and status < 500:
         return None
+    if status == 403 and not body.strip() and request.protocol == "rest-xml":
+        # moto's S3 refuses an object or bucket the caller may not read with an empty 403
+        return error_response(request, 403, "AccessDenied", "Access Denied")
     refusal = _fault(request)
     if refusal is not None:
         return error_response(request, *to_aws_error(refusal))
@@ -92,10 +95,12 @@ def _aws_shaped(headers: Sequence[tuple[str, str]], body: bytes) -> bool:
     named = {name.lower(): value for name, value in headers}
     if named.get("x-amzn-errortype"):
         return True  # the REST-JSON protocols name the error in a header
-    if not body.strip() or "html" in named.get("content-type", ""):
+    if not body.strip():
         return False
     if body.lstrip().startswith(b"<"):
-        return b"<Code>" in body
+        # werkzeug's error pages are HTML; moto's XML errors name a Code
+        return "html" not in named.get("content-type", "") and b"<Code>" in body
+    # moto's EventBridge answers some JSON errors labelled text/html, which botocore reads
     try:
         document = json.loads(body)
     except ValueError:

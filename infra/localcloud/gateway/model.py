@@ -26,6 +26,13 @@ URI_LABEL = re.compile(r"\{([^}+]+)(\+?)\}")
 
 _session_lock = threading.Lock()
 
+# Where botocore's model allows more than the service's API reference documents (and moto
+# checks): the documented constraint wins. (service, shape) -> constraints replaced.
+DOCUMENTED = {
+    # https://docs.aws.amazon.com/lambda/latest/api/API_EphemeralStorage.html: 512 to 10240 MB
+    ("lambda", "EphemeralStorageSize"): {"max": 10240},
+}
+
 
 @functools.cache
 def _session() -> botocore.session.Session:
@@ -40,9 +47,14 @@ def service_model(service: str) -> ServiceModel | None:
     # botocore's loader caches into the session without a lock; one load at a time.
     with _session_lock:
         try:
-            return _session().get_service_model(SIGNING_NAMES.get(service, service))
+            model = _session().get_service_model(SIGNING_NAMES.get(service, service))
         except UnknownServiceError:
             return None
+    shapes = model._shape_resolver._shape_map  # type: ignore[attr-defined]
+    for (owner, name), constraints in DOCUMENTED.items():
+        if owner == service and name in shapes:
+            shapes[name] = {**shapes[name], **constraints}  # in this private session only
+    return model
 
 
 @functools.cache

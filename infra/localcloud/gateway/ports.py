@@ -128,6 +128,16 @@ class Traces(Protocol):
     def sequence(self) -> int: ...
 
 
+class MessageMoves(Protocol):
+    """SQS message move tasks (engine/move_tasks.py's MoveTasks)."""
+
+    def start(self, source_arn: str, destination_arn: str | None, rate: int | None) -> str: ...
+
+    def list(self, source_arn: str, max_results: int = 1) -> list[dict[str, Any]]: ...
+
+    def cancel(self, handle: str) -> int: ...
+
+
 class Schedules(Protocol):
     """The schedules' timetable (engine/schedules.py): list, fire one now, the test clock."""
 

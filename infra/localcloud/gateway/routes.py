@@ -30,7 +30,7 @@ from localcloud import quotas, trace
 from localcloud.emulator import fastpath
 from localcloud.emulator import stepfunctions as sfn
 from localcloud.engine.errors import FunctionNotFoundError
-from localcloud.gateway import constraints, model, scheduler_validators, validators
+from localcloud.gateway import constraints, model, move_tasks, scheduler_validators, validators
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
@@ -38,7 +38,7 @@ from localcloud.gateway.errors import (
     RequestError,
     SerializationError,
 )
-from localcloud.gateway.ports import Events, Invocations, ServerInfo
+from localcloud.gateway.ports import Events, Invocations, MessageMoves, ServerInfo
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import (
     AMZ_JSON,
@@ -57,6 +57,7 @@ class Collaborators:
     invocations: Invocations
     events: Events
     info: ServerInfo
+    moves: MessageMoves | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +266,9 @@ ROUTES: Mapping[RouteKey, Route] = {
     # The quotas are checked before the direct path, so it refuses what moto's path refuses.
     ("sns", "Publish"): DirectQuery(fastpath.publish, validators.publish),
     ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch, validators.publish_batch),
+    ("sqs", "StartMessageMoveTask"): Intercepted(move_tasks.start),
+    ("sqs", "ListMessageMoveTasks"): Intercepted(move_tasks.list_tasks),
+    ("sqs", "CancelMessageMoveTask"): Intercepted(move_tasks.cancel),
     ("scheduler", "CreateSchedule"): Validated(scheduler_validators.create_schedule),
     ("scheduler", "UpdateSchedule"): Validated(scheduler_validators.update_schedule),
     ("states", "StartSyncExecution"): Intercepted(start_sync_execution),

@@ -1,5 +1,7 @@
 """Dead-letter queues: find them, read their messages without consuming them, move them back.
 
+Moving is SQS's own message move task (StartMessageMoveTask), waited for until it ends.
+
 A dead-letter queue (DLQ) is a queue that another queue's redrive policy names as its
 ``deadLetterTargetArn``. Everything here goes through an SQS client (boto3) passed in, so it works
 against the local cloud, LocalStack or AWS alike.
@@ -8,6 +10,8 @@ against the local cloud, LocalStack or AWS alike.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +20,6 @@ from localcloud.errors import LocalCloudError
 # Long enough for one receive loop to finish, so a message is not counted twice; peeked messages
 # are made visible again right after.
 PEEK_VISIBILITY_S = 2
-# A message being moved stays hidden while it is sent on and deleted.
-REDRIVE_VISIBILITY_S = 30
 # SQS's largest receive batch.
 BATCH = 10
 
@@ -111,38 +113,58 @@ def peek(sqs: Any, url: str, limit: int) -> list[dict[str, Any]]:
     return list(seen.values())[:limit]
 
 
-def resend_request(message: dict[str, Any], target_url: str) -> dict[str, Any]:
-    """The SendMessage parameters that put a received ``message`` on ``target_url``.
+@dataclass(frozen=True)
+class MoveOutcome:
+    """How a message move task ended: its status, the messages it moved, and why it failed."""
 
-    Body, message attributes and the trace header travel along, so the redriven message continues
-    its trace; a FIFO target gets the message's group (or ``redrive``) and its id for
-    deduplication, so a retried redrive does not send it twice.
+    status: str
+    moved: int
+    to_move: int
+    failure: str | None = None
+
+
+class MoveTimeoutError(LocalCloudError):
+    """A move task was still running when the wait for it ended."""
+
+
+ACTIVE_STATUSES = ("RUNNING", "CANCELLING")
+
+
+def move(
+    sqs: Any,
+    dlq_arn: str,
+    destination_arn: str | None = None,
+    rate: int | None = None,
+    timeout_s: float = 300.0,
+    poll_s: float = 0.1,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> MoveOutcome:
+    """Move every message of a DLQ with a message move task and wait until it ends.
+
+    ``destination_arn`` None sends each message back to the queue it was dead-lettered from;
+    ``rate`` caps the messages moved per second. SQS moves each message once, with its body and
+    attributes; the task's status is polled every ``poll_s`` for at most ``timeout_s``.
     """
-    params: dict[str, Any] = {"QueueUrl": target_url, "MessageBody": message["Body"]}
-    if message.get("MessageAttributes"):
-        params["MessageAttributes"] = message["MessageAttributes"]
-    attributes = message.get("Attributes") or {}
-    header = attributes.get("AWSTraceHeader")
-    if header:
-        params["MessageSystemAttributes"] = {
-            "AWSTraceHeader": {"DataType": "String", "StringValue": header}
-        }
-    if target_url.endswith(".fifo"):
-        params["MessageGroupId"] = attributes.get("MessageGroupId", "redrive")
-        params["MessageDeduplicationId"] = message["MessageId"]
-    return params
-
-
-def redrive(sqs: Any, dlq_url: str, target_url: str) -> int:
-    """Move every message of a DLQ to ``target_url`` (StartMessageMoveTask's effect).
-
-    Each message is sent before it is deleted, so a failure part-way loses none. Returns how many
-    messages moved.
-    """
-    moved = 0
-    while batch := _receive(sqs, dlq_url, REDRIVE_VISIBILITY_S):
-        for message in batch:
-            sqs.send_message(**resend_request(message, target_url))
-            sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=message["ReceiptHandle"])
-            moved += 1
-    return moved
+    params: dict[str, Any] = {"SourceArn": dlq_arn}
+    if destination_arn:
+        params["DestinationArn"] = destination_arn
+    if rate is not None:
+        params["MaxNumberOfMessagesPerSecond"] = rate
+    sqs.start_message_move_task(**params)
+    deadline = clock() + timeout_s
+    while True:
+        [task] = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1)["Results"]
+        moved, to_move = (
+            task["ApproximateNumberOfMessagesMoved"],
+            task["ApproximateNumberOfMessagesToMove"],
+        )
+        if task["Status"] not in ACTIVE_STATUSES:
+            return MoveOutcome(task["Status"], moved, to_move, task.get("FailureReason"))
+        if clock() >= deadline:
+            raise MoveTimeoutError(
+                f"the move task from {dlq_arn.rsplit(':', 1)[-1]} is still {task['Status']} after "
+                f"{timeout_s:g} s ({moved} of {to_move} moved); it goes on: see "
+                f"`aws sqs list-message-move-tasks --source-arn {dlq_arn}`"
+            )
+        sleep(poll_s)

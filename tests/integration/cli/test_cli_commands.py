@@ -429,21 +429,39 @@ def test_dlq_redrive_to_another_queue(
     assert _count(sqs, dead_letters["source_url"]) == 0
 
 
-def test_dlq_redrive_of_a_dlq_with_several_sources_needs_to(
+def test_dlq_redrive_of_a_dlq_with_several_sources_returns_each_message_to_its_own(
     localcloud: Any, dead_letters: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    second_source = unique("dlq-cli-src2")
-    queue(localcloud, second_source, RedrivePolicy=redrive_policy(dead_letters["dlq_arn"]))
+    second_url, _ = queue(
+        localcloud, unique("dlq-cli-src2"), RedrivePolicy=redrive_policy(dead_letters["dlq_arn"])
+    )
 
-    code, out, err = run(
+    code, out, _ = run(
         capsys, "dlq", "redrive", dead_letters["dlq"], "--endpoint", localcloud.endpoint_url
     )
 
-    assert code == 2
-    assert out == ""
-    assert "--to" in err
-    assert dead_letters["source"] in err and second_source in err
-    assert _count(localcloud.client("sqs"), dead_letters["dlq_url"]) == 1
+    assert code == 0
+    assert f"moved 1 message(s) from {dead_letters['dlq']} to the queues they came from" in out
+    sqs = localcloud.client("sqs")
+    assert _count(sqs, dead_letters["source_url"]) == 1
+    assert _count(sqs, second_url) == 0
+    assert _count(sqs, dead_letters["dlq_url"]) == 0
+
+
+def test_dlq_redrive_reports_a_failed_move_task(
+    localcloud: Any, dead_letters: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    queue(localcloud, unique("dlq-cli-src2"), RedrivePolicy=redrive_policy(dead_letters["dlq_arn"]))
+    sqs = localcloud.client("sqs")
+    sqs.send_message(QueueUrl=dead_letters["dlq_url"], MessageBody="sent straight to the DLQ")
+
+    code, out, _ = run(
+        capsys, "dlq", "redrive", dead_letters["dlq"], "--endpoint", localcloud.endpoint_url
+    )
+
+    assert code == 1
+    assert "(failed)" in out and "give DestinationArn" in out
+    assert _count(sqs, dead_letters["dlq_url"]) >= 1
 
 
 def test_dlq_show_of_an_unknown_queue_lists_the_queues(

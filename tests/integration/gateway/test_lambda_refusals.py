@@ -116,3 +116,41 @@ def test_update_function_configuration_refuses_a_timeout_of_zero(
         assert config["Timeout"] == 3
     finally:
         lam.delete_function(FunctionName=spec["FunctionName"])
+
+
+def test_ephemeral_storage_is_bounded_as_lambda_documents_it(
+    lam: Any, function_spec: Callable[..., dict[str, Any]]
+) -> None:
+    status, code, message = refusal(
+        lam.create_function, **function_spec(EphemeralStorage={"Size": 10241})
+    )
+    assert (status, code) == (400, "ValidationException")
+    assert message == (
+        "1 validation error detected: Value '10241' at 'ephemeralStorage.size' failed to "
+        "satisfy constraint: Member must have value less than or equal to 10240"
+    )
+
+
+def test_a_list_of_enums_is_refused_as_one_violation_of_the_list(
+    lam: Any, function_spec: Callable[..., dict[str, Any]]
+) -> None:
+    status, code, message = refusal(lam.create_function, **function_spec(Architectures=["foo"]))
+    assert (status, code) == (400, "ValidationException")
+    assert message == (
+        "1 validation error detected: Value '[foo]' at 'architectures' failed to satisfy "
+        "constraint: Member must satisfy constraint: [Member must satisfy enum value set: "
+        "[x86_64, arm64], Member must not be null]"
+    )
+
+
+def test_an_environment_without_variables_clears_them(
+    lam: Any, function_spec: Callable[..., dict[str, Any]]
+) -> None:
+    spec = function_spec(Environment={"Variables": {"STAGE": "dev"}})
+    lam.create_function(**spec)
+    try:
+        lam.update_function_configuration(FunctionName=spec["FunctionName"], Environment={})
+        config = lam.get_function_configuration(FunctionName=spec["FunctionName"])
+        assert config.get("Environment", {}).get("Variables", {}) == {}
+    finally:
+        lam.delete_function(FunctionName=spec["FunctionName"])

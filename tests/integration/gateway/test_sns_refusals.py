@@ -32,6 +32,7 @@ def test_a_protocol_sns_does_not_have_is_refused(sns: Any, topic: str) -> None:
         ("email", "not an address"),
         ("lambda", "my-function"),
         ("sqs", "arn:aws:sns:us-east-1:123456789012:not-a-queue"),
+        ("sqs", "not-an-arn"),
     ],
 )
 def test_an_endpoint_of_another_protocol_is_refused(
@@ -40,6 +41,15 @@ def test_an_endpoint_of_another_protocol_is_refused(
     status, code, _ = refusal(sns.subscribe, TopicArn=topic, Protocol=protocol, Endpoint=endpoint)
     assert (status, code) == (400, "InvalidParameter")
     assert subscriptions(sns, topic) == []
+
+
+def test_a_subscription_to_an_unknown_topic_is_not_found_before_its_endpoint_is_read(
+    sns: Any, topic: str
+) -> None:
+    status, code, message = refusal(
+        sns.subscribe, TopicArn=topic + "-gone", Protocol="sqs", Endpoint="not-an-arn"
+    )
+    assert (status, code, message) == (404, "NotFound", "Topic does not exist")
 
 
 def test_a_fifo_topic_refuses_a_lambda_subscription(sns: Any, fifo_topic: str) -> None:

@@ -293,6 +293,12 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ["self"],
     ),
     "MotoAPIBackend.reset": ("moto.moto_api._internal.models:MotoAPIBackend.reset", ["self"]),
+    # sqs_moves.py makes the moved message anew and marks it sent
+    "Message.__init__": (
+        "moto.sqs.models:Message.__init__",
+        ["self", "message_id", "body", "system_attributes"],
+    ),
+    "Message.mark_sent": ("moto.sqs.models:Message.mark_sent", ["self", "delay_seconds"]),
     "stepfunctions get_backend": (
         "moto.stepfunctions.responses:get_backend",
         ["account", "region"],
@@ -410,7 +416,15 @@ PRIVATE_NAMES = [
 INSTANCE_NAMES = {
     # the IAM patches copy AWS's managed policies per backend, replacing these containers
     "AWSManagedPolicy": ["tags", "versions", "attachment_count"],
-    "Queue": ["_messages", "_messages_lock", "lambda_event_source_mappings", "fifo_queue"],
+    "Queue": [
+        "_messages",
+        "_messages_lock",
+        "lambda_event_source_mappings",
+        "fifo_queue",
+        # sqs_moves.py: which queue a redrive policy targets, by ARN
+        "queue_arn",
+        "redrive_policy",
+    ],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
     # emulator/moto_patches/s3.py reads a bucket's notification configuration and its entries
     "FakeBucket": ["notification_configuration", "name", "region_name", "account_id"],

@@ -111,3 +111,29 @@ def test_types_only_skips_the_constraints() -> None:
 
 def test_members_the_model_does_not_know_are_ignored() -> None:
     constraints.check(shape("events", "PutRule"), {"Name": "r", "Colour": ["any", "thing"]})
+
+
+LAMBDA_FUNCTION = {
+    "FunctionName": "f",
+    "Role": "arn:aws:iam::123456789012:role/r",
+    "Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},
+}
+
+
+def test_a_list_of_scalars_breaking_its_member_is_one_violation_of_the_list() -> None:
+    message = violation("lambda", "CreateFunction", {**LAMBDA_FUNCTION, "Architectures": ["foo"]})
+    assert message == (
+        "1 validation error detected: Value '[foo]' at 'architectures' failed to satisfy "
+        "constraint: Member must satisfy constraint: [Member must satisfy enum value set: "
+        "[x86_64, arm64], Member must not be null]"
+    )
+
+
+def test_a_documented_constraint_wins_over_botocores_model() -> None:
+    message = violation(
+        "lambda", "CreateFunction", {**LAMBDA_FUNCTION, "EphemeralStorage": {"Size": 10241}}
+    )
+    assert message.endswith("Member must have value less than or equal to 10240")
+    constraints.check(
+        shape("lambda", "CreateFunction"), {**LAMBDA_FUNCTION, "EphemeralStorage": {"Size": 10240}}
+    )

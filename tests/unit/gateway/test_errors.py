@@ -14,6 +14,9 @@ from localcloud.engine.errors import (
     EngineError,
     FunctionBuildError,
     FunctionNotFoundError,
+    MoveTaskError,
+    MoveTaskNotFoundError,
+    MoveTaskNotRunningError,
     S3NotificationConfigError,
     ThrottledError,
 )
@@ -58,10 +61,6 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (EngineError("no code"), (500, "InternalFailure", "no code")),
     (DeliveryError("SQSError", "queue gone", False), (500, "InternalFailure", "queue gone")),
     (
-        S3NotificationConfigError("Configurations overlap."),
-        (400, "InvalidArgument", "Configurations overlap."),
-    ),
-    (
         FunctionNotFoundError("greeter"),
         (404, "ResourceNotFoundException", "Function not found: greeter"),
     ),
@@ -72,6 +71,19 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
             "TooManyRequestsException",
             "Rate Exceeded. Function greeter is at its concurrency limit (2).",
         ),
+    ),
+    (
+        MoveTaskError("Source queue must be configured as a Dead Letter Queue."),
+        (400, "InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue."),
+    ),
+    (
+        MoveTaskNotFoundError("Task does not exist."),
+        (404, "ResourceNotFoundException", "Task does not exist."),
+    ),
+    (MoveTaskNotRunningError("not running"), (400, "UnsupportedOperation", "not running")),
+    (
+        S3NotificationConfigError("Unable to validate the following destination configurations"),
+        (400, "InvalidArgument", "Unable to validate the following destination configurations"),
     ),
     (
         DebugPortError(5678, "greeter"),

@@ -76,6 +76,37 @@ def test_an_html_error_page_from_moto_is_reshaped_as_aws() -> None:
     assert json.loads(answer.body)["__type"] == "UnknownOperationException"
 
 
+def test_an_empty_s3_refusal_is_access_denied() -> None:
+    unsigned = AwsRequest.parse(
+        method="GET",
+        path="/private-bucket/file.txt",
+        query="",
+        headers={},
+        body=b"",
+        default_region="us-east-1",
+    )
+    answer = faults.reshaped(unsigned, 403, [("Content-Type", "text/html")], b"")
+    assert answer is not None and answer.status == 403
+    error = ElementTree.fromstring(answer.body)
+    assert (error.findtext("Code"), error.findtext("Message")) == ("AccessDenied", "Access Denied")
+
+
+def test_a_json_error_moto_labels_html_is_kept() -> None:
+    rule = AwsRequest.parse(
+        method="POST",
+        path="/",
+        query="",
+        headers={
+            "authorization": "AWS4-HMAC-SHA256 Credential=t/20260101/us-east-1/events/aws4_request",
+            "x-amz-target": "AWSEvents.EnableRule",
+        },
+        body=b'{"Name": "junk"}',
+        default_region="us-east-1",
+    )
+    body = b'{"__type": "ResourceNotFoundException", "message": "Rule junk does not exist."}'
+    assert faults.reshaped(rule, 400, [("Content-Type", "text/html; charset=utf-8")], body) is None
+
+
 def test_an_aws_shaped_error_from_moto_is_kept() -> None:
     xml = b"<ErrorResponse><Error><Code>QueueDoesNotExist</Code></Error></ErrorResponse>"
     same = faults.reshaped(request("sqs", b"Action=GetQueueUrl", **FORM), 400, [], xml)

@@ -156,6 +156,9 @@ def test_every_intercepted_operation_is_a_row() -> None:
         ("lambda", "Invoke"),
         ("events", "PutEvents"),
         ("events", "TestEventPattern"),
+        ("sqs", "StartMessageMoveTask"),
+        ("sqs", "ListMessageMoveTasks"),
+        ("sqs", "CancelMessageMoveTask"),
         ("states", "StartSyncExecution"),
     }
     assert direct == {

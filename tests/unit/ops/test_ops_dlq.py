@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from localcloud.errors import LocalCloudError
-from localcloud.ops.dlq import QueueNotFoundError, Queues, peek, queue_name, redrive, resend_request
+from localcloud.ops.dlq import MoveTimeoutError, QueueNotFoundError, Queues, move, peek, queue_name
 
 BASE = "http://sqs.local/123456789012"
 
@@ -95,31 +95,8 @@ def message(number: int, **attributes: str) -> dict[str, Any]:
     }
 
 
-def test_resend_request_keeps_the_body_attributes_and_trace_header() -> None:
-    received = message(1, AWSTraceHeader="Root=1-abc-def", ApproximateReceiveCount="3")
-    received["MessageAttributes"] = {"kind": {"DataType": "String", "StringValue": "order"}}
-
-    assert resend_request(received, f"{BASE}/orders") == {
-        "QueueUrl": f"{BASE}/orders",
-        "MessageBody": "body 1",
-        "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "order"}},
-        "MessageSystemAttributes": {
-            "AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-abc-def"}
-        },
-    }
-
-
-def test_resend_request_to_fifo_keeps_the_group_and_deduplicates_by_message_id() -> None:
-    grouped = resend_request(message(1, MessageGroupId="user-7"), f"{BASE}/orders.fifo")
-    ungrouped = resend_request(message(2), f"{BASE}/orders.fifo")
-
-    assert (grouped["MessageGroupId"], grouped["MessageDeduplicationId"]) == ("user-7", "m1")
-    assert (ungrouped["MessageGroupId"], ungrouped["MessageDeduplicationId"]) == ("redrive", "m2")
-    assert "MessageSystemAttributes" not in ungrouped
-
-
 class FakeSqs:
-    """The few SQS calls peek and redrive make, on in-memory queues (no visibility timer: a
+    """The few SQS calls peek makes, on in-memory queues (no visibility timer: a
     received message is hidden until it is deleted or made visible again)."""
 
     def __init__(self, queues: dict[str, list[dict[str, Any]]]) -> None:
@@ -136,15 +113,6 @@ class FakeSqs:
     def change_message_visibility(self, QueueUrl: str, ReceiptHandle: str, **_: Any) -> None:
         self.visible[QueueUrl].append(self.hidden.pop(ReceiptHandle))
 
-    def send_message(self, QueueUrl: str, MessageBody: str, **_: Any) -> None:
-        self.calls.append(f"send {MessageBody}")
-        number = len(self.visible[QueueUrl]) + 100
-        self.visible[QueueUrl].append({**message(number), "Body": MessageBody})
-
-    def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:
-        self.calls.append(f"delete {ReceiptHandle}")
-        del self.hidden[ReceiptHandle]
-
 
 def test_peek_returns_at_most_limit_messages_and_leaves_all_in_the_queue() -> None:
     sqs = FakeSqs({"dlq": [message(n) for n in range(25)]})
@@ -159,16 +127,75 @@ def test_peek_of_an_empty_queue_is_empty() -> None:
     assert peek(FakeSqs({"dlq": []}), "dlq", 10) == []
 
 
-def test_redrive_sends_each_message_before_deleting_it_and_counts_them() -> None:
-    sqs = FakeSqs({"dlq": [message(n) for n in range(12)], "orders": []})
+class FakeMoves:
+    """SQS's move task calls: the task runs ``steps`` list calls, then ends as ``status``."""
 
-    moved = redrive(sqs, "dlq", "orders")
+    def __init__(self, steps: int, status: str = "COMPLETED", failure: str | None = None) -> None:
+        self.steps, self.status, self.failure = steps, status, failure
+        self.started: dict[str, Any] = {}
+        self.lists = 0
 
-    assert moved == 12
-    assert sqs.visible["dlq"] == [] and not sqs.hidden
-    assert [m["Body"] for m in sqs.visible["orders"]] == [f"body {n}" for n in range(12)]
-    assert sqs.calls[:2] == ["send body 0", "delete r0"]
+    def start_message_move_task(self, **params: Any) -> dict[str, str]:
+        self.started = params
+        return {"TaskHandle": "h"}
+
+    def list_message_move_tasks(self, SourceArn: str, MaxResults: int) -> dict[str, Any]:
+        self.lists += 1
+        running = self.lists <= self.steps
+        task = {
+            "SourceArn": SourceArn,
+            "Status": "RUNNING" if running else self.status,
+            "ApproximateNumberOfMessagesMoved": min(self.lists, self.steps) * 2,
+            "ApproximateNumberOfMessagesToMove": self.steps * 2,
+        }
+        if self.failure and not running:
+            task["FailureReason"] = self.failure
+        return {"Results": [task]}
 
 
-def test_redrive_of_an_empty_dlq_moves_nothing() -> None:
-    assert redrive(FakeSqs({"dlq": [], "orders": []}), "dlq", "orders") == 0
+DLQ_ARN = "arn:aws:sqs:us-east-1:123456789012:orders-dlq"
+
+
+def test_move_starts_a_task_and_waits_until_it_ends() -> None:
+    sqs = FakeMoves(steps=3)
+    naps: list[float] = []
+
+    outcome = move(sqs, DLQ_ARN, f"{DLQ_ARN[:-4]}", rate=50, sleep=naps.append)
+
+    assert sqs.started == {
+        "SourceArn": DLQ_ARN,
+        "DestinationArn": DLQ_ARN[:-4],
+        "MaxNumberOfMessagesPerSecond": 50,
+    }
+    assert (outcome.status, outcome.moved, outcome.to_move, outcome.failure) == (
+        "COMPLETED",
+        6,
+        6,
+        None,
+    )
+    assert naps == [0.1, 0.1, 0.1]
+
+
+def test_move_without_destination_leaves_each_message_its_source() -> None:
+    sqs = FakeMoves(steps=0, status="FAILED", failure="AWS.SimpleQueueService.NonExistentQueue")
+
+    outcome = move(sqs, DLQ_ARN, sleep=lambda _: None)
+
+    assert sqs.started == {"SourceArn": DLQ_ARN}
+    assert (outcome.status, outcome.failure) == (
+        "FAILED",
+        "AWS.SimpleQueueService.NonExistentQueue",
+    )
+
+
+def test_move_that_outlasts_the_wait_says_so() -> None:
+    times = iter([0.0, 1.0, 2.0, 3.0])
+
+    with pytest.raises(MoveTimeoutError, match="still RUNNING after 2 s"):
+        move(
+            FakeMoves(steps=100),
+            DLQ_ARN,
+            timeout_s=2,
+            clock=lambda: next(times),
+            sleep=lambda _: None,
+        )

@@ -123,6 +123,10 @@ def patches(hooks: EmulatorHooks) -> Patches:
             current = getattr(self, LOGGING_ATTRIBUTE, None) or {}
             config = logging_config(self.function_name, config_updates["LoggingConfig"], current)
             setattr(self, LOGGING_ATTRIBUTE, config)
+        environment = config_updates.get("Environment")
+        if isinstance(environment, dict) and "Variables" not in environment:
+            # Lambda reads an Environment without Variables as none (moto raises KeyError).
+            config_updates = {**config_updates, "Environment": {**environment, "Variables": {}}}
         result = update_configuration(self, config_updates)
         hooks.function_changed(self.function_name)
         return result
