@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from localcloud.apigw.door import ApiDoor
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
 from localcloud.emulator import backends
@@ -95,6 +96,7 @@ class Runtime:
     gateway: Gateway
     patches: MotoPatches
     reset: Reset
+    apis: ApiDoor | None = None
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -108,6 +110,8 @@ class Runtime:
         self.sources.close()
         self.scheduler.close()
         self.executor.close()
+        if self.apis is not None:
+            self.apis.close()
         self.patches.undo()
         self.catalog.close()
 
@@ -148,6 +152,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
     reset = Reset(sources, scheduler, executor, traces)
+    apis = ApiDoor(invoker, lambda function: catalog.spec(function).timeout, traces, region)
     gateway = Gateway(
         invoker,
         router,
@@ -158,6 +163,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         moto_api=reset if settings.moto_api else None,
         warming=warmer,
         reset=reset,
+        apis=apis.serve,
     )
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
@@ -181,4 +187,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         gateway=gateway,
         patches=patches,
         reset=reset,
+        apis=apis,
     )

@@ -17,6 +17,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto.apigateway.models import apigateway_backends
+from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.awslambda.models import lambda_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.events.models import events_backends
@@ -28,6 +30,7 @@ from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
 
 from localcloud.arns import Arn, function_name, parse_arn
+from localcloud.emulator.apigw_views import ApiView, http_api_from_moto, rest_api_from_moto
 from localcloud.emulator.views import FunctionView, MappingView, QueuedMessage, RuleView
 from localcloud.errors import LocalCloudError
 
@@ -353,6 +356,28 @@ def put_log_event(log_group_arn: str, stream: str, message: str) -> None:
         raise ServiceError(
             type(exc).__name__, str(exc), missing=group not in backend.groups
         ) from exc
+
+
+# -- API Gateway ----------------------------------------------------------------------------------
+def api(api_id: str, region: str, account: str = ACCOUNT_ID) -> ApiView | None:
+    """The REST or HTTP API ``api_id`` in ``region`` (then any region moto has made), or None."""
+    for name, backend in _regions(apigatewayv2_backends, account, region):
+        held = backend.apis.get(api_id)
+        if held is not None and str(held.protocol_type).upper() == "HTTP":
+            return http_api_from_moto(held, name, account)
+    for name, backend in _regions(apigateway_backends, account, region):
+        held = backend.apis.get(api_id)
+        if held is not None:
+            return rest_api_from_moto(held, name, account)
+    return None
+
+
+def _regions(backends: Any, account: str, region: str) -> list[tuple[str, Any]]:
+    """``region``'s backend first, then those of every other region moto has made already."""
+    held = backends[account]
+    first = [(region, held[region])]
+    # Iterating the account's dict lists the regions used so far without making new ones.
+    return first + [(name, backend) for name, backend in list(held.items()) if name != region]
 
 
 # -- all services ---------------------------------------------------------------------------------

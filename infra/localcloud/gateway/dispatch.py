@@ -70,8 +70,10 @@ class Gateway:
         moto_api: Reset | None = None,
         warming: Warming | None = None,
         reset: Reset | None = None,
+        apis: wsgi.Apis | None = None,
     ) -> None:
-        """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off."""
+        """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off.
+        ``apis``: API Gateway's door (localcloud/apigw), asked first about every HTTP request."""
         self.info = info
         # Who may reach the HTTP door from a web page (the pipe door serves workers only).
         self.browsers = browsers or BrowserPolicy.for_endpoint(info.endpoint_url)
@@ -84,12 +86,19 @@ class Gateway:
         # AWS requests answered so far (the state keeper saves when this or the traces move).
         self.requests = 0
         self._moto = moto_app()
+        self._apis = apis
 
     def __call__(
         self, environ: wsgi.Environ, start_response: wsgi.StartResponse
     ) -> Iterable[bytes]:
         return wsgi.serve(
-            self.dispatch, self._moto, self.info.region, self.browsers, environ, start_response
+            self.dispatch,
+            self._moto,
+            self.info.region,
+            self.browsers,
+            environ,
+            start_response,
+            self._apis,
         )
 
     def serve_call(self, call: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,23 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
+class WholeAnswer(Protocol):
+    """An answer made whole in memory (API Gateway's door answers with one)."""
+
+    @property
+    def status_line(self) -> str: ...
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+
+# API Gateway's invoke URLs: the answer to a request addressed to an API, or None.
+Apis = Callable[[Environ], WholeAnswer | None]
+
+
 class Dispatch(Protocol):
     """The gateway's one entry point: answer ``request`` itself or call ``moto``."""
 
@@ -45,8 +62,10 @@ def serve(
     browsers: BrowserPolicy,
     environ: Environ,
     start_response: StartResponse,
+    apis: Apis | None = None,
 ) -> Iterable[bytes]:
-    """Answer one WSGI request (after the browser policy: see browser.py)."""
+    """Answer one WSGI request (after the browser policy: see browser.py); a request to an
+    API Gateway API goes to ``apis`` before anything parses it as an AWS call."""
     headers = _browser_headers(environ)
     refusal = browsers.refusal(environ.get("REQUEST_METHOD", "GET"), headers)
     if refusal is not None:
@@ -54,6 +73,11 @@ def serve(
         return [refusal.body]
     if "origin" in headers:  # an allowed page: let it read the answer
         start_response = _with_headers(start_response, browsers.cors_headers(headers["origin"]))
+    if apis is not None:
+        served = apis(environ)
+        if served is not None:
+            start_response(served.status_line, list(served.headers))
+            return [served.body]
     request = AwsRequest.from_environ(environ, default_region)
 
     def through_moto() -> Iterable[bytes]:

@@ -1,0 +1,359 @@
+"""API Gateway REST API kinds: RestApi (with its OpenAPI Body), Resource, Method, Deployment, Stage.
+
+A RestApi's Body is applied operation by operation (resources, methods, Lambda proxy
+integrations) through the same API calls a template of separate Resource and Method resources
+makes, so both forms land alike in the endpoint. A changed Body replaces the API's resources in
+place: the API keeps its id, and with it every URL that names it. Authorizers, API keys, usage
+plans and CORS are refused (listed as unapplied) until access control is supported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from localcloud.deploy import openapi
+from localcloud.deploy.errors import DeployError
+from localcloud.deploy.kinds.base import (
+    Context,
+    ResourceKind,
+    changed,
+    ignore_gone,
+    is_gone,
+    register,
+    tag_map,
+)
+
+_PROXY = "AWS_PROXY"
+
+
+class IntegrationTargetError(DeployError):
+    """An API integration names a function that does not exist."""
+
+
+def check_function(uri: str, ctx: Context, where: str) -> None:
+    """Refuse a Lambda proxy integration whose function does not exist (AWS would answer each
+    request with a 500; a deploy that says so is the local cloud's kinder answer)."""
+    if "${stageVariables." in uri:
+        return  # chosen per stage, at request time
+    if "/functions/" not in uri and not uri.startswith("arn:aws:lambda:"):
+        return
+    function = uri.split("/functions/", 1)[-1].removesuffix("/invocations")
+    try:
+        ctx.client("lambda").get_function(FunctionName=function)
+    except ClientError as exc:
+        if is_gone(exc):
+            raise IntegrationTargetError(
+                f"{where}: the integration names function {function!r}, which does not exist; "
+                "check the function's name or ARN in the integration's uri"
+            ) from exc
+        raise
+
+
+def _resources(client: Any, api_id: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator("get_resources").paginate(restApiId=api_id):
+        items.extend(page.get("items", []))
+    return items
+
+
+def _resource_for(client: Any, api_id: str, path: str, known: dict[str, str]) -> str:
+    """The id of the resource at ``path``, made (with its parents) if missing."""
+    if path in known:
+        return known[path]
+    parent_path, _, part = path.rstrip("/").rpartition("/")
+    parent = _resource_for(client, api_id, parent_path or "/", known)
+    made = client.create_resource(restApiId=api_id, parentId=parent, pathPart=part)
+    known[path] = made["id"]
+    return made["id"]
+
+
+def _put_proxy_method(
+    client: Any,
+    api_id: str,
+    resource_id: str,
+    method: str,
+    integration: Mapping[str, Any],
+    ctx: Context,
+    where: str,
+) -> None:
+    uri = str(integration.get("uri") or integration.get("Uri") or "")
+    check_function(uri, ctx, where)
+    client.put_method(
+        restApiId=api_id, resourceId=resource_id, httpMethod=method, authorizationType="NONE"
+    )
+    arguments: dict[str, Any] = {
+        "restApiId": api_id,
+        "resourceId": resource_id,
+        "httpMethod": method,
+        "type": _PROXY,
+        "integrationHttpMethod": "POST",
+        "uri": uri,
+    }
+    timeout = integration.get("timeoutInMillis") or integration.get("TimeoutInMillis")
+    if timeout:
+        arguments["timeoutInMillis"] = int(timeout)
+    client.put_integration(**arguments)
+
+
+def _clear(client: Any, api_id: str) -> None:
+    """Remove every resource and method of an API but its root (whose methods go too)."""
+    resources = _resources(client, api_id)
+    for resource in resources:
+        for method in resource.get("resourceMethods") or {}:
+            ignore_gone(
+                client.delete_method,
+                restApiId=api_id,
+                resourceId=resource["id"],
+                httpMethod=method,
+            )
+    # Deepest first, so no resource is deleted before its children.
+    for resource in sorted(resources, key=lambda r: -len(r["path"])):
+        if resource["path"] != "/":
+            ignore_gone(client.delete_resource, restApiId=api_id, resourceId=resource["id"])
+
+
+def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, where: str) -> None:
+    known = {r["path"]: r["id"] for r in _resources(client, api_id)}
+    for operation in openapi.operations(body):
+        if str(operation.integration.get("type", "")).lower() != "aws_proxy":
+            continue  # listed as unapplied while planning
+        resource_id = _resource_for(client, api_id, operation.path, known)
+        _put_proxy_method(
+            client,
+            api_id,
+            resource_id,
+            operation.method,
+            operation.integration,
+            ctx,
+            f"{where}: {operation.method} {operation.path}",
+        )
+
+
+@register
+class RestApi(ResourceKind):
+    type_name = "AWS::ApiGateway::RestApi"
+    replace_on = frozenset()
+    applies = frozenset({"Name", "Description", "Body", "BinaryMediaTypes", "Tags"})
+    inert = {
+        "EndpointConfiguration": "edge, regional and private endpoints are one local endpoint",
+        "FailOnWarnings": "the deployer refuses what it would not apply instead of warning",
+    }
+
+    def unapplied(self, props: Mapping[str, Any]) -> list[str]:
+        return sorted(
+            [*super().unapplied(props), *openapi.unapplied_extensions(props.get("Body"), "Body")]
+        )
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        client = ctx.client("apigateway")
+        body = props.get("Body") or {}
+        name = props.get("Name") or (body.get("info") or {}).get("title") or logical_id
+        binary = list(props.get("BinaryMediaTypes") or openapi.binary_media_types(body))
+        arguments: dict[str, Any] = {"name": str(name)}
+        if props.get("Description"):
+            arguments["description"] = props["Description"]
+        if binary:
+            arguments["binaryMediaTypes"] = binary
+        if props.get("Tags"):
+            arguments["tags"] = tag_map(props["Tags"])
+        api_id = str(client.create_rest_api(**arguments)["id"])
+        if body:
+            _apply_body(client, api_id, body, ctx, f"resource {logical_id!r}")
+        return api_id
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        client = ctx.client("apigateway")
+        client.get_rest_api(restApiId=physical_id)  # gone -> made again by the engine
+        diff = changed(old, new)
+        operations = []
+        if "Name" in diff and new.get("Name"):
+            operations.append({"op": "replace", "path": "/name", "value": str(new["Name"])})
+        if "Description" in diff:
+            operations.append(
+                {"op": "replace", "path": "/description", "value": str(new.get("Description", ""))}
+            )
+        if operations:
+            client.update_rest_api(restApiId=physical_id, patchOperations=operations)
+        if "Body" in diff:
+            _clear(client, physical_id)
+            if new.get("Body"):
+                _apply_body(client, physical_id, new["Body"], ctx, f"resource {logical_id!r}")
+        return physical_id
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(ctx.client("apigateway").delete_rest_api, restApiId=physical_id)
+
+    def attributes(self, physical_id: str, props: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        root = next(
+            (
+                r["id"]
+                for r in _resources(ctx.client("apigateway"), physical_id)
+                if r["path"] == "/"
+            ),
+            "",
+        )
+        return {"RootResourceId": root, "RestApiId": physical_id}
+
+
+@register
+class Resource(ResourceKind):
+    type_name = "AWS::ApiGateway::Resource"
+    replace_on = None
+    applies = frozenset({"RestApiId", "ParentId", "PathPart"})
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        made = ctx.client("apigateway").create_resource(
+            restApiId=props["RestApiId"], parentId=props["ParentId"], pathPart=props["PathPart"]
+        )
+        return str(made["id"])
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(
+            ctx.client("apigateway").delete_resource,
+            restApiId=props["RestApiId"],
+            resourceId=physical_id,
+        )
+
+    def attributes(self, physical_id: str, props: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        return {"ResourceId": physical_id}
+
+
+@register
+class Method(ResourceKind):
+    """A method with a Lambda proxy integration; anything else is refused while planning."""
+
+    type_name = "AWS::ApiGateway::Method"
+    replace_on = None
+    applies = frozenset(
+        {"RestApiId", "ResourceId", "HttpMethod", "AuthorizationType", "Integration"}
+    )
+    members = {
+        "Integration": frozenset({"Type", "Uri", "IntegrationHttpMethod", "TimeoutInMillis"}),
+    }
+    inert = {
+        "MethodResponses": "a proxy integration passes the function's response through",
+        "OperationName": "names the method in generated SDKs only",
+    }
+
+    def unapplied(self, props: Mapping[str, Any]) -> list[str]:
+        stray = super().unapplied(props)
+        authorization = str(props.get("AuthorizationType") or "NONE")
+        if authorization != "NONE":
+            stray.append(f"AuthorizationType={authorization}")
+        integration = props.get("Integration") or {}
+        if isinstance(integration, dict) and str(integration.get("Type", "")) != _PROXY:
+            stray.append(f"Integration.Type={integration.get('Type')!r}")
+        return sorted(stray)
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        api_id, resource_id = str(props["RestApiId"]), str(props["ResourceId"])
+        method = str(props["HttpMethod"]).upper()
+        _put_proxy_method(
+            ctx.client("apigateway"),
+            api_id,
+            resource_id,
+            method,
+            props.get("Integration") or {},
+            ctx,
+            f"resource {logical_id!r}",
+        )
+        return f"{api_id}/{resource_id}/{method}"
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        api_id, resource_id, method = physical_id.split("/")
+        ignore_gone(
+            ctx.client("apigateway").delete_method,
+            restApiId=api_id,
+            resourceId=resource_id,
+            httpMethod=method,
+        )
+
+
+@register
+class Deployment(ResourceKind):
+    type_name = "AWS::ApiGateway::Deployment"
+    replace_on = None
+    applies = frozenset({"RestApiId", "StageName", "Description"})
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        arguments: dict[str, Any] = {"restApiId": props["RestApiId"]}
+        if props.get("StageName"):
+            arguments["stageName"] = props["StageName"]
+        if props.get("Description"):
+            arguments["description"] = props["Description"]
+        return str(ctx.client("apigateway").create_deployment(**arguments)["id"])
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        # The stage it made stays: a newer deployment of the same API serves it now (SAM makes
+        # a new Deployment whenever the API changes, and removes the old one afterwards).
+        try:
+            ctx.client("apigateway").delete_deployment(
+                restApiId=props["RestApiId"], deploymentId=physical_id
+            )
+        except ClientError as exc:
+            if not is_gone(exc) and "BadRequest" not in str(exc):
+                raise
+
+    def attributes(self, physical_id: str, props: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        return {"DeploymentId": physical_id}
+
+
+@register
+class Stage(ResourceKind):
+    type_name = "AWS::ApiGateway::Stage"
+    replace_on = frozenset({"RestApiId", "StageName"})
+    applies = frozenset(
+        {"RestApiId", "StageName", "DeploymentId", "Description", "Variables", "Tags"}
+    )
+    inert = {
+        "TracingEnabled": "every request is traced locally (localcloud trace)",
+        "CacheClusterEnabled": "no cache runs locally; every request reaches its integration",
+        "CacheClusterSize": "no cache runs locally",
+    }
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        client = ctx.client("apigateway")
+        name = str(props["StageName"])
+        # A Deployment with StageName made this stage already (SAM's "Stage" stage).
+        ignore_gone(client.delete_stage, restApiId=props["RestApiId"], stageName=name)
+        arguments: dict[str, Any] = {
+            "restApiId": props["RestApiId"],
+            "stageName": name,
+            "deploymentId": props["DeploymentId"],
+        }
+        if props.get("Description"):
+            arguments["description"] = props["Description"]
+        if props.get("Variables"):
+            arguments["variables"] = {k: str(v) for k, v in props["Variables"].items()}
+        if props.get("Tags"):
+            arguments["tags"] = tag_map(props["Tags"])
+        client.create_stage(**arguments)
+        return name
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        self.delete(physical_id, old, ctx)
+        return self.create(logical_id, new, ctx)
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(
+            ctx.client("apigateway").delete_stage,
+            restApiId=props["RestApiId"],
+            stageName=physical_id,
+        )
