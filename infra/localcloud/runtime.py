@@ -23,7 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from localcloud.apigw.access import AccessControl, key_rings_from
 from localcloud.apigw.door import ApiDoor
+from localcloud.apigw.jwt_auth import JwksSource, parse_locations
+from localcloud.apigw.service_steps import ServiceIntegrations
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
 from localcloud.emulator import backends
@@ -63,6 +66,8 @@ class Reset:
     scheduler: Scheduler
     executor: Executor
     traces: TraceStore
+    # API Gateway's authorizer caches and usage counts
+    access: AccessControl | None = None
 
     def __call__(self) -> None:
         # Pollers end within a second by themselves (a receive waits at most that long); one
@@ -72,6 +77,8 @@ class Reset:
         self.executor.reset()
         backends.reset()
         self.traces.clear()
+        if self.access is not None:
+            self.access.reset()
 
 
 @dataclass
@@ -151,7 +158,13 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
-    reset = Reset(sources, scheduler, executor, traces)
+    access = AccessControl(
+        JwksSource(parse_locations(settings.jwks)), key_rings_from(backends.api_keys)
+    )
+    access.install()
+    services = ServiceIntegrations(endpoint_url)
+    services.install()
+    reset = Reset(sources, scheduler, executor, traces, access)
     apis = ApiDoor(invoker, lambda function: catalog.spec(function).timeout, traces, region)
     gateway = Gateway(
         invoker,
@@ -166,6 +179,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         apis=apis.serve,
     )
     executor.connect_calls(gateway.serve_call)
+    services.connect(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
     return Runtime(

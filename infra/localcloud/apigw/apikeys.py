@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from localcloud.apigw import denials
 from localcloud.apigw.denials import Denial
@@ -176,3 +177,46 @@ def period_start(quota: Quota, now: datetime) -> datetime:
 
 def _masked(value: str) -> str:
     return value[:4] + "..." if len(value) > 6 else "***"
+
+
+def key_ring(
+    keys: Sequence[Mapping[str, Any]],
+    plans: Sequence[Mapping[str, Any]],
+    plan_keys: Mapping[str, Sequence[str]],
+) -> KeyRing:
+    """A KeyRing from API Gateway's descriptions (GetApiKeys' and GetUsagePlans' items)."""
+    return KeyRing(
+        tuple(
+            ApiKey(str(k["id"]), str(k.get("value") or ""), bool(k.get("enabled", True)))
+            for k in keys
+        ),
+        tuple(_plan(plan, plan_keys.get(str(plan["id"]), ())) for plan in plans),
+    )
+
+
+def _plan(plan: Mapping[str, Any], key_ids: Sequence[str]) -> UsagePlan:
+    stages = set()
+    method_throttles: dict[tuple[str, str, str], Throttle] = {}
+    for stage in plan.get("apiStages") or ():
+        api_id, name = str(stage.get("apiId")), str(stage.get("stage"))
+        stages.add((api_id, name))
+        for method_key, throttle in (stage.get("throttle") or {}).items():
+            method_throttles[(api_id, name, str(method_key))] = _throttle(throttle)
+    quota = plan.get("quota")
+    return UsagePlan(
+        plan_id=str(plan["id"]),
+        name=str(plan.get("name") or plan["id"]),
+        stages=frozenset(stages),
+        key_ids=frozenset(key_ids),
+        throttle=_throttle(plan["throttle"]) if plan.get("throttle") else None,
+        quota=Quota(
+            int(quota["limit"]), str(quota.get("period", "DAY")), int(quota.get("offset") or 0)
+        )
+        if quota
+        else None,
+        method_throttles=method_throttles,
+    )
+
+
+def _throttle(throttle: Mapping[str, Any]) -> Throttle:
+    return Throttle(float(throttle.get("rateLimit") or 0), int(throttle.get("burstLimit") or 0))

@@ -239,7 +239,10 @@ def read_answer(payload: bytes, authorizer: LambdaAuthorizer) -> _Answer:
 class Authorizers:
     """Runs Lambda authorizers and caches their answers (thread-safe)."""
 
-    def __init__(self, call: FunctionCall, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, call: FunctionCall | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """``call`` runs authorizer functions unless ``authorize`` is handed its own."""
         self._call = call
         self._clock = clock
         self._lock = threading.Lock()
@@ -251,6 +254,7 @@ class Authorizers:
         request: RequestParts,
         arn: str,
         proxy_event: Callable[[], Mapping[str, Any]],
+        call: FunctionCall | None = None,
     ) -> Grant | Denial:
         """Allow (a Grant) or refuse (AWS's Denial) the request on ``arn``."""
         rest = authorizer.rest
@@ -265,7 +269,10 @@ class Authorizers:
         answer = self._cached(key) if authorizer.ttl_s > 0 and identity else None
         cached = answer is not None
         if answer is None:
-            outcome = self._run(authorizer, identity, arn, proxy_event)
+            runner = call or self._call
+            if runner is None:
+                raise ValueError("Authorizers.authorize needs a FunctionCall")
+            outcome = self._run(authorizer, identity, arn, proxy_event, runner)
             if isinstance(outcome, Denial):
                 return outcome
             answer = outcome
@@ -288,6 +295,7 @@ class Authorizers:
         identity: tuple[str, ...],
         arn: str,
         proxy_event: Callable[[], Mapping[str, Any]],
+        call: FunctionCall,
     ) -> _Answer | Denial:
         rest = authorizer.rest
         if authorizer.kind == "TOKEN":
@@ -296,7 +304,7 @@ class Authorizers:
             event = request_event(proxy_event(), arn)
         else:
             event = http_request_event(proxy_event(), arn, identity, authorizer.payload_version)
-        outcome = self._call(authorizer.function, event)
+        outcome = call(authorizer.function, event)
         if outcome.failed:
             if _error_message(outcome.payload) == "Unauthorized":
                 return denials.unauthorized(rest, f"authorizer {authorizer.name}: Unauthorized")

@@ -171,7 +171,7 @@ class ApiDoor:
         if match is None:
             return payloads.not_found(api.protocol)
         detail["route"] = match.route.key
-        decision = steps.authorize(api, match, request, stage, self._invoke)
+        decision = steps.authorize(api, match, request, stage, steps.traced(self._invoke, here))
         if isinstance(decision, Deny):
             return decision.answer
         integration = match.route.integration
@@ -200,7 +200,7 @@ class ApiDoor:
         return step(call)
 
     def _invoke(
-        self, function: str, payload: bytes, context: TraceContext, timeout_s: float
+        self, function: str, payload: bytes, context: TraceContext | None, timeout_s: float
     ) -> steps.InvokeOutcome:
         """Run ``function`` now; give up waiting after ``timeout_s`` (it runs on, as on AWS)."""
         try:

@@ -38,8 +38,20 @@ class Invoke(Protocol):
     """A synchronous (RequestResponse) invocation through the engine's invoker."""
 
     def __call__(
-        self, function: str, payload: bytes, context: TraceContext, timeout_s: float
+        self, function: str, payload: bytes, context: TraceContext | None, timeout_s: float
     ) -> InvokeOutcome: ...
+
+
+def traced(invoke: Invoke, here: TraceContext) -> Invoke:
+    """``invoke`` that records under ``here`` when its caller names no context (an authorizer
+    step runs its function under the request's own hop)."""
+
+    def bound(
+        function: str, payload: bytes, context: TraceContext | None, timeout_s: float
+    ) -> InvokeOutcome:
+        return invoke(function, payload, context or here, timeout_s)
+
+    return bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +135,14 @@ def authorize(
     return _authorizer[0](api, match, request, stage, invoke)
 
 
+# The key HTTP APIs' first-class integrations (those with an IntegrationSubtype) register under,
+# whatever their integration type says (AWS_PROXY).
+FIRST_CLASS = "FIRST_CLASS"
+
+
 def integration_for(integration: IntegrationView) -> Integration | None:
+    if integration.subtype:
+        return INTEGRATIONS.get(FIRST_CLASS)
     return INTEGRATIONS.get(integration.type)
 
 

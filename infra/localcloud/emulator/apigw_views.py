@@ -222,3 +222,24 @@ def _http_integration(integration: Any) -> IntegrationView:
         request_templates=_frozen(integration.request_templates),
         content_handling=integration.content_handling_strategy,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeysView:
+    """REST API keys and usage plans of one region, as moto describes them (GetApiKey's and
+    GetUsagePlan's fields; ``plan_keys`` maps a plan id to the ids of its keys)."""
+
+    keys: tuple[Mapping[str, Any], ...] = ()
+    plans: tuple[Mapping[str, Any], ...] = ()
+    plan_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def api_keys_from_moto(backend: Any) -> ApiKeysView:
+    """A moto apigateway backend's keys and usage plans (values included, as AWS stores them)."""
+    return ApiKeysView(
+        keys=tuple(_frozen(key.to_json()) for key in dict(backend.keys).values()),
+        plans=tuple(_frozen(plan.to_json()) for plan in dict(backend.usage_plans).values()),
+        plan_keys=MappingProxyType(
+            {plan: tuple(dict(keys)) for plan, keys in dict(backend.usage_plan_keys).items()}
+        ),
+    )

@@ -30,7 +30,13 @@ from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
 
 from localcloud.arns import Arn, function_name, parse_arn
-from localcloud.emulator.apigw_views import ApiView, http_api_from_moto, rest_api_from_moto
+from localcloud.emulator.apigw_views import (
+    ApiKeysView,
+    ApiView,
+    api_keys_from_moto,
+    http_api_from_moto,
+    rest_api_from_moto,
+)
 from localcloud.emulator.views import FunctionView, MappingView, QueuedMessage, RuleView
 from localcloud.errors import LocalCloudError
 
@@ -370,6 +376,11 @@ def api(api_id: str, region: str, account: str = ACCOUNT_ID) -> ApiView | None:
         if held is not None:
             return rest_api_from_moto(held, name, account)
     return None
+
+
+def api_keys(region: str, account: str = ACCOUNT_ID) -> ApiKeysView:
+    """The REST API keys and usage plans of ``region`` (those an API there may admit)."""
+    return api_keys_from_moto(apigateway_backends[account][region])
 
 
 def _regions(backends: Any, account: str, region: str) -> list[tuple[str, Any]]:
