@@ -132,6 +132,29 @@ def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, wh
         )
 
 
+def _binary(props: Mapping[str, Any]) -> list[str]:
+    return [
+        str(t).replace("~1", "/")
+        for t in props.get("BinaryMediaTypes")
+        or openapi.binary_media_types(props.get("Body") or {})
+    ]
+
+
+def _set_binary_media_types(client: Any, api_id: str, old: list[str], new: list[str]) -> None:
+    """Binary media types go by patch (CreateRestApi's parameter is not kept by every endpoint)."""
+    operations = [
+        {"op": "remove", "path": f"/binaryMediaTypes/{t.replace('/', '~1')}", "value": t}
+        for t in old
+        if t not in new
+    ] + [
+        {"op": "add", "path": f"/binaryMediaTypes/{t.replace('/', '~1')}", "value": t}
+        for t in new
+        if t not in old
+    ]
+    if operations:
+        client.update_rest_api(restApiId=api_id, patchOperations=operations)
+
+
 @register
 class RestApi(ResourceKind):
     type_name = "AWS::ApiGateway::RestApi"
@@ -151,15 +174,14 @@ class RestApi(ResourceKind):
         client = ctx.client("apigateway")
         body = props.get("Body") or {}
         name = props.get("Name") or (body.get("info") or {}).get("title") or logical_id
-        binary = list(props.get("BinaryMediaTypes") or openapi.binary_media_types(body))
+        binary = _binary(props)
         arguments: dict[str, Any] = {"name": str(name)}
         if props.get("Description"):
             arguments["description"] = props["Description"]
-        if binary:
-            arguments["binaryMediaTypes"] = binary
         if props.get("Tags"):
             arguments["tags"] = tag_map(props["Tags"])
         api_id = str(client.create_rest_api(**arguments)["id"])
+        _set_binary_media_types(client, api_id, [], binary)
         if body:
             _apply_body(client, api_id, body, ctx, f"resource {logical_id!r}")
         return api_id
@@ -184,6 +206,7 @@ class RestApi(ResourceKind):
             )
         if operations:
             client.update_rest_api(restApiId=physical_id, patchOperations=operations)
+        _set_binary_media_types(client, physical_id, _binary(old), _binary(new))
         if "Body" in diff:
             _clear(client, physical_id)
             if new.get("Body"):
