@@ -177,6 +177,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         warming=warmer,
         reset=reset,
         apis=apis.serve,
+        api_origins=apis.allows_origin,
     )
     executor.connect_calls(gateway.serve_call)
     services.connect(gateway.serve_call)

@@ -74,6 +74,7 @@ class AccessControl:
         self._key_rings = key_rings
 
     def install(self) -> None:
+        steps.register_origin_check(self.allows_origin)
         steps.register_preflight(self.preflight)
         steps.register_authorizer(self.authorize)
         steps.register_responder(self.respond)
@@ -82,6 +83,28 @@ class AccessControl:
         """Forget cached authorizer answers and usage counts (a reset, a redeploy)."""
         self.authorizers.forget()
         self.meter.forget()
+
+    # -- CORS ------------------------------------------------------------------------------------
+    @staticmethod
+    def allows_origin(api: ApiView, origin: str) -> bool:
+        """Whether the API's own CORS settings let a page from ``origin`` call it: an HTTP API's
+        CorsConfiguration, or a REST API's OPTIONS methods (SAM's Cors) answering with an
+        ``Access-Control-Allow-Origin`` of ``'*'`` or that origin."""
+        config = _cors(api)
+        if config is not None:
+            return config.allowed_origin(origin) is not None
+        if api.protocol == HTTP:
+            return False
+        for route in api.routes:
+            if route.method != "OPTIONS" or route.integration is None:
+                continue
+            responses = route.integration.raw.get("integrationResponses") or {}
+            for response in dict(responses).values():
+                parameters = (response or {}).get("responseParameters") or {}
+                value = parameters.get("method.response.header.Access-Control-Allow-Origin")
+                if value and str(value).strip("'") in ("*", origin.rstrip("/")):
+                    return True
+        return False
 
     # -- preflight and respond -------------------------------------------------------------------
     def preflight(self, api: ApiView, request: ApiRequest) -> Answer | None:
@@ -93,10 +116,15 @@ class AccessControl:
 
     def respond(self, api: ApiView, request: ApiRequest, answer: Answer) -> Answer:
         config = _cors(api)
-        if config is None or not request.header("origin"):
+        headers = _headers(request)
+        if (
+            config is None
+            or not headers.get("origin")
+            or cors.is_preflight(request.method, headers)
+        ):
             return answer
         return Answer(
-            answer.status, tuple(cors.apply(config, _headers(request), answer.headers)), answer.body
+            answer.status, tuple(cors.apply(config, headers, answer.headers)), answer.body
         )
 
     # -- authorize -------------------------------------------------------------------------------

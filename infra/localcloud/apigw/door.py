@@ -133,6 +133,15 @@ class ApiDoor:
         )
         return answer
 
+    def allows_origin(self, environ: Mapping[str, Any], origin: str) -> bool:
+        """Whether the request is addressed to an API whose own CORS settings allow ``origin``
+        (the gateway's browser policy then lets the API answer the page, as AWS would)."""
+        located = locate(str(environ.get("PATH_INFO") or "/"), environ.get("HTTP_HOST"))
+        if located is None:
+            return False
+        api, stage, _ = self._resolve(located)
+        return api is not None and stage is not None and steps.allows_origin(api, origin)
+
     # -- steps --------------------------------------------------------------------------------
     def _resolve(self, located: Located) -> tuple[ApiView | None, StageView | None, str]:
         """The API, the stage that serves the request and the API's path."""

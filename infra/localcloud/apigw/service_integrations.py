@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
+from xml.etree import ElementTree
 
 from localcloud.apigw import mapping, vtl
 from localcloud.apigw.mapping import MappedRequest
@@ -341,7 +342,7 @@ def rest_integration(
         selector = str(answer.status)
     else:
         call = _rest_call(integration, request, body, region)
-        answer = calls(call)
+        answer = _as_json(call, calls(call))
         selector = _selector(call, answer)
     chosen = select_response(integration.responses, selector)
     if chosen is None:
@@ -432,6 +433,43 @@ def _rest_call(
         data,
         action,
     )
+
+
+def _as_json(call: ServiceCall, answer: ServiceAnswer) -> ServiceAnswer:
+    """A query-protocol service's XML answer as the JSON API Gateway asks those services for
+    (``{"SendMessageResponse": {"SendMessageResult": {...}, "ResponseMetadata": {...}}}``)."""
+    if call.service not in QUERY_SERVICES or not answer.body.lstrip().startswith(b"<"):
+        return answer
+    try:
+        root = ElementTree.fromstring(answer.body)
+    except ElementTree.ParseError:
+        return answer
+    document = {_local(root.tag): _element(root)}
+    headers = [
+        (k, v) for k, v in answer.headers if k.lower() not in ("content-type", "content-length")
+    ]
+    headers.append(("Content-Type", "application/json"))
+    return ServiceAnswer(answer.status, headers, json.dumps(document).encode())
+
+
+def _element(node: ElementTree.Element) -> Any:
+    children = list(node)
+    if not children:
+        return node.text
+    value: dict[str, Any] = {}
+    for child in children:
+        name = _local(child.tag)
+        item = _element(child)
+        if name in value:  # repeated elements become a list
+            held = value[name]
+            value[name] = [*held, item] if isinstance(held, list) else [held, item]
+        else:
+            value[name] = item
+    return value
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def _selector(call: ServiceCall, answer: ServiceAnswer) -> str:

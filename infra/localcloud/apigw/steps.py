@@ -80,6 +80,7 @@ class IntegrationCall:
 
 
 Preflight = Callable[[ApiView, ApiRequest], Answer | None]
+OriginCheck = Callable[[ApiView, str], bool]
 Authorizer = Callable[[ApiView, Match, ApiRequest, StageView, Invoke], Allow | Deny]
 Integration = Callable[[IntegrationCall], Answer]
 Responder = Callable[[ApiView, ApiRequest, Answer], Answer]
@@ -87,6 +88,10 @@ Responder = Callable[[ApiView, ApiRequest, Answer], Answer]
 
 def no_preflight(api: ApiView, request: ApiRequest) -> Answer | None:
     return None
+
+
+def no_origins(api: ApiView, origin: str) -> bool:
+    return False
 
 
 def open_routes_only(
@@ -100,6 +105,7 @@ def open_routes_only(
 
 _lock = threading.Lock()
 _preflight: list[Preflight] = [no_preflight]
+_origins: list[OriginCheck] = [no_origins]
 _authorizer: list[Authorizer] = [open_routes_only]
 INTEGRATIONS: dict[str, Integration] = {}
 RESPONDERS: list[Responder] = []
@@ -108,6 +114,16 @@ RESPONDERS: list[Responder] = []
 def register_preflight(step: Preflight) -> None:
     with _lock:
         _preflight[0] = step
+
+
+def register_origin_check(step: OriginCheck) -> None:
+    """Who says which web origins an API's CORS settings let call it."""
+    with _lock:
+        _origins[0] = step
+
+
+def allows_origin(api: ApiView, origin: str) -> bool:
+    return _origins[0](api, origin)
 
 
 def register_authorizer(step: Authorizer) -> None:

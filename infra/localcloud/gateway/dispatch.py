@@ -71,6 +71,7 @@ class Gateway:
         warming: Warming | None = None,
         reset: Reset | None = None,
         apis: wsgi.Apis | None = None,
+        api_origins: wsgi.ApiOrigins | None = None,
     ) -> None:
         """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off.
         ``apis``: API Gateway's door (localcloud/apigw), asked first about every HTTP request."""
@@ -87,6 +88,7 @@ class Gateway:
         self.requests = 0
         self._moto = moto_app()
         self._apis = apis
+        self._api_origins = api_origins
 
     def __call__(
         self, environ: wsgi.Environ, start_response: wsgi.StartResponse
@@ -99,6 +101,7 @@ class Gateway:
             environ,
             start_response,
             self._apis,
+            self._api_origins,
         )
 
     def serve_call(self, call: Mapping[str, Any]) -> dict[str, Any]:

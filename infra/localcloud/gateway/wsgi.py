@@ -36,6 +36,8 @@ class WholeAnswer(Protocol):
 
 # API Gateway's invoke URLs: the answer to a request addressed to an API, or None.
 Apis = Callable[[Environ], WholeAnswer | None]
+# Whether the request is addressed to an API whose own CORS settings allow its Origin.
+ApiOrigins = Callable[[Environ, str], bool]
 
 
 class Dispatch(Protocol):
@@ -63,15 +65,19 @@ def serve(
     environ: Environ,
     start_response: StartResponse,
     apis: Apis | None = None,
+    api_origins: ApiOrigins | None = None,
 ) -> Iterable[bytes]:
     """Answer one WSGI request (after the browser policy: see browser.py); a request to an
     API Gateway API goes to ``apis`` before anything parses it as an AWS call."""
     headers = _browser_headers(environ)
-    refusal = browsers.refusal(environ.get("REQUEST_METHOD", "GET"), headers)
+    api_allows = bool(
+        api_origins is not None and "origin" in headers and api_origins(environ, headers["origin"])
+    )
+    refusal = browsers.refusal(environ.get("REQUEST_METHOD", "GET"), headers, api_allows)
     if refusal is not None:
         start_response(refusal.status_line, list(refusal.headers))
         return [refusal.body]
-    if "origin" in headers:  # an allowed page: let it read the answer
+    if "origin" in headers and not api_allows:  # an allowed page: let it read the answer
         start_response = _with_headers(start_response, browsers.cors_headers(headers["origin"]))
     if apis is not None:
         served = apis(environ)

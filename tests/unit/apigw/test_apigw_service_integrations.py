@@ -161,8 +161,11 @@ def test_rest_sqs_path_integration_with_template() -> None:
 
 
 def test_rest_selection_pattern_picks_the_error_response() -> None:
-    answer = rest_integration(SQS_PATH, REQUEST, FakeService(400, b"<Error/>"), "us-east-1")
-    assert answer.status == 400 and answer.body == b"<Error/>"
+    error = b"<ErrorResponse><Error><Code>QueueDoesNotExist</Code></Error></ErrorResponse>"
+    answer = rest_integration(SQS_PATH, REQUEST, FakeService(400, error), "us-east-1")
+    assert answer.status == 400
+    # a query service's XML comes back as the JSON API Gateway asks those services for
+    assert json.loads(answer.body) == {"ErrorResponse": {"Error": {"Code": "QueueDoesNotExist"}}}
 
 
 def test_rest_action_uris_build_query_and_json_calls() -> None:

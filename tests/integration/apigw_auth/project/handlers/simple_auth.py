@@ -1,0 +1,11 @@
+"""An HTTP API authorizer with simple responses."""
+
+import json
+
+
+def handler(event, context):
+    key = (event.get("headers") or {}).get("x-key")
+    return {
+        "isAuthorized": key == "letmein",
+        "context": {"user": "ann", "event": json.dumps(event)},
+    }
