@@ -353,3 +353,53 @@ def test_the_classes_the_direct_paths_use_are_there() -> None:
     assert callable(DynamoDBBackend.get_table)
     assert callable(SQSBackend.get_queue)
     assert sqs_models.Message.__name__ == "Message"
+
+
+def test_api_gateway_views_read_what_moto_holds() -> None:
+    """emulator/apigw_views.py reads moto's RestAPI, Resource, Method, Integration and Stage
+    (apigateway) and Api, Route, Integration and Stage (apigatewayv2) by attribute."""
+    with mock_aws():
+        rest = boto3.client("apigateway", region_name="us-east-1")
+        api_id = rest.create_rest_api(name="surface")["id"]
+        root = rest.get_resources(restApiId=api_id)["items"][0]["id"]
+        child = rest.create_resource(restApiId=api_id, parentId=root, pathPart="{id}")["id"]
+        rest.put_method(
+            restApiId=api_id, resourceId=child, httpMethod="GET", authorizationType="NONE"
+        )
+        rest.put_integration(
+            restApiId=api_id,
+            resourceId=child,
+            httpMethod="GET",
+            type="AWS_PROXY",
+            integrationHttpMethod="POST",
+            uri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:f/invocations",
+            timeoutInMillis=1000,
+        )
+        deployment = rest.create_deployment(restApiId=api_id)["id"]
+        rest.create_stage(
+            restApiId=api_id, stageName="dev", deploymentId=deployment, variables={"a": "b"}
+        )
+        view = backends.api(api_id, "us-east-1")
+        assert view is not None and view.protocol == "REST"
+        assert [(r.key, r.integration and r.integration.timeout_ms) for r in view.routes] == [
+            ("GET /{id}", 1000)
+        ]
+        assert dict(view.stages["dev"].variables) == {"a": "b"}
+
+        http = boto3.client("apigatewayv2", region_name="us-east-1")
+        http_id = http.create_api(Name="surface", ProtocolType="HTTP")["ApiId"]
+        integration = http.create_integration(
+            ApiId=http_id,
+            IntegrationType="AWS_PROXY",
+            IntegrationUri="arn:aws:lambda:us-east-1:123456789012:function:f",
+            PayloadFormatVersion="2.0",
+        )["IntegrationId"]
+        http.create_route(ApiId=http_id, RouteKey="$default", Target=f"integrations/{integration}")
+        http.create_stage(ApiId=http_id, StageName="$default", StageVariables={"x": "y"})
+        view = backends.api(http_id, "us-east-1")
+        assert view is not None and view.protocol == "HTTP" and view.has_default_stage
+        assert [(r.key, r.integration and r.integration.type) for r in view.routes] == [
+            ("$default", "AWS_PROXY")
+        ]
+        assert dict(view.stages["$default"].variables) == {"x": "y"}
