@@ -33,11 +33,14 @@ _METHODS = {
     "x-amazon-apigateway-any-method": "ANY",
 }
 INTEGRATION = "x-amazon-apigateway-integration"
-# API Gateway extensions applied: the integration of each operation, and binary media types.
-_APPLIED_TOP = {"x-amazon-apigateway-binary-media-types"}
-# Access control lives in these: applied once authorizers and CORS are supported.
-_SECURITY_KEYS = ("security", "securityDefinitions")
-# Integration keys a Lambda proxy integration applies.
+# API Gateway extensions applied: the integration of each operation, binary media types, HTTP
+# APIs' CORS and REST APIs' API key source (openapi_access.py reads the last two).
+_APPLIED_TOP = {
+    "x-amazon-apigateway-binary-media-types",
+    "x-amazon-apigateway-cors",
+    "x-amazon-apigateway-api-key-source",
+}
+# Integration keys the integrations apply (Lambda proxy, mock, AWS services, first-class).
 _INTEGRATION_KEYS = {
     "type",
     "uri",
@@ -46,7 +49,14 @@ _INTEGRATION_KEYS = {
     "timeoutInMillis",
     "passthroughBehavior",
     "responses",
+    "requestTemplates",
+    "requestParameters",
+    "credentials",
+    "integrationSubtype",
+    "connectionType",
 }
+# Integration types the API kinds apply.
+_INTEGRATION_TYPES = {"aws_proxy", "mock", "aws"}
 # What SAM's resource types call their document.
 _DEFINITION = {
     "AWS::Serverless::Api": ("DefinitionBody", "DefinitionUri"),
@@ -152,10 +162,6 @@ def unapplied_extensions(document: Any, prefix: str) -> list[str]:
     for key in document:
         if str(key).startswith("x-amazon-apigateway-") and key not in _APPLIED_TOP:
             stray.append(f"{prefix}.{key}")
-    stray.extend(f"{prefix}.{key}" for key in _SECURITY_KEYS if document.get(key))
-    schemes = (document.get("components") or {}).get("securitySchemes")
-    if schemes:
-        stray.append(f"{prefix}.components.securitySchemes")
     for path, item in (document.get("paths") or {}).items():
         if not isinstance(item, dict):
             continue
@@ -163,7 +169,6 @@ def unapplied_extensions(document: Any, prefix: str) -> list[str]:
             if str(key).lower() not in _METHODS or not isinstance(operation, dict):
                 continue
             where = f"{prefix}.paths.{path}.{key}"
-            stray.extend(f"{where}.security" for _ in [0] if operation.get("security"))
             for extension in operation:
                 if str(extension).startswith("x-amazon-apigateway-") and extension != INTEGRATION:
                     stray.append(f"{where}.{extension}")
@@ -172,7 +177,7 @@ def unapplied_extensions(document: Any, prefix: str) -> list[str]:
                 stray.append(f"{where} (no {INTEGRATION})")
                 continue
             kind = str(integration.get("type", "")).lower()
-            if kind != "aws_proxy":
+            if kind not in _INTEGRATION_TYPES:
                 stray.append(f"{where}.{INTEGRATION}.type={integration.get('type')!r}")
             stray.extend(
                 f"{where}.{INTEGRATION}.{name}"

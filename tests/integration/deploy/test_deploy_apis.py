@@ -11,7 +11,6 @@ from deploy_support import aws, unique_stack, write_template
 from localcloud.deploy import (
     PartialDeployError,
     TemplateError,
-    UnsupportedPropertyError,
     deploy,
     destroy,
 )
@@ -156,9 +155,10 @@ def test_a_definition_that_is_not_openapi_fails_naming_the_resource(
         deploy(template, endpoint_url, stack=unique_stack("apis"))
 
 
-def test_cors_is_refused_until_supported(tmp_path: Path, endpoint_url: str) -> None:
+def test_cors_configuration_is_applied(tmp_path: Path, endpoint_url: str) -> None:
     template = write_template(tmp_path, WITH_CORS, ("fn",))
-    with pytest.raises(UnsupportedPropertyError) as failure:
-        deploy(template, endpoint_url, stack=unique_stack("apis"))
-    assert "ServerlessHttpApi" in str(failure.value)
-    assert "x-amazon-apigateway-cors" in str(failure.value)
+    report = deploy(template, endpoint_url, stack=unique_stack("apis"))
+    api = aws("apigatewayv2", endpoint_url).get_api(
+        ApiId=report.resources["ServerlessHttpApi"].physical_id
+    )
+    assert api["CorsConfiguration"]["AllowOrigins"] == ["https://example.com"]

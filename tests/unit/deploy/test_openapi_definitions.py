@@ -63,23 +63,23 @@ def test_operations_list_methods_any_and_the_default_route() -> None:
     assert [op.route_key for op in operations(document)] == ["GET /u/{id}", "$default"]
 
 
-def test_access_control_and_non_proxy_integrations_are_unapplied() -> None:
+def test_access_control_and_service_integrations_are_applied_others_unapplied() -> None:
     document = {
         "openapi": "3.0.1",
         "x-amazon-apigateway-cors": {"allowOrigins": ["*"]},
+        "x-amazon-apigateway-gateway-responses": {},
         "components": {"securitySchemes": {"jwt": {}}},
         "paths": {
             "/a": {
                 "get": {"security": [{"jwt": []}], "x-amazon-apigateway-integration": PROXY},
                 "post": {"x-amazon-apigateway-integration": {"type": "aws", "uri": "u"}},
+                "put": {"x-amazon-apigateway-integration": {"type": "http", "uri": "u"}},
             }
         },
     }
     assert unapplied_extensions(document, "Body") == [
-        "Body.x-amazon-apigateway-cors",
-        "Body.components.securitySchemes",
-        "Body.paths./a.get.security",
-        "Body.paths./a.post.x-amazon-apigateway-integration.type='aws'",
+        "Body.x-amazon-apigateway-gateway-responses",
+        "Body.paths./a.put.x-amazon-apigateway-integration.type='http'",
     ]
 
 

@@ -3,8 +3,10 @@
 A RestApi's Body is applied operation by operation (resources, methods, Lambda proxy
 integrations) through the same API calls a template of separate Resource and Method resources
 makes, so both forms land alike in the endpoint. A changed Body replaces the API's resources in
-place: the API keeps its id, and with it every URL that names it. Authorizers, API keys, usage
-plans and CORS are refused (listed as unapplied) until access control is supported.
+place: the API keeps its id, and with it every URL that names it. A Body's authorizers, the
+authorizer and API key each operation requires, and its ``mock`` (SAM's CORS) and ``aws``
+integrations are applied through openapi_access.py; Authorizer, ApiKey, UsagePlan and
+UsagePlanKey resources are kinds of their own (apigateway_access.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from localcloud.deploy import openapi
+from localcloud.deploy import openapi, openapi_access
 from localcloud.deploy.errors import DeployError
 from localcloud.deploy.kinds.base import (
     Context,
@@ -78,11 +80,17 @@ def _put_proxy_method(
     integration: Mapping[str, Any],
     ctx: Context,
     where: str,
+    access: Mapping[str, Any] | None = None,
 ) -> None:
+    """A method with a Lambda proxy integration; ``access``: put_method's authorization
+    arguments (authorizationType, authorizerId, apiKeyRequired, authorizationScopes)."""
     uri = str(integration.get("uri") or integration.get("Uri") or "")
     check_function(uri, ctx, where)
     client.put_method(
-        restApiId=api_id, resourceId=resource_id, httpMethod=method, authorizationType="NONE"
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod=method,
+        **(access or {"authorizationType": "NONE"}),
     )
     arguments: dict[str, Any] = {
         "restApiId": api_id,
@@ -98,8 +106,57 @@ def _put_proxy_method(
     client.put_integration(**arguments)
 
 
+def _put_service_method(
+    client: Any,
+    api_id: str,
+    resource_id: str,
+    method: str,
+    integration: Mapping[str, Any],
+    access: Mapping[str, Any],
+) -> None:
+    """A method with a ``mock`` or ``aws`` integration, its mapping templates and responses."""
+    client.put_method(restApiId=api_id, resourceId=resource_id, httpMethod=method, **access)
+    client.put_integration(
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod=method,
+        **openapi_access.rest_integration_arguments(integration),
+    )
+    for response in openapi_access.rest_integration_responses(integration):
+        client.put_integration_response(
+            restApiId=api_id, resourceId=resource_id, httpMethod=method, **response
+        )
+
+
+def _access(
+    body: Mapping[str, Any], operation: Mapping[str, Any], authorizers: Mapping[str, str]
+) -> dict[str, Any]:
+    """put_method's authorization arguments for an operation of ``body``."""
+    security = openapi_access.security_of(body, operation)
+    arguments: dict[str, Any] = {"authorizationType": "NONE", "apiKeyRequired": security.api_key}
+    if security.authorizer is not None and security.authorizer in authorizers:
+        scheme = openapi_access.rest_authorizer_type(body, security.authorizer)
+        arguments["authorizationType"] = (
+            "COGNITO_USER_POOLS" if scheme == "COGNITO_USER_POOLS" else "CUSTOM"
+        )
+        arguments["authorizerId"] = authorizers[security.authorizer]
+        if security.scopes and arguments["authorizationType"] == "COGNITO_USER_POOLS":
+            arguments["authorizationScopes"] = list(security.scopes)
+    return arguments
+
+
+def _create_authorizers(client: Any, api_id: str, body: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        spec.name: str(client.create_authorizer(restApiId=api_id, **spec.arguments)["id"])
+        for spec in openapi_access.rest_authorizers(body)
+    }
+
+
 def _clear(client: Any, api_id: str) -> None:
-    """Remove every resource and method of an API but its root (whose methods go too)."""
+    """Remove every resource and method of an API but its root (whose methods go too), and
+    its authorizers."""
+    for authorizer in client.get_authorizers(restApiId=api_id).get("items", []):
+        ignore_gone(client.delete_authorizer, restApiId=api_id, authorizerId=authorizer["id"])
     resources = _resources(client, api_id)
     for resource in resources:
         for method in resource.get("resourceMethods") or {}:
@@ -117,10 +174,18 @@ def _clear(client: Any, api_id: str) -> None:
 
 def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, where: str) -> None:
     known = {r["path"]: r["id"] for r in _resources(client, api_id)}
+    authorizers = _create_authorizers(client, api_id, body)
     for operation in openapi.operations(body):
-        if str(operation.integration.get("type", "")).lower() != "aws_proxy":
+        kind = str(operation.integration.get("type", "")).lower()
+        if kind not in ("aws_proxy", "mock", "aws"):
             continue  # listed as unapplied while planning
         resource_id = _resource_for(client, api_id, operation.path, known)
+        access = _access(body, openapi_access.operation_of(body, operation), authorizers)
+        if kind != "aws_proxy":
+            _put_service_method(
+                client, api_id, resource_id, operation.method, operation.integration, access
+            )
+            continue
         _put_proxy_method(
             client,
             api_id,
@@ -129,6 +194,7 @@ def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, wh
             operation.integration,
             ctx,
             f"{where}: {operation.method} {operation.path}",
+            access,
         )
 
 
@@ -159,7 +225,9 @@ def _set_binary_media_types(client: Any, api_id: str, old: list[str], new: list[
 class RestApi(ResourceKind):
     type_name = "AWS::ApiGateway::RestApi"
     replace_on = frozenset()
-    applies = frozenset({"Name", "Description", "Body", "BinaryMediaTypes", "Tags"})
+    applies = frozenset(
+        {"Name", "Description", "Body", "BinaryMediaTypes", "Tags", "ApiKeySourceType"}
+    )
     inert = {
         "EndpointConfiguration": "edge, regional and private endpoints are one local endpoint",
         "FailOnWarnings": "the deployer refuses what it would not apply instead of warning",
@@ -180,6 +248,9 @@ class RestApi(ResourceKind):
             arguments["description"] = props["Description"]
         if props.get("Tags"):
             arguments["tags"] = tag_map(props["Tags"])
+        key_source = props.get("ApiKeySourceType") or body.get(openapi_access.API_KEY_SOURCE)
+        if key_source:
+            arguments["apiKeySource"] = str(key_source).upper()
         api_id = str(client.create_rest_api(**arguments)["id"])
         _set_binary_media_types(client, api_id, [], binary)
         if body:
@@ -253,43 +324,90 @@ class Resource(ResourceKind):
 
 @register
 class Method(ResourceKind):
-    """A method with a Lambda proxy integration; anything else is refused while planning."""
+    """A method with a Lambda proxy, ``MOCK`` or ``AWS`` service integration, its authorizer
+    and API key requirement; other integration types are refused while planning."""
 
     type_name = "AWS::ApiGateway::Method"
     replace_on = None
     applies = frozenset(
-        {"RestApiId", "ResourceId", "HttpMethod", "AuthorizationType", "Integration"}
+        {
+            "RestApiId",
+            "ResourceId",
+            "HttpMethod",
+            "AuthorizationType",
+            "AuthorizerId",
+            "AuthorizationScopes",
+            "ApiKeyRequired",
+            "Integration",
+        }
     )
     members = {
-        "Integration": frozenset({"Type", "Uri", "IntegrationHttpMethod", "TimeoutInMillis"}),
+        "Integration": frozenset(
+            {
+                "Type",
+                "Uri",
+                "IntegrationHttpMethod",
+                "TimeoutInMillis",
+                "RequestParameters",
+                "RequestTemplates",
+                "PassthroughBehavior",
+                "IntegrationResponses",
+                "Credentials",
+            }
+        ),
     }
     inert = {
-        "MethodResponses": "a proxy integration passes the function's response through",
+        "MethodResponses": "answers are what the integration responses make of them",
         "OperationName": "names the method in generated SDKs only",
     }
 
     def unapplied(self, props: Mapping[str, Any]) -> list[str]:
         stray = super().unapplied(props)
         authorization = str(props.get("AuthorizationType") or "NONE")
-        if authorization != "NONE":
+        if authorization not in ("NONE", "CUSTOM", "AWS_IAM", "COGNITO_USER_POOLS"):
             stray.append(f"AuthorizationType={authorization}")
         integration = props.get("Integration") or {}
-        if isinstance(integration, dict) and str(integration.get("Type", "")) != _PROXY:
+        if isinstance(integration, dict) and str(integration.get("Type", "")) not in (
+            _PROXY,
+            "MOCK",
+            "AWS",
+        ):
             stray.append(f"Integration.Type={integration.get('Type')!r}")
         return sorted(stray)
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         api_id, resource_id = str(props["RestApiId"]), str(props["ResourceId"])
         method = str(props["HttpMethod"]).upper()
-        _put_proxy_method(
-            ctx.client("apigateway"),
-            api_id,
-            resource_id,
-            method,
-            props.get("Integration") or {},
-            ctx,
-            f"resource {logical_id!r}",
-        )
+        access: dict[str, Any] = {
+            "authorizationType": str(props.get("AuthorizationType") or "NONE"),
+            "apiKeyRequired": bool(props.get("ApiKeyRequired")),
+        }
+        if props.get("AuthorizerId"):
+            access["authorizerId"] = str(props["AuthorizerId"])
+        if props.get("AuthorizationScopes"):
+            access["authorizationScopes"] = [str(s) for s in props["AuthorizationScopes"]]
+        integration = props.get("Integration") or {}
+        client = ctx.client("apigateway")
+        if str(integration.get("Type", _PROXY)) == _PROXY:
+            _put_proxy_method(
+                client,
+                api_id,
+                resource_id,
+                method,
+                integration,
+                ctx,
+                f"resource {logical_id!r}",
+                access,
+            )
+        else:
+            _put_service_method(
+                client,
+                api_id,
+                resource_id,
+                method,
+                openapi_access.from_cloudformation(integration),
+                access,
+            )
         return f"{api_id}/{resource_id}/{method}"
 
     def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
