@@ -403,3 +403,33 @@ def test_api_gateway_views_read_what_moto_holds() -> None:
             ("$default", "AWS_PROXY")
         ]
         assert dict(view.stages["$default"].variables) == {"x": "y"}
+
+
+def test_api_keys_view_reads_moto_keys_plans_and_plan_keys() -> None:
+    """emulator/apigw_views.py's api_keys_from_moto reads the apigateway backend's ``keys``,
+    ``usage_plans`` and ``usage_plan_keys`` (and each one's to_json), and the API views carry
+    authorizers (to_json) and integration responses (Integration.to_json)."""
+    with mock_aws():
+        rest = boto3.client("apigateway", region_name="us-east-1")
+        api_id = rest.create_rest_api(name="keys")["id"]
+        key = rest.create_api_key(name="k", enabled=True, value="surface-key-value-0123")["id"]
+        plan = rest.create_usage_plan(
+            name="p",
+            apiStages=[{"apiId": api_id, "stage": "prod"}],
+            throttle={"rateLimit": 5, "burstLimit": 2},
+        )["id"]
+        rest.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
+        authorizer = rest.create_authorizer(
+            restApiId=api_id,
+            name="a",
+            type="TOKEN",
+            authorizerUri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:f/invocations",
+            identitySource="method.request.header.Authorization",
+        )["id"]
+        view = backends.api_keys("us-east-1")
+        assert [k["value"] for k in view.keys] == ["surface-key-value-0123"]
+        assert [p["apiStages"][0]["apiId"] for p in view.plans] == [api_id]
+        assert dict(view.plan_keys) == {plan: (key,)}
+        api = backends.api(api_id, "us-east-1")
+        assert api is not None and api.authorizers[authorizer]["type"] == "TOKEN"
