@@ -84,3 +84,8 @@ def calls(event: dict[str, Any], context: Any) -> dict[str, float]:
 
 
 _clients: dict[str, Any] = {}
+
+
+def http_ok(event: Any, context: Any) -> dict[str, Any]:
+    """A trivial HTTP API handler: a payload 2.0 proxy response."""
+    return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "ok"}

@@ -18,8 +18,7 @@ def local_url(value: str, endpoint_url: str) -> str | None:
     found = _EXECUTE_API.match(value.strip())
     if found is None:
         return None
-    rest = (found["rest"] or "/").lstrip("/")
-    return f"{endpoint_url.rstrip('/')}/_aws/execute-api/{found['api']}/{rest}"
+    return f"{endpoint_url.rstrip('/')}/_aws/execute-api/{found['api']}{found['rest'] or ''}"
 
 
 @dataclass

@@ -62,6 +62,18 @@ def test_rest_api_sends_payload_1_0(apis: DeployedApis) -> None:
     assert reply.header("x-amzn-RequestId") == event.requestContext.requestId
 
 
+def test_http_api_sends_payload_1_0_when_the_integration_asks(apis: DeployedApis) -> None:
+    reply = call("GET", apis.http + "v1/5?a=1&a=2")
+    assert reply.status == 200
+    document = reply.json()
+    event = APIGatewayProxyEventModel.model_validate(document)
+    assert document["version"] == "1.0"
+    assert event.requestContext.routeKey == "GET /v1/{id}"
+    assert event.pathParameters == {"id": "5"}
+    assert event.multiValueQueryStringParameters == {"a": ["1", "2"]}
+    assert event.requestContext.stage == "$default"
+
+
 def test_payload_2_0_infers_a_response_from_plain_values(apis: DeployedApis) -> None:
     as_dict = call("GET", apis.http + "plain/dict")
     assert (as_dict.status, as_dict.json()) == (200, {"id": 1, "ok": True})

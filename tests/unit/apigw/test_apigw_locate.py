@@ -36,3 +36,12 @@ def test_only_the_execute_api_host_names_an_api() -> None:
     assert execute_api_host("localhost.localstack.cloud") is None
     assert execute_api_host("a.b.execute-api.localhost.localstack.cloud") is None
     assert execute_api_host("abc.execute-api.us-east-1.amazonaws.com") is None
+
+
+def test_the_browser_policy_serves_the_execute_api_host_and_no_other_new_name() -> None:
+    from localcloud.gateway.browser import BrowserPolicy
+
+    policy = BrowserPolicy.for_endpoint("http://127.0.0.1:4566")
+    assert policy.host_allowed("abc123.execute-api.localhost.localstack.cloud:4566")
+    assert not policy.host_allowed("abc123.execute-api.us-east-1.amazonaws.com")
+    assert not policy.host_allowed("abc123.execute-api.localhost.localstack.cloud.evil.example")

@@ -90,4 +90,8 @@ def test_an_execute_api_output_gets_its_local_url() -> None:
         )
         == "http://127.0.0.1:4566/_aws/execute-api/abc123/Prod/users"
     )
+    assert (
+        local_url("https://abc123.execute-api.us-east-1.amazonaws.com", "http://127.0.0.1:4566")
+        == "http://127.0.0.1:4566/_aws/execute-api/abc123"
+    )
     assert local_url("https://example.com/", "http://127.0.0.1:4566") is None
