@@ -85,6 +85,7 @@ class _Subtype:
     required: tuple[str, ...]
     fields: Mapping[str, str]  # parameter: "str" | "int" | "json" | "list"
     entries: bool = False  # EventBridge: the parameters are one entry of Entries
+    camel: bool = False  # Step Functions' API names its members in camelCase (stateMachineArn)
 
 
 SUBTYPES: Mapping[str, _Subtype] = {
@@ -150,6 +151,7 @@ SUBTYPES: Mapping[str, _Subtype] = {
         "1.0",
         ("StateMachineArn",),
         {"StateMachineArn": "str", "Name": "str", "Input": "str"},
+        camel=True,
     ),
     "StepFunctions-StartSyncExecution": _Subtype(
         "states",
@@ -157,6 +159,7 @@ SUBTYPES: Mapping[str, _Subtype] = {
         "1.0",
         ("StateMachineArn",),
         {"StateMachineArn": "str", "Name": "str", "Input": "str", "TraceHeader": "str"},
+        camel=True,
     ),
     "StepFunctions-StopExecution": _Subtype(
         "states",
@@ -164,6 +167,7 @@ SUBTYPES: Mapping[str, _Subtype] = {
         "1.0",
         ("ExecutionArn",),
         {"ExecutionArn": "str", "Cause": "str", "Error": "str"},
+        camel=True,
     ),
 }
 
@@ -207,6 +211,8 @@ def http_service_call(
         raise IntegrationConfigError(
             f"integration subtype {subtype}: the request gave no value for {', '.join(missing)}"
         )
+    if spec.camel:
+        values = {name[:1].lower() + name[1:]: value for name, value in values.items()}
     document: dict[str, Any] = {"Entries": [values]} if spec.entries else values
     return ServiceCall(
         service=spec.service,

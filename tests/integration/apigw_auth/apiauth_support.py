@@ -283,5 +283,23 @@ def build_http_api(cloud: Any, queue_url: str, issuer: str) -> HttpApi:
         },
     )["IntegrationId"]
     client.create_route(ApiId=api, RouteKey="POST /send", Target=f"integrations/{send}")
+    machine = cloud.client("stepfunctions").create_state_machine(
+        name=f"apiauth-{api}",
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/apigw-states",
+    )["stateMachineArn"]
+    start = client.create_integration(
+        ApiId=api,
+        IntegrationType="AWS_PROXY",
+        IntegrationSubtype="StepFunctions-StartExecution",
+        PayloadFormatVersion="1.0",
+        CredentialsArn=f"arn:aws:iam::{ACCOUNT}:role/apigw-states",
+        RequestParameters={
+            "StateMachineArn": machine,
+            "Name": "run-$request.header.x-run",
+            "Input": "$request.body",
+        },
+    )["IntegrationId"]
+    client.create_route(ApiId=api, RouteKey="POST /start", Target=f"integrations/{start}")
     client.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     return HttpApi(api, f"{cloud.endpoint_url}/_aws/execute-api/{api}/")

@@ -103,6 +103,12 @@ def test_http_simple_response_authorizer(http_api: HttpApi) -> None:
     assert (no_key.status, no_key.json()) == (401, {"message": "Unauthorized"})
 
 
+def test_http_api_authorizer_that_throws_is_500(http_api: HttpApi) -> None:
+    reply = call("GET", http_api.base + "simple", headers={"x-key": "boom"})
+    assert (reply.status, reply.json()) == (500, {"message": "Internal Server Error"})
+    assert call("GET", http_api.base + "simple", headers={"x-key": "letmein"}).status == 200
+
+
 def test_jwt_with_bad_signature_is_401(http_api: HttpApi, issuer: Issuer) -> None:
     forged = issuer.token(signer=issuer.stranger, scope="orders/read")
     reply = call("GET", http_api.base + "jwt", headers={"Authorization": f"Bearer {forged}"})

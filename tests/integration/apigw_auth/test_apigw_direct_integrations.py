@@ -76,3 +76,14 @@ def test_the_request_is_the_root_of_the_publish(localcloud: Any, http_api: HttpA
                 return
         time.sleep(0.05)
     raise AssertionError("no trace holds the request and its publish")
+
+
+def test_http_api_starts_a_state_machine(localcloud: Any, http_api: HttpApi) -> None:
+    body = json.dumps({"order": "sfn-1"}).encode()
+    reply = call("POST", http_api.base + "start", body, {"x-run": "one"})
+    assert reply.status == 200, reply.body
+    execution = localcloud.client("stepfunctions").describe_execution(
+        executionArn=reply.json()["executionArn"]
+    )
+    assert execution["name"] == "run-one"
+    assert json.loads(execution["input"]) == {"order": "sfn-1"}
