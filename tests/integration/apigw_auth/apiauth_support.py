@@ -114,6 +114,7 @@ def build_rest_api(cloud: Any, queue_url: str) -> RestApi:
         type="TOKEN",
         authorizerUri=function_uri(region, "apiauth-it-token"),
         identitySource="method.request.header.Authorization",
+        identityValidationExpression="^(allow|deny|unauthorized|boom).*",
         authorizerResultTtlInSeconds=0,
     )["id"]
     request = client.create_authorizer(

@@ -5,6 +5,7 @@ Requests are plain urllib calls, as curl would send them."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from apiauth_support import HttpApi, Issuer, RestApi, call
@@ -39,6 +40,12 @@ def test_missing_token_and_unauthorized_are_401(rest_api: RestApi) -> None:
     for headers in ({}, {"Authorization": "unauthorized"}):
         reply = call("GET", rest_api.base + "token", headers=headers)
         assert (reply.status, reply.json()) == (401, {"message": "Unauthorized"})
+
+
+def test_a_token_failing_the_validation_expression_is_401(rest_api: RestApi) -> None:
+    # the function would deny this token (403); the expression refuses it before (401)
+    reply = call("GET", rest_api.base + "token", headers={"Authorization": "garbage"})
+    assert (reply.status, reply.json()) == (401, {"message": "Unauthorized"})
 
 
 def test_an_authorizer_that_throws_is_500_and_the_api_keeps_serving(rest_api: RestApi) -> None:
@@ -153,3 +160,22 @@ def test_http_cors_preflight_and_headers_on_answers(http_api: HttpApi) -> None:
     assert answer.header("access-control-expose-headers") == "x-trace"
     stranger = call("GET", http_api.base + "open", headers={"Origin": "https://evil.example"})
     assert stranger.header("access-control-allow-origin") is None
+
+
+def test_the_authorizer_runs_under_the_request_in_its_trace(
+    localcloud: Any, rest_api: RestApi
+) -> None:
+    reply = call("GET", rest_api.base + "token", headers={"Authorization": "allow-traced"})
+    assert reply.status == 200
+    request_id = reply.header("x-amzn-RequestId")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for hops in localcloud.traces.traces(last=30):
+            roots = [h for h in hops if h.detail.get("request_id") == request_id]
+            if roots:
+                invoked = [h.resource for h in hops if h.parent == roots[0].id]
+                assert any("apiauth-it-token" in r for r in invoked), invoked
+                assert any("apiauth-it-backend" in r for r in invoked), invoked
+                return
+        time.sleep(0.05)
+    raise AssertionError("no trace holds the request")

@@ -80,6 +80,7 @@ PATCHED = {
     "moto.iam.models.mark_account_as_visited",
     "moto.iam.models.IAMBackend._init_aws_policies",
     "moto.iam.models.IAMBackend._init_managed_policies",
+    "moto.apigateway.models.Authorizer.__init__",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -433,3 +434,19 @@ def test_api_keys_view_reads_moto_keys_plans_and_plan_keys() -> None:
         assert dict(view.plan_keys) == {plan: (key,)}
         api = backends.api(api_id, "us-east-1")
         assert api is not None and api.authorizers[authorizer]["type"] == "TOKEN"
+
+
+def test_rest_authorizers_keep_their_validation_expression() -> None:
+    """moto_patches/apigateway.py: moto's CreateAuthorizer hands the expression over misspelt
+    (``identiy_validation_expression``); with the patch the authorizer keeps it."""
+    import inspect
+
+    from moto.apigateway import models as apigateway_models
+
+    from localcloud.emulator.moto_patches.apigateway import _authorizer_init
+
+    create = inspect.signature(apigateway_models.RestAPI.create_authorizer)
+    assert "identiy_validation_expression" in create.parameters
+    authorizer = apigateway_models.Authorizer.__new__(apigateway_models.Authorizer)
+    _authorizer_init(authorizer, "a1", "a", "TOKEN", identiy_validation_expression="^Bearer ")
+    assert authorizer.to_json()["identityValidationExpression"] == "^Bearer "
