@@ -159,7 +159,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
     access = AccessControl(
-        JwksSource(parse_locations(settings.jwks)), key_rings_from(backends.api_keys)
+        JwksSource(parse_locations(settings.jwks), local_issuers=backends.cognito_signing_keys),
+        key_rings_from(backends.api_keys),
     )
     access.install()
     services = ServiceIntegrations(endpoint_url)

@@ -9,7 +9,8 @@
   ``apiKeyRequired``, the API key and its usage plan (apikeys.py). An allowed request carries
   what the authorizer said into ``requestContext.authorizer``; a refused one gets AWS's status
   and body (denials.py). ``AWS_IAM`` routes are let through: the local cloud checks no IAM
-  policy anywhere. Cognito user pool authorizers are refused with a 500 and a log line saying so;
+  policy anywhere. REST Cognito user pool authorizers take tokens of the local cloud's own user
+  pools (moto signs them with one key of its own: jwt_auth.JwksSource's local issuers);
 - respond: on an HTTP API with CORS, the configured headers replace the integration's own.
 
 Authorizer functions run through the same invoker as integrations, under the request's trace
@@ -24,7 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from localcloud.apigw import apikeys, cors, payloads, steps
+from localcloud.apigw import apikeys, cors, denials, payloads, steps
 from localcloud.apigw.apikeys import KeyRing, UsageMeter
 from localcloud.apigw.authorizers import (
     Authorizers,
@@ -36,7 +37,13 @@ from localcloud.apigw.authorizers import (
     rest_authorizer_context,
 )
 from localcloud.apigw.denials import Denial
-from localcloud.apigw.jwt_auth import JwksSource, JwtAuthorizer, JwtGrant, JwtVerifier
+from localcloud.apigw.jwt_auth import (
+    JwksSource,
+    JwtAuthorizer,
+    JwtGrant,
+    JwtVerifier,
+    unverified_issuer,
+)
 from localcloud.apigw.lambda_proxy import function_of
 from localcloud.apigw.model import (
     HTTP,
@@ -152,13 +159,10 @@ class AccessControl:
                 return _deny(api, route.key, jwt_outcome)
             context = jwt_outcome.authorizer_context(_payload_version(match))
         elif kind == "COGNITO_USER_POOLS":
-            log.warning(
-                "API %s route %s: Cognito user pool authorizers are not served locally; use a "
-                "JWT or Lambda authorizer",
-                api.id,
-                route.key,
-            )
-            return Deny(payloads.internal_error(api.protocol))
+            cognito = self._cognito(api, match, request)
+            if isinstance(cognito, Denial):
+                return _deny(api, route.key, cognito)
+            context = {"claims": dict(cognito.claims)}
         elif kind not in ("NONE", "AWS_IAM"):
             log.warning(
                 "API %s route %s: authorization type %s is unknown", api.id, route.key, kind
@@ -219,6 +223,30 @@ class AccessControl:
             return rest_authorizer_context(grant)
         return http_authorizer_context(grant, _payload_version(match))
 
+    def _cognito(self, api: ApiView, match: Match, request: ApiRequest) -> JwtGrant | Denial:
+        """A REST Cognito user pool authorizer: a token of one of its pools (the local cloud's
+        own Cognito signs them), with the method's scopes if it names any."""
+        described = api.authorizers.get(match.route.authorizer_id or "") or {}
+        issuers = {_pool_issuer(str(arn)) for arn in described.get("providerARNs") or ()}
+        source = str(described.get("identitySource") or "method.request.header.Authorization")
+        header = source.removeprefix("method.request.header.")
+        token = request.header(header)
+        issuer = unverified_issuer(token)
+        authorizer = JwtAuthorizer(
+            str(described.get("id", "")), str(described.get("name", "")), issuer or "", ()
+        )
+        if issuer not in issuers:
+            return denials.unauthorized(
+                True, f"Cognito authorizer {authorizer.name}: the token is not from its pools"
+            )
+        outcome = self.jwt.verify(authorizer, token, match.route.authorization_scopes)
+        if isinstance(outcome, Denial):  # REST words JWT refusals its own way
+            status = outcome.status
+            return (denials.unauthorized if status == 401 else denials.forbidden)(
+                True, outcome.reason
+            )
+        return outcome
+
     def _jwt(self, api: ApiView, match: Match, request: ApiRequest) -> JwtGrant | Denial:
         described = api.authorizers.get(match.route.authorizer_id or "")
         config = (described or {}).get("jwtConfiguration") or {}
@@ -238,14 +266,20 @@ class AccessControl:
         )
 
 
+def _pool_issuer(arn: str) -> str:
+    """``arn:aws:cognito-idp:{region}:{account}:userpool/{id}`` -> the pool's token issuer."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return arn
+    return f"https://cognito-idp.{parts[3]}.amazonaws.com/{parts[5].rsplit('/', 1)[-1]}"
+
+
 def _deny(api: ApiView, route: str, denial: Denial) -> Deny:
     log.info("API %s route %s: %s (%d)", api.id, route, denial.reason, denial.status)
     return Deny(Answer(denial.status, tuple(denial.all_headers()), denial.body_bytes()))
 
 
 def _config_error(api: ApiView, match: Match, why: str) -> Denial:
-    from localcloud.apigw import denials
-
     log.warning("API %s route %s: %s", api.id, match.route.key, why)
     return denials.authorizer_failed(api.protocol != HTTP, why)
 

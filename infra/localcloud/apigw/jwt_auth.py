@@ -13,6 +13,7 @@ when the route names authorization scopes, one of them in ``scope`` / ``scp``. A
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 import threading
@@ -117,7 +118,11 @@ class JwksSource:
         locations: Mapping[str, str],
         fetch: Callable[[str], bytes] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        local_issuers: Callable[[str], Mapping[str, Any] | None] | None = None,
     ) -> None:
+        """``local_issuers(issuer)``: the JWKS of an issuer the local cloud itself runs (a
+        Cognito user pool), or None."""
+        self._local_issuers = local_issuers
         self._locations = {k.rstrip("/"): v for k, v in locations.items()}
         self._fetch = fetch or _fetch
         self._clock = clock
@@ -125,7 +130,14 @@ class JwksSource:
         self._keys: dict[str, tuple[Any, KeySet]] = {}  # location: (freshness mark, keys)
 
     def keys(self, issuer: str) -> KeySet:
-        """The keys that sign ``issuer``'s tokens; JwksError naming what to do when none."""
+        """The keys that sign ``issuer``'s tokens; JwksError naming what to do when none.
+
+        Where to look, in order: LOCALCLOUD_JWKS, a user pool of the local cloud, the discovery
+        document of an issuer on a loopback URL."""
+        if issuer.rstrip("/") not in self._locations and self._local_issuers is not None:
+            document = self._local_issuers(issuer)
+            if document is not None:
+                return self._local(issuer, document)
         location = self._location(issuer)
         with self._lock:
             mark = self._mark(location)
@@ -135,6 +147,19 @@ class JwksSource:
         keys = self._read(location)
         with self._lock:
             self._keys[location] = (mark, keys)
+        return keys
+
+    def _local(self, issuer: str, document: Mapping[str, Any]) -> KeySet:
+        with self._lock:
+            held = self._keys.get("local:" + issuer)
+            if held is not None:
+                return held[1]
+        try:
+            keys = KeySet.import_key_set(dict(document))  # type: ignore[arg-type]
+        except (ValueError, TypeError, KeyError, jose_errors.JoseError) as exc:
+            raise JwksError(f"cannot read the local keys of issuer {issuer}: {exc}") from exc
+        with self._lock:
+            self._keys["local:" + issuer] = (("local", None), keys)
         return keys
 
     def _location(self, issuer: str) -> str:
@@ -245,7 +270,8 @@ class JwtVerifier:
             return f"the token's issuer {claims.get('iss')!r} is not {authorizer.issuer}"
         audience = claims.get("aud") if "aud" in claims else claims.get("client_id")
         audiences = audience if isinstance(audience, list) else [audience]
-        if not set(map(str, audiences)) & set(authorizer.audiences):
+        # no audiences: a REST Cognito authorizer, which takes any client of its pools
+        if authorizer.audiences and not set(map(str, audiences)) & set(authorizer.audiences):
             return f"the token's audience {audience!r} is not one of {list(authorizer.audiences)}"
         exp = claims.get("exp")
         if not isinstance(exp, int | float) or exp <= now:
@@ -257,6 +283,25 @@ class JwtVerifier:
             if value is not None and (not isinstance(value, int | float) or value > now):
                 return f"the token's {name} is in the future"
         return ""
+
+
+def unverified_issuer(token: str | None) -> str | None:
+    """The ``iss`` a token claims, read without checking it (to pick the pool to check it
+    against)."""
+    if not token:
+        return None
+    token = token.strip()
+    if token[:7].lower() == "bearer ":
+        token = token[7:].strip()
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, TypeError):
+        return None
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    return issuer if isinstance(issuer, str) else None
 
 
 def _invalid(authorizer: JwtAuthorizer, reason: str, description: str) -> Denial:

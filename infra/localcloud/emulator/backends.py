@@ -8,6 +8,8 @@ comes back as a ``ServiceError`` with the AWS error code.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import time
 import weakref
@@ -20,6 +22,7 @@ from typing import Any
 from moto.apigateway.models import apigateway_backends
 from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.awslambda.models import lambda_backends
+from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.events.models import events_backends
 from moto.logs.exceptions import ResourceNotFoundException
@@ -28,6 +31,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from moto.sns.models import sns_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
+from moto.utilities.utils import load_resource
 
 from localcloud.arns import Arn, function_name, parse_arn
 from localcloud.emulator.apigw_views import (
@@ -381,6 +385,27 @@ def api(api_id: str, region: str, account: str = ACCOUNT_ID) -> ApiView | None:
 def api_keys(region: str, account: str = ACCOUNT_ID) -> ApiKeysView:
     """The REST API keys and usage plans of ``region`` (those an API there may admit)."""
     return api_keys_from_moto(apigateway_backends[account][region])
+
+
+_COGNITO_ISSUER = re.compile(
+    r"^https://cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>[^/]+)$"
+)
+
+
+def cognito_signing_keys(issuer: str, account: str = ACCOUNT_ID) -> dict[str, Any] | None:
+    """The JWKS that signs the tokens of the local Cognito user pool ``issuer`` names
+    (``https://cognito-idp.{region}.amazonaws.com/{poolId}``), or None: no such pool here.
+    moto signs every pool's tokens with one key it ships (its ``jwks-public.json``)."""
+    match = _COGNITO_ISSUER.match(issuer.rstrip("/"))
+    if match is None:
+        return None
+    pools = cognitoidp_backends[account][match["region"]].user_pools
+    return _cognito_public_keys() if match["pool"] in pools else None
+
+
+@functools.cache
+def _cognito_public_keys() -> dict[str, Any]:
+    return dict(load_resource("cognitoidp/resources/jwks-public.json"))
 
 
 def _regions(backends: Any, account: str, region: str) -> list[tuple[str, Any]]:

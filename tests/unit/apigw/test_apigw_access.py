@@ -119,13 +119,13 @@ def test_api_key_checked_after_the_authorizer_and_sourced_from_it() -> None:
     assert isinstance(unkeyed, Deny) and unkeyed.answer.status == 403
 
 
-def test_unknown_authorizer_and_cognito_are_500() -> None:
-    for route in (
-        RouteView("GET /pets", PROXY, "CUSTOM", "missing"),
-        RouteView("GET /pets", PROXY, "COGNITO_USER_POOLS", "t1"),
-    ):
-        decision = control().authorize(api(route), Match(route), request(), STAGE, Invoker({}))
-        assert isinstance(decision, Deny) and decision.answer.status == 500
+def test_unknown_authorizer_is_500_and_a_cognito_route_without_token_401() -> None:
+    missing = RouteView("GET /pets", PROXY, "CUSTOM", "missing")
+    decision = control().authorize(api(missing), Match(missing), request(), STAGE, Invoker({}))
+    assert isinstance(decision, Deny) and decision.answer.status == 500
+    cognito = RouteView("GET /pets", PROXY, "COGNITO_USER_POOLS", "t1")
+    decision = control().authorize(api(cognito), Match(cognito), request(), STAGE, Invoker({}))
+    assert isinstance(decision, Deny) and decision.answer.status == 401
 
 
 def test_rest_origins_come_from_options_mock_responses() -> None:

@@ -450,3 +450,16 @@ def test_rest_authorizers_keep_their_validation_expression() -> None:
     authorizer = apigateway_models.Authorizer.__new__(apigateway_models.Authorizer)
     _authorizer_init(authorizer, "a1", "a", "TOKEN", identiy_validation_expression="^Bearer ")
     assert authorizer.to_json()["identityValidationExpression"] == "^Bearer "
+
+
+def test_cognito_signing_keys_come_from_motos_pools_and_its_shipped_key() -> None:
+    """backends.cognito_signing_keys reads ``CognitoIdpBackend.user_pools`` and the public JWKS
+    moto ships (``cognitoidp/resources/jwks-public.json``), whose key signs every pool's tokens."""
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name="us-east-1")
+        pool = idp.create_user_pool(PoolName="surface")["UserPool"]["Id"]
+        issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+        keys = backends.cognito_signing_keys(issuer)
+        assert keys is not None and [k["kid"] for k in keys["keys"]] == ["dummy"]
+        assert backends.cognito_signing_keys(issuer + "x") is None
+        assert backends.cognito_signing_keys("https://issuer.example") is None
