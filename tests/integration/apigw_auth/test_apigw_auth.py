@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
+import pytest
 from apiauth_support import HttpApi, Issuer, RestApi, call
 from aws_lambda_powertools.utilities.parser.models import (
     ApiGatewayAuthorizerRequest,
@@ -179,3 +181,26 @@ def test_the_authorizer_runs_under_the_request_in_its_trace(
                 return
         time.sleep(0.05)
     raise AssertionError("no trace holds the request")
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        ({"throttle": {"rateLimit": 0.001, "burstLimit": 1}}, "Too Many Requests"),
+        ({"quota": {"limit": 1, "period": "DAY"}}, "Limit Exceeded"),
+    ],
+)
+def test_usage_plan_limits_answer_429(
+    localcloud: Any, rest_api: RestApi, limits: dict[str, Any], message: str
+) -> None:
+    client = localcloud.client("apigateway")
+    value = f"limited-{uuid.uuid4().hex}"
+    key = client.create_api_key(name=value, enabled=True, value=value)["id"]
+    plan = client.create_usage_plan(
+        name=value, apiStages=[{"apiId": rest_api.api_id, "stage": "prod"}], **limits
+    )["id"]
+    client.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
+    first = call("GET", rest_api.base + "keyed", headers={"x-api-key": value})
+    assert first.status == 200, first.body
+    second = call("GET", rest_api.base + "keyed", headers={"x-api-key": value})
+    assert (second.status, second.json()) == (429, {"message": message})
