@@ -111,17 +111,22 @@ class ApiDoor:
         detail: dict[str, Any] = {"api_id": located.api_id, "request_id": request_id}
         if api is None or stage is None:
             answer = payloads.not_found(api.protocol if api else HTTP)
-            display = path
         else:
-            display = path
             request = _request(environ, method, path, stage.name, request_id, started)
-            answer = self._pipeline(api, stage, request, here, detail)
-            answer = steps.respond(api, request, answer)
+            try:
+                answer = steps.respond(
+                    api, request, self._pipeline(api, stage, request, here, detail)
+                )
+            except Exception:
+                # A fault of the local cloud (or of a registered step): AWS's 500, not a
+                # traceback page, and the next request is served as usual.
+                log.exception("API %s: %s %s failed inside the local cloud", api.id, method, path)
+                answer = payloads.internal_error(api.protocol)
         answer = answer.with_headers(_id_headers(api, request_id))
         self.traces.record(
             HopKind.REQUEST,
             "apigateway",
-            f"{method} {display} {answer.status}",
+            f"{method} {path} {answer.status}",
             context=TraceContext(root.root, root.parent),
             outcome=Outcome.ERROR if answer.status >= 500 else Outcome.OK,
             duration_ms=(time.time() - started) * 1000,
