@@ -112,7 +112,7 @@ class ApiDoor:
         if api is None or stage is None:
             answer = payloads.not_found(api.protocol if api else HTTP)
         else:
-            request = _request(environ, method, path, stage.name, request_id, started)
+            request = _request(environ, method, path, stage.name, request_id, started, here)
             try:
                 answer = steps.respond(
                     api, request, self._pipeline(api, stage, request, here, detail)
@@ -247,6 +247,7 @@ def _request(
     stage: str,
     request_id: str,
     received: float,
+    trace_context: TraceContext,
 ) -> ApiRequest:
     headers: list[tuple[str, str]] = []
     for key, value in environ.items():
@@ -254,6 +255,16 @@ def _request(
             headers.append((_header_name(key[5:]), str(value)))
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
             headers.append((_header_name(key), str(value)))
+    source_ip = str(environ.get("REMOTE_ADDR") or "127.0.0.1")
+    # What API Gateway adds to every request it passes on (the trace header names its root).
+    present = {name.lower() for name, _ in headers}
+    added = (
+        ("X-Forwarded-For", source_ip),
+        ("X-Forwarded-Port", str(environ.get("SERVER_PORT") or "")),
+        ("X-Forwarded-Proto", str(environ.get("wsgi.url_scheme") or "http")),
+        ("X-Amzn-Trace-Id", f"Root={trace_context.root}"),
+    )
+    headers.extend((name, value) for name, value in added if name.lower() not in present)
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -265,7 +276,7 @@ def _request(
         query=str(environ.get("QUERY_STRING") or ""),
         headers=tuple(headers),
         body=body,
-        source_ip=str(environ.get("REMOTE_ADDR") or "127.0.0.1"),
+        source_ip=source_ip,
         host=str(environ.get("HTTP_HOST") or ""),
         stage=stage,
         request_id=request_id,

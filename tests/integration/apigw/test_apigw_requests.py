@@ -35,6 +35,8 @@ def test_http_api_sends_payload_2_0_and_maps_the_response_back(apis: DeployedApi
     assert event.queryStringParameters == {"tag": "a,b", "one": "1"}
     assert event.cookies == ["c1=v1", "c2=v2"]
     assert event.headers["x-trace"] == "t"
+    assert event.headers["x-forwarded-for"] == "127.0.0.1"
+    assert event.headers["x-amzn-trace-id"].startswith("Root=1-")
     assert event.body == '{"name": "Ada"}' and event.isBase64Encoded is False
     assert event.requestContext.stage == "$default"
     assert event.requestContext.http.method == "POST"
