@@ -111,6 +111,8 @@ class ApiDoor:
         detail: dict[str, Any] = {"api_id": located.api_id, "request_id": request_id}
         if api is None or stage is None:
             answer = payloads.not_found(api.protocol if api else HTTP)
+        elif _content_length(environ) > payloads.MAX_PAYLOAD_BYTES:
+            answer = payloads.too_large(api.protocol)  # refused before the body is read
         else:
             request = _request(environ, method, path, stage.name, request_id, started, here)
             try:
@@ -265,10 +267,7 @@ def _request(
         ("X-Amzn-Trace-Id", f"Root={trace_context.root}"),
     )
     headers.extend((name, value) for name, value in added if name.lower() not in present)
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
+    length = _content_length(environ)
     body = environ["wsgi.input"].read(length) if length else b""
     return ApiRequest(
         method=method,
@@ -283,6 +282,13 @@ def _request(
         received=received,
         protocol=str(environ.get("SERVER_PROTOCOL") or "HTTP/1.1"),
     )
+
+
+def _content_length(environ: Mapping[str, Any]) -> int:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _header_name(key: str) -> str:
