@@ -36,6 +36,7 @@ from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
 from localcloud.engine.scheduler import Scheduler
+from localcloud.engine.schedules import Schedules
 from localcloud.engine.senders import (
     EventBusSender,
     LambdaSender,
@@ -63,12 +64,15 @@ class Reset:
     scheduler: Scheduler
     executor: Executor
     traces: TraceStore
+    schedules: Schedules | None = None
 
     def __call__(self) -> None:
         # Pollers end within a second by themselves (a receive waits at most that long); one
         # that still polls finds its queue gone, so the reset does not wait for them.
         self.sources.close(timeout=0)
         self.scheduler.clear()
+        if self.schedules is not None:
+            self.schedules.clear()
         self.executor.reset()
         backends.reset()
         self.traces.clear()
@@ -96,6 +100,7 @@ class Runtime:
     gateway: Gateway
     patches: MotoPatches
     reset: Reset
+    schedules: Schedules
     apis: ApiDoor | None = None
 
     def resume_sources(self) -> int:
@@ -103,6 +108,7 @@ class Runtime:
         mappings = backends.mappings()
         for mapping in mappings:
             self.hooks.mapping_changed(mapping, False)
+        self.schedules.refresh()  # the loaded rules and schedules fire again
         return len(mappings)
 
     def close(self) -> None:
@@ -147,11 +153,12 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
-    hooks = EngineHooks(sources, sns, router, traces, warmer)
+    schedules = Schedules(router, senders, scheduler, traces)
+    hooks = EngineHooks(sources, sns, router, traces, warmer, schedules)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
-    reset = Reset(sources, scheduler, executor, traces)
+    reset = Reset(sources, scheduler, executor, traces, schedules)
     apis = ApiDoor(invoker, lambda function: catalog.spec(function).timeout, traces, region)
     gateway = Gateway(
         invoker,
@@ -163,6 +170,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         moto_api=reset if settings.moto_api else None,
         warming=warmer,
         reset=reset,
+        schedules=schedules,
         apis=apis.serve,
     )
     executor.connect_calls(gateway.serve_call)
@@ -187,5 +195,6 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         gateway=gateway,
         patches=patches,
         reset=reset,
+        schedules=schedules,
         apis=apis,
     )

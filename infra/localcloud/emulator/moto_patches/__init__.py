@@ -11,7 +11,15 @@ from __future__ import annotations
 import threading
 
 from localcloud.emulator.hooks import EmulatorHooks
-from localcloud.emulator.moto_patches import awslambda, events, perf, server, sns, sqs
+from localcloud.emulator.moto_patches import (
+    awslambda,
+    events,
+    perf,
+    schedules,
+    server,
+    sns,
+    sqs,
+)
 from localcloud.emulator.patching import Patch, Patches
 from localcloud.errors import LocalCloudError
 
@@ -34,6 +42,7 @@ class MotoPatches:
             *sqs.patches(hooks),
             perf.patches(),
             server.patches(),
+            schedules.patches(hooks),
         ]
 
     @property
