@@ -39,6 +39,7 @@ from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
 from localcloud.engine.scheduler import Scheduler
+from localcloud.engine.schedules import Schedules
 from localcloud.engine.senders import (
     EventBusSender,
     LambdaSender,
@@ -66,6 +67,7 @@ class Reset:
     scheduler: Scheduler
     executor: Executor
     traces: TraceStore
+    schedules: Schedules | None = None
     # API Gateway's authorizer caches and usage counts
     access: AccessControl | None = None
 
@@ -74,6 +76,8 @@ class Reset:
         # that still polls finds its queue gone, so the reset does not wait for them.
         self.sources.close(timeout=0)
         self.scheduler.clear()
+        if self.schedules is not None:
+            self.schedules.clear()
         self.executor.reset()
         backends.reset()
         self.traces.clear()
@@ -103,6 +107,7 @@ class Runtime:
     gateway: Gateway
     patches: MotoPatches
     reset: Reset
+    schedules: Schedules
     apis: ApiDoor | None = None
 
     def resume_sources(self) -> int:
@@ -110,6 +115,7 @@ class Runtime:
         mappings = backends.mappings()
         for mapping in mappings:
             self.hooks.mapping_changed(mapping, False)
+        self.schedules.refresh()  # the loaded rules and schedules fire again
         return len(mappings)
 
     def close(self) -> None:
@@ -154,7 +160,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
     sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
-    hooks = EngineHooks(sources, sns, router, traces, warmer)
+    schedules = Schedules(router, senders, scheduler, traces)
+    hooks = EngineHooks(sources, sns, router, traces, warmer, schedules)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
@@ -165,7 +172,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     access.install()
     services = ServiceIntegrations(endpoint_url)
     services.install()
-    reset = Reset(sources, scheduler, executor, traces, access)
+    reset = Reset(sources, scheduler, executor, traces, schedules, access)
     apis = ApiDoor(invoker, lambda function: catalog.spec(function).timeout, traces, region)
     gateway = Gateway(
         invoker,
@@ -177,6 +184,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         moto_api=reset if settings.moto_api else None,
         warming=warmer,
         reset=reset,
+        schedules=schedules,
         apis=apis.serve,
         api_origins=apis.allows_origin,
     )
@@ -203,5 +211,6 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         gateway=gateway,
         patches=patches,
         reset=reset,
+        schedules=schedules,
         apis=apis,
     )

@@ -48,6 +48,7 @@ class HopKind(StrEnum):
     DROP = "drop"  # given up with nowhere to go
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
+    SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
     REQUEST = "request"  # an HTTP request to a REST or HTTP API (the root of its trace)
 
 

@@ -30,8 +30,11 @@ request to an API is answered here, before the gateway's AWS dispatch, in one pi
               the invocation and everything it causes hang below it.
 
 Deploy kinds for authorizers, API keys and usage plans register like any kind
-(``deploy.kinds.base.register``); the API kinds here refuse Cors/Auth-derived properties until
-they do.
+(``deploy.kinds.base.register``). The API kinds (deploy/kinds/apigateway.py, apigatewayv2.py)
+refuse what they do not apply: Cors/Auth-derived OpenAPI keys and non-proxy integrations are
+listed by ``deploy.openapi.unapplied_extensions``, and the Method, Route and Integration kinds'
+``unapplied`` name non-NONE authorization and non-AWS_PROXY types; shrink those lists as support
+lands.
 
 Layers: ``door`` (uses the emulator's views and the engine's invoker via a protocol) over the
 pure ``router``, ``payloads``, ``locate``, ``model`` and ``steps``, which import no moto.

@@ -111,17 +111,24 @@ class ApiDoor:
         detail: dict[str, Any] = {"api_id": located.api_id, "request_id": request_id}
         if api is None or stage is None:
             answer = payloads.not_found(api.protocol if api else HTTP)
-            display = path
+        elif _content_length(environ) > payloads.MAX_PAYLOAD_BYTES:
+            answer = payloads.too_large(api.protocol)  # refused before the body is read
         else:
-            display = path
-            request = _request(environ, method, path, stage.name, request_id, started)
-            answer = self._pipeline(api, stage, request, here, detail)
-            answer = steps.respond(api, request, answer)
+            request = _request(environ, method, path, stage.name, request_id, started, here)
+            try:
+                answer = steps.respond(
+                    api, request, self._pipeline(api, stage, request, here, detail)
+                )
+            except Exception:
+                # A fault of the local cloud (or of a registered step): AWS's 500, not a
+                # traceback page, and the next request is served as usual.
+                log.exception("API %s: %s %s failed inside the local cloud", api.id, method, path)
+                answer = payloads.internal_error(api.protocol)
         answer = answer.with_headers(_id_headers(api, request_id))
         self.traces.record(
             HopKind.REQUEST,
             "apigateway",
-            f"{method} {display} {answer.status}",
+            f"{method} {path} {answer.status}",
             context=TraceContext(root.root, root.parent),
             outcome=Outcome.ERROR if answer.status >= 500 else Outcome.OK,
             duration_ms=(time.time() - started) * 1000,
@@ -251,6 +258,7 @@ def _request(
     stage: str,
     request_id: str,
     received: float,
+    trace_context: TraceContext,
 ) -> ApiRequest:
     headers: list[tuple[str, str]] = []
     for key, value in environ.items():
@@ -258,10 +266,17 @@ def _request(
             headers.append((_header_name(key[5:]), str(value)))
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
             headers.append((_header_name(key), str(value)))
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
+    source_ip = str(environ.get("REMOTE_ADDR") or "127.0.0.1")
+    # What API Gateway adds to every request it passes on (the trace header names its root).
+    present = {name.lower() for name, _ in headers}
+    added = (
+        ("X-Forwarded-For", source_ip),
+        ("X-Forwarded-Port", str(environ.get("SERVER_PORT") or "")),
+        ("X-Forwarded-Proto", str(environ.get("wsgi.url_scheme") or "http")),
+        ("X-Amzn-Trace-Id", f"Root={trace_context.root}"),
+    )
+    headers.extend((name, value) for name, value in added if name.lower() not in present)
+    length = _content_length(environ)
     body = environ["wsgi.input"].read(length) if length else b""
     return ApiRequest(
         method=method,
@@ -269,13 +284,20 @@ def _request(
         query=str(environ.get("QUERY_STRING") or ""),
         headers=tuple(headers),
         body=body,
-        source_ip=str(environ.get("REMOTE_ADDR") or "127.0.0.1"),
+        source_ip=source_ip,
         host=str(environ.get("HTTP_HOST") or ""),
         stage=stage,
         request_id=request_id,
         received=received,
         protocol=str(environ.get("SERVER_PROTOCOL") or "HTTP/1.1"),
     )
+
+
+def _content_length(environ: Mapping[str, Any]) -> int:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _header_name(key: str) -> str:

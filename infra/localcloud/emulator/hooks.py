@@ -50,3 +50,6 @@ class EmulatorHooks(Protocol):
 
     def redriven(self, queue_name: str, message: QueuedMessage) -> None:
         """The source queue's redrive policy moved ``message`` into the queue ``queue_name``."""
+
+    def schedules_changed(self) -> None:
+        """An EventBridge rule or a Scheduler schedule was created, changed or deleted."""

@@ -58,6 +58,7 @@ SERVICES = (
     "ses",
     "apigateway",
     "apigatewayv2",
+    "scheduler",
 )
 
 

@@ -35,6 +35,8 @@ def test_http_api_sends_payload_2_0_and_maps_the_response_back(apis: DeployedApi
     assert event.queryStringParameters == {"tag": "a,b", "one": "1"}
     assert event.cookies == ["c1=v1", "c2=v2"]
     assert event.headers["x-trace"] == "t"
+    assert event.headers["x-forwarded-for"] == "127.0.0.1"
+    assert event.headers["x-amzn-trace-id"].startswith("Root=1-")
     assert event.body == '{"name": "Ada"}' and event.isBase64Encoded is False
     assert event.requestContext.stage == "$default"
     assert event.requestContext.http.method == "POST"
@@ -268,3 +270,40 @@ def test_a_request_is_the_root_of_its_trace(apis: DeployedApis) -> None:
     # request -> invoke Publisher -> publish (SendMessage) -> receive -> invoke Consumer
     assert ancestors(consumer)[-1] == "request"
     assert "publish" in ancestors(consumer) and "receive" in ancestors(consumer)
+
+
+def test_a_fault_inside_a_step_is_a_500_and_the_gateway_keeps_serving(
+    apis: DeployedApis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from localcloud.apigw import steps
+
+    def broken(call: steps.IntegrationCall) -> Any:
+        raise RuntimeError("a bug in an integration")
+
+    monkeypatch.setitem(steps.INTEGRATIONS, "AWS_PROXY", broken)
+    http = call("GET", apis.http + "echo/1")
+    assert (http.status, http.body) == (500, b'{"message":"Internal Server Error"}')
+    rest = call("GET", apis.rest + "echo/1")
+    assert (rest.status, rest.body) == (500, b'{"message": "Internal server error"}')
+    monkeypatch.undo()
+    assert call("GET", apis.http + "echo/1").status == 200
+
+
+def test_an_authorizer_step_can_allow_with_context_or_deny(apis: DeployedApis) -> None:
+    """The extension point access control plugs into: its context reaches the event."""
+    from localcloud.apigw import steps
+    from localcloud.apigw.model import Allow, Answer, Deny
+
+    def decide(api: Any, match: Any, request: Any, stage: Any, invoke: Any) -> Allow | Deny:
+        if request.header("authorization") == "let-me-in":
+            return Allow({"lambda": {"user": "ada"}})
+        return Deny(Answer.json(403, {"message": "Forbidden"}))
+
+    steps.register_authorizer(decide)
+    try:
+        denied = call("GET", apis.http + "echo/1")
+        allowed = call("GET", apis.http + "echo/1", headers={"Authorization": "let-me-in"})
+    finally:
+        steps.register_authorizer(steps.open_routes_only)
+    assert (denied.status, denied.json()) == (403, {"message": "Forbidden"})
+    assert allowed.json()["requestContext"]["authorizer"] == {"lambda": {"user": "ada"}}

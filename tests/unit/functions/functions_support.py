@@ -25,6 +25,7 @@ WIRED_MODULES = (
     "audit_log.app",
     "signup_stats.app",
     "screening.app",
+    "signup_report.app",
 )
 
 

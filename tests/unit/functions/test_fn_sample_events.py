@@ -27,6 +27,7 @@ ENVELOPE_MODEL: dict[str, type[BaseModel]] = {
     "audit_log": EventBridgeModel,
     "signup_stats": SnsModel,
     "screening": EventBridgeModel,
+    "signup_report": EventBridgeModel,
 }
 SAMPLES = sorted(path for folder in ENVELOPE_MODEL for path in (EVENTS / folder).glob("*.json"))
 

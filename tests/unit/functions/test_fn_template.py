@@ -18,6 +18,7 @@ FUNCTIONS = {
     "AuditLogFunction": "audit_log",
     "SignupStatsFunction": "signup_stats",
     "ScreeningFunction": "screening",
+    "SignupReportFunction": "signup_report",
 }
 TEMPLATE = template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]

@@ -16,6 +16,7 @@ from localcloud.emulator.moto_patches import (
     awslambda,
     events,
     perf,
+    schedules,
     server,
     sns,
     sqs,
@@ -43,6 +44,7 @@ class MotoPatches:
             perf.patches(),
             server.patches(),
             apigateway.patches(),
+            schedules.patches(hooks),
         ]
 
     @property
