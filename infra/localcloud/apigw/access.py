@@ -84,7 +84,7 @@ class AccessControl:
         steps.register_origin_check(self.allows_origin)
         steps.register_preflight(self.preflight)
         steps.register_authorizer(self.authorize)
-        steps.register_responder(self.respond)
+        steps.register_responder(self.respond, name="cors")
 
     def reset(self) -> None:
         """Forget cached authorizer answers and usage counts (a reset, a redeploy)."""

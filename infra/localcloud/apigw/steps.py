@@ -136,9 +136,16 @@ def register_integration(integration_type: str, step: Integration) -> None:
         INTEGRATIONS[integration_type.upper()] = step
 
 
-def register_responder(step: Responder) -> None:
+# Responders registered by name: a runtime built again in the same process replaces its own.
+_NAMED_RESPONDERS: dict[str, Responder] = {}
+
+
+def register_responder(step: Responder, name: str | None = None) -> None:
     with _lock:
-        RESPONDERS.append(step)
+        if name is None:
+            RESPONDERS.append(step)
+        else:
+            _NAMED_RESPONDERS[name] = step
 
 
 def preflight(api: ApiView, request: ApiRequest) -> Answer | None:
@@ -163,6 +170,6 @@ def integration_for(integration: IntegrationView) -> Integration | None:
 
 
 def respond(api: ApiView, request: ApiRequest, answer: Answer) -> Answer:
-    for step in RESPONDERS:
+    for step in (*RESPONDERS, *_NAMED_RESPONDERS.values()):
         answer = step(api, request, answer)
     return answer
