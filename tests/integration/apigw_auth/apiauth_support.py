@@ -44,6 +44,20 @@ def call(
         return Reply(error.code, list(error.headers.items()), error.read())
 
 
+def request_trace(
+    cloud: Any, request_id: str | None, timeout_s: float = 5
+) -> tuple[Any, list[Any]]:
+    """(the request's hop, every hop of its trace), waiting for the request to be recorded."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for hops in cloud.traces.traces(last=50):
+            roots = [h for h in hops if h.detail.get("request_id") == request_id]
+            if roots:
+                return roots[0], hops
+        time.sleep(0.05)
+    raise AssertionError(f"no trace holds request {request_id}")
+
+
 class Issuer:
     """An OpenID issuer on a loopback port: discovery document, JWKS, and tokens it signs."""
 

@@ -5,12 +5,11 @@ Requests are plain urllib calls, as curl would send them."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
 import pytest
-from apiauth_support import HttpApi, Issuer, RestApi, call
+from apiauth_support import HttpApi, Issuer, RestApi, call, request_trace
 from aws_lambda_powertools.utilities.parser.models import (
     ApiGatewayAuthorizerRequest,
     ApiGatewayAuthorizerRequestV2,
@@ -169,18 +168,10 @@ def test_the_authorizer_runs_under_the_request_in_its_trace(
 ) -> None:
     reply = call("GET", rest_api.base + "token", headers={"Authorization": "allow-traced"})
     assert reply.status == 200
-    request_id = reply.header("x-amzn-RequestId")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        for hops in localcloud.traces.traces(last=30):
-            roots = [h for h in hops if h.detail.get("request_id") == request_id]
-            if roots:
-                invoked = [h.resource for h in hops if h.parent == roots[0].id]
-                assert any("apiauth-it-token" in r for r in invoked), invoked
-                assert any("apiauth-it-backend" in r for r in invoked), invoked
-                return
-        time.sleep(0.05)
-    raise AssertionError("no trace holds the request")
+    request, hops = request_trace(localcloud, reply.header("x-amzn-RequestId"))
+    invoked = [h.resource for h in hops if h.parent == request.id]
+    assert any("apiauth-it-token" in r for r in invoked), invoked
+    assert any("apiauth-it-backend" in r for r in invoked), invoked
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from apiauth_support import HttpApi, RestApi, call
+from apiauth_support import HttpApi, RestApi, call, request_trace
 
 
 def _receive(localcloud: Any, queue_url: str, marker: str) -> dict[str, Any]:
@@ -62,20 +62,11 @@ def test_the_request_is_the_root_of_the_publish(localcloud: Any, http_api: HttpA
     body = json.dumps({"order": "traced-1"}).encode()
     reply = call("POST", http_api.base + "send", body, {"Content-Type": "application/json"})
     assert reply.status == 200
-    request_id = reply.header("apigw-requestid")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        for hops in localcloud.traces.traces(last=20):
-            requests = [h for h in hops if h.detail.get("request_id") == request_id]
-            if requests:
-                (request,) = requests
-                assert str(request.kind) == "request" and request.parent is None
-                publishes = [h for h in hops if str(h.kind) == "publish"]
-                assert [h.parent for h in publishes] == [request.id]
-                assert publishes[0].resource == "apiauth-it-inbox"
-                return
-        time.sleep(0.05)
-    raise AssertionError("no trace holds the request and its publish")
+    request, hops = request_trace(localcloud, reply.header("apigw-requestid"))
+    assert str(request.kind) == "request" and request.parent is None
+    publishes = [h for h in hops if str(h.kind) == "publish"]
+    assert [h.parent for h in publishes] == [request.id]
+    assert publishes[0].resource == "apiauth-it-inbox"
 
 
 def test_http_api_starts_a_state_machine(localcloud: Any, http_api: HttpApi) -> None:
