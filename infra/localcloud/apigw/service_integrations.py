@@ -442,9 +442,16 @@ def _rest_call(
 
 
 def _as_json(call: ServiceCall, answer: ServiceAnswer) -> ServiceAnswer:
-    """A query-protocol service's XML answer as the JSON API Gateway asks those services for
-    (``{"SendMessageResponse": {"SendMessageResult": {...}, "ResponseMetadata": {...}}}``)."""
-    if call.service not in QUERY_SERVICES or not answer.body.lstrip().startswith(b"<"):
+    """A query-protocol service's XML answer as JSON when the integration request asked for it
+    (``integration.request.header.Accept`` ``'application/json'``), as those services answer
+    such a request: ``{"SendMessageResponse": {"SendMessageResult": {...}, ...}}``. Without it
+    the XML passes as the service sent it."""
+    accept = next((v for k, v in call.headers.items() if k.lower() == "accept"), "")
+    if (
+        call.service not in QUERY_SERVICES
+        or "application/json" not in accept
+        or not answer.body.lstrip().startswith(b"<")
+    ):
         return answer
     try:
         root = ElementTree.fromstring(answer.body)

@@ -168,7 +168,8 @@ def build_rest_api(cloud: Any, queue_url: str) -> RestApi:
         integrationHttpMethod="POST",
         uri=f"arn:aws:apigateway:{region}:sqs:path/{queue_path}",
         requestParameters={
-            "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'"
+            "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'",
+            "integration.request.header.Accept": "'application/json'",
         },
         requestTemplates={
             "application/json": "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"

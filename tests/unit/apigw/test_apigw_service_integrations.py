@@ -163,8 +163,22 @@ def test_rest_sqs_path_integration_with_template() -> None:
 def test_rest_selection_pattern_picks_the_error_response() -> None:
     error = b"<ErrorResponse><Error><Code>QueueDoesNotExist</Code></Error></ErrorResponse>"
     answer = rest_integration(SQS_PATH, REQUEST, FakeService(400, error), "us-east-1")
-    assert answer.status == 400
-    # a query service's XML comes back as the JSON API Gateway asks those services for
+    assert (answer.status, answer.body) == (400, error)  # the service's XML, as it sent it
+
+
+def test_a_query_services_xml_as_json_when_the_integration_accepts_json() -> None:
+    accepting = RestIntegration(
+        type="AWS",
+        uri=SQS_PATH.uri,
+        request_parameters={
+            **SQS_PATH.request_parameters,
+            "integration.request.header.Accept": "'application/json'",
+        },
+        request_templates=SQS_PATH.request_templates,
+        responses=(IntegrationResponse("400", selection_pattern="4\\d\\d"),),
+    )
+    error = b"<ErrorResponse><Error><Code>QueueDoesNotExist</Code></Error></ErrorResponse>"
+    answer = rest_integration(accepting, REQUEST, FakeService(400, error), "us-east-1")
     assert json.loads(answer.body) == {"ErrorResponse": {"Error": {"Code": "QueueDoesNotExist"}}}
 
 
