@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from localcloud.apigw import apikeys, cors, denials, payloads, steps
+from localcloud.apigw import apikeys, cors, denials, gateway_responses, payloads, steps
 from localcloud.apigw.apikeys import KeyRing, UsageMeter
 from localcloud.apigw.authorizers import (
     Authorizers,
@@ -56,6 +56,7 @@ from localcloud.apigw.model import (
     StageView,
 )
 from localcloud.apigw.policy import method_arn
+from localcloud.apigw.service_steps import mapped
 
 log = logging.getLogger(__name__)
 
@@ -150,18 +151,18 @@ class AccessControl:
         if kind == "CUSTOM":
             outcome = self._lambda(api, match, request, stage, invoke)
             if isinstance(outcome, Denial):
-                return _deny(api, route.key, outcome)
+                return _deny(api, match, stage, request, outcome)
             usage_key = outcome.usage_key
             context = self._lambda_context(api, match, outcome)
         elif kind == "JWT":
             jwt_outcome = self._jwt(api, match, request)
             if isinstance(jwt_outcome, Denial):
-                return _deny(api, route.key, jwt_outcome)
+                return _deny(api, match, stage, request, jwt_outcome)
             context = jwt_outcome.authorizer_context(_payload_version(match))
         elif kind == "COGNITO_USER_POOLS":
             cognito = self._cognito(api, match, request)
             if isinstance(cognito, Denial):
-                return _deny(api, route.key, cognito)
+                return _deny(api, match, stage, request, cognito)
             context = {"claims": dict(cognito.claims)}
         elif kind not in ("NONE", "AWS_IAM"):
             log.warning(
@@ -178,7 +179,7 @@ class AccessControl:
                 f"{route.path}/{request.method}",
             )
             if isinstance(admitted, Denial):
-                return _deny(api, route.key, admitted)
+                return _deny(api, match, stage, request, admitted)
         return Allow(context)
 
     def _lambda(
@@ -242,9 +243,9 @@ class AccessControl:
         outcome = self.jwt.verify(authorizer, token, match.route.authorization_scopes)
         if isinstance(outcome, Denial):  # REST words JWT refusals its own way
             status = outcome.status
-            return (denials.unauthorized if status == 401 else denials.forbidden)(
-                True, outcome.reason
-            )
+            if status == 401:
+                return denials.unauthorized(True, outcome.reason)
+            return denials.forbidden(True, outcome.reason, response_type="ACCESS_DENIED")
         return outcome
 
     def _jwt(self, api: ApiView, match: Match, request: ApiRequest) -> JwtGrant | Denial:
@@ -274,8 +275,15 @@ def _pool_issuer(arn: str) -> str:
     return f"https://cognito-idp.{parts[3]}.amazonaws.com/{parts[5].rsplit('/', 1)[-1]}"
 
 
-def _deny(api: ApiView, route: str, denial: Denial) -> Deny:
-    log.info("API %s route %s: %s (%d)", api.id, route, denial.reason, denial.status)
+def _deny(
+    api: ApiView, match: Match, stage: StageView, request: ApiRequest, denial: Denial
+) -> Deny:
+    log.info("API %s route %s: %s (%d)", api.id, match.route.key, denial.reason, denial.status)
+    if api.protocol != HTTP and gateway_responses.configured_for(api.gateway_responses, denial):
+        status, headers, body = gateway_responses.customize(
+            api.gateway_responses, denial, mapped(api, match, stage, request, None)
+        )
+        return Deny(Answer(status, tuple(headers), body))
     return Deny(Answer(denial.status, tuple(denial.all_headers()), denial.body_bytes()))
 
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from localcloud.apigw import payloads, steps
 from localcloud.apigw.mapping import MappedRequest
-from localcloud.apigw.model import HTTP, Answer
+from localcloud.apigw.model import HTTP, Answer, ApiRequest, ApiView, Match, StageView
 from localcloud.apigw.service_integrations import (
     HttpAnswer,
     IntegrationConfigError,
@@ -114,12 +114,22 @@ class ServiceIntegrations:
 
 def mapped_request(call: steps.IntegrationCall) -> MappedRequest:
     """What parameter mappings and templates read of the request."""
-    request = call.request
+    return mapped(call.api, call.match, call.stage, call.request, call.authorizer)
+
+
+def mapped(
+    api: ApiView,
+    match: Match,
+    stage: StageView,
+    request: ApiRequest,
+    authorizer_context: Mapping[str, Any] | None,
+) -> MappedRequest:
+    """What parameter mappings and templates read of ``request``."""
     headers = {k.lower(): v for k, v in request.headers}
-    authorizer = dict(call.authorizer or {})
+    authorizer = dict(authorizer_context or {})
     context: dict[str, Any] = {
-        "accountId": call.api.account,
-        "apiId": call.api.id,
+        "accountId": api.account,
+        "apiId": api.id,
         "domainName": request.host,
         "httpMethod": request.method,
         "path": request.path,
@@ -128,10 +138,10 @@ def mapped_request(call: steps.IntegrationCall) -> MappedRequest:
         "extendedRequestId": request.request_id,
         "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(request.received)),
         "requestTimeEpoch": int(request.received * 1000),
-        "resourceId": call.match.route.id,
-        "resourcePath": call.match.route.path,
-        "routeKey": call.match.route.key,
-        "stage": call.stage.name,
+        "resourceId": match.route.id,
+        "resourcePath": match.route.path,
+        "routeKey": match.route.key,
+        "stage": stage.name,
         "identity": {"sourceIp": request.source_ip, "userAgent": headers.get("user-agent")},
         "authorizer": authorizer,
     }
@@ -140,10 +150,10 @@ def mapped_request(call: steps.IntegrationCall) -> MappedRequest:
         path=unquote(request.path),
         headers=headers,
         query=dict(parse_qsl(request.query, keep_blank_values=True)),
-        path_params=dict(call.match.path_parameters),
+        path_params=dict(match.path_parameters),
         body=request.body.decode(errors="replace"),
         context=context,
-        stage_variables=dict(call.stage.variables),
+        stage_variables=dict(stage.variables),
     )
 
 

@@ -39,6 +39,7 @@ _APPLIED_TOP = {
     "x-amazon-apigateway-binary-media-types",
     "x-amazon-apigateway-cors",
     "x-amazon-apigateway-api-key-source",
+    "x-amazon-apigateway-gateway-responses",
 }
 # Integration keys the integrations apply (Lambda proxy, mock, AWS services, first-class).
 _INTEGRATION_KEYS = {

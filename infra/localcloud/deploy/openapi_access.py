@@ -17,6 +17,7 @@ from typing import Any
 AUTHORIZER = "x-amazon-apigateway-authorizer"
 API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
 CORS = "x-amazon-apigateway-cors"
+GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
 
 
 @dataclass(frozen=True)
@@ -224,3 +225,19 @@ def from_cloudformation(integration: Mapping[str, Any]) -> dict[str, Any]:
         "timeoutInMillis": integration.get("TimeoutInMillis"),
         "responses": responses,
     }
+
+
+def gateway_responses(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """PutGatewayResponse's arguments for each of a REST definition's gateway responses."""
+    answers = []
+    for response_type, response in (document.get(GATEWAY_RESPONSES) or {}).items():
+        if not isinstance(response, dict):
+            continue
+        arguments: dict[str, Any] = {"responseType": str(response_type)}
+        if response.get("statusCode"):
+            arguments["statusCode"] = str(response["statusCode"])
+        for key in ("responseParameters", "responseTemplates"):
+            if response.get(key):
+                arguments[key] = dict(response[key])
+        answers.append(arguments)
+    return answers

@@ -88,6 +88,8 @@ class ApiView:
     authorizers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     api_key_source: str = "HEADER"
     disable_execute_api_endpoint: bool = False
+    # REST APIs' gateway responses by type (GetGatewayResponse's fields): UNAUTHORIZED, ...
+    gateway_responses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def has_default_stage(self) -> bool:
@@ -150,6 +152,9 @@ def rest_api_from_moto(api: Any, region: str, account: str) -> ApiView:
         ),
         api_key_source=str(api.api_key_source or "HEADER"),
         disable_execute_api_endpoint=bool(api.disableExecuteApiEndpoint),
+        gateway_responses=MappingProxyType(
+            {key: _frozen(value.to_json()) for key, value in dict(api.gateway_responses).items()}
+        ),
     )
 
 

@@ -88,3 +88,18 @@ def test_http_api_cors_configuration_from_sam(sam: dict[str, Any]) -> None:
     assert reply.status == 204
     assert reply.header("access-control-allow-origin") == "https://app.example"
     assert reply.header("access-control-allow-headers") == "authorization"
+
+
+def test_gateway_responses_word_the_refusals(sam: dict[str, Any]) -> None:
+    unauthorized = call("GET", sam["rest"] + "hello")
+    assert unauthorized.status == 401
+    assert unauthorized.json() == {"error": "Unauthorized", "type": "UNAUTHORIZED"}
+    assert unauthorized.header("WWW-Authenticate") == "Bearer"
+    assert unauthorized.header("Access-Control-Allow-Origin") == "https://app.example"
+    # ACCESS_DENIED is not customized: DEFAULT_4XX's header on AWS's own body
+    denied = call("GET", sam["rest"] + "hello", headers={"Authorization": "deny-sam"})
+    assert denied.status == 403
+    assert denied.json() == {
+        "Message": "User is not authorized to access this resource with an explicit deny"
+    }
+    assert denied.header("Access-Control-Allow-Origin") == "https://app.example"

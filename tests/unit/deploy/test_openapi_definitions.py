@@ -67,7 +67,7 @@ def test_access_control_and_service_integrations_are_applied_others_unapplied() 
     document = {
         "openapi": "3.0.1",
         "x-amazon-apigateway-cors": {"allowOrigins": ["*"]},
-        "x-amazon-apigateway-gateway-responses": {},
+        "x-amazon-apigateway-request-validators": {},
         "components": {"securitySchemes": {"jwt": {}}},
         "paths": {
             "/a": {
@@ -78,7 +78,7 @@ def test_access_control_and_service_integrations_are_applied_others_unapplied() 
         },
     }
     assert unapplied_extensions(document, "Body") == [
-        "Body.x-amazon-apigateway-gateway-responses",
+        "Body.x-amazon-apigateway-request-validators",
         "Body.paths./a.put.x-amazon-apigateway-integration.type='http'",
     ]
 

@@ -145,6 +145,11 @@ def _access(
     return arguments
 
 
+def _put_gateway_responses(client: Any, api_id: str, body: Mapping[str, Any]) -> None:
+    for arguments in openapi_access.gateway_responses(body):
+        client.put_gateway_response(restApiId=api_id, **arguments)
+
+
 def _create_authorizers(client: Any, api_id: str, body: Mapping[str, Any]) -> dict[str, str]:
     return {
         spec.name: str(client.create_authorizer(restApiId=api_id, **spec.arguments)["id"])
@@ -157,6 +162,10 @@ def _clear(client: Any, api_id: str) -> None:
     its authorizers."""
     for authorizer in client.get_authorizers(restApiId=api_id).get("items", []):
         ignore_gone(client.delete_authorizer, restApiId=api_id, authorizerId=authorizer["id"])
+    for response in client.get_gateway_responses(restApiId=api_id).get("items", []):
+        ignore_gone(
+            client.delete_gateway_response, restApiId=api_id, responseType=response["responseType"]
+        )
     resources = _resources(client, api_id)
     for resource in resources:
         for method in resource.get("resourceMethods") or {}:
@@ -175,6 +184,7 @@ def _clear(client: Any, api_id: str) -> None:
 def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, where: str) -> None:
     known = {r["path"]: r["id"] for r in _resources(client, api_id)}
     authorizers = _create_authorizers(client, api_id, body)
+    _put_gateway_responses(client, api_id, body)
     for operation in openapi.operations(body):
         kind = str(operation.integration.get("type", "")).lower()
         if kind not in ("aws_proxy", "mock", "aws"):

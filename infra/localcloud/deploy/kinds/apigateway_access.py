@@ -1,6 +1,7 @@
-"""API Gateway access-control kinds: REST authorizers, API keys, usage plans and their keys, and
-HTTP API authorizers (what SAM's ``Auth`` and ``UsagePlan`` expand to, and what templates write
-by hand). Each is made anew when its properties change: they are small and hold no data.
+"""API Gateway access-control kinds: REST authorizers, API keys, usage plans and their keys,
+gateway responses, and HTTP API authorizers (what SAM's ``Auth``, ``UsagePlan`` and
+``GatewayResponses`` expand to, and what templates write by hand). Each is made anew when its
+properties change: they are small and hold no data.
 """
 
 from __future__ import annotations
@@ -212,3 +213,34 @@ class HttpAuthorizer(ResourceKind):
 
     def attributes(self, physical_id: str, props: dict[str, Any], ctx: Context) -> dict[str, Any]:
         return {"AuthorizerId": physical_id}
+
+
+@register
+class GatewayResponse(ResourceKind):
+    type_name = "AWS::ApiGateway::GatewayResponse"
+    replace_on = None
+    applies = frozenset(
+        {"RestApiId", "ResponseType", "StatusCode", "ResponseParameters", "ResponseTemplates"}
+    )
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        arguments: dict[str, Any] = {
+            "restApiId": props["RestApiId"],
+            "responseType": str(props["ResponseType"]),
+        }
+        if props.get("StatusCode"):
+            arguments["statusCode"] = str(props["StatusCode"])
+        for key in ("ResponseParameters", "ResponseTemplates"):
+            if props.get(key):
+                arguments[key[0].lower() + key[1:]] = {
+                    str(k): str(v) for k, v in props[key].items()
+                }
+        ctx.client("apigateway").put_gateway_response(**arguments)
+        return f"{props['RestApiId']}:{props['ResponseType']}"
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(
+            ctx.client("apigateway").delete_gateway_response,
+            restApiId=props["RestApiId"],
+            responseType=str(props["ResponseType"]),
+        )
