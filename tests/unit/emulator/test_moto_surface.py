@@ -418,7 +418,7 @@ def test_api_gateway_views_read_what_moto_holds() -> None:
 def test_api_keys_view_reads_moto_keys_plans_and_plan_keys() -> None:
     """emulator/apigw_views.py's api_keys_from_moto reads the apigateway backend's ``keys``,
     ``usage_plans`` and ``usage_plan_keys`` (and each one's to_json), and the API views carry
-    authorizers (to_json) and integration responses (Integration.to_json)."""
+    authorizers, gateway responses (RestAPI.gateway_responses) and integration responses."""
     with mock_aws():
         rest = boto3.client("apigateway", region_name="us-east-1")
         api_id = rest.create_rest_api(name="keys")["id"]
@@ -441,8 +441,17 @@ def test_api_keys_view_reads_moto_keys_plans_and_plan_keys() -> None:
         assert [k["value"] for k in view.keys] == ["surface-key-value-0123"]
         assert [p["apiStages"][0]["apiId"] for p in view.plans] == [api_id]
         assert dict(view.plan_keys) == {plan: (key,)}
+        rest.put_gateway_response(
+            restApiId=api_id,
+            responseType="UNAUTHORIZED",
+            statusCode="401",
+            responseParameters={"gatewayresponse.header.X": "'y'"},
+        )
         api = backends.api(api_id, "us-east-1")
         assert api is not None and api.authorizers[authorizer]["type"] == "TOKEN"
+        assert api.gateway_responses["UNAUTHORIZED"]["responseParameters"] == {
+            "gatewayresponse.header.X": "'y'"
+        }
 
 
 def test_rest_authorizers_keep_their_validation_expression() -> None:
