@@ -50,6 +50,8 @@ SERVICES = (
     "logs",
     "ses",
     "scheduler",
+    "apigateway",
+    "apigatewayv2",
 )
 
 
