@@ -15,10 +15,12 @@ from localcloud.emulator.moto_patches import (
     awslambda,
     events,
     perf,
+    s3,
     schedules,
     server,
     sns,
     sqs,
+    stepfunctions,
 )
 from localcloud.emulator.patching import Patch, Patches
 from localcloud.errors import LocalCloudError
@@ -43,6 +45,8 @@ class MotoPatches:
             perf.patches(),
             server.patches(),
             schedules.patches(hooks),
+            stepfunctions.patches(hooks),
+            s3.patches(hooks),
         ]
 
     @property
