@@ -201,7 +201,16 @@ class MiniStackPeer(Peer):
     name = "ministack"
     # Everything but the warm start (a `localcloud deploy --warm` of the user service).
     scenarios = frozenset(
-        {"invoke", "sqs_send", "sns_sqs", "sns_fanout", "putevents_sqs", "putevents", "http_api"}
+        {
+            "invoke",
+            "sqs_send",
+            "sns_sqs",
+            "sns_fanout",
+            "putevents_sqs",
+            "putevents",
+            "s3_put",
+            "http_api",
+        }
     )
 
     def execute_api(self, api_id: str, path: str) -> tuple[str, str]:

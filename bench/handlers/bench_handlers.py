@@ -86,6 +86,21 @@ def calls(event: dict[str, Any], context: Any) -> dict[str, float]:
 _clients: dict[str, Any] = {}
 
 
+def s3_sink(event: dict[str, Any], context: Any) -> None:
+    """An S3 notification target: one item per record, keyed by the object's key, holding the
+    time the handler started (the bench knows when it put the object)."""
+    started = time.time()
+    client = _dynamodb_table()
+    for record in event["Records"]:
+        client.put_item(
+            TableName=os.environ["SINK_TABLE"],
+            Item={
+                "pk": {"S": record["s3"]["object"]["key"]},
+                "started": {"N": repr(started)},
+            },
+        )
+
+
 def http_ok(event: Any, context: Any) -> dict[str, Any]:
     """A trivial HTTP API handler: a payload 2.0 proxy response."""
     return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "ok"}

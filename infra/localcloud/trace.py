@@ -49,6 +49,9 @@ class HopKind(StrEnum):
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
     SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
+    EXECUTION = "execution"  # a Step Functions execution started or ended
+    STATE = "state entered"  # a Step Functions execution entered a state
+    OBJECT = "object"  # an object was created or removed in a bucket that has notifications
     REQUEST = "request"  # an HTTP request to a REST or HTTP API (the root of its trace)
 
 

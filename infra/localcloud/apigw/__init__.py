@@ -12,7 +12,10 @@ request to an API is answered here, before the gateway's AWS dispatch, in one pi
 2. load       emulator.backends.api(): the API as a frozen view (emulator/apigw_views.py).
 3. limits     a body over 10 MB -> 413.
 4. PREFLIGHT  steps.Preflight: may answer the request before routing (CORS preflight).
-              Default: none. ``steps.register_preflight(fn)`` replaces it.
+              Default: none. ``steps.register_preflight(fn)`` replaces it. Note that the
+              gateway's browser policy (gateway/browser.py) runs before the door: a request whose
+              Origin is not the cloud's own or listed in LOCALCLOUD_CORS_ORIGINS is refused, and
+              an allowed origin's OPTIONS preflight is answered there, before any API sees it.
 5. route      router.py: the most specific route (literal > {var} > {greedy+}, METHOD > ANY,
               then ``$default``); no route -> HTTP 404 {"message":"Not Found"}, REST 403
               {"message":"Missing Authentication Token"}.

@@ -155,8 +155,10 @@ class ApiDoor:
         api = backends.api(located.api_id, self.region)
         if api is None:
             return None, None, located.unstaged_path or located.path
+        # A stage the first segment names wins (as on AWS); "$default" spelled out is taken too,
+        # as scripts written for other emulators do.
         named = located.stage
-        if named is not None and named != DEFAULT_STAGE and named in api.stages:
+        if named is not None and named in api.stages:
             return api, api.stages[named], located.path
         if located.unstaged_path is not None and api.has_default_stage:
             return api, api.stages[DEFAULT_STAGE], located.unstaged_path

@@ -423,6 +423,26 @@ def put_log_event(log_group_arn: str, stream: str, message: str) -> None:
         ) from exc
 
 
+# -- S3 notification destinations -----------------------------------------------------------------
+def destination_exists(arn: str) -> bool:
+    """Whether the queue, topic or function an S3 notification configuration names exists."""
+    try:
+        parsed = parse_arn(arn)
+    except ValueError:
+        return False
+    try:
+        if parsed.service == "sqs":
+            sqs_backend(parsed.region, parsed.account).get_queue(parsed.resource)
+            return True
+        if parsed.service == "sns":
+            return arn in sns_backend(parsed.region, parsed.account).topics
+    except Exception:  # moto's QueueDoesNotExist, or a region it has no backend for
+        return False
+    if parsed.service == "lambda":
+        return function(arn, parsed.region) is not None
+    return False
+
+
 # -- API Gateway ----------------------------------------------------------------------------------
 def api(api_id: str, region: str, account: str = ACCOUNT_ID) -> ApiView | None:
     """The REST or HTTP API ``api_id`` in ``region`` (then any region moto has made), or None."""

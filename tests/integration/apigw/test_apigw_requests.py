@@ -141,6 +141,8 @@ def test_http_api_default_stage_takes_no_stage_segment(apis: DeployedApis) -> No
         headers={"Host": f"{http_id}.execute-api.localhost.localstack.cloud:{port}"},
     )
     assert by_host.status == 200 and by_host.json()["routeKey"] == "GET /echo/{id}"
+    spelled_out = call("GET", apis.execute_api("HttpApiId", "$default/echo/9"))
+    assert spelled_out.status == 200 and spelled_out.json()["rawPath"] == "/echo/9"
 
 
 def test_other_hosts_are_still_refused(apis: DeployedApis) -> None:

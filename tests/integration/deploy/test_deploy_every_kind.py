@@ -308,6 +308,15 @@ def test_ses_identity_and_log_group(first: DeployReport, endpoint_url: str, stac
     ]
 
 
+def test_step_functions_state_machine(first: DeployReport, endpoint_url: str, stack: str) -> None:
+    machine = aws("stepfunctions", endpoint_url).describe_state_machine(
+        stateMachineArn=_physical(first, "Flow")
+    )
+    assert machine["name"] == f"{stack}-Flow"
+    call = json.loads(machine["definition"])["States"]["Call"]
+    assert call["Resource"].endswith(f":function:{stack}-Function")
+
+
 def test_api_gateway_rest_and_http_apis(first: DeployReport, endpoint_url: str) -> None:
     rest_id = _physical(first, "RestApi")
     resources = aws("apigateway", endpoint_url).get_resources(restApiId=rest_id)["items"]
