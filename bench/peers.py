@@ -181,6 +181,10 @@ class LocalCloudPeer(Peer):
 
     name = "localcloud"
 
+    def execute_api(self, api_id: str, path: str) -> tuple[str, str]:
+        """(request path, Host header) of ``path`` on an HTTP API's $default stage."""
+        return f"/_aws/execute-api/{api_id}{path}", f"127.0.0.1:{self.port}"
+
     def command(self) -> tuple[list[str], dict[str, str]]:
         executable = Path(sys.executable).parent / "localcloud"
         return [str(executable), "up", "--host", "127.0.0.1", "--port", str(self.port)], {}
@@ -197,8 +201,21 @@ class MiniStackPeer(Peer):
     name = "ministack"
     # Everything but the warm start (a `localcloud deploy --warm` of the user service).
     scenarios = frozenset(
-        {"invoke", "sqs_send", "sns_sqs", "sns_fanout", "putevents_sqs", "putevents", "s3_put"}
+        {
+            "invoke",
+            "sqs_send",
+            "sns_sqs",
+            "sns_fanout",
+            "putevents_sqs",
+            "putevents",
+            "s3_put",
+            "http_api",
+        }
     )
+
+    def execute_api(self, api_id: str, path: str) -> tuple[str, str]:
+        # MiniStack's path form always takes a stage segment, $default included.
+        return f"/_aws/execute-api/{api_id}/$default{path}", f"127.0.0.1:{self.port}"
 
     @property
     def python(self) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import io
 import json
 import math
@@ -692,6 +693,66 @@ def warm_start(run: Run, requests: int = 30) -> Metrics:
     }
 
 
+def http_api(run: Run, budget_s: float = 15.0) -> Metrics:
+    """A warm request through an HTTP API (``$default`` stage, Lambda proxy, payload 2.0) to a
+    trivial function and back, from one client over one kept-alive connection: p50, p99 and
+    requests per second. The API is made with apigatewayv2's API calls, as a template would."""
+    lam = run.peer.client("lambda")
+    apis = run.peer.client("apigatewayv2")
+    name = run.function("bench_handlers.http_ok")
+    arn = lam.get_function_configuration(FunctionName=name)["FunctionArn"]
+    api_id = apis.create_api(Name=run.name("api"), ProtocolType="HTTP")["ApiId"]
+    run.cleanups.append(lambda: apis.delete_api(ApiId=api_id))
+    integration = apis.create_integration(
+        ApiId=api_id,
+        IntegrationType="AWS_PROXY",
+        IntegrationUri=arn,
+        IntegrationMethod="POST",
+        PayloadFormatVersion="2.0",
+    )["IntegrationId"]
+    apis.create_route(ApiId=api_id, RouteKey="GET /ping", Target=f"integrations/{integration}")
+    apis.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    lam.add_permission(
+        FunctionName=name,
+        StatementId="apigateway",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+    )
+    connection = http.client.HTTPConnection("127.0.0.1", run.peer.port, timeout=30)
+    path, host = run.peer.execute_api(api_id, "/ping")
+
+    def request() -> float:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200 or body != b"ok":
+            raise ScenarioError(f"GET /ping answered {response.status}: {body[:200]!r}")
+        return elapsed
+
+    try:
+        first = request()
+        for _ in range(20):
+            request()
+        samples: list[float] = []
+        began = time.perf_counter()
+        for _ in range(run.scaled(1000, floor=200)):
+            samples.append(request())
+            if time.perf_counter() - began > budget_s:
+                break
+        wall = time.perf_counter() - began
+    finally:
+        connection.close()
+    run.measured_end()
+    return {
+        "http_api_first_ms": first * 1000,
+        "http_api_p50_ms": percentile(samples, 50) * 1000,
+        "http_api_p99_ms": percentile(samples, 99) * 1000,
+        "http_api_requests_per_s": len(samples) / wall,
+    }
+
+
 def _variables(lam: Any, name: str, **extra: str) -> dict[str, str]:
     config = lam.get_function_configuration(FunctionName=name)
     return {**config.get("Environment", {}).get("Variables", {}), **extra}
@@ -771,4 +832,5 @@ SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "putevents": putevents_latency,
     "warm_start": warm_start,
     "s3_put": s3_put_latency,
+    "http_api": http_api,
 }

@@ -99,3 +99,8 @@ def s3_sink(event: dict[str, Any], context: Any) -> None:
                 "started": {"N": repr(started)},
             },
         )
+
+
+def http_ok(event: Any, context: Any) -> dict[str, Any]:
+    """A trivial HTTP API handler: a payload 2.0 proxy response."""
+    return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "ok"}

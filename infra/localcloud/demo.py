@@ -3,8 +3,9 @@
 The scenario (events/demo/scenario.yaml) names the sources to run and the checks to make on the
 final state, by the template's output names; this module knows nothing of the application.
 Steps:
-- ``http_api``: call a function with API Gateway HTTP API (v2) events built from a list of
-  ``{method, path, body, ref?, expect_status?}``; ``{ref}`` in a later path is replaced by the
+- ``http_api``: requests from a list of ``{method, path, body, ref?, expect_status?}``, sent over
+  HTTP to the API whose URL the template outputs as ``url`` (or, with ``function`` instead, as
+  HTTP API (v2) events straight to that function); ``{ref}`` in a later path is replaced by the
   ``id`` (or ``user_id``) the call named ``ref`` returned;
 - ``invoke``: call a function with an event (``csv_file``: the file's text as ``csv``);
 - ``schedule``: once the earlier steps settled, fire a rule's or Scheduler schedule's ``name``
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +89,10 @@ class Demo:
         folder: Path,
         outputs: dict[str, str],
         functions: dict[str, str],
+        local_urls: dict[str, str] | None = None,
     ) -> None:
         self.cloud = cloud
+        self.local_urls = local_urls or {}
         self.scenario = scenario
         self.folder = folder
         self.outputs = outputs
@@ -132,13 +137,19 @@ class Demo:
 
     def _http_api(self, spec: dict[str, Any]) -> None:
         calls = json.loads((self.folder / spec["calls"]).read_text())
+        base = self._api_url(spec["url"]) if "url" in spec else None
         for call in calls:
             path = call["path"].format(**self.refs)
-            ok, payload = self.invoke(
-                spec["function"], http_event(call["method"], path, call.get("body"))
-            )
-            status = payload.get("statusCode") if isinstance(payload, dict) else None
-            body: Any = payload.get("body") if isinstance(payload, dict) else payload
+            status: int | None
+            body: Any
+            if base is not None:
+                ok, status, body = self._request(base, call["method"], path, call.get("body"))
+            else:
+                ok, payload = self.invoke(
+                    spec["function"], http_event(call["method"], path, call.get("body"))
+                )
+                status = payload.get("statusCode") if isinstance(payload, dict) else None
+                body = payload.get("body") if isinstance(payload, dict) else payload
             if isinstance(body, str) and body.startswith(("{", "[")):
                 body = json.loads(body)
             if call.get("ref") and isinstance(body, dict):
@@ -147,6 +158,28 @@ class Demo:
             style = "green" if ok and (expected is None or expected == status) else "red"
             summary = json.dumps(body)[:120] if body else ""
             console.print(f"[{style}]{call['method']:<6} {path:<48} {status}[/{style}] {summary}")
+
+    def _api_url(self, output: str) -> str:
+        if output not in self.local_urls:
+            raise ScenarioError(
+                f"scenario names API URL output {output!r}; API outputs: {sorted(self.local_urls)}"
+            )
+        return self.local_urls[output].rstrip("/")
+
+    @staticmethod
+    def _request(base: str, method: str, path: str, body: Any) -> tuple[bool, int, Any]:
+        """One request over HTTP, as curl would send it: (no 5xx, status, body)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            base + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        text = raw.decode(errors="replace")
+        return status < 500, status, text
 
     def _schedule(self, spec: dict[str, Any]) -> None:
         self.settle()  # what the schedule reads is what the earlier steps left
@@ -210,7 +243,7 @@ class Demo:
         for hops in self.cloud.traces.traces():
             hops = sorted(hops, key=lambda h: h.at)
             root = hops[0]
-            if root.kind not in ("publish", "invoke", "enqueue", "schedule fired") or (
+            if root.kind not in ("publish", "invoke", "enqueue", "schedule fired", "request") or (
                 root.service == "sqs" and not any(h.kind == "invoke" for h in hops)
             ):
                 continue
@@ -377,7 +410,14 @@ def run_demo(
             for logical, record in report.resources.items()
             if record.type == "AWS::Lambda::Function"
         }
-        demo = Demo(cloud, scenario, events / "demo", dict(report.outputs), functions)
+        demo = Demo(
+            cloud,
+            scenario,
+            events / "demo",
+            dict(report.outputs),
+            functions,
+            dict(report.local_urls),
+        )
         demo.run_steps()
         waited = demo.settle()
         console.print(f"[dim]settled after {waited:.1f} s[/dim]")

@@ -24,6 +24,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from localcloud.apigw.access import AccessControl, key_rings_from
+from localcloud.apigw.door import ApiDoor
+from localcloud.apigw.jwt_auth import JwksSource, parse_locations
+from localcloud.apigw.service_steps import ServiceIntegrations
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
 from localcloud.emulator import backends, stepfunctions
@@ -69,6 +73,8 @@ class Reset:
     traces: TraceStore
     schedules: Schedules | None = None
     moves: MoveTasks | None = None
+    # API Gateway's authorizer caches and usage counts
+    access: AccessControl | None = None
 
     def __call__(self) -> None:
         # Pollers end within a second by themselves (a receive waits at most that long); one
@@ -83,6 +89,8 @@ class Reset:
         stepfunctions.stop_running()
         backends.reset()
         self.traces.clear()
+        if self.access is not None:
+            self.access.reset()
 
 
 @dataclass
@@ -109,6 +117,7 @@ class Runtime:
     reset: Reset
     schedules: Schedules
     moves: MoveTasks | None = None
+    apis: ApiDoor | None = None
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -123,6 +132,8 @@ class Runtime:
         self.sources.close()
         self.scheduler.close()
         self.executor.close()
+        if self.apis is not None:
+            self.apis.close()
         self.patches.undo()
         self.catalog.close()
 
@@ -167,7 +178,15 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
     moves = MoveTasks(scheduler, traces)
-    reset = Reset(sources, scheduler, executor, traces, schedules, moves)
+    access = AccessControl(
+        JwksSource(parse_locations(settings.jwks), local_issuers=backends.cognito_signing_keys),
+        key_rings_from(backends.api_keys),
+    )
+    access.install()
+    services = ServiceIntegrations(endpoint_url)
+    services.install()
+    reset = Reset(sources, scheduler, executor, traces, schedules, moves, access)
+    apis = ApiDoor(invoker, lambda function: catalog.spec(function).timeout, traces, region)
     gateway = Gateway(
         invoker,
         router,
@@ -180,8 +199,11 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         reset=reset,
         moves=moves,
         schedules=schedules,
+        apis=apis.serve,
+        api_origins=apis.allows_origin,
     )
     executor.connect_calls(gateway.serve_call)
+    services.connect(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
     return Runtime(
@@ -205,4 +227,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         reset=reset,
         moves=moves,
         schedules=schedules,
+        apis=apis,
     )

@@ -69,6 +69,18 @@ def _url(text: str) -> str:
     return text.rstrip("/")
 
 
+def _jwks(text: str) -> str:
+    for pair in (part.strip() for part in text.split(",") if part.strip()):
+        issuer, sep, location = pair.rpartition("=")
+        if not sep or not issuer or not location:
+            raise ValueError(f"{pair!r} is not issuer=location")
+        if location.startswith(("http://", "https://")):
+            host = urllib.parse.urlsplit(location).hostname or ""
+            if host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("127."):
+                raise ValueError(f"{location} is not a loopback URL")
+    return text.strip()
+
+
 @dataclass(frozen=True)
 class Settings:
     """The local cloud's settings; the defaults are what an unset variable means."""
@@ -115,6 +127,9 @@ class Settings:
     # port could wipe or rewrite every resource, so they are off unless asked for (moto's own
     # test suites need them: `make test-moto`).
     moto_api: bool = False
+    # Where HTTP APIs' JWT authorizers find their issuers' signing keys: issuer=location pairs,
+    # a location being a JWKS file or a loopback URL (nothing is fetched off the machine).
+    jwks: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -162,6 +177,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "state_interval_s": _positive_int,
     "build_dir": str.strip,
     "moto_api": _flag,
+    "jwks": _jwks,
 }
 EXPECTED = {
     "async_retry_delays": "seconds separated by commas, e.g. 1,2",
@@ -184,4 +200,6 @@ EXPECTED = {
     "state_interval_s": "a whole number of seconds, at least 1",
     "build_dir": "a folder path",
     "moto_api": "1 (on) or 0 (off)",
+    "jwks": "issuer=location pairs separated by commas, a location being a JWKS file or a "
+    "loopback URL, e.g. https://issuer.example=/path/jwks.json",
 }

@@ -53,6 +53,7 @@ class HopKind(StrEnum):
     EXECUTION = "execution"  # a Step Functions execution started or ended
     STATE = "state entered"  # a Step Functions execution entered a state
     OBJECT = "object"  # an object was created or removed in a bucket that has notifications
+    REQUEST = "request"  # an HTTP request to a REST or HTTP API (the root of its trace)
 
 
 class Outcome(StrEnum):

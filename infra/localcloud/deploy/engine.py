@@ -37,8 +37,9 @@ from localcloud.deploy.kinds import KINDS, Context, ResourceKind
 from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
 from localcloud.deploy.layers import check_layers, supply_layers
+from localcloud.deploy.openapi import inline_definitions
 from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
-from localcloud.deploy.report import DeployReport
+from localcloud.deploy.report import DeployReport, local_url
 from localcloud.deploy.state import (
     ResourceRecord,
     StackState,
@@ -89,6 +90,7 @@ def plan_template(
     """
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
+    template = inline_definitions(template, base_dir)
     local = inline_definition_uris(rewrite_code_uris(template, base_dir), base_dir)
     expanded = expand(local, values, region)
     validate_shape(expanded, "the expanded template")
@@ -332,6 +334,9 @@ class _Apply:
                 continue
             value = self.resolver.resolve(output.get("Value"), f"Outputs.{name}")
             self.report.outputs[name] = _output_text(value)
+            local = local_url(self.report.outputs[name], self.ctx.endpoint_url)
+            if local is not None:
+                self.report.local_urls[name] = local
 
 
 def _say(line: str) -> None:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from localcloud.deploy.state import ResourceRecord
+
+# An API's URL on AWS: https://{api id}.execute-api.{region}.amazonaws.com[/{stage}][/{path}]
+_EXECUTE_API = re.compile(
+    r"^https://(?P<api>[a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(?P<rest>/.*)?$"
+)
+
+
+def local_url(value: str, endpoint_url: str) -> str | None:
+    """The local cloud's URL for an API URL on AWS (an output built with !Sub), or None."""
+    found = _EXECUTE_API.match(value.strip())
+    if found is None:
+        return None
+    return f"{endpoint_url.rstrip('/')}/_aws/execute-api/{found['api']}{found['rest'] or ''}"
 
 
 @dataclass
@@ -20,6 +34,8 @@ class DeployReport:
     resources: dict[str, ResourceRecord] = field(default_factory=dict)
     # One line per template property deployed without being applied (--allow-unsupported).
     warnings: list[str] = field(default_factory=list)
+    # Outputs that are API URLs on AWS: the same API's URL on the local cloud.
+    local_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -43,5 +59,8 @@ class DeployReport:
             lines.append(f"  unchanged {len(self.unchanged)} resources")
         if self.outputs:
             lines.append("outputs:")
-            lines.extend(f"  {key} = {value}" for key, value in sorted(self.outputs.items()))
+            for key, value in sorted(self.outputs.items()):
+                lines.append(f"  {key} = {value}")
+                if key in self.local_urls:
+                    lines.append(f"  {' ' * len(key)}   local: {self.local_urls[key]}")
         return "\n".join(lines)

@@ -8,6 +8,8 @@ comes back as a ``ServiceError`` with the AWS error code.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import time
 import weakref
@@ -17,7 +19,10 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto.apigateway.models import apigateway_backends
+from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.awslambda.models import lambda_backends
+from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.events.models import events_backends
 from moto.logs.exceptions import ResourceNotFoundException
@@ -27,8 +32,16 @@ from moto.scheduler.models import scheduler_backends
 from moto.sns.models import sns_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
+from moto.utilities.utils import load_resource
 
 from localcloud.arns import Arn, function_name, parse_arn
+from localcloud.emulator.apigw_views import (
+    ApiKeysView,
+    ApiView,
+    api_keys_from_moto,
+    http_api_from_moto,
+    rest_api_from_moto,
+)
 from localcloud.emulator.sqs_moves import (
     MoveFailedError,
     dead_letter_sources,
@@ -445,6 +458,54 @@ def destination_exists(arn: str) -> bool:
     if parsed.service == "lambda":
         return function(arn, parsed.region) is not None
     return False
+
+
+# -- API Gateway ----------------------------------------------------------------------------------
+def api(api_id: str, region: str, account: str = ACCOUNT_ID) -> ApiView | None:
+    """The REST or HTTP API ``api_id`` in ``region`` (then any region moto has made), or None."""
+    for name, backend in _regions(apigatewayv2_backends, account, region):
+        held = backend.apis.get(api_id)
+        if held is not None and str(held.protocol_type).upper() == "HTTP":
+            return http_api_from_moto(held, name, account)
+    for name, backend in _regions(apigateway_backends, account, region):
+        held = backend.apis.get(api_id)
+        if held is not None:
+            return rest_api_from_moto(held, name, account)
+    return None
+
+
+def api_keys(region: str, account: str = ACCOUNT_ID) -> ApiKeysView:
+    """The REST API keys and usage plans of ``region`` (those an API there may admit)."""
+    return api_keys_from_moto(apigateway_backends[account][region])
+
+
+_COGNITO_ISSUER = re.compile(
+    r"^https://cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>[^/]+)$"
+)
+
+
+def cognito_signing_keys(issuer: str, account: str = ACCOUNT_ID) -> dict[str, Any] | None:
+    """The JWKS that signs the tokens of the local Cognito user pool ``issuer`` names
+    (``https://cognito-idp.{region}.amazonaws.com/{poolId}``), or None: no such pool here.
+    moto signs every pool's tokens with one key it ships (its ``jwks-public.json``)."""
+    match = _COGNITO_ISSUER.match(issuer.rstrip("/"))
+    if match is None:
+        return None
+    pools = cognitoidp_backends[account][match["region"]].user_pools
+    return _cognito_public_keys() if match["pool"] in pools else None
+
+
+@functools.cache
+def _cognito_public_keys() -> dict[str, Any]:
+    return dict(load_resource("cognitoidp/resources/jwks-public.json"))
+
+
+def _regions(backends: Any, account: str, region: str) -> list[tuple[str, Any]]:
+    """``region``'s backend first, then those of every other region moto has made already."""
+    held = backends[account]
+    first = [(region, held[region])]
+    # Iterating the account's dict lists the regions used so far without making new ones.
+    return first + [(name, backend) for name, backend in list(held.items()) if name != region]
 
 
 # -- all services ---------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ FILE_NAME = "state.bin"
 # Every service the local cloud serves (their backends hold all of its state).
 SERVICES = (
     *("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses"),
+    "apigateway",
+    "apigatewayv2",
     "scheduler",
     "stepfunctions",
 )

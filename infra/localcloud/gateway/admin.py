@@ -42,6 +42,8 @@ SERVICES = (
     *("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses"),
     "scheduler",
     "stepfunctions",
+    "apigateway",
+    "apigatewayv2",
 )
 
 

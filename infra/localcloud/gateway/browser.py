@@ -94,8 +94,13 @@ class BrowserPolicy:
             or ("*" in self.extra_origins)
         )
 
-    def refusal(self, method: str, headers: Mapping[str, str]) -> Response | None:
-        """The answer to a request no page may make, a preflight's answer, or None: serve it."""
+    def refusal(
+        self, method: str, headers: Mapping[str, str], api_allows: bool = False
+    ) -> Response | None:
+        """The answer to a request no page may make, a preflight's answer, or None: serve it.
+
+        ``api_allows``: the request is addressed to an API Gateway API whose own CORS settings
+        allow its origin; the API then answers the page (its preflight included), as on AWS."""
         if not self.host_allowed(headers.get("host")):
             return json_response(
                 {
@@ -106,7 +111,7 @@ class BrowserPolicy:
                 403,
             )
         origin = headers.get("origin")
-        if origin is None:
+        if origin is None or api_allows:
             return None
         if not self.origin_allowed(origin):
             return json_response(

@@ -74,8 +74,11 @@ class Gateway:
         reset: Reset | None = None,
         moves: MessageMoves | None = None,
         schedules: Schedules | None = None,
+        apis: wsgi.Apis | None = None,
+        api_origins: wsgi.ApiOrigins | None = None,
     ) -> None:
-        """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off."""
+        """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off.
+        ``apis``: API Gateway's door (localcloud/apigw), asked first about every HTTP request."""
         self.info = info
         # Who may reach the HTTP door from a web page (the pipe door serves workers only).
         self.browsers = browsers or BrowserPolicy.for_endpoint(info.endpoint_url)
@@ -88,12 +91,21 @@ class Gateway:
         # AWS requests answered so far (the state keeper saves when this or the traces move).
         self.requests = 0
         self._moto = moto_app()
+        self._apis = apis
+        self._api_origins = api_origins
 
     def __call__(
         self, environ: wsgi.Environ, start_response: wsgi.StartResponse
     ) -> Iterable[bytes]:
         return wsgi.serve(
-            self.dispatch, self._moto, self.info.region, self.browsers, environ, start_response
+            self.dispatch,
+            self._moto,
+            self.info.region,
+            self.browsers,
+            environ,
+            start_response,
+            self._apis,
+            self._api_origins,
         )
 
     def serve_call(self, call: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,25 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
+class WholeAnswer(Protocol):
+    """An answer made whole in memory (API Gateway's door answers with one)."""
+
+    @property
+    def status_line(self) -> str: ...
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+
+# API Gateway's invoke URLs: the answer to a request addressed to an API, or None.
+Apis = Callable[[Environ], WholeAnswer | None]
+# Whether the request is addressed to an API whose own CORS settings allow its Origin.
+ApiOrigins = Callable[[Environ, str], bool]
+
+
 class Dispatch(Protocol):
     """The gateway's one entry point: answer ``request`` itself or call ``moto``."""
 
@@ -45,15 +64,26 @@ def serve(
     browsers: BrowserPolicy,
     environ: Environ,
     start_response: StartResponse,
+    apis: Apis | None = None,
+    api_origins: ApiOrigins | None = None,
 ) -> Iterable[bytes]:
-    """Answer one WSGI request (after the browser policy: see browser.py)."""
+    """Answer one WSGI request (after the browser policy: see browser.py); a request to an
+    API Gateway API goes to ``apis`` before anything parses it as an AWS call."""
     headers = _browser_headers(environ)
-    refusal = browsers.refusal(environ.get("REQUEST_METHOD", "GET"), headers)
+    api_allows = bool(
+        api_origins is not None and "origin" in headers and api_origins(environ, headers["origin"])
+    )
+    refusal = browsers.refusal(environ.get("REQUEST_METHOD", "GET"), headers, api_allows)
     if refusal is not None:
         start_response(refusal.status_line, list(refusal.headers))
         return [refusal.body]
-    if "origin" in headers:  # an allowed page: let it read the answer
+    if "origin" in headers and not api_allows:  # an allowed page: let it read the answer
         start_response = _with_headers(start_response, browsers.cors_headers(headers["origin"]))
+    if apis is not None:
+        served = apis(environ)
+        if served is not None:
+            start_response(served.status_line, list(served.headers))
+            return [served.body]
     request = AwsRequest.from_environ(environ, default_region)
 
     def through_moto() -> Iterable[bytes]:

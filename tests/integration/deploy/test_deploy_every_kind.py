@@ -317,6 +317,22 @@ def test_step_functions_state_machine(first: DeployReport, endpoint_url: str, st
     assert call["Resource"].endswith(f":function:{stack}-Function")
 
 
+def test_api_gateway_rest_and_http_apis(first: DeployReport, endpoint_url: str) -> None:
+    rest_id = _physical(first, "RestApi")
+    resources = aws("apigateway", endpoint_url).get_resources(restApiId=rest_id)["items"]
+    items = next(r for r in resources if r["path"] == "/items")
+    assert items["resourceMethods"]["GET"]["methodIntegration"]["type"] == "AWS_PROXY"
+    stage = aws("apigateway", endpoint_url).get_stage(restApiId=rest_id, stageName="live")
+    assert stage["variables"] == {"tier": "local"}
+    http_id = _physical(first, "HttpApi")
+    routes = aws("apigatewayv2", endpoint_url).get_routes(ApiId=http_id)["Items"]
+    assert [(r["RouteKey"], r["Target"]) for r in routes] == [
+        ("GET /items/{id}", f"integrations/{_physical(first, 'HttpIntegration')}")
+    ]
+    stages = aws("apigatewayv2", endpoint_url).get_stages(ApiId=http_id)["Items"]
+    assert [s["StageName"] for s in stages] == ["$default"]
+
+
 def test_redeploy_without_changes_says_no_changes(
     first: DeployReport, endpoint_url: str, stack: str
 ) -> None:

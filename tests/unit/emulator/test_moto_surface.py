@@ -81,6 +81,7 @@ PATCHED = {
     "moto.iam.models.mark_account_as_visited",
     "moto.iam.models.IAMBackend._init_aws_policies",
     "moto.iam.models.IAMBackend._init_managed_policies",
+    "moto.apigateway.models.Authorizer.__init__",
     "moto.events.models.EventsBackend.put_rule",
     "moto.events.models.EventsBackend.delete_rule",
     "moto.events.models.EventsBackend.enable_rule",
@@ -520,6 +521,124 @@ def test_the_classes_the_direct_paths_use_are_there() -> None:
     assert callable(DynamoDBBackend.get_table)
     assert callable(SQSBackend.get_queue)
     assert sqs_models.Message.__name__ == "Message"
+
+
+def test_api_gateway_views_read_what_moto_holds() -> None:
+    """emulator/apigw_views.py reads moto's RestAPI, Resource, Method, Integration and Stage
+    (apigateway) and Api, Route, Integration and Stage (apigatewayv2) by attribute."""
+    with mock_aws():
+        rest = boto3.client("apigateway", region_name="us-east-1")
+        api_id = rest.create_rest_api(name="surface")["id"]
+        root = rest.get_resources(restApiId=api_id)["items"][0]["id"]
+        child = rest.create_resource(restApiId=api_id, parentId=root, pathPart="{id}")["id"]
+        rest.put_method(
+            restApiId=api_id, resourceId=child, httpMethod="GET", authorizationType="NONE"
+        )
+        rest.put_integration(
+            restApiId=api_id,
+            resourceId=child,
+            httpMethod="GET",
+            type="AWS_PROXY",
+            integrationHttpMethod="POST",
+            uri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:f/invocations",
+            timeoutInMillis=1000,
+        )
+        deployment = rest.create_deployment(restApiId=api_id)["id"]
+        rest.create_stage(
+            restApiId=api_id, stageName="dev", deploymentId=deployment, variables={"a": "b"}
+        )
+        view = backends.api(api_id, "us-east-1")
+        assert view is not None and view.protocol == "REST"
+        assert [(r.key, r.integration and r.integration.timeout_ms) for r in view.routes] == [
+            ("GET /{id}", 1000)
+        ]
+        assert dict(view.stages["dev"].variables) == {"a": "b"}
+
+        http = boto3.client("apigatewayv2", region_name="us-east-1")
+        http_id = http.create_api(Name="surface", ProtocolType="HTTP")["ApiId"]
+        integration = http.create_integration(
+            ApiId=http_id,
+            IntegrationType="AWS_PROXY",
+            IntegrationUri="arn:aws:lambda:us-east-1:123456789012:function:f",
+            PayloadFormatVersion="2.0",
+        )["IntegrationId"]
+        http.create_route(ApiId=http_id, RouteKey="$default", Target=f"integrations/{integration}")
+        http.create_stage(ApiId=http_id, StageName="$default", StageVariables={"x": "y"})
+        view = backends.api(http_id, "us-east-1")
+        assert view is not None and view.protocol == "HTTP" and view.has_default_stage
+        assert [(r.key, r.integration and r.integration.type) for r in view.routes] == [
+            ("$default", "AWS_PROXY")
+        ]
+        assert dict(view.stages["$default"].variables) == {"x": "y"}
+
+
+def test_api_keys_view_reads_moto_keys_plans_and_plan_keys() -> None:
+    """emulator/apigw_views.py's api_keys_from_moto reads the apigateway backend's ``keys``,
+    ``usage_plans`` and ``usage_plan_keys`` (and each one's to_json), and the API views carry
+    authorizers, gateway responses (RestAPI.gateway_responses) and integration responses."""
+    with mock_aws():
+        rest = boto3.client("apigateway", region_name="us-east-1")
+        api_id = rest.create_rest_api(name="keys")["id"]
+        key = rest.create_api_key(name="k", enabled=True, value="surface-key-value-0123")["id"]
+        plan = rest.create_usage_plan(
+            name="p",
+            apiStages=[{"apiId": api_id, "stage": "prod"}],
+            throttle={"rateLimit": 5, "burstLimit": 2},
+        )["id"]
+        rest.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
+        authorizer = rest.create_authorizer(
+            restApiId=api_id,
+            name="a",
+            type="TOKEN",
+            authorizerUri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:us-east-1:123456789012:function:f/invocations",
+            identitySource="method.request.header.Authorization",
+        )["id"]
+        view = backends.api_keys("us-east-1")
+        assert [k["value"] for k in view.keys] == ["surface-key-value-0123"]
+        assert [p["apiStages"][0]["apiId"] for p in view.plans] == [api_id]
+        assert dict(view.plan_keys) == {plan: (key,)}
+        rest.put_gateway_response(
+            restApiId=api_id,
+            responseType="UNAUTHORIZED",
+            statusCode="401",
+            responseParameters={"gatewayresponse.header.X": "'y'"},
+        )
+        api = backends.api(api_id, "us-east-1")
+        assert api is not None and api.authorizers[authorizer]["type"] == "TOKEN"
+        assert api.gateway_responses["UNAUTHORIZED"]["responseParameters"] == {
+            "gatewayresponse.header.X": "'y'"
+        }
+
+
+def test_rest_authorizers_keep_their_validation_expression() -> None:
+    """moto_patches/apigateway.py: moto's CreateAuthorizer hands the expression over misspelt
+    (``identiy_validation_expression``); with the patch the authorizer keeps it."""
+    import inspect
+
+    from moto.apigateway import models as apigateway_models
+
+    from localcloud.emulator.moto_patches.apigateway import _authorizer_init
+
+    create = inspect.signature(apigateway_models.RestAPI.create_authorizer)
+    assert "identiy_validation_expression" in create.parameters
+    authorizer = apigateway_models.Authorizer.__new__(apigateway_models.Authorizer)
+    _authorizer_init(authorizer, "a1", "a", "TOKEN", identiy_validation_expression="^Bearer ")
+    assert authorizer.to_json()["identityValidationExpression"] == "^Bearer "
+
+
+def test_cognito_signing_keys_come_from_motos_pools_and_its_shipped_key() -> None:
+    """backends.cognito_signing_keys reads ``CognitoIdpBackend.user_pools`` and the public JWKS
+    moto ships (``cognitoidp/resources/jwks-public.json``), whose key signs every pool's tokens."""
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name="us-east-1")
+        pool = idp.create_user_pool(PoolName="surface")["UserPool"]["Id"]
+        issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+        keys = backends.cognito_signing_keys(issuer)
+        assert keys is not None and [k["kid"] for k in keys["keys"]] == ["dummy"]
+        assert backends.cognito_signing_keys(issuer + "x") is None
+        assert backends.cognito_signing_keys("https://issuer.example") is None
 
 
 def test_moto_rules_and_schedules_still_hold_what_the_schedule_views_read() -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their kinds
+    apigateway,
+    apigateway_access,
+    apigatewayv2,
     awslambda,
     dynamodb,
     events,

@@ -12,6 +12,7 @@ import threading
 
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.moto_patches import (
+    apigateway,
     awslambda,
     events,
     perf,
@@ -44,6 +45,7 @@ class MotoPatches:
             *sqs.patches(hooks),
             perf.patches(),
             server.patches(),
+            apigateway.patches(),
             schedules.patches(hooks),
             stepfunctions.patches(hooks),
             s3.patches(hooks),

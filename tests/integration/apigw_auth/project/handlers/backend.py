@@ -1,0 +1,11 @@
+"""Answers with the event it got."""
+
+import json
+
+
+def handler(event, context):
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(event),
+    }
