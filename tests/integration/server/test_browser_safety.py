@@ -95,13 +95,21 @@ def test_a_foreign_host_header_is_refused(cloud: Cloud, host: str) -> None:
         "127.0.0.1:4566",
         "[::1]:4566",
         "bucket.localhost",
-        "abc123.execute-api.localhost.localstack.cloud:4566",
         "10.0.0.7:4566",
     ],
 )
 def test_loopback_names_localstacks_names_and_addresses_are_served(cloud: Cloud, host: str) -> None:
     status, _, _ = request(cloud, "GET", "/_localcloud/health", {"Host": host})
     assert status == 200
+
+
+def test_an_execute_api_host_is_admitted_and_served_by_the_api_door(cloud: Cloud) -> None:
+    """LocalStack's API host form resolves to loopback: admitted, and every path under it is the
+    API's (an API that does not exist answers API Gateway's 404, not the Host check's 403)."""
+    host = "abc123.execute-api.localhost.localstack.cloud:4566"
+    status, _, answer = request(cloud, "GET", "/_localcloud/health", {"Host": host})
+    assert status == 404
+    assert "LOCALCLOUD_ALLOWED_HOSTS" not in answer.decode()
 
 
 def test_sdk_requests_without_an_origin_are_served_without_cors_headers(cloud: Cloud) -> None:
