@@ -142,7 +142,9 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     router = EventRouter(senders, scheduler, traces)
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
-    sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
+    sources = Sources(
+        SourceContext(invoker=invoker, catalog=catalog, traces=traces, deliver=senders)
+    )
     hooks = EngineHooks(sources, sns, router, traces, warmer)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts

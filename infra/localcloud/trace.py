@@ -48,6 +48,7 @@ class HopKind(StrEnum):
     DROP = "drop"  # given up with nowhere to go
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
+    STREAM = "stream record"  # a table write became a DynamoDB stream record
 
 
 class Outcome(StrEnum):

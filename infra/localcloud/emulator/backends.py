@@ -19,6 +19,7 @@ from typing import Any
 
 from moto.awslambda.models import lambda_backends
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 from moto.events.models import events_backends
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.logs.models import LogEvent, logs_backends
@@ -28,7 +29,14 @@ from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
 
 from localcloud.arns import Arn, function_name, parse_arn
-from localcloud.emulator.views import FunctionView, MappingView, QueuedMessage, RuleView
+from localcloud.emulator.views import (
+    FunctionView,
+    MappingView,
+    QueuedMessage,
+    RuleView,
+    StreamRead,
+    StreamRecordView,
+)
 from localcloud.errors import LocalCloudError
 
 ACCOUNT_ID: str = DEFAULT_ACCOUNT_ID
@@ -70,6 +78,8 @@ def events_backend(region: str, account: str = ACCOUNT_ID) -> Any:
 # moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables other threads are
 # changing): every call into it takes this service's turn.
 _SERIALIZED = {"dynamodb": threading.Lock()}
+# The streams API reads the tables' shards: never half way through a transaction.
+_SERIALIZED["dynamodbstreams"] = _SERIALIZED["dynamodb"]
 
 
 def serialized(service: str) -> AbstractContextManager[Any]:
@@ -353,6 +363,59 @@ def put_log_event(log_group_arn: str, stream: str, message: str) -> None:
         raise ServiceError(
             type(exc).__name__, str(exc), missing=group not in backend.groups
         ) from exc
+
+
+# -- DynamoDB Streams ------------------------------------------------------------------------------
+_streams_changed = threading.Condition()
+_streams_version = 0
+
+
+def streams_changed() -> None:
+    """A table's stream got records (called by the moto patch): wake the stream readers."""
+    global _streams_version
+    with _streams_changed:
+        _streams_version += 1
+        _streams_changed.notify_all()
+
+
+def streams_version() -> int:
+    return _streams_version
+
+
+def wait_streams(seen: int, timeout: float) -> int:
+    """Wait until some stream got records after version ``seen`` (or ``timeout``); the version."""
+    with _streams_changed:
+        _streams_changed.wait_for(lambda: _streams_version != seen, timeout)
+        return _streams_version
+
+
+def _stream_shard(stream_arn: str) -> Any:
+    """The shard of the table's current stream named by ``stream_arn``; ServiceError if gone."""
+    try:
+        arn = parse_arn(stream_arn)
+        table_name, _, label = arn.resource.removeprefix("table/").partition("/stream/")
+        table = dynamodb_backends[arn.account][arn.region].tables.get(table_name)
+    except (ValueError, KeyError) as exc:
+        raise ServiceError("ResourceNotFoundException", f"no stream {stream_arn}", True) from exc
+    if table is None or table.stream_shard is None or table.latest_stream_label != label:
+        raise ServiceError(
+            "ResourceNotFoundException", f"Requested resource not found: {stream_arn}", True
+        )
+    return table.stream_shard
+
+
+def read_stream(stream_arn: str, position: int | None, limit: int) -> StreamRead:
+    """Up to ``limit`` records from sequence number ``position`` on (None: TRIM_HORIZON)."""
+    with serialized("dynamodb"):
+        shard = _stream_shard(stream_arn)
+        first = shard.starting_sequence_number
+        start = max(0, (first if position is None else position) - first)
+        items = shard.items[start : start + limit] if limit > 0 else []
+        return StreamRead(
+            shard_id=shard.id,
+            records=tuple(StreamRecordView.from_moto(item) for item in items),
+            end=first + len(shard.items),
+        )
 
 
 # -- all services ---------------------------------------------------------------------------------

@@ -50,3 +50,8 @@ class EmulatorHooks(Protocol):
 
     def redriven(self, queue_name: str, message: QueuedMessage) -> None:
         """The source queue's redrive policy moved ``message`` into the queue ``queue_name``."""
+
+    def stream_written(
+        self, stream_arn: str, sequence_number: str, context: TraceContext | None
+    ) -> TraceContext | None:
+        """A table wrote a stream record (``context``: the write's); the record's own context."""

@@ -76,3 +76,15 @@ class EngineHooks:
             receive_count=message.receive_count,
             reason="maxReceiveCount reached (the queue's redrive policy)",
         )
+
+    def stream_written(
+        self, stream_arn: str, sequence_number: str, context: trace.TraceContext | None
+    ) -> trace.TraceContext | None:
+        return self.traces.record(
+            HopKind.STREAM,
+            "dynamodb",
+            stream_arn.split(":", 5)[-1].removeprefix("table/").split("/stream/")[0],
+            context=context,
+            stream=stream_arn,
+            sequence_number=sequence_number,
+        )

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.sqs import models as sqs_models
 from moto.sqs.models import SQSBackend
 
@@ -80,6 +80,8 @@ PATCHED = {
     "moto.iam.models.mark_account_as_visited",
     "moto.iam.models.IAMBackend._init_aws_policies",
     "moto.iam.models.IAMBackend._init_managed_policies",
+    "moto.dynamodb.models.table.StreamShard.add",
+    "moto.dynamodb.models.DynamoDBBackend.transact_write_items",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -248,6 +250,15 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ["self"],
     ),
     "MotoAPIBackend.reset": ("moto.moto_api._internal.models:MotoAPIBackend.reset", ["self"]),
+    "StreamShard.add": ("moto.dynamodb.models.table:StreamShard.add", ["self", "old", "new"]),
+    "StreamRecord.__init__": (
+        "moto.dynamodb.models.table:StreamRecord.__init__",
+        ["self", "table", "stream_type", "event_name", "old", "new", "seq"],
+    ),
+    "DynamoDBBackend.transact_write_items": (
+        "moto.dynamodb.models:DynamoDBBackend.transact_write_items",
+        ["self", "transact_items"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -264,6 +275,10 @@ INSTANCE_NAMES = {
     "AWSManagedPolicy": ["tags", "versions", "attachment_count"],
     "Queue": ["_messages", "_messages_lock", "lambda_event_source_mappings", "fifo_queue"],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
+    # the stream patches and backends.read_stream read the table's shard and its records
+    "Table": ["stream_shard", "latest_stream_label", "stream_specification", "region_name"],
+    "StreamShard": ["items", "starting_sequence_number", "id", "table"],
+    "StreamRecord": ["record"],
 }
 
 
@@ -353,3 +368,30 @@ def test_the_classes_the_direct_paths_use_are_there() -> None:
     assert callable(DynamoDBBackend.get_table)
     assert callable(SQSBackend.get_queue)
     assert sqs_models.Message.__name__ == "Message"
+
+
+def test_stream_shards_and_records_hold_what_the_stream_source_reads() -> None:
+    with mock_aws():
+        ddb = boto3.client("dynamodb", region_name="us-east-1")
+        ddb.create_table(
+            TableName="surface",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )
+        ddb.put_item(TableName="surface", Item={"pk": {"S": "k"}})
+        table = DynamoDBBackend.get_table(
+            dynamodb_backends[DEFAULT_ACCOUNT]["us-east-1"], "surface"
+        )
+        shard = table.stream_shard
+        for instance, kind in (
+            (table, "Table"),
+            (shard, "StreamShard"),
+            (shard.items[0], "StreamRecord"),
+        ):
+            absent = [n for n in INSTANCE_NAMES[kind] if not hasattr(instance, n)]
+            assert absent == [], f"{kind} instances lack {absent}"
+        record = shard.items[0].record
+        assert {"eventID", "eventName", "dynamodb"} <= set(record)
+        assert {"Keys", "SequenceNumber", "StreamViewType", "NewImage"} <= set(record["dynamodb"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 from localcloud.emulator.hooks import EmulatorHooks
-from localcloud.emulator.moto_patches import awslambda, events, perf, server, sns, sqs
+from localcloud.emulator.moto_patches import awslambda, dynamodb, events, perf, server, sns, sqs
 from localcloud.emulator.patching import Patch, Patches
 from localcloud.errors import LocalCloudError
 
@@ -34,6 +34,7 @@ class MotoPatches:
             *sqs.patches(hooks),
             perf.patches(),
             server.patches(),
+            dynamodb.patches(hooks),
         ]
 
     @property

@@ -1,0 +1,102 @@
+"""DynamoDB Streams patches: stream records as AWS writes them, delivered by the engine.
+
+- moto's own stream-to-Lambda path is off: a record is never handed to moto's Lambda backend
+  (which runs the function in Docker and, with no Docker, logs ``error running docker`` and
+  drops the batch). The engine's stream source (engine/sources/dynamodb.py) reads the shard.
+- Records carry what AWS writes and moto does not: ``eventVersion`` 1.1, the table's region, a
+  ``SizeBytes`` measured on the keys and images, and the time of the write.
+- Every record is reported to the hooks with the trace context of the request that wrote it
+  (the ``stream record`` hop) and keeps the context the hook returns, so the invocation it
+  causes joins the writer's trace. Records of a TransactWriteItems are reported once the
+  transaction commits; a cancelled one rolls its records back with the table, unreported.
+- Readers waiting for records are woken (backends.streams_changed).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import StreamRecord, StreamShard
+
+from localcloud import trace
+from localcloud.emulator import backends
+from localcloud.emulator.hooks import EmulatorHooks
+from localcloud.emulator.patching import Patches
+
+EVENT_VERSION = "1.1"
+# The time of the write and the trace context of its stream record hop, kept on moto's record.
+WRITTEN_ATTRIBUTE = "localcloud_written"
+TRACE_ATTRIBUTE = "localcloud_trace"
+
+_local = threading.local()
+
+
+def stream_arn(table: Any) -> str:
+    return f"{table.table_arn}/stream/{table.latest_stream_label}"
+
+
+def event_name(old: Any, new: Any) -> str:
+    if old is None:
+        return "INSERT"
+    return "REMOVE" if new is None else "MODIFY"
+
+
+def size_bytes(change: dict[str, Any]) -> int:
+    """What AWS counts: the keys and the images the view type keeps, not the metadata."""
+    parts = [change.get(name) for name in ("Keys", "NewImage", "OldImage")]
+    return sum(len(json.dumps(part, separators=(",", ":"))) for part in parts if part)
+
+
+def complete(record: Any, table: Any) -> None:
+    """Give moto's record the fields AWS writes."""
+    data = record.record
+    data["eventVersion"] = EVENT_VERSION
+    data["awsRegion"] = table.region_name
+    data["dynamodb"]["SizeBytes"] = size_bytes(data["dynamodb"])
+    setattr(record, WRITTEN_ATTRIBUTE, time.time())
+
+
+def patches(hooks: EmulatorHooks) -> Patches:
+    group = Patches("dynamodb")
+    transact = DynamoDBBackend.transact_write_items
+
+    def report(arn: str, record: Any) -> None:
+        sequence = str(record.record["dynamodb"]["SequenceNumber"])
+        context = hooks.stream_written(arn, sequence, trace.current())
+        if context is not None:
+            setattr(record, TRACE_ATTRIBUTE, context.header())
+
+    @group.function(StreamShard, "add")
+    def add(self: Any, old: Any, new: Any) -> None:
+        table = self.table
+        view_type = table.stream_specification["StreamViewType"]
+        sequence = len(self.items) + self.starting_sequence_number
+        record = StreamRecord(table, view_type, event_name(old, new), old, new, sequence)
+        complete(record, table)
+        self.items.append(record)
+        pending = getattr(_local, "pending", None)
+        if pending is not None:
+            pending.append((stream_arn(table), record))
+            return
+        report(stream_arn(table), record)
+        backends.streams_changed()
+
+    @group.function(DynamoDBBackend, "transact_write_items")
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        outer = getattr(_local, "pending", None)
+        _local.pending = []
+        try:
+            transact(self, transact_items)
+            written = _local.pending
+        finally:
+            _local.pending = outer
+        for arn, record in written:
+            report(arn, record)
+        if written:
+            backends.streams_changed()
+
+    return group
