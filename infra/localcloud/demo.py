@@ -6,7 +6,9 @@ Steps:
 - ``http_api``: call a function with API Gateway HTTP API (v2) events built from a list of
   ``{method, path, body, ref?, expect_status?}``; ``{ref}`` in a later path is replaced by the
   ``id`` (or ``user_id``) the call named ``ref`` returned;
-- ``invoke``: call a function with an event (``csv_file``: the file's text as ``csv``).
+- ``invoke``: call a function with an event (``csv_file``: the file's text as ``csv``);
+- ``configure``: set environment variables of a function (``{function, environment}``), kept
+  with the ones the template gave it (the user service turns on its relay's fault injection).
 Checks: ``queue`` (message count), ``table`` (item count, optionally ``where``), ``bucket``
 (object count under ``prefix``), ``emails_sent`` (SES).
 """
@@ -115,8 +117,12 @@ class Demo:
                 console.print(
                     f"[{style}]{spec['function']}[/{style}] -> {json.dumps(payload)[:400]}"
                 )
+            elif "configure" in step:
+                self._configure(step["configure"])
             else:
-                raise ScenarioError(f"unknown step {sorted(step)}: use http_api or invoke")
+                raise ScenarioError(
+                    f"unknown step {sorted(step)}: use http_api, invoke or configure"
+                )
 
     def _http_api(self, spec: dict[str, Any]) -> None:
         calls = json.loads((self.folder / spec["calls"]).read_text())
@@ -135,6 +141,14 @@ class Demo:
             style = "green" if ok and (expected is None or expected == status) else "red"
             summary = json.dumps(body)[:120] if body else ""
             console.print(f"[{style}]{call['method']:<6} {path:<48} {status}[/{style}] {summary}")
+
+    def _configure(self, spec: dict[str, Any]) -> None:
+        lam = self.cloud.client("lambda")
+        name = self.function(spec["function"])
+        current = lam.get_function_configuration(FunctionName=name).get("Environment") or {}
+        variables = {**current.get("Variables", {}), **spec.get("environment", {})}
+        lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
+        console.print(f"[green]{spec['function']}[/green] environment: {spec.get('environment')}")
 
     def settle(self) -> float:
         """Wait until nothing moves: no async event pending, no visible message, no new hop."""
@@ -185,6 +199,10 @@ class Demo:
                     steps.append(f"[{style}]{name}[/{style}]")
                 elif hop.kind == "publish" and hop is not root and hop.detail.get("detail_type"):
                     steps.append(f"[cyan]raises {hop.detail['detail_type']}[/cyan]")
+                elif hop.kind == "stream record":
+                    steps.append(f"[magenta]stream record {name}[/magenta]")
+                elif hop.kind == "retry" and hop.service == "lambda":
+                    steps.append(f"[yellow]retry {name}[/yellow]")
                 elif hop.kind in ("dlq", "drop", "filter") and hop.outcome != "ok":
                     style = "yellow" if hop.kind == "filter" else "red"
                     steps.append(f"[{style}]{hop.kind} {name}[/{style}]")
