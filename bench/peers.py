@@ -197,7 +197,7 @@ class MiniStackPeer(Peer):
     name = "ministack"
     # Everything but the warm start (a `localcloud deploy --warm` of the user service).
     scenarios = frozenset(
-        {"invoke", "sqs_send", "sns_sqs", "sns_fanout", "putevents_sqs", "putevents"}
+        {"invoke", "sqs_send", "sns_sqs", "sns_fanout", "putevents_sqs", "putevents", "stream"}
     )
 
     @property

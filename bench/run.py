@@ -85,6 +85,9 @@ METRICS: dict[str, tuple[str, str, bool | None]] = {
     "users_api_first_warm_ms": ("users_api 1st request, deploy --warm", "ms", None),
     "users_api_warm_p50_ms": ("users_api warm request p50", "ms", None),
     "users_api_first_cold_ms": ("users_api 1st request, cold", "ms", None),
+    "stream_p50_ms": ("stream write->handler start p50", "ms", True),
+    "stream_p99_ms": ("stream write->handler start p99", "ms", True),
+    "stream_server_cpu_ms_per_event": ("stream->handler server CPU/event", "ms", True),
 }
 
 Results = dict[str, dict[str, list[dict[str, Any]]]]
@@ -247,6 +250,12 @@ def targets(summary: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> l
             first_invoke,
             None if first_invoke is None else first_invoke <= 300,
             "<= 300 ms",
+        ),
+        check(
+            "stream write->handler start p50 (issue 13)",
+            get("stream_p50_ms"),
+            None if get("stream_p50_ms") is None else (get("stream_p50_ms") or 0) <= 10,
+            "<= 10 ms",
         ),
     ]
 
