@@ -78,8 +78,6 @@ def events_backend(region: str, account: str = ACCOUNT_ID) -> Any:
 # moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables other threads are
 # changing): every call into it takes this service's turn.
 _SERIALIZED = {"dynamodb": threading.Lock()}
-# The streams API reads the tables' shards: never half way through a transaction.
-_SERIALIZED["dynamodbstreams"] = _SERIALIZED["dynamodb"]
 
 
 def serialized(service: str) -> AbstractContextManager[Any]:

@@ -159,6 +159,43 @@ def test_streams_api_lists_describes_and_reads_from_each_iterator_type(
     assert read("LATEST") == []
 
 
+def test_streams_api_refuses_unknown_shards_and_iterators_as_aws_does(
+    streams: Any, make_stream_table: Any
+) -> None:
+    _, arn = make_stream_table("KEYS_ONLY")
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    assert (
+        streams.describe_stream(StreamArn=arn)["StreamDescription"]["StreamLabel"]
+        == (arn.rsplit("/", 1)[-1])
+    )
+    assert len(arn.rsplit("/", 1)[-1]) == len("2026-12-05T10:00:00.123")
+
+    def code(call: Callable[[], Any]) -> str:
+        with pytest.raises(streams.exceptions.ClientError) as caught:
+            call()
+        return str(caught.value.response["Error"]["Code"])
+
+    assert (
+        code(
+            lambda: streams.get_shard_iterator(
+                StreamArn=arn,
+                ShardId="shardId-00000000000000000000-00000000",
+                ShardIteratorType="TRIM_HORIZON",
+            )
+        )
+        == "ResourceNotFoundException"
+    )
+    assert (
+        code(
+            lambda: streams.get_shard_iterator(
+                StreamArn=arn, ShardId=shard, ShardIteratorType="AFTER_SEQUENCE_NUMBER"
+            )
+        )
+        == "ValidationException"
+    )
+    assert code(lambda: streams.get_records(ShardIterator="x" * 64)) == "ValidationException"
+
+
 # -- event source mappings ---------------------------------------------------------------------
 @pytest.fixture
 def make_stream_mapping(lam: Any) -> Iterator[Callable[..., str]]:

@@ -82,6 +82,9 @@ PATCHED = {
     "moto.iam.models.IAMBackend._init_managed_policies",
     "moto.dynamodb.models.table.StreamShard.add",
     "moto.dynamodb.models.DynamoDBBackend.transact_write_items",
+    "moto.dynamodb.models.table.Table.set_stream_specification",
+    "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_shard_iterator",
+    "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_records",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -255,6 +258,18 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.dynamodb.models.table:StreamRecord.__init__",
         ["self", "table", "stream_type", "event_name", "old", "new", "seq"],
     ),
+    "Table.set_stream_specification": (
+        "moto.dynamodb.models.table:Table.set_stream_specification",
+        ["self", "streams"],
+    ),
+    "DynamoDBStreamsBackend.get_shard_iterator": (
+        "moto.dynamodbstreams.models:DynamoDBStreamsBackend.get_shard_iterator",
+        ["self", "arn", "shard_id", "shard_iterator_type", "sequence_number"],
+    ),
+    "DynamoDBStreamsBackend.get_records": (
+        "moto.dynamodbstreams.models:DynamoDBStreamsBackend.get_records",
+        ["self", "iterator_arn", "limit"],
+    ),
     "DynamoDBBackend.transact_write_items": (
         "moto.dynamodb.models:DynamoDBBackend.transact_write_items",
         ["self", "transact_items"],
@@ -268,6 +283,7 @@ PRIVATE_NAMES = [
     ("moto.sns.responses:SNSResponse", "_get_attributes"),
     ("moto.sns.responses:SNSResponse", "_transform_message_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
+    ("moto.dynamodbstreams.models:DynamoDBStreamsBackend", "_get_table_from_arn"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {

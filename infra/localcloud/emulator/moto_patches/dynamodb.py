@@ -10,6 +10,10 @@
   causes joins the writer's trace. Records of a TransactWriteItems are reported once the
   transaction commits; a cancelled one rolls its records back with the table, unreported.
 - Readers waiting for records are woken (backends.streams_changed).
+- The streams API answers as AWS does where moto fails: an unknown shard is
+  ResourceNotFoundException, an unknown or malformed iterator a ValidationException,
+  ``AT``/``AFTER_SEQUENCE_NUMBER`` without a number a ValidationException; stream labels have
+  milliseconds and record times whole seconds, as AWS writes them.
 """
 
 from __future__ import annotations
@@ -19,8 +23,11 @@ import threading
 import time
 from typing import Any
 
+from moto.core.utils import utcnow
+from moto.dynamodb.exceptions import MockValidationException, ResourceNotFoundException
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.table import StreamRecord, StreamShard
+from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
 from localcloud import trace
 from localcloud.emulator import backends
@@ -57,12 +64,55 @@ def complete(record: Any, table: Any) -> None:
     data["eventVersion"] = EVENT_VERSION
     data["awsRegion"] = table.region_name
     data["dynamodb"]["SizeBytes"] = size_bytes(data["dynamodb"])
+    stamp = data["dynamodb"]["ApproximateCreationDateTime"]
+    data["dynamodb"]["ApproximateCreationDateTime"] = stamp.replace(microsecond=0)
     setattr(record, WRITTEN_ATTRIBUTE, time.time())
+
+
+def stream_label() -> str:
+    """``2026-12-05T10:00:00.123``: a new stream's label, as AWS writes it."""
+    return utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
 
 
 def patches(hooks: EmulatorHooks) -> Patches:
     group = Patches("dynamodb")
     transact = DynamoDBBackend.transact_write_items
+    set_stream_specification = Table.set_stream_specification
+    get_shard_iterator = DynamoDBStreamsBackend.get_shard_iterator
+    get_records = DynamoDBStreamsBackend.get_records
+
+    @group.function(Table, "set_stream_specification")
+    def set_stream(self: Any, streams: dict[str, Any] | None) -> None:
+        before = getattr(self, "latest_stream_label", None)
+        set_stream_specification(self, streams)
+        if self.latest_stream_label and self.latest_stream_label != before:
+            self.latest_stream_label = stream_label()
+
+    @group.function(DynamoDBStreamsBackend, "get_shard_iterator")
+    def shard_iterator(
+        self: Any,
+        arn: str,
+        shard_id: str,
+        shard_iterator_type: str,
+        sequence_number: Any = None,
+    ) -> Any:
+        table = self._get_table_from_arn(arn)
+        if table.stream_shard is None or table.stream_shard.id != shard_id:
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Shard does not exist: {shard_id}"
+            )
+        if shard_iterator_type.endswith("_SEQUENCE_NUMBER") and sequence_number is None:
+            raise MockValidationException(
+                f"SequenceNumber is required with ShardIteratorType {shard_iterator_type}"
+            )
+        return get_shard_iterator(self, arn, shard_id, shard_iterator_type, sequence_number)
+
+    @group.function(DynamoDBStreamsBackend, "get_records")
+    def records(self: Any, iterator_arn: str, limit: int) -> dict[str, Any]:
+        if iterator_arn not in self.shard_iterators:
+            raise MockValidationException(f"Invalid ShardIterator: {iterator_arn[:64]}")
+        result: dict[str, Any] = get_records(self, iterator_arn, limit)
+        return result
 
     def report(arn: str, record: Any) -> None:
         sequence = str(record.record["dynamodb"]["SequenceNumber"])
