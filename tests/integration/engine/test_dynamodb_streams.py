@@ -494,3 +494,33 @@ def test_a_mapping_on_a_stream_is_accepted_and_moto_never_runs_docker(
     events = logs.filter_log_events(logGroupName=f"/aws/lambda/{s.function}")["events"]
     assert not [e for e in events if "docker" in e["message"].lower()]
     assert localcloud.client("lambda").get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"StartingPosition": "AT_TIMESTAMP"}, "StartingPosition"),
+        ({"MaximumRecordAgeInSeconds": 30}, "MaximumRecordAgeInSeconds"),
+        ({"TumblingWindowInSeconds": 60}, "TumblingWindowInSeconds"),
+        ({"ParallelizationFactor": 2}, "ParallelizationFactor"),
+        (
+            {
+                "DestinationConfig": {
+                    "OnFailure": {"Destination": "arn:aws:lambda:us-east-1:123456789012:function:x"}
+                }
+            },
+            "OnFailure",
+        ),
+    ],
+)
+def test_stream_mapping_settings_aws_refuses_or_the_cloud_cannot_run_are_refused(
+    lam: Any, stream: Any, settings: dict[str, Any], named: str
+) -> None:
+    s = stream()
+    arguments = {"StartingPosition": "LATEST", **settings}
+
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as caught:
+        lam.create_event_source_mapping(EventSourceArn=s.arn, FunctionName=s.function, **arguments)
+
+    assert named in caught.value.response["Error"]["Message"]
+    assert lam.list_event_source_mappings(FunctionName=s.function)["EventSourceMappings"] == []
