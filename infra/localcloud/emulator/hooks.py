@@ -52,6 +52,10 @@ class EmulatorHooks(Protocol):
         """The source queue's redrive policy moved ``message`` into the queue ``queue_name``."""
 
     def stream_written(
-        self, stream_arn: str, sequence_number: str, context: TraceContext | None
+        self,
+        stream_arn: str,
+        sequence_number: str,
+        event_name: str,
+        context: TraceContext | None,
     ) -> TraceContext | None:
         """A table wrote a stream record (``context``: the write's); the record's own context."""

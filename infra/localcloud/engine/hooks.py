@@ -2,7 +2,7 @@
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
-the EventBridge router and queue redrives to the trace store.
+the EventBridge router, queue redrives and stream records to the trace store.
 """
 
 from __future__ import annotations
@@ -78,13 +78,18 @@ class EngineHooks:
         )
 
     def stream_written(
-        self, stream_arn: str, sequence_number: str, context: trace.TraceContext | None
+        self,
+        stream_arn: str,
+        sequence_number: str,
+        event_name: str,
+        context: trace.TraceContext | None,
     ) -> trace.TraceContext | None:
         return self.traces.record(
             HopKind.STREAM,
             "dynamodb",
             stream_arn.split(":", 5)[-1].removeprefix("table/").split("/stream/")[0],
             context=context,
-            stream=stream_arn,
+            event_name=event_name,
             sequence_number=sequence_number,
+            stream=stream_arn,
         )

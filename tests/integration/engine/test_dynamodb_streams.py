@@ -466,6 +466,7 @@ def test_stream_record_hop_links_the_write_to_the_invocation(
         5,
         "the stream record hop",
     )
+    assert hop.detail["event_name"] == "INSERT" and hop.detail["stream"] == s.arn
     hops = {h.id: h for h in traces.get(hop.trace_id) or []}
     write = hops[hop.parent or ""]
     assert (write.kind, write.resource) == (HopKind.CALL, "PutItem")

@@ -15,9 +15,9 @@ def test_a_mapping_on_a_source_no_kind_reads_is_refused_naming_the_supported_one
     stream = unique("data")
     kinesis.create_stream(StreamName=stream, ShardCount=1)
     try:
-        stream_arn = kinesis.describe_stream_summary(StreamName=stream)[
-            "StreamDescriptionSummary"
-        ]["StreamARN"]
+        stream_arn = kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"][
+            "StreamARN"
+        ]
         name = make_function("basic.echo")
 
         with pytest.raises(lam.exceptions.InvalidParameterValueException) as caught:

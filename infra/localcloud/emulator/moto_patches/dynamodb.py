@@ -116,7 +116,8 @@ def patches(hooks: EmulatorHooks) -> Patches:
 
     def report(arn: str, record: Any) -> None:
         sequence = str(record.record["dynamodb"]["SequenceNumber"])
-        context = hooks.stream_written(arn, sequence, trace.current())
+        name = str(record.record["eventName"])
+        context = hooks.stream_written(arn, sequence, name, trace.current())
         if context is not None:
             setattr(record, TRACE_ATTRIBUTE, context.header())
 
