@@ -8,6 +8,7 @@ parses here is an envelope AWS could have sent.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.parser.models import (
@@ -102,3 +103,18 @@ def from_sns(event: dict[str, Any]) -> list[AnyUserEvent]:
         parse_user_event(str(record.Sns.Message), f"SNS message {record.Sns.MessageId}")
         for record in envelope.Records
     ]
+
+
+def from_schedule(event: dict[str, Any]) -> datetime:
+    """The time a scheduled rule fired (its "Scheduled Event" from source aws.events)."""
+    try:
+        envelope = EventBridgeModel.model_validate(event)
+    except ValidationError as error:
+        raise PoisonEventError(f"not an EventBridge event: {_describe(error)}") from error
+    if (envelope.source, envelope.detail_type) != ("aws.events", "Scheduled Event"):
+        raise PoisonEventError(
+            f"EventBridge event {envelope.id} is {envelope.detail_type!r} from "
+            f"{envelope.source!r}, not a Scheduled Event from aws.events: invoke this function "
+            "from a schedule (SAM Events: Type: Schedule)"
+        )
+    return envelope.time

@@ -74,6 +74,22 @@ class AdminClient:
         """The functions in debug mode, to the port each one's debugger listens on."""
         return dict(self._get("debug")["functions"])
 
+    def schedules(self) -> dict[str, Any]:
+        """Every schedule with its next firing (``schedules``) and the test clock (``clock``)."""
+        return dict(self._get("schedules"))
+
+    def run_schedule(self, name: str, group: str | None = None) -> dict[str, Any]:
+        """Fire a rule's schedule or a Scheduler schedule now; what fired and its trace id."""
+        return dict(self._post("schedules/run", {"name": name, "group": group}))
+
+    def move_clock(
+        self, advance_s: float | None = None, now: str | float | None = None
+    ) -> dict[str, Any]:
+        """Move the schedules' test clock forward by seconds, or to a time (ISO 8601 or epoch
+        seconds); the clock after."""
+        body = {"advance_s": advance_s} if advance_s is not None else {"now": now}
+        return dict(self._post("schedules/clock", body))
+
     def _get(self, path: str, timeout: float | None = None) -> Any:
         return self._open(urllib.request.Request(self._url(path)), timeout)
 

@@ -9,6 +9,8 @@ Steps:
 - ``invoke``: call a function with an event (``csv_file``: the file's text as ``csv``);
 - ``configure``: set environment variables of a function (``{function, environment}``), kept
   with the ones the template gave it (the user service turns on its relay's fault injection).
+- ``schedule``: once the earlier steps settled, fire a rule's or Scheduler schedule's ``name``
+  now, as ``localcloud schedule run`` does, and show what its ``function`` logged.
 Checks: ``queue`` (message count), ``table`` (item count, optionally ``where``), ``bucket``
 (object count under ``prefix``), ``emails_sent`` (SES).
 """
@@ -25,6 +27,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from rich.console import Console
 from rich.table import Table
 
+from localcloud.admin_client import AdminClient
 from localcloud.arns import parse_arn
 from localcloud.deploy import deploy
 from localcloud.errors import LocalCloudError
@@ -34,6 +37,11 @@ from localcloud.settings import Settings
 console = Console(highlight=False)
 SETTLE_QUIET_S = 1.5
 SETTLE_MAX_S = 60.0
+# The keys Powertools' Logger puts on every line (the schedule step shows the others).
+POWERTOOLS_KEYS = frozenset(
+    {"level", "location", "timestamp", "service", "cold_start", "sampling_rate", "xray_trace_id"}
+    | {f"function_{k}" for k in ("name", "memory_size", "arn", "request_id")}
+)
 
 
 class ScenarioError(LocalCloudError):
@@ -119,9 +127,11 @@ class Demo:
                 )
             elif "configure" in step:
                 self._configure(step["configure"])
+            elif "schedule" in step:
+                self._schedule(step["schedule"])
             else:
                 raise ScenarioError(
-                    f"unknown step {sorted(step)}: use http_api, invoke or configure"
+                    f"unknown step {sorted(step)}: use http_api, invoke, configure or schedule"
                 )
 
     def _http_api(self, spec: dict[str, Any]) -> None:
@@ -149,6 +159,33 @@ class Demo:
         variables = {**current.get("Variables", {}), **spec.get("environment", {})}
         lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
         console.print(f"[green]{spec['function']}[/green] environment: {spec.get('environment')}")
+
+    def _schedule(self, spec: dict[str, Any]) -> None:
+        self.settle()  # what the schedule reads is what the earlier steps left
+        function = self.function(spec["function"])
+        fired = AdminClient(self.cloud.endpoint_url).run_schedule(spec["name"], spec.get("group"))
+        console.print(
+            f"[green]fired {fired['kind']} {fired['name']}[/green] ({fired['expression']})"
+        )
+        traces = self.cloud.traces
+
+        def invocation() -> Any:
+            hops = traces.get(fired["trace_id"]) or []
+            return next((h for h in hops if h.kind == "invoke" and h.resource == function), None)
+
+        if not traces.wait(lambda: invocation() is not None, SETTLE_MAX_S):
+            raise ScenarioError(f"{spec['name']} fired but {function} did not run")
+        request_id = invocation().detail.get("request_id", "")
+        logs = self.cloud.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{function}")
+        for event in logs.get("events", []):
+            try:
+                line = json.loads(str(event["message"]))
+            except ValueError:
+                continue
+            if isinstance(line, dict) and line.get("function_request_id") == request_id:
+                # Powertools' structured line without its standard keys: the message and extras
+                extras = {k: v for k, v in line.items() if k not in POWERTOOLS_KEYS}
+                console.print(f"   {function} logged: {json.dumps(extras)[:400]}")
 
     def settle(self) -> float:
         """Wait until nothing moves: no async event pending, no visible message, no new hop."""
@@ -185,7 +222,7 @@ class Demo:
         for hops in self.cloud.traces.traces():
             hops = sorted(hops, key=lambda h: h.at)
             root = hops[0]
-            if root.kind not in ("publish", "invoke", "enqueue") or (
+            if root.kind not in ("publish", "invoke", "enqueue", "schedule fired") or (
                 root.service == "sqs" and not any(h.kind == "invoke" for h in hops)
             ):
                 continue

@@ -35,6 +35,7 @@ from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
 from localcloud.engine.scheduler import Scheduler
+from localcloud.engine.schedules import Schedules
 from localcloud.engine.senders import (
     EventBusSender,
     LambdaSender,
@@ -62,12 +63,15 @@ class Reset:
     scheduler: Scheduler
     executor: Executor
     traces: TraceStore
+    schedules: Schedules | None = None
 
     def __call__(self) -> None:
         # Pollers end within a second by themselves (a receive waits at most that long); one
         # that still polls finds its queue gone, so the reset does not wait for them.
         self.sources.close(timeout=0)
         self.scheduler.clear()
+        if self.schedules is not None:
+            self.schedules.clear()
         self.executor.reset()
         backends.reset()
         self.traces.clear()
@@ -95,12 +99,14 @@ class Runtime:
     gateway: Gateway
     patches: MotoPatches
     reset: Reset
+    schedules: Schedules
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
         mappings = backends.mappings()
         for mapping in mappings:
             self.hooks.mapping_changed(mapping, False)
+        self.schedules.refresh()  # the loaded rules and schedules fire again
         return len(mappings)
 
     def close(self) -> None:
@@ -145,11 +151,12 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     sources = Sources(
         SourceContext(invoker=invoker, catalog=catalog, traces=traces, deliver=senders)
     )
-    hooks = EngineHooks(sources, sns, router, traces, warmer)
+    schedules = Schedules(router, senders, scheduler, traces)
+    hooks = EngineHooks(sources, sns, router, traces, warmer, schedules)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
-    reset = Reset(sources, scheduler, executor, traces)
+    reset = Reset(sources, scheduler, executor, traces, schedules)
     gateway = Gateway(
         invoker,
         router,
@@ -160,6 +167,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         moto_api=reset if settings.moto_api else None,
         warming=warmer,
         reset=reset,
+        schedules=schedules,
     )
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
@@ -183,4 +191,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         gateway=gateway,
         patches=patches,
         reset=reset,
+        schedules=schedules,
     )

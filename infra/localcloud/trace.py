@@ -49,6 +49,7 @@ class HopKind(StrEnum):
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
     STREAM = "stream record"  # a table write became a DynamoDB stream record
+    SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
 
 
 class Outcome(StrEnum):

@@ -1,4 +1,5 @@
-"""The `localcloud` command: run the local cloud, deploy, invoke, follow traces, fix DLQs.
+"""The `localcloud` command: run the local cloud, deploy, invoke, follow traces, fix DLQs, fire
+schedules.
 
 This module assembles the parser from one module per command (each has ``register`` and
 ``run``), reads the settings once, and turns errors into one line and an exit code. The CLI sits
@@ -10,7 +11,19 @@ from __future__ import annotations
 import argparse
 
 from localcloud import __version__
-from localcloud.cli import demo, deploy, dlq, invoke, logs, replay, status, stop, trace, up
+from localcloud.cli import (
+    demo,
+    deploy,
+    dlq,
+    invoke,
+    logs,
+    replay,
+    schedule,
+    status,
+    stop,
+    trace,
+    up,
+)
 from localcloud.cli.common import err, fail
 from localcloud.cli.up import OneLineFormatter
 from localcloud.errors import LocalCloudError
@@ -19,7 +32,7 @@ from localcloud.settings import Settings
 __all__ = ["OneLineFormatter", "build_parser", "main"]
 
 # In the order `localcloud --help` lists them.
-COMMANDS = (up, stop, status, deploy, invoke, logs, trace, dlq, replay, demo)
+COMMANDS = (up, stop, status, deploy, invoke, logs, trace, dlq, replay, schedule, demo)
 
 # Exit codes: a command's own failure (a failed invoke, a replay that did not complete) is 1.
 USAGE_OR_CLOUD_ERROR = 2

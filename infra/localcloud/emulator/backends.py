@@ -24,6 +24,7 @@ from moto.events.models import events_backends
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.logs.models import LogEvent, logs_backends
 from moto.moto_api._internal.models import moto_api_backend
+from moto.scheduler.models import scheduler_backends
 from moto.sns.models import sns_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.sqs.models import sqs_backends
@@ -34,6 +35,8 @@ from localcloud.emulator.views import (
     MappingView,
     QueuedMessage,
     RuleView,
+    ScheduledRuleView,
+    ScheduleView,
     StreamRead,
     StreamRecordView,
 )
@@ -257,6 +260,53 @@ def archived_events(archive: Any) -> list[Any]:
     """A consistent copy of what an archive holds (archive_event may be appending)."""
     with _archives_lock:
         return list(archive.events)
+
+
+# -- schedules (EventBridge rules with a ScheduleExpression, EventBridge Scheduler) ---------------
+def scheduled_rules() -> list[ScheduledRuleView]:
+    """Every rule with a schedule, on every bus of every account and region."""
+    return [
+        ScheduledRuleView.from_moto(rule)
+        for regions in list(events_backends.values())
+        for backend in list(regions.values())
+        for bus in list(backend.event_buses.values())
+        for rule in list(bus.rules.values())
+        if rule.scheduled_expression
+    ]
+
+
+def scheduled_rule(region: str, account: str, bus: str, name: str) -> ScheduledRuleView | None:
+    """The rule as it is now; None when it, its bus or its schedule is gone."""
+    event_bus = events_backend(region, account).event_buses.get(bus)
+    rule = event_bus.rules.get(name) if event_bus is not None else None
+    if rule is None or not rule.scheduled_expression:
+        return None
+    return ScheduledRuleView.from_moto(rule)
+
+
+def schedules() -> list[ScheduleView]:
+    """Every EventBridge Scheduler schedule of every group, account and region."""
+    return [
+        ScheduleView.from_moto(schedule, region, account)
+        for account, regions in list(scheduler_backends.items())
+        for region, backend in list(regions.items())
+        for group in list(backend.schedule_groups.values())
+        for schedule in list(group.schedules.values())
+    ]
+
+
+def schedule(region: str, account: str, group: str, name: str) -> ScheduleView | None:
+    """The schedule as it is now; None when it or its group is gone."""
+    held = scheduler_backends[account][region].schedule_groups.get(group)
+    found = held.schedules.get(name) if held is not None else None
+    return ScheduleView.from_moto(found, region, account) if found is not None else None
+
+
+def delete_schedule(region: str, account: str, group: str, name: str) -> None:
+    """Remove a one-time schedule that completed (ActionAfterCompletion DELETE)."""
+    held = scheduler_backends[account][region].schedule_groups.get(group)
+    if held is not None:
+        held.schedules.pop(name, None)
 
 
 # -- CloudWatch Logs ------------------------------------------------------------------------------

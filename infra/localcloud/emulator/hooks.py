@@ -59,3 +59,6 @@ class EmulatorHooks(Protocol):
         context: TraceContext | None,
     ) -> TraceContext | None:
         """A table wrote a stream record (``context``: the write's); the record's own context."""
+
+    def schedules_changed(self) -> None:
+        """An EventBridge rule or a Scheduler schedule was created, changed or deleted."""

@@ -45,7 +45,19 @@ MAGIC = b"LOCALCLOUD-STATE\n"
 FORMAT = 1
 FILE_NAME = "state.bin"
 # Every service the local cloud serves (their backends hold all of its state).
-SERVICES = ("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses")
+SERVICES = (
+    "sts",
+    "iam",
+    "s3",
+    "sqs",
+    "sns",
+    "events",
+    "lambda",
+    "dynamodb",
+    "logs",
+    "ses",
+    "scheduler",
+)
 
 
 # moto types get_backend per service name (an overload per literal); any served name will do here.

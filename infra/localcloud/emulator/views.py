@@ -302,6 +302,74 @@ class RuleView:
 
 
 @dataclass(frozen=True)
+class ScheduledRuleView:
+    """An EventBridge rule with a ScheduleExpression, and its targets."""
+
+    name: str
+    arn: str
+    bus: str
+    region: str
+    account: str
+    expression: str
+    enabled: bool
+    targets: tuple[Mapping[str, Any], ...]
+
+    @classmethod
+    def from_moto(cls, rule: Any) -> ScheduledRuleView:
+        return cls(
+            name=rule.name,
+            arn=rule.arn,
+            bus=rule.event_bus_name,
+            region=rule.region_name,
+            account=rule.account_id,
+            expression=rule.scheduled_expression,
+            enabled=rule.state == "ENABLED",
+            targets=tuple(dict(t) for t in rule.targets),
+        )
+
+    def as_rule(self) -> RuleView:
+        """The rule as EventBridge delivery takes it (a schedule matches no put event)."""
+        return RuleView(self.name, self.arn, self.enabled, _never, self.targets, None)
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """An EventBridge Scheduler schedule (start and end as epoch seconds)."""
+
+    name: str
+    group: str
+    arn: str
+    region: str
+    account: str
+    expression: str
+    timezone: str
+    enabled: bool
+    start: float | None
+    end: float | None
+    flexible_window: Mapping[str, Any]
+    target: Mapping[str, Any]
+    action_after_completion: str | None
+
+    @classmethod
+    def from_moto(cls, schedule: Any, region: str, account: str) -> ScheduleView:
+        return cls(
+            name=schedule.name,
+            group=schedule.group_name,
+            arn=schedule.arn,
+            region=region,
+            account=account,
+            expression=schedule.schedule_expression,
+            timezone=schedule.schedule_expression_timezone or "UTC",
+            enabled=(schedule.state or "ENABLED") == "ENABLED",
+            start=epoch(schedule.start_date) if schedule.start_date is not None else None,
+            end=epoch(schedule.end_date) if schedule.end_date is not None else None,
+            flexible_window=dict(schedule.flexible_time_window or {}),
+            target=dict(schedule.target or {}),
+            action_after_completion=schedule.action_after_completion,
+        )
+
+
+@dataclass(frozen=True)
 class ReplayView:
     """A replay of an archive's time window to a bus."""
 

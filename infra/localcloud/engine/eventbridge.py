@@ -190,6 +190,19 @@ class EventRouter:
             )
         return matched
 
+    def deliver_targets(
+        self,
+        region: str,
+        account: str,
+        rule: RuleView,
+        event: dict[str, Any],
+        context: trace.TraceContext,
+    ) -> int:
+        """Deliver ``event`` to every target of ``rule`` (a scheduled rule firing); how many."""
+        for target in rule.targets:
+            self._deliver(region, account, rule, target, event, context, 1, time.time())
+        return len(rule.targets)
+
     def _deliver(
         self,
         region: str,

@@ -2,7 +2,8 @@
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
-the EventBridge router, queue redrives and stream records to the trace store.
+the EventBridge router, queue redrives and stream records to the trace store and schedule
+changes to the timetable.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from localcloud.emulator.views import (
     SubscriptionView,
 )
 from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.schedules import Schedules
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import Sources
 from localcloud.engine.warmup import Warmer
@@ -33,12 +35,14 @@ class EngineHooks:
         router: EventRouter,
         traces: TraceStore,
         warmer: Warmer,
+        schedules: Schedules | None = None,
     ) -> None:
         self.sources = sources
         self.warmer = warmer
         self.sns = sns
         self.router = router
         self.traces = traces
+        self.schedules = schedules
 
     def check_mapping(self, source_arn: str) -> None:
         self.sources.check(source_arn)
@@ -93,3 +97,7 @@ class EngineHooks:
             sequence_number=sequence_number,
             stream=stream_arn,
         )
+
+    def schedules_changed(self) -> None:
+        if self.schedules is not None:
+            self.schedules.changed()

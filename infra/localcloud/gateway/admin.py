@@ -8,6 +8,9 @@ CI scripts). An endpoint that changes state takes a JSON body and refuses any ot
 a web page can post a form anywhere without a preflight, but not JSON (browser.py refuses
 foreign origins too; this holds even for origins the user listed).
 
+``/_localcloud/schedules`` (schedule_endpoints.py) lists the schedules with their next firing,
+fires one now and moves the schedules' test clock.
+
 ``POST /_localcloud/warm`` with ``{"functions": [NAME, ...]}`` starts one environment per named
 function with its init phase done and answers once all are ready:
 ``{"warmed": {name: init_seconds}, "already": [...], "failed": {...}}``.
@@ -24,7 +27,8 @@ from urllib.parse import parse_qs
 
 from localcloud import __version__
 from localcloud.errors import LocalCloudError
-from localcloud.gateway.ports import Debugging, ServerInfo, Traces, Warming
+from localcloud.gateway import schedule_endpoints
+from localcloud.gateway.ports import Debugging, Schedules, ServerInfo, Traces, Warming
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response, json_response
 
@@ -34,7 +38,19 @@ LOCALSTACK_PREFIX = "/_localstack/"
 MAX_HOPS_WAIT_S = 20.0
 TRACE_PATH = re.compile(r"^/_localcloud/traces/(?P<id>[^/]+)$")
 # What /health lists: the services the local cloud serves (moto serves more, untested here).
-SERVICES = ("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses")
+SERVICES = (
+    "sts",
+    "iam",
+    "s3",
+    "sqs",
+    "sns",
+    "events",
+    "lambda",
+    "dynamodb",
+    "logs",
+    "ses",
+    "scheduler",
+)
 
 
 def is_admin(request: AwsRequest) -> bool:
@@ -51,8 +67,10 @@ class Admin:
         debugging: Debugging | None = None,
         warming: Warming | None = None,
         reset: Callable[[], None] | None = None,
+        schedules: Schedules | None = None,
     ) -> None:
         self.traces = traces
+        self.schedules = schedules
         self.info = info
         self.reset = reset
         self.debugging = debugging
@@ -67,6 +85,8 @@ class Admin:
             return self._warm(request)
         if request.path == f"{PREFIX}debug":
             return self._debug(request)
+        if request.path.startswith(f"{PREFIX}schedules"):
+            return schedule_endpoints.answer(self.schedules, request, _not_json)
         if request.path == f"{PREFIX}traces":
             return self._traces(parse_qs(request.query).get("last", ["20"])[0])
         if request.path == f"{PREFIX}hops":

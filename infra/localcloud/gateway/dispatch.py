@@ -27,6 +27,7 @@ from localcloud.gateway.ports import (
     Debugging,
     Events,
     Invocations,
+    Schedules,
     ServerInfo,
     Traces,
     Warming,
@@ -70,6 +71,7 @@ class Gateway:
         moto_api: Reset | None = None,
         warming: Warming | None = None,
         reset: Reset | None = None,
+        schedules: Schedules | None = None,
     ) -> None:
         """``moto_api``: what ``POST /moto-api/reset`` runs; None keeps moto's admin paths off."""
         self.info = info
@@ -79,7 +81,7 @@ class Gateway:
         # The instance's own copy, so a test can swap rows on one running gateway.
         self.routes: dict[RouteKey, Route] = dict(ROUTES)
         self._collaborators = Collaborators(invoker, router, info)
-        self._admin = Admin(traces, info, debugging, warming, reset)
+        self._admin = Admin(traces, info, debugging, warming, reset, schedules)
         self._moto_api = MotoApi(moto_api)
         # AWS requests answered so far (the state keeper saves when this or the traces move).
         self.requests = 0

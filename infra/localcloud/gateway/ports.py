@@ -126,3 +126,17 @@ class Traces(Protocol):
 
     @property
     def sequence(self) -> int: ...
+
+
+class Schedules(Protocol):
+    """The schedules' timetable (engine/schedules.py): list, fire one now, the test clock."""
+
+    def listing(self) -> list[dict[str, Any]]: ...
+
+    def run(self, name: str, group: str | None = None) -> dict[str, Any]: ...
+
+    def clock_state(self) -> dict[str, Any]: ...
+
+    def move_clock(
+        self, advance_s: float | None = None, to: float | None = None
+    ) -> dict[str, Any]: ...

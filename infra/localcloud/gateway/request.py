@@ -68,6 +68,12 @@ REST_OPERATIONS = (
         re.compile(r"^/2015-03-31/event-source-mappings/(?P<uuid>[^/]+)/?$"),
         "UpdateEventSourceMapping",
     ),
+    RestOperation(
+        "scheduler", "POST", re.compile(r"^/schedules/(?P<name>[^/]+)/?$"), "CreateSchedule"
+    ),
+    RestOperation(
+        "scheduler", "PUT", re.compile(r"^/schedules/(?P<name>[^/]+)/?$"), "UpdateSchedule"
+    ),
 )
 
 

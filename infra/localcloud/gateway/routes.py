@@ -29,7 +29,7 @@ from typing import Any
 from localcloud import quotas, trace
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError
-from localcloud.gateway import constraints, model, validators
+from localcloud.gateway import constraints, model, scheduler_validators, validators
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
@@ -253,6 +253,8 @@ ROUTES: Mapping[RouteKey, Route] = {
     # The quotas are checked before the direct path, so it refuses what moto's path refuses.
     ("sns", "Publish"): DirectQuery(fastpath.publish, validators.publish),
     ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch, validators.publish_batch),
+    ("scheduler", "CreateSchedule"): Validated(scheduler_validators.create_schedule),
+    ("scheduler", "UpdateSchedule"): Validated(scheduler_validators.update_schedule),
 }
 
 

@@ -12,7 +12,8 @@ request then goes on to moto.
   have, a record age AWS accepts, an on-failure destination that is a queue or a topic, and no
   setting the local cloud does not run (tumbling windows, parallelization above 1).
 - EventBridge PutRule, PutTargets, CreateEventBus: the model's constraints (names, lengths,
-  enums); a schedule AWS can run; every target's Input, InputPath and InputTransformer.
+  enums); a schedule AWS can run, on the default bus only; every target's Input, InputPath
+  and InputTransformer.
 - SQS CreateQueue and SetQueueAttributes: the queue name for its type, every attribute known to
   that type and within its range, the type itself unchanged; SendMessage(Batch): a body with
   only the characters SQS allows, a delay within 0 to 900 s, well-formed FIFO ids;
@@ -56,6 +57,7 @@ from localcloud.gateway.errors import (
     SerializationError,
 )
 from localcloud.gateway.request import AwsRequest
+from localcloud.routing import schedule_expressions
 from localcloud.routing.errors import RoutingError
 from localcloud.routing.patterns import compile_filter_criteria, compile_filter_policy
 from localcloud.routing.transform import validate_target_input
@@ -244,18 +246,20 @@ def _base64(value: Any) -> bytes:
 
 
 # -- EventBridge -------------------------------------------------------------------------------
-# A rate AWS runs: a positive whole number and a unit, singular exactly when the number is 1.
-RATE = re.compile(r"rate\((?P<value>\d+) (?P<unit>minute|minutes|hour|hours|day|days)\)")
-CRON = re.compile(r"cron\((?P<fields>[^)]*)\)")
 BAD_SCHEDULE = "Parameter ScheduleExpression is not valid."
+SCHEDULE_BUS = "ScheduleExpression is supported only on the default event bus."
 
 
 def put_rule(request: AwsRequest) -> None:
     """The model's constraints (a name of [.-_A-Za-z0-9], 1 to 64 long...), then the schedule."""
     wellformed.check(request)
-    schedule = _json(request).get("ScheduleExpression")
+    document = _json(request)
+    schedule = document.get("ScheduleExpression")
     if schedule:
         _check_schedule(str(schedule))
+        bus = str(document.get("EventBusName") or "default")
+        if bus.rsplit("/", 1)[-1] != "default":
+            raise ConstraintError(SCHEDULE_BUS)
 
 
 def create_event_bus(request: AwsRequest) -> None:
@@ -264,22 +268,14 @@ def create_event_bus(request: AwsRequest) -> None:
 
 
 def _check_schedule(expression: str) -> None:
-    """A rate or cron expression as EventBridge documents them.
+    """A rate or cron expression as EventBridge documents them (routing/schedule_expressions.py).
 
-    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html:
-    ``rate(value unit)`` with a positive value and ``minute`` for 1, ``minutes`` otherwise;
-    ``cron(minutes hours day-of-month month day-of-week year)``, one of the two days ``?``.
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
     """
-    rate = RATE.fullmatch(expression)
-    if rate:
-        value = int(rate["value"])
-        if value < 1 or (value == 1) == rate["unit"].endswith("s"):
-            raise ConstraintError(BAD_SCHEDULE)
-        return
-    cron = CRON.fullmatch(expression)
-    fields = cron["fields"].split() if cron else []
-    if len(fields) != 6 or "?" not in (fields[2], fields[4]):
-        raise ConstraintError(BAD_SCHEDULE)
+    try:
+        schedule_expressions.parse(expression)
+    except schedule_expressions.ScheduleExpressionError as exc:
+        raise ConstraintError(BAD_SCHEDULE) from exc
 
 
 # -- SQS ---------------------------------------------------------------------------------------

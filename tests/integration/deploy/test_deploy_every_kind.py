@@ -177,6 +177,24 @@ def test_eventbridge_bus_rules_targets_archive(
     assert archive["RetentionDays"] == 1
 
 
+def test_scheduler_group_and_schedule(first: DeployReport, endpoint_url: str, stack: str) -> None:
+    scheduler = aws("scheduler", endpoint_url)
+    group = scheduler.get_schedule_group(Name=f"{stack}-group")
+    assert group["Arn"] == first.resources["ScheduleGroup"].arn
+    schedule = scheduler.get_schedule(Name=_physical(first, "Schedule"), GroupName=f"{stack}-group")
+    assert schedule["Arn"] == first.resources["Schedule"].arn
+    assert schedule["ScheduleExpression"] == "cron(0 9 ? * MON *)"
+    assert schedule["ScheduleExpressionTimezone"] == "Europe/Paris"
+    assert schedule["FlexibleTimeWindow"] == {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 15}
+    assert schedule["State"] == "DISABLED"
+    assert schedule["Target"]["Input"] == '{"weekly": true}'
+    assert schedule["Target"]["RetryPolicy"] == {
+        "MaximumRetryAttempts": 3,
+        "MaximumEventAgeInSeconds": 3600,
+    }
+    assert schedule["Target"]["DeadLetterConfig"] == {"Arn": first.resources["DeadLetterQueue"].arn}
+
+
 def test_iam_role_and_policies(first: DeployReport, endpoint_url: str) -> None:
     iam = aws("iam", endpoint_url)
     role = _physical(first, "FunctionRole")

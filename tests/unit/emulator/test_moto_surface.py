@@ -85,6 +85,15 @@ PATCHED = {
     "moto.dynamodb.models.table.Table.set_stream_specification",
     "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_shard_iterator",
     "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_records",
+    "moto.events.models.EventsBackend.put_rule",
+    "moto.events.models.EventsBackend.delete_rule",
+    "moto.events.models.EventsBackend.enable_rule",
+    "moto.events.models.EventsBackend.disable_rule",
+    "moto.events.models.EventsBackend.delete_event_bus",
+    "moto.scheduler.models.EventBridgeSchedulerBackend.create_schedule",
+    "moto.scheduler.models.EventBridgeSchedulerBackend.update_schedule",
+    "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule",
+    "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule_group",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -411,3 +420,39 @@ def test_stream_shards_and_records_hold_what_the_stream_source_reads() -> None:
         record = shard.items[0].record
         assert {"eventID", "eventName", "dynamodb"} <= set(record)
         assert {"Keys", "SequenceNumber", "StreamViewType", "NewImage"} <= set(record["dynamodb"])
+
+
+def test_moto_rules_and_schedules_still_hold_what_the_schedule_views_read() -> None:
+    """views.ScheduledRuleView and ScheduleView read these attributes (backends.py the maps)."""
+    with mock_aws():
+        events = boto3.client("events", region_name="us-east-1")
+        scheduler = boto3.client("scheduler", region_name="us-east-1")
+        events.put_rule(Name="tick", ScheduleExpression="rate(5 minutes)", State="DISABLED")
+        events.put_targets(Rule="tick", Targets=[{"Id": "t", "Arn": "arn:aws:sqs:us-east-1:1:q"}])
+        scheduler.create_schedule(
+            Name="daily",
+            ScheduleExpression="cron(0 9 * * ? *)",
+            ScheduleExpressionTimezone="Europe/Paris",
+            FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5},
+            Target={"Arn": "arn:aws:sqs:us-east-1:1:q", "RoleArn": "arn:aws:iam::1:role/r"},
+            ActionAfterCompletion="NONE",
+        )
+        (rule,) = backends.scheduled_rules()
+        assert (rule.name, rule.bus, rule.expression, rule.enabled) == (
+            "tick",
+            "default",
+            "rate(5 minutes)",
+            False,
+        )
+        assert rule.targets[0]["Id"] == "t"
+        (schedule,) = backends.schedules()
+        assert (schedule.group, schedule.timezone, schedule.enabled) == (
+            "default",
+            "Europe/Paris",
+            True,
+        )
+        assert schedule.flexible_window == {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5}
+        assert schedule.action_after_completion == "NONE"
+        assert backends.schedule("us-east-1", DEFAULT_ACCOUNT, "default", "daily") == schedule
+        backends.delete_schedule("us-east-1", DEFAULT_ACCOUNT, "default", "daily")
+        assert backends.schedules() == []

@@ -26,6 +26,7 @@ WIRED_MODULES = (
     "signup_stats.app",
     "screening.app",
     "outbox_relay.app",
+    "signup_report.app",
 )
 
 

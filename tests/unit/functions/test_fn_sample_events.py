@@ -29,6 +29,7 @@ ENVELOPE_MODEL: dict[str, type[BaseModel]] = {
     "signup_stats": SnsModel,
     "screening": EventBridgeModel,
     "outbox_relay": DynamoDBStreamModel,
+    "signup_report": EventBridgeModel,
 }
 SAMPLES = sorted(path for folder in ENVELOPE_MODEL for path in (EVENTS / folder).glob("*.json"))
 

@@ -19,6 +19,7 @@ FUNCTIONS = {
     "SignupStatsFunction": "signup_stats",
     "ScreeningFunction": "screening",
     "OutboxRelayFunction": "outbox_relay",
+    "SignupReportFunction": "signup_report",
 }
 TEMPLATE = template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]

@@ -115,6 +115,8 @@ def test_the_validated_operations_are_rows() -> None:
         ("sqs", "ChangeMessageVisibility"),
         ("sns", "Subscribe"),
         ("sns", "SetSubscriptionAttributes"),
+        ("scheduler", "CreateSchedule"),
+        ("scheduler", "UpdateSchedule"),
     }
     # Direct paths validate before they apply: SNS's quotas hold on the direct Publish too.
     assert checked == {

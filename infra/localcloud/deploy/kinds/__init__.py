@@ -9,6 +9,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     iam,
     logs,
     s3,
+    scheduler,
     ses,
     sns,
     sqs,

@@ -11,7 +11,16 @@ from __future__ import annotations
 import threading
 
 from localcloud.emulator.hooks import EmulatorHooks
-from localcloud.emulator.moto_patches import awslambda, dynamodb, events, perf, server, sns, sqs
+from localcloud.emulator.moto_patches import (
+    awslambda,
+    dynamodb,
+    events,
+    perf,
+    schedules,
+    server,
+    sns,
+    sqs,
+)
 from localcloud.emulator.patching import Patch, Patches
 from localcloud.errors import LocalCloudError
 
@@ -35,6 +44,7 @@ class MotoPatches:
             perf.patches(),
             server.patches(),
             dynamodb.patches(hooks),
+            schedules.patches(hooks),
         ]
 
     @property

@@ -1,0 +1,1 @@
+"""The daily sign-up report: yesterday's sign-ups by country, from the Stats table."""
