@@ -11,6 +11,7 @@ here, explicitly, after construction:
 - handlers' AWS calls are answered by the gateway, which is built on the invoker, which runs on
   the executor: ``executor.connect_calls(gateway.serve_call)``.
 
+DynamoDB TTL expiry runs on its own thread (engine/ttl.py), started last.
 ``Runtime.close()`` stops them in reverse and undoes the patches, leaving moto as it was.
 ``Runtime.reset()`` (``POST /moto-api/reset`` when moto's admin paths are on) forgets every
 resource: the engine's mirrors of them first, then moto's state.
@@ -46,6 +47,7 @@ from localcloud.engine.senders import (
 )
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
+from localcloud.engine.ttl import TtlSweeper
 from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.gateway.browser import BrowserPolicy
@@ -100,6 +102,7 @@ class Runtime:
     patches: MotoPatches
     reset: Reset
     schedules: Schedules
+    ttl: TtlSweeper | None = None
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -111,6 +114,8 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the sources, timers and workers, then give moto back its own code."""
+        if self.ttl is not None:
+            self.ttl.close()
         self.sources.close()
         self.scheduler.close()
         self.executor.close()
@@ -172,6 +177,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     executor.connect_calls(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
+    ttl = TtlSweeper()
+    ttl.start()
     return Runtime(
         settings=settings,
         info=info,
@@ -192,4 +199,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         patches=patches,
         reset=reset,
         schedules=schedules,
+        ttl=ttl,
     )

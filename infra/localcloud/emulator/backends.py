@@ -452,6 +452,54 @@ def _stream_shard(stream_arn: str) -> Any:
     return table.stream_shard
 
 
+# Set while expired items are deleted: their REMOVE records name DynamoDB's TTL as the remover.
+_ttl_removal = threading.local()
+# As the streams API shows it (the Lambda event spells the keys type and principalId).
+TTL_IDENTITY = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+
+
+def ttl_removal() -> bool:
+    """Whether the delete in progress on this thread is a TTL expiry (read by the patches)."""
+    return bool(getattr(_ttl_removal, "active", False))
+
+
+def expire_items(now: float) -> int:
+    """Delete the items whose TTL attribute (a number of epoch seconds) is before ``now``, in
+    every table with TTL enabled, as DynamoDB's TTL does; how many were deleted."""
+    deleted = 0
+    with serialized("dynamodb"):
+        for regions in list(dynamodb_backends.values()):
+            for backend in list(regions.values()):
+                for table in list(backend.tables.values()):
+                    deleted += _expire_table(table, now)
+    return deleted
+
+
+def _expire_table(table: Any, now: float) -> int:
+    ttl = table.ttl or {}
+    attribute = ttl.get("AttributeName")
+    if ttl.get("TimeToLiveStatus") != "ENABLED" or not attribute:
+        return 0
+    expired = []
+    for item in table.all_items():
+        value = item.attrs.get(attribute)
+        if value is None or value.type != "N":
+            continue  # AWS ignores items without the attribute or with a non-number
+        try:
+            expired_at = float(value.value)
+        except ValueError:
+            continue
+        if expired_at < now:
+            expired.append(item)
+    _ttl_removal.active = True
+    try:
+        for item in expired:
+            table.delete_item(item.hash_key, item.range_key)
+    finally:
+        _ttl_removal.active = False
+    return len(expired)
+
+
 def read_stream(stream_arn: str, position: int | None, limit: int) -> StreamRead:
     """Up to ``limit`` records from sequence number ``position`` on (None: TRIM_HORIZON)."""
     with serialized("dynamodb"):

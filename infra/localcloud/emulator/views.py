@@ -165,8 +165,15 @@ class StreamRecordView:
             size_bytes=int(change.get("SizeBytes") or 0),
             created=float(created),
             trace_header=getattr(record, "localcloud_trace", None),
-            user_identity=data.get("userIdentity"),
+            user_identity=_lambda_identity(data.get("userIdentity")),
         )
+
+
+def _lambda_identity(identity: Mapping[str, str] | None) -> dict[str, str] | None:
+    """A record's userIdentity as Lambda's event spells it (the streams API capitalizes)."""
+    if not identity:
+        return None
+    return {"type": identity["Type"], "principalId": identity["PrincipalId"]}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
@@ -525,3 +526,40 @@ def test_stream_mapping_settings_aws_refuses_or_the_cloud_cannot_run_are_refused
 
     assert named in caught.value.response["Error"]["Message"]
     assert lam.list_event_source_mappings(FunctionName=s.function)["EventSourceMappings"] == []
+
+
+def test_ttl_expiry_removes_items_with_dynamodbs_identity(
+    localcloud: Any,
+    ddb: Any,
+    streams: Any,
+    stream: Any,
+    make_stream_mapping: Any,
+) -> None:
+    # GIVEN a streamed table with TTL on `expires`, one item expired and one not
+    s = stream("OLD_IMAGE")
+    ddb.update_time_to_live(
+        TableName=s.table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"}
+    )
+    make_stream_mapping(
+        s.arn,
+        s.function,
+        StartingPosition="LATEST",
+        FilterCriteria={"Filters": [{"Pattern": json.dumps({"eventName": ["REMOVE"]})}]},
+    )
+    now = int(time.time())
+    for key, expires in (("old", now - 60), ("fresh", now + 3600)):
+        ddb.put_item(TableName=s.table, Item={"pk": {"S": key}, "expires": {"N": str(expires)}})
+
+    # WHEN the TTL sweep runs (it also runs every few seconds by itself)
+    localcloud.runtime.ttl.sweep()
+
+    # THEN the expired item is gone, its REMOVE record names DynamoDB's TTL as the remover
+    assert "Item" not in ddb.get_item(TableName=s.table, Key={"pk": {"S": "old"}})
+    assert "Item" in ddb.get_item(TableName=s.table, Key={"pk": {"S": "fresh"}})
+    [removal] = [r for r in _all_records(streams, s.arn) if r["eventName"] == "REMOVE"]
+    assert removal["userIdentity"] == {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+    assert removal["dynamodb"]["OldImage"]["pk"] == {"S": "old"}
+    # AND the function's event carries it as Lambda spells it
+    [seen] = wait_until(lambda: _seen(s.sink), 15, "the TTL removal delivered")
+    record = json.loads(seen["record"])
+    assert record["userIdentity"] == {"type": "Service", "principalId": "dynamodb.amazonaws.com"}

@@ -301,7 +301,15 @@ INSTANCE_NAMES = {
     "Queue": ["_messages", "_messages_lock", "lambda_event_source_mappings", "fifo_queue"],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
     # the stream patches and backends.read_stream read the table's shard and its records
-    "Table": ["stream_shard", "latest_stream_label", "stream_specification", "region_name"],
+    "Table": [
+        "stream_shard",
+        "latest_stream_label",
+        "stream_specification",
+        "region_name",
+        "ttl",
+    ],
+    # backends.expire_items reads an item's TTL attribute and deletes it by its keys
+    "Item": ["attrs", "hash_key", "range_key"],
     "StreamShard": ["items", "starting_sequence_number", "id", "table"],
     "StreamRecord": ["record"],
 }
@@ -414,6 +422,7 @@ def test_stream_shards_and_records_hold_what_the_stream_source_reads() -> None:
             (table, "Table"),
             (shard, "StreamShard"),
             (shard.items[0], "StreamRecord"),
+            (table.all_items()[0], "Item"),
         ):
             absent = [n for n in INSTANCE_NAMES[kind] if not hasattr(instance, n)]
             assert absent == [], f"{kind} instances lack {absent}"

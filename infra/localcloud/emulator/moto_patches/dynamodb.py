@@ -10,6 +10,8 @@
   causes joins the writer's trace. Records of a TransactWriteItems are reported once the
   transaction commits; a cancelled one rolls its records back with the table, unreported.
 - Readers waiting for records are woken (backends.streams_changed).
+- The REMOVE record of an item TTL expired (backends.expire_items) carries DynamoDB's
+  ``userIdentity`` (``Service``, ``dynamodb.amazonaws.com``), as AWS's does.
 - The streams API answers as AWS does where moto fails: an unknown shard is
   ResourceNotFoundException, an unknown or malformed iterator a ValidationException,
   ``AT``/``AFTER_SEQUENCE_NUMBER`` without a number a ValidationException; stream labels have
@@ -128,6 +130,8 @@ def patches(hooks: EmulatorHooks) -> Patches:
         sequence = len(self.items) + self.starting_sequence_number
         record = StreamRecord(table, view_type, event_name(old, new), old, new, sequence)
         complete(record, table)
+        if backends.ttl_removal():
+            record.record["userIdentity"] = dict(backends.TTL_IDENTITY)
         self.items.append(record)
         pending = getattr(_local, "pending", None)
         if pending is not None:
