@@ -197,7 +197,16 @@ class MiniStackPeer(Peer):
     name = "ministack"
     # Everything but the warm start (a `localcloud deploy --warm` of the user service).
     scenarios = frozenset(
-        {"invoke", "sqs_send", "sns_sqs", "sns_fanout", "putevents_sqs", "putevents", "stream"}
+        {
+            "invoke",
+            "sqs_send",
+            "sns_sqs",
+            "sns_fanout",
+            "putevents_sqs",
+            "putevents",
+            "s3_put",
+            "stream",
+        }
     )
 
     @property

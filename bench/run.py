@@ -85,6 +85,10 @@ METRICS: dict[str, tuple[str, str, bool | None]] = {
     "users_api_first_warm_ms": ("users_api 1st request, deploy --warm", "ms", None),
     "users_api_warm_p50_ms": ("users_api warm request p50", "ms", None),
     "users_api_first_cold_ms": ("users_api 1st request, cold", "ms", None),
+    "s3_put_p50_ms": ("S3 put->handler start p50", "ms", True),
+    "s3_put_p99_ms": ("S3 put->handler start p99", "ms", True),
+    "s3_put_call_p50_ms": ("PutObject call p50 (notifying)", "ms", True),
+    "s3_put_server_cpu_ms_per_event": ("S3 put server CPU per event", "ms", True),
     "stream_p50_ms": ("stream write->handler start p50", "ms", True),
     "stream_p99_ms": ("stream write->handler start p99", "ms", True),
     "stream_server_cpu_ms_per_event": ("stream->handler server CPU/event", "ms", True),
@@ -212,6 +216,7 @@ def targets(summary: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> l
         row["label"].strip() for row in compared if row["localstack_ratio"].endswith("slower")
     ]
     p50, first_invoke = get("invoke_p50_ms"), get("first_invoke_ms")
+    s3_put = get("s3_put_p50_ms")
     half = FANOUT_SERVER_CPU_BEFORE_MS / 2
     return [
         check(
@@ -250,6 +255,12 @@ def targets(summary: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> l
             first_invoke,
             None if first_invoke is None else first_invoke <= 300,
             "<= 300 ms",
+        ),
+        check(
+            "S3 put->handler start p50 (issue 13)",
+            s3_put,
+            None if s3_put is None else s3_put <= 10,
+            "<= 10 ms",
         ),
         check(
             "stream write->handler start p50 (issue 13)",

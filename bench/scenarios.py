@@ -758,6 +758,71 @@ def _variables(lam: Any, name: str, **extra: str) -> dict[str, str]:
     return {**config.get("Environment", {}).get("Variables", {}), **extra}
 
 
+def s3_put_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
+    """PutObject into a bucket whose notification configuration invokes ``s3_sink``
+    (asynchronously, as S3 does): the time from the put to the handler's start."""
+    s3, lam = run.peer.client("s3"), run.peer.client("lambda")
+    table = run.table()
+    function = run.function("bench_handlers.s3_sink", {"SINK_TABLE": table})
+    arn = lam.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+    lam.add_permission(
+        FunctionName=function,
+        StatementId="s3",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+    )
+    bucket = run.name("b")
+    s3.create_bucket(Bucket=bucket)
+
+    def remove_bucket() -> None:
+        for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+        s3.delete_bucket(Bucket=bucket)
+
+    run.cleanups.append(remove_bucket)
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"Id": "bench", "LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    sent: dict[str, float] = {}
+
+    def put(key: str) -> None:
+        sent[key] = time.time()
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+
+    for i in range(5):
+        put(f"warm{i}")
+    run.wait_items(table, 5, timeout=90)
+    n = run.scaled(200, floor=50)
+    cpu_before = run.cpu()
+    began = time.perf_counter()
+    put_samples = []
+    for i in range(n):
+        # Paced, so the figure is notification latency rather than a backlog.
+        pause = began + i / rate_per_s - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        started = time.perf_counter()
+        put(f"e{i}")
+        put_samples.append(time.perf_counter() - started)
+    cpu_after = run.wait_items(table, 5 + n, timeout=30)
+    latencies = [
+        float(item["started"]["N"]) - sent[item["pk"]["S"]]
+        for item in run.items(table)
+        if item["pk"]["S"].startswith("e")
+    ]
+    return {
+        "s3_put_p50_ms": percentile(latencies, 50) * 1000,
+        "s3_put_p99_ms": percentile(latencies, 99) * 1000,
+        "s3_put_call_p50_ms": percentile(put_samples, 50) * 1000,
+        **run.cpu_per_event(cpu_before, cpu_after, n, "s3_put"),
+    }
+
+
 SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "invoke": invoke_latency,
     "sqs_send": sqs_send,
@@ -766,5 +831,6 @@ SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "putevents_sqs": putevents_sqs,
     "putevents": putevents_latency,
     "warm_start": warm_start,
+    "s3_put": s3_put_latency,
     "stream": stream_latency,
 }

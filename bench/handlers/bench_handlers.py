@@ -86,6 +86,21 @@ def calls(event: dict[str, Any], context: Any) -> dict[str, float]:
 _clients: dict[str, Any] = {}
 
 
+def s3_sink(event: dict[str, Any], context: Any) -> None:
+    """An S3 notification target: one item per record, keyed by the object's key, holding the
+    time the handler started (the bench knows when it put the object)."""
+    started = time.time()
+    client = _dynamodb_table()
+    for record in event["Records"]:
+        client.put_item(
+            TableName=os.environ["SINK_TABLE"],
+            Item={
+                "pk": {"S": record["s3"]["object"]["key"]},
+                "started": {"N": repr(started)},
+            },
+        )
+
+
 def stream_sink(event: dict[str, Any], context: Any) -> dict[str, list[Any]]:
     """A DynamoDB stream mapping target: for each record, the time the writer stamped on the
     item (``sent``) and the time this invocation started, into SINK_TABLE."""

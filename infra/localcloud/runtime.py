@@ -7,7 +7,8 @@ moto's patches, in dependency order, and returns them as one ``Runtime``. Two cy
 here, explicitly, after construction:
 
 - a Lambda destination or EventBridge target can be a function or a bus: ``LambdaSender`` and
-  ``EventBusSender`` are registered with the senders once the invoker and router exist;
+  ``EventBusSender`` are registered with the senders once the invoker and router exist
+  (``StatesSender``, a state machine target, needs neither);
 - handlers' AWS calls are answered by the gateway, which is built on the invoker, which runs on
   the executor: ``executor.connect_calls(gateway.serve_call)``.
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
-from localcloud.emulator import backends
+from localcloud.emulator import backends, stepfunctions
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
 from localcloud.engine.debugging import Debugging
@@ -35,6 +36,7 @@ from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
 from localcloud.engine.logs import LogWriter
+from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.scheduler import Scheduler
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.senders import (
@@ -47,6 +49,7 @@ from localcloud.engine.senders import (
 )
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
+from localcloud.engine.stepfunctions import StateMachines, StatesSender
 from localcloud.engine.ttl import TtlSweeper
 from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
@@ -75,6 +78,7 @@ class Reset:
         if self.schedules is not None:
             self.schedules.clear()
         self.executor.reset()
+        stepfunctions.stop_running()
         backends.reset()
         self.traces.clear()
 
@@ -156,8 +160,11 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     sources = Sources(
         SourceContext(invoker=invoker, catalog=catalog, traces=traces, deliver=senders)
     )
+    s3 = S3Notifications(invoker, senders, router, traces)
     schedules = Schedules(router, senders, scheduler, traces)
-    hooks = EngineHooks(sources, sns, router, traces, warmer, schedules)
+    states = StateMachines(traces, endpoint_url)
+    senders.register(StatesSender())
+    hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

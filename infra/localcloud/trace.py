@@ -50,6 +50,9 @@ class HopKind(StrEnum):
     REPLAY = "replay"  # re-sent from an archive
     STREAM = "stream record"  # a table write became a DynamoDB stream record
     SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
+    EXECUTION = "execution"  # a Step Functions execution started or ended
+    STATE = "state entered"  # a Step Functions execution entered a state
+    OBJECT = "object"  # an object was created or removed in a bucket that has notifications
 
 
 class Outcome(StrEnum):

@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 
 from localcloud.build import BuildCache, BuildError, public_layer_packages
 from localcloud.clients import client
+from localcloud.deploy.definitions import inline_definition_uris
 from localcloud.deploy.errors import (
     DeployError,
     EndpointUnreachableError,
@@ -88,7 +89,8 @@ def plan_template(
     """
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
-    expanded = expand(rewrite_code_uris(template, base_dir), values, region)
+    local = inline_definition_uris(rewrite_code_uris(template, base_dir), base_dir)
+    expanded = expand(local, values, region)
     validate_shape(expanded, "the expanded template")
     resources: dict[str, dict[str, Any]] = expanded["Resources"]
     for logical_id, resource in resources.items():

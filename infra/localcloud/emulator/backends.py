@@ -514,6 +514,26 @@ def read_stream(stream_arn: str, position: int | None, limit: int) -> StreamRead
         )
 
 
+# -- S3 notification destinations -----------------------------------------------------------------
+def destination_exists(arn: str) -> bool:
+    """Whether the queue, topic or function an S3 notification configuration names exists."""
+    try:
+        parsed = parse_arn(arn)
+    except ValueError:
+        return False
+    try:
+        if parsed.service == "sqs":
+            sqs_backend(parsed.region, parsed.account).get_queue(parsed.resource)
+            return True
+        if parsed.service == "sns":
+            return arn in sns_backend(parsed.region, parsed.account).topics
+    except Exception:  # moto's QueueDoesNotExist, or a region it has no backend for
+        return False
+    if parsed.service == "lambda":
+        return function(arn, parsed.region) is not None
+    return False
+
+
 # -- all services ---------------------------------------------------------------------------------
 def reset() -> None:
     """Forget every resource of every service, account and region, as moto's server's

@@ -7,12 +7,15 @@ these methods; the engine implements them (engine/hooks.py). Nothing here import
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from localcloud.emulator.views import (
+    ExecutionView,
     MappingView,
     QueuedMessage,
     ReplayView,
+    S3NotificationConfig,
+    S3ObjectEvent,
     SnsPublication,
     SubscriptionView,
 )
@@ -62,3 +65,31 @@ class EmulatorHooks(Protocol):
 
     def schedules_changed(self) -> None:
         """An EventBridge rule or a Scheduler schedule was created, changed or deleted."""
+
+    def service_client(self, region: str, service: str) -> Any:
+        """A boto3 client aimed at the local cloud itself (for a state machine's Task states)."""
+
+    def execution_started(
+        self, execution: ExecutionView, context: TraceContext | None
+    ) -> TraceContext:
+        """A Step Functions execution started (``context``: the request or delivery that
+        started it); returns the context its states are recorded under."""
+
+    def state_entered(
+        self, execution_arn: str, state: str, state_type: str, context: TraceContext
+    ) -> TraceContext:
+        """An execution entered a state; returns the context the state's calls carry."""
+
+    def execution_ended(self, execution: ExecutionView, context: TraceContext) -> None:
+        """An execution ended (succeeded, failed, timed out or was stopped)."""
+
+    def s3_check_notifications(self, config: S3NotificationConfig) -> None:
+        """Raise a LocalCloudError (S3's InvalidArgument) for a configuration S3 refuses."""
+
+    def s3_notifications_put(
+        self, config: S3NotificationConfig, context: TraceContext | None
+    ) -> None:
+        """A bucket's notification configuration was put (its queues and topics get a test)."""
+
+    def s3_object_event(self, event: S3ObjectEvent, context: TraceContext | None) -> None:
+        """An object of a bucket with a notification configuration was created or removed."""

@@ -15,7 +15,8 @@ moto's backends only once everything is read).
 Objects that cannot be pickled as they are get a reducer here: locks, conditions and events come
 back new (nothing waits on them in a new process), and moto's weak maps of Lambda ARNs are
 rebuilt from their (pickled, shared) values. The local cloud's own pattern slots pickle their
-source text and compile again (moto_patches/).
+source text and compile again (moto_patches/). A Step Functions execution still running when the
+state was saved is loaded as it was then, its status RUNNING, but nothing runs it any more.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from moto.backends import get_backend
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
 from localcloud import __version__
 from localcloud.errors import LocalCloudError
@@ -46,22 +48,19 @@ FORMAT = 1
 FILE_NAME = "state.bin"
 # Every service the local cloud serves (their backends hold all of its state).
 SERVICES = (
-    "sts",
-    "iam",
-    "s3",
-    "sqs",
-    "sns",
-    "events",
-    "lambda",
-    "dynamodb",
-    "logs",
-    "ses",
+    *("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses"),
     "scheduler",
+    "stepfunctions",
 )
 
 
-# moto types get_backend per service name (an overload per literal); any served name will do here.
-_backends = cast(Callable[[str], Any], get_backend)
+def _backends(name: str) -> Any:
+    # Step Functions is served by moto's interpreting backend (moto_patches/stepfunctions.py),
+    # not the one moto's registry names. moto types get_backend per service name (an overload
+    # per literal); any served name will do here.
+    if name == "stepfunctions":
+        return stepfunctions_parser_backends
+    return cast(Callable[[str], Any], get_backend)(name)
 
 
 class StateError(LocalCloudError):

@@ -411,3 +411,62 @@ def epoch(value: Any) -> float:
     if isinstance(value, datetime):
         return value.timestamp()
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+
+
+@dataclass(frozen=True)
+class ExecutionView:
+    """A Step Functions execution: what its trace hops and its targets need of it."""
+
+    arn: str
+    name: str
+    state_machine_arn: str
+    state_machine_type: str  # STANDARD or EXPRESS
+    status: str  # RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+    error: str | None = None
+    cause: str | None = None
+
+
+# -- S3 event notifications ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class S3Destination:
+    """One configuration of a bucket's notification configuration: where which events go.
+
+    ``kind`` is ``lambda``, ``queue`` or ``topic``; ``events`` keep the ``s3:`` spelling
+    (``s3:ObjectCreated:*``); ``prefix`` and ``suffix`` are the key filter's rules.
+    """
+
+    kind: str
+    id: str
+    arn: str
+    events: tuple[str, ...]
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class S3NotificationConfig:
+    """A bucket's notification configuration, as PutBucketNotificationConfiguration states it."""
+
+    bucket: str
+    region: str
+    account_id: str
+    destinations: tuple[S3Destination, ...]
+    event_bridge: bool = False
+    partition: str = "aws"
+
+
+@dataclass(frozen=True)
+class S3ObjectEvent:
+    """Something happened to an object in a bucket that has notifications configured.
+
+    ``event_name`` keeps the ``s3:`` spelling (``s3:ObjectCreated:Put``); ``size`` and ``etag``
+    are None for removals; ``version_id`` is None in an unversioned bucket.
+    """
+
+    event_name: str
+    config: S3NotificationConfig
+    key: str
+    size: int | None
+    etag: str | None
+    version_id: str | None
+    at: float

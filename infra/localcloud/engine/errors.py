@@ -65,3 +65,11 @@ class FunctionBuildError(EngineError):
 
     aws_code = "InvalidParameterValueException"
     http_status = 400
+
+
+class S3NotificationConfigError(EngineError):
+    """A bucket notification configuration S3 refuses (an unknown event, overlapping
+    configurations, a destination that does not exist)."""
+
+    aws_code = "InvalidArgument"
+    http_status = 400

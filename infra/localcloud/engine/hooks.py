@@ -2,25 +2,33 @@
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
-the EventBridge router, queue redrives and stream records to the trace store and schedule
-changes to the timetable.
+the EventBridge router, queue redrives and stream records to the trace store, schedule changes
+to the timetable, S3 notifications to the S3 notifications, and Step Functions executions (their
+clients and trace hops) to the state machines.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from localcloud import trace
 from localcloud.emulator.hooks import ReplayDone
 from localcloud.emulator.views import (
+    ExecutionView,
     MappingView,
     QueuedMessage,
     ReplayView,
+    S3NotificationConfig,
+    S3ObjectEvent,
     SnsPublication,
     SubscriptionView,
 )
 from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import Sources
+from localcloud.engine.stepfunctions import StateMachines
 from localcloud.engine.warmup import Warmer
 from localcloud.trace import HopKind, Outcome, TraceStore
 
@@ -35,8 +43,12 @@ class EngineHooks:
         router: EventRouter,
         traces: TraceStore,
         warmer: Warmer,
+        s3: S3Notifications,
         schedules: Schedules | None = None,
+        states: StateMachines | None = None,
     ) -> None:
+        self.s3 = s3
+        self.states = states
         self.sources = sources
         self.warmer = warmer
         self.sns = sns
@@ -101,3 +113,37 @@ class EngineHooks:
     def schedules_changed(self) -> None:
         if self.schedules is not None:
             self.schedules.changed()
+
+    def _states(self) -> StateMachines:
+        if self.states is None:
+            raise RuntimeError(
+                "EngineHooks was built without StateMachines (runtime.build adds it)"
+            )
+        return self.states
+
+    def service_client(self, region: str, service: str) -> Any:
+        return self._states().client(region, service)
+
+    def execution_started(
+        self, execution: ExecutionView, context: trace.TraceContext | None
+    ) -> trace.TraceContext:
+        return self._states().started(execution, context)
+
+    def state_entered(
+        self, execution_arn: str, state: str, state_type: str, context: trace.TraceContext
+    ) -> trace.TraceContext:
+        return self._states().entered(execution_arn, state, state_type, context)
+
+    def execution_ended(self, execution: ExecutionView, context: trace.TraceContext) -> None:
+        self._states().ended(execution, context)
+
+    def s3_check_notifications(self, config: S3NotificationConfig) -> None:
+        self.s3.check(config)
+
+    def s3_notifications_put(
+        self, config: S3NotificationConfig, context: trace.TraceContext | None
+    ) -> None:
+        self.s3.configured(config, context)
+
+    def s3_object_event(self, event: S3ObjectEvent, context: trace.TraceContext | None) -> None:
+        self.s3.object_event(event, context)

@@ -39,17 +39,9 @@ MAX_HOPS_WAIT_S = 20.0
 TRACE_PATH = re.compile(r"^/_localcloud/traces/(?P<id>[^/]+)$")
 # What /health lists: the services the local cloud serves (moto serves more, untested here).
 SERVICES = (
-    "sts",
-    "iam",
-    "s3",
-    "sqs",
-    "sns",
-    "events",
-    "lambda",
-    "dynamodb",
-    "logs",
-    "ses",
+    *("sts", "iam", "s3", "sqs", "sns", "events", "lambda", "dynamodb", "logs", "ses"),
     "scheduler",
+    "stepfunctions",
 )
 
 

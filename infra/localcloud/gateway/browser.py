@@ -28,6 +28,7 @@ from localcloud.gateway.response import Response, json_response
 
 LOOPBACK_NAMES = ("localhost", "localhost.localstack.cloud")
 LOOPBACK_SUFFIXES = (".localhost", ".localhost.localstack.cloud")
+OPERATION_HOST_PREFIX = "sync-"
 ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
 EXPOSED_HEADERS = "x-amzn-RequestId, x-amz-request-id, x-amzn-ErrorType, ETag, x-amz-version-id"
 
@@ -75,7 +76,9 @@ class BrowserPolicy:
     def host_allowed(self, host: str | None) -> bool:
         if not host:  # HTTP/1.0 without Host: no browser sends that
             return True
-        name = _host_name(host)
+        # botocore sends some operations to a prefixed host (Step Functions' StartSyncExecution
+        # to ``sync-<endpoint host>``): the prefix names the same, allowed host.
+        name = _host_name(host).removeprefix(OPERATION_HOST_PREFIX)
         return (
             name in LOOPBACK_NAMES
             or name.endswith(LOOPBACK_SUFFIXES)

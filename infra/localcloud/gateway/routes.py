@@ -28,6 +28,7 @@ from typing import Any
 
 from localcloud import quotas, trace
 from localcloud.emulator import fastpath
+from localcloud.emulator import stepfunctions as sfn
 from localcloud.engine.errors import FunctionNotFoundError
 from localcloud.gateway import constraints, model, scheduler_validators, validators
 from localcloud.gateway.errors import (
@@ -226,6 +227,17 @@ def _conforming(request: AwsRequest) -> dict[str, Any]:
     return document
 
 
+# -- Step Functions ----------------------------------------------------------------------------
+def start_sync_execution(collaborators: Collaborators, request: AwsRequest) -> Response:
+    """StartSyncExecution: run an EXPRESS state machine to its end and answer its outcome."""
+    document = _conforming(request)
+    with trace.activate(request.trace_context):
+        outcome = sfn.start_sync_execution(
+            document.get("stateMachineArn", ""), document.get("input"), document.get("name")
+        )
+    return json_response(outcome, content_type=AMZ_JSON)
+
+
 # -- the table ---------------------------------------------------------------------------------
 ROUTES: Mapping[RouteKey, Route] = {
     ("lambda", "Invoke"): Intercepted(invoke),
@@ -255,6 +267,7 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("sns", "PublishBatch"): DirectQuery(fastpath.publish_batch, validators.publish_batch),
     ("scheduler", "CreateSchedule"): Validated(scheduler_validators.create_schedule),
     ("scheduler", "UpdateSchedule"): Validated(scheduler_validators.update_schedule),
+    ("states", "StartSyncExecution"): Intercepted(start_sync_execution),
 }
 
 

@@ -308,6 +308,15 @@ def test_ses_identity_and_log_group(first: DeployReport, endpoint_url: str, stac
     ]
 
 
+def test_step_functions_state_machine(first: DeployReport, endpoint_url: str, stack: str) -> None:
+    machine = aws("stepfunctions", endpoint_url).describe_state_machine(
+        stateMachineArn=_physical(first, "Flow")
+    )
+    assert machine["name"] == f"{stack}-Flow"
+    call = json.loads(machine["definition"])["States"]["Call"]
+    assert call["Resource"].endswith(f":function:{stack}-Function")
+
+
 def test_redeploy_without_changes_says_no_changes(
     first: DeployReport, endpoint_url: str, stack: str
 ) -> None:

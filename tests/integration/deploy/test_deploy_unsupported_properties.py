@@ -1,4 +1,4 @@
-"""`localcloud deploy` with a property no kind applies (an S3 bucket's NotificationConfiguration):
+"""`localcloud deploy` with a property no kind applies (an S3 bucket's LifecycleConfiguration):
 it fails before anything is created, or with --allow-unsupported deploys without it and warns."""
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ Resources:
   Bucket:
     Type: AWS::S3::Bucket
     Properties:
-      NotificationConfiguration:
-        QueueConfigurations:
-          - Event: s3:ObjectCreated:*
-            Queue: !GetAtt Uploads.Arn
+      LifecycleConfiguration:
+        Rules:
+          - Status: Enabled
+            ExpirationInDays: 1
+            Prefix: !GetAtt Uploads.QueueName
 """
 
 
@@ -38,7 +39,7 @@ def _deploy(
     return code, captured.out, captured.err
 
 
-def test_bucket_notification_fails_the_deploy_before_anything_is_created(
+def test_bucket_lifecycle_fails_the_deploy_before_anything_is_created(
     tmp_path: Path, endpoint_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     stack = unique_stack("notify")
@@ -49,7 +50,7 @@ def test_bucket_notification_fails_the_deploy_before_anything_is_created(
     assert code == 2
     assert out == ""
     assert "error: 1 template property is not applied by the deployer" in err
-    assert "Bucket (AWS::S3::Bucket): NotificationConfiguration" in err
+    assert "Bucket (AWS::S3::Bucket): LifecycleConfiguration" in err
     assert "--allow-unsupported" in err
     buckets = {b["Name"] for b in aws("s3", endpoint_url).list_buckets()["Buckets"]}
     assert f"{stack}-bucket" not in buckets
@@ -58,7 +59,7 @@ def test_bucket_notification_fails_the_deploy_before_anything_is_created(
     assert load_stack_state(endpoint_url, stack) is None
 
 
-def test_allow_unsupported_deploys_without_the_notification_and_warns(
+def test_allow_unsupported_deploys_without_the_lifecycle_and_warns(
     tmp_path: Path, endpoint_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     stack = unique_stack("notify")
@@ -69,11 +70,11 @@ def test_allow_unsupported_deploys_without_the_notification_and_warns(
     assert code == 0, err
     assert err.count("warning: ") == 1
     assert (
-        "warning: resource 'Bucket' (AWS::S3::Bucket): property 'NotificationConfiguration' is "
+        "warning: resource 'Bucket' (AWS::S3::Bucket): property 'LifecycleConfiguration' is "
         "not applied by the deployer; deployed without it"
     ) in err
     assert "created  Bucket (AWS::S3::Bucket)" in out
     assert "created  Uploads (AWS::SQS::Queue)" in out
     s3 = aws("s3", endpoint_url)
-    notification = s3.get_bucket_notification_configuration(Bucket=f"{stack}-bucket")
-    assert notification.get("QueueConfigurations", []) == []
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
+        s3.get_bucket_lifecycle_configuration(Bucket=f"{stack}-bucket")

@@ -122,6 +122,7 @@ def test_every_required_kind_is_registered() -> None:
         "AWS::DynamoDB::Table",
         "AWS::SES::EmailIdentity",
         "AWS::Logs::LogGroup",
+        "AWS::StepFunctions::StateMachine",
     } <= set(KINDS)
 
 

@@ -23,10 +23,10 @@ Resources:
     Type: AWS::S3::Bucket
     Properties:
       VersioningConfiguration: {Status: Enabled}
-      NotificationConfiguration:
-        TopicConfigurations:
-          - Event: s3:ObjectCreated:*
-            Topic: !Ref Topic
+      LifecycleConfiguration:
+        Rules:
+          - Status: Enabled
+            ExpirationInDays: 1
       ObjectLockEnabled: true
   Sender:
     Type: AWS::SES::EmailIdentity
@@ -54,7 +54,7 @@ def test_properties_no_kind_applies_are_one_error_naming_each_resource_and_prope
     with pytest.raises(UnsupportedPropertyError) as caught:
         plan_template(_unsupported(tmp_path), tmp_path)
     assert caught.value.properties == [
-        UnsupportedProperty("Uploads", "AWS::S3::Bucket", "NotificationConfiguration"),
+        UnsupportedProperty("Uploads", "AWS::S3::Bucket", "LifecycleConfiguration"),
         UnsupportedProperty("Uploads", "AWS::S3::Bucket", "ObjectLockEnabled"),
         UnsupportedProperty("Sender", "AWS::SES::EmailIdentity", "DkimSigningAttributes"),
         # a SAM function's property is named on the function SAM expands it to
@@ -63,7 +63,7 @@ def test_properties_no_kind_applies_are_one_error_naming_each_resource_and_prope
     message = str(caught.value)
     assert message.startswith("4 template properties are not applied by the deployer")
     assert "nothing was applied" in message
-    assert "  Uploads (AWS::S3::Bucket): NotificationConfiguration\n" in message
+    assert "  Uploads (AWS::S3::Bucket): LifecycleConfiguration\n" in message
     assert "  Sender (AWS::SES::EmailIdentity): DkimSigningAttributes\n" in message
     assert "  Worker (AWS::Lambda::Function): CodeSigningConfigArn\n" in message
     assert "Remove them from the template" in message
@@ -81,17 +81,17 @@ def test_one_unsupported_property_reads_in_the_singular(tmp_path: Path) -> None:
 def test_allowing_unsupported_properties_plans_them_as_warnings(tmp_path: Path) -> None:
     plan = plan_template(_unsupported(tmp_path), tmp_path, allow_unsupported=True)
     assert [(p.logical_id, p.name) for p in plan.unsupported] == [
-        ("Uploads", "NotificationConfiguration"),
+        ("Uploads", "LifecycleConfiguration"),
         ("Uploads", "ObjectLockEnabled"),
         ("Sender", "DkimSigningAttributes"),
         ("Worker", "CodeSigningConfigArn"),
     ]
     assert plan.unsupported[0].warning() == (
-        "resource 'Uploads' (AWS::S3::Bucket): property 'NotificationConfiguration' is not "
+        "resource 'Uploads' (AWS::S3::Bucket): property 'LifecycleConfiguration' is not "
         "applied by the deployer; deployed without it"
     )
     # the resources themselves are still planned, the unsupported property included
-    assert "NotificationConfiguration" in plan.resources["Uploads"]["Properties"]
+    assert "LifecycleConfiguration" in plan.resources["Uploads"]["Properties"]
 
 
 def test_an_inert_property_passes_without_a_warning(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ fastpath.py, backends.py, views.py).
 from __future__ import annotations
 
 import inspect
+import re
 from importlib.metadata import version
 from typing import Any
 
@@ -94,6 +95,41 @@ PATCHED = {
     "moto.scheduler.models.EventBridgeSchedulerBackend.update_schedule",
     "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule",
     "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule_group",
+    "moto.stepfunctions.responses.get_backend",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend._validate_definition",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend.start_execution",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_batch.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_ecs.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sns.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_unsupported.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval.resource_eval_s3.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.result_writer.resource_eval.resource_eval_s3.boto_client_for",
+    "moto.stepfunctions.parser.asl.component.state.exec.execute_state.Thread",
+    "moto.stepfunctions.parser.backend.execution.Execution.start",
+    "moto.stepfunctions.parser.backend.execution.BaseExecutionWorkerCommunication.terminated",
+    "moto.stepfunctions.parser.asl.component.state.state.CommonStateField._eval_body",
+    "moto.stepfunctions.parser.asl.component.program.program.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration"
+    ".inline_iteration_component.threading",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda"
+    ".StateTaskLambda._from_error",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
+    ".state_task_service_lambda.StateTaskServiceLambda._from_error",
+    "moto.s3.notifications.send_event",
+    "moto.s3.notifications.send_test_event",
+    "moto.s3.models.S3Backend.complete_multipart_upload",
+    "moto.s3.models.S3Backend._set_delete_marker",
+    "moto.s3.models.S3Backend.delete_object",
+    "moto.s3.responses.S3Response._notification_config_from_body",
+    "moto.s3.responses.S3Response.get_bucket_notification",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -283,6 +319,97 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.dynamodb.models:DynamoDBBackend.transact_write_items",
         ["self", "transact_items"],
     ),
+    "stepfunctions get_backend": (
+        "moto.stepfunctions.responses:get_backend",
+        ["account", "region"],
+    ),
+    "boto_client_for": (
+        "moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for",
+        ["region", "service", "state_credentials"],
+    ),
+    "StepFunctionsParserBackend.start_execution": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.start_execution",
+        ["self", "state_machine_arn", "name", "execution_input", "trace_header"],
+    ),
+    "StepFunctionsParserBackend._validate_definition": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend._validate_definition",
+        ["definition"],
+    ),
+    "StepFunctionBackend.describe_state_machine": (
+        "moto.stepfunctions.models:StepFunctionBackend.describe_state_machine",
+        ["self", "arn"],
+    ),
+    "Execution.start": ("moto.stepfunctions.parser.backend.execution:Execution.start", ["self"]),
+    "Execution.__init__": (
+        "moto.stepfunctions.parser.backend.execution:SyncExecution.__init__",
+        [
+            "self",
+            "name",
+            "sm_type",
+            "role_arn",
+            "exec_arn",
+            "account_id",
+            "region_name",
+            "state_machine",
+            "start_date",
+            "cloud_watch_logging_session",
+            "activity_store",
+            "input_data",
+            "trace_header",
+        ],
+    ),
+    "BaseExecutionWorkerCommunication.terminated": (
+        "moto.stepfunctions.parser.backend.execution:BaseExecutionWorkerCommunication.terminated",
+        ["self"],
+    ),
+    "StateTaskLambda._from_error": (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda"
+        ":StateTaskLambda._from_error",
+        ["self", "env", "ex"],
+    ),
+    "StateTaskServiceLambda._from_error": (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.service"
+        ".state_task_service_lambda:StateTaskServiceLambda._from_error",
+        ["self", "env", "ex"],
+    ),
+    "FailureEvent.__init__": (
+        "moto.stepfunctions.parser.asl.component.common.error_name.failure_event"
+        ":FailureEvent.__init__",
+        ["self", "env", "error_name", "event_type", "event_details"],
+    ),
+    "CommonStateField._eval_body": (
+        "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
+        ["self", "env"],
+    ),
+    "s3 send_event": (
+        "moto.s3.notifications:send_event",
+        ["account_id", "event_name", "bucket", "key"],
+    ),
+    "s3 send_test_event": ("moto.s3.notifications:send_test_event", ["account_id", "bucket"]),
+    "S3Backend.complete_multipart_upload": (
+        "moto.s3.models:S3Backend.complete_multipart_upload",
+        ["self", "bucket_name", "multipart_id", "body"],
+    ),
+    "S3Backend._set_delete_marker": (
+        "moto.s3.models:S3Backend._set_delete_marker",
+        ["self", "bucket_name", "key_name"],
+    ),
+    "S3Backend.delete_object": (
+        "moto.s3.models:S3Backend.delete_object",
+        ["self", "bucket_name", "key_name", "version_id", "bypass"],
+    ),
+    "S3Backend.get_bucket_notification_configuration": (
+        "moto.s3.models:S3Backend.get_bucket_notification_configuration",
+        ["self", "bucket_name"],
+    ),
+    "S3Response._notification_config_from_body": (
+        "moto.s3.responses:S3Response._notification_config_from_body",
+        ["self"],
+    ),
+    "S3Response.get_bucket_notification": (
+        "moto.s3.responses:S3Response.get_bucket_notification",
+        ["self"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -293,6 +420,18 @@ PRIVATE_NAMES = [
     ("moto.sns.responses:SNSResponse", "_transform_message_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
     ("moto.dynamodbstreams.models:DynamoDBStreamsBackend", "_get_table_from_arn"),
+    ("moto.stepfunctions.parser.models:StepFunctionsParserBackend", "_validate_definition"),
+    ("moto.stepfunctions.parser.asl.component.state.state:CommonStateField", "_eval_body"),
+    ("moto.stepfunctions.parser.backend.execution:SyncExecution", "to_start_sync_execution_output"),
+    (
+        "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",
+        "LambdaFunctionErrorException",
+    ),
+    ("moto.s3.models:S3Backend", "_set_delete_marker"),
+    ("moto.s3.responses:S3Response", "_notification_config_from_body"),
+    ("moto.s3.responses:S3Response", "serialized"),
+    ("moto.s3.models:FakeBucket", "is_versioned"),
+    ("moto.s3.models", "FakeDeleteMarker"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -312,6 +451,11 @@ INSTANCE_NAMES = {
     "Item": ["attrs", "hash_key", "range_key"],
     "StreamShard": ["items", "starting_sequence_number", "id", "table"],
     "StreamRecord": ["record"],
+    # emulator/moto_patches/s3.py reads a bucket's notification configuration and its entries
+    "FakeBucket": ["notification_configuration", "name", "region_name", "account_id"],
+    "NotificationConfiguration": ["topic", "queue", "cloud_function", "event_bridge"],
+    "Notification": ["id", "arn", "events", "filters"],
+    "FakeKey": ["name", "size", "etag", "version_id"],
 }
 
 
@@ -465,3 +609,63 @@ def test_moto_rules_and_schedules_still_hold_what_the_schedule_views_read() -> N
         assert backends.schedule("us-east-1", DEFAULT_ACCOUNT, "default", "daily") == schedule
         backends.delete_schedule("us-east-1", DEFAULT_ACCOUNT, "default", "daily")
         assert backends.schedules() == []
+
+
+def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    with mock_aws():
+        backend = stepfunctions_parser_backends[DEFAULT_ACCOUNT]["us-east-1"]
+        machine = backend.create_state_machine(
+            name="surface",
+            definition='{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
+            roleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/surface",
+            sm_type="EXPRESS",
+        )
+        # moto keeps the asked-for type in ``type`` (``sm_type`` always says STANDARD).
+        assert machine.type == "EXPRESS"
+        for name in ("arn", "name", "roleArn", "executions", "backend", "sm_type"):
+            assert hasattr(machine, name), f"StateMachine instances lack {name}"
+        for name in ("partition", "region_name", "account_id"):
+            assert hasattr(backend, name), f"the Step Functions backend lacks {name}"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "moto.stepfunctions.parser.asl.component.program.program",
+        "moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker",
+        "moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration"
+        ".inline_iteration_component",
+    ],
+)
+def test_the_interpreter_modules_whose_threading_is_replaced_use_only_its_thread(
+    module: str,
+) -> None:
+    # moto_patches/stepfunctions.py gives these modules a ``threading`` holding only Thread.
+    source = inspect.getsource(resolve(module))
+    used = set(re.findall(r"\bthreading\.(\w+)", source))
+    assert used <= {"Thread"}, f"{module} uses threading.{sorted(used - {'Thread'})}"
+
+
+def test_moto_s3_objects_hold_what_the_notification_patches_read() -> None:
+    from moto.s3.models import FakeKey, NotificationConfiguration
+
+    config = NotificationConfiguration(
+        queue=[{"Queue": "arn:aws:sqs:us-east-1:123456789012:q", "Event": ["s3:ObjectCreated:*"]}],
+        event_bridge={},
+    )
+    key = FakeKey("k", b"v", DEFAULT_ACCOUNT, "us-east-1")
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="surface")
+        from moto.s3.models import s3_backends
+
+        bucket = s3_backends[DEFAULT_ACCOUNT]["aws"].get_bucket("surface")
+        for instance, names in (
+            (bucket, INSTANCE_NAMES["FakeBucket"]),
+            (config, INSTANCE_NAMES["NotificationConfiguration"]),
+            (config.queue[0], INSTANCE_NAMES["Notification"]),
+            (key, INSTANCE_NAMES["FakeKey"]),
+        ):
+            absent = [n for n in names if not hasattr(instance, n)]
+            assert absent == [], f"{type(instance).__name__} instances lack {absent}"

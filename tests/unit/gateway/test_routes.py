@@ -156,6 +156,7 @@ def test_every_intercepted_operation_is_a_row() -> None:
         ("lambda", "Invoke"),
         ("events", "PutEvents"),
         ("events", "TestEventPattern"),
+        ("states", "StartSyncExecution"),
     }
     assert direct == {
         ("dynamodb", "PutItem"): fastpath.put_item,

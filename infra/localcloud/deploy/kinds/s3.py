@@ -1,9 +1,11 @@
-"""S3 kinds: buckets (versioning, public access block, tags) and bucket policies."""
+"""S3 kinds: buckets (versioning, public access block, tags, event notifications) and bucket
+policies."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from localcloud.deploy.errors import DeployError
 from localcloud.deploy.kinds.base import (
     Context,
     ResourceKind,
@@ -15,15 +17,71 @@ from localcloud.deploy.kinds.base import (
 )
 from localcloud.deploy.kinds.members import ApiParameter
 
+# CloudFormation's configuration lists: (its ARN key, the API's list name, the API's ARN key).
+NOTIFICATION_KINDS = {
+    "LambdaConfigurations": ("Function", "LambdaFunctionConfigurations", "LambdaFunctionArn"),
+    "QueueConfigurations": ("Queue", "QueueConfigurations", "QueueArn"),
+    "TopicConfigurations": ("Topic", "TopicConfigurations", "TopicArn"),
+}
+
+
+def notification_configuration(logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A template's NotificationConfiguration as PutBucketNotificationConfiguration takes it:
+    one ``Event`` per entry becomes ``Events``, ``Filter.S3Key.Rules`` ``Filter.Key.FilterRules``.
+    """
+    config: dict[str, Any] = {}
+    for name, (arn_key, api_list, api_arn) in NOTIFICATION_KINDS.items():
+        entries = []
+        for index, entry in enumerate(props.get(name) or []):
+            where = f"{logical_id}.NotificationConfiguration.{name}[{index}]"
+            stray = sorted(set(entry) - {"Event", "Filter", arn_key})
+            if stray or "Event" not in entry or arn_key not in entry:
+                raise DeployError(
+                    f"{where}: takes Event, {arn_key} and an optional Filter (got "
+                    f"{', '.join(sorted(entry))}); fix the template"
+                )
+            item: dict[str, Any] = {api_arn: entry[arn_key], "Events": [entry["Event"]]}
+            if entry.get("Filter"):
+                key = entry["Filter"].get("S3Key") or {}
+                if set(entry["Filter"]) != {"S3Key"} or set(key) - {"Rules"}:
+                    raise DeployError(f"{where}.Filter: takes S3Key.Rules only; fix the template")
+                item["Filter"] = {
+                    "Key": {
+                        "FilterRules": [
+                            {"Name": rule["Name"], "Value": rule["Value"]}
+                            for rule in key.get("Rules") or []
+                        ]
+                    }
+                }
+            entries.append(item)
+        if entries:
+            config[api_list] = entries
+    event_bridge = props.get("EventBridgeConfiguration") or {}
+    if set(event_bridge) - {"EventBridgeEnabled"}:
+        raise DeployError(
+            f"{logical_id}.NotificationConfiguration.EventBridgeConfiguration: takes "
+            "EventBridgeEnabled only; fix the template"
+        )
+    if str(event_bridge.get("EventBridgeEnabled", "")).lower() == "true":
+        config["EventBridgeConfiguration"] = {}
+    return config
+
 
 @register
 class Bucket(ResourceKind):
     type_name = "AWS::S3::Bucket"
     replace_on = frozenset({"BucketName"})
     applies = frozenset(
-        {"BucketName", "PublicAccessBlockConfiguration", "Tags", "VersioningConfiguration"}
+        {
+            "BucketName",
+            "PublicAccessBlockConfiguration",
+            "Tags",
+            "VersioningConfiguration",
+            "NotificationConfiguration",
+        }
     )
     members = {
+        "NotificationConfiguration": frozenset(NOTIFICATION_KINDS) | {"EventBridgeConfiguration"},
         "PublicAccessBlockConfiguration": ApiParameter(
             "s3", "PutPublicAccessBlock", "PublicAccessBlockConfiguration"
         ),
@@ -68,6 +126,13 @@ class Bucket(ResourceKind):
                 s3.put_bucket_tagging(Bucket=physical_id, Tagging={"TagSet": tag_list(new["Tags"])})
             else:
                 s3.delete_bucket_tagging(Bucket=physical_id)
+        if "NotificationConfiguration" in diff:
+            s3.put_bucket_notification_configuration(
+                Bucket=physical_id,
+                NotificationConfiguration=notification_configuration(
+                    logical_id, new.get("NotificationConfiguration") or {}
+                ),
+            )
         return physical_id
 
     def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:

@@ -16,10 +16,12 @@ from localcloud.emulator.moto_patches import (
     dynamodb,
     events,
     perf,
+    s3,
     schedules,
     server,
     sns,
     sqs,
+    stepfunctions,
 )
 from localcloud.emulator.patching import Patch, Patches
 from localcloud.errors import LocalCloudError
@@ -45,6 +47,8 @@ class MotoPatches:
             server.patches(),
             dynamodb.patches(hooks),
             schedules.patches(hooks),
+            stepfunctions.patches(hooks),
+            s3.patches(hooks),
         ]
 
     @property

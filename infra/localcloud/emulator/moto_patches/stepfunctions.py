@@ -1,0 +1,250 @@
+"""Step Functions patches: moto's ASL interpreter runs every execution, its calls go through the
+local cloud, and each state it enters is a trace hop.
+
+- moto answers Step Functions with its plain backend (executions that never run) unless its
+  ``execute_state_machine`` setting is on; ``get_backend`` here always picks the interpreting
+  backend (moto/stepfunctions/parser, derived from LocalStack's), whose definitions are parsed
+  at CreateStateMachine and whose executions run in threads of their own.
+- The interpreter makes every service call (Lambda Invoke, SQS, SNS, DynamoDB, EventBridge, ...)
+  with a boto3 client from one factory, ``boto_client_for``, which each state module imported by
+  name. Each of those names is replaced by the hooks' client, aimed at the local cloud's own
+  endpoint: a Lambda task runs on the engine's executor, a SendMessage or PutEvents goes through
+  the gateway, with the engine's semantics and trace hops.
+- A definition is refused at CreateStateMachine and UpdateStateMachine as AWS refuses it
+  (``InvalidDefinition``: a missing transition target, a state without Next or End, then the
+  parser's grammar), where moto would take some and send the rest without an error code.
+- A Lambda task's failure is named as Step Functions names it: the handler's ``errorType``,
+  ``Lambda.Unknown`` for a timeout or a crash of the function, ``Lambda.<code>`` when Lambda
+  refuses the invoke (moto says ``Exception`` for the plain-ARN form).
+- An execution's start and every state it enters are reported to the hooks, which record hops;
+  the state's evaluation runs with that hop as the thread's trace context (kept in the thread a
+  Task state times its call in, and in Parallel branches' and Map iterations' threads), so the
+  calls it makes carry it in their X-Ray header and what they cause hangs below it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import threading
+import uuid
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+from botocore.exceptions import ClientError
+from moto.core.exceptions import AWSError
+from moto.stepfunctions import responses as sfn_responses
+from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import (
+    CustomErrorName,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+from moto.stepfunctions.parser.asl.component.program import program
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
+    inline_iteration_component,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branch_worker
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_lambda,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import (
+    StateTaskLambda,
+)
+from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+from moto.stepfunctions.parser.backend.execution import (
+    BaseExecutionWorkerCommunication,
+    Execution,
+)
+from moto.stepfunctions.parser.models import (
+    StepFunctionsParserBackend,
+    stepfunctions_parser_backends,
+)
+
+from localcloud import trace
+from localcloud.emulator.asl import definition_problems
+from localcloud.emulator.hooks import EmulatorHooks
+from localcloud.emulator.patching import Patches
+from localcloud.emulator.stepfunctions import execution_view
+
+# Every module of moto's interpreter that imported ``boto_client_for`` by name.
+_STATE_TASK = "moto.stepfunctions.parser.asl.component.state.exec.state_task"
+_STATE_MAP = "moto.stepfunctions.parser.asl.component.state.exec.state_map"
+CLIENT_MODULES = (
+    f"{_STATE_TASK}.lambda_eval_utils",
+    f"{_STATE_TASK}.service.state_task_service_aws_sdk",
+    f"{_STATE_TASK}.service.state_task_service_batch",
+    f"{_STATE_TASK}.service.state_task_service_dynamodb",
+    f"{_STATE_TASK}.service.state_task_service_ecs",
+    f"{_STATE_TASK}.service.state_task_service_events",
+    f"{_STATE_TASK}.service.state_task_service_glue",
+    f"{_STATE_TASK}.service.state_task_service_sfn",
+    f"{_STATE_TASK}.service.state_task_service_sns",
+    f"{_STATE_TASK}.service.state_task_service_sqs",
+    f"{_STATE_TASK}.service.state_task_service_unsupported",
+    f"{_STATE_MAP}.item_reader.eval.resource_eval_s3",
+    f"{_STATE_MAP}.result_writer.resource_eval.resource_eval_s3",
+)
+
+
+def client_modules() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in CLIENT_MODULES]
+
+
+class TracedThread(threading.Thread):
+    """A thread that carries on the trace context of the thread that made it: a Task state
+    runs its call in a thread of its own (to time it out), and the call's header is that of the
+    state."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._trace_context = trace.current()
+
+    def run(self) -> None:
+        with trace.activate(self._trace_context):
+            super().run()
+
+
+# Errors of the Lambda platform rather than of the handler: Step Functions reports them as
+# Lambda.Unknown (its guide, "Handle Lambda service exceptions").
+PLATFORM_ERRORS = frozenset({"Sandbox.Timedout", "Runtime.OutOfMemory", "Runtime.ExitError"})
+
+
+def lambda_error_name(ex: Exception) -> str | None:
+    """The name Step Functions gives a Lambda task's failure, where moto's differs; else None."""
+    if isinstance(ex, ClientError):  # Lambda refused the invoke: Lambda.<its error code>
+        return f"Lambda.{ex.response.get('Error', {}).get('Code') or 'ServiceException'}"
+    if isinstance(ex, lambda_eval_utils.LambdaFunctionErrorException):
+        try:
+            error_type = json.loads(ex.payload).get("errorType")
+        except (ValueError, AttributeError):
+            return "Lambda.Unknown"
+        return "Lambda.Unknown" if error_type in PLATFORM_ERRORS or not error_type else None
+    return None
+
+
+def renamed(env: Any, event: Any, name: str) -> Any:
+    """``event`` (a FailureEvent) with the error ``name``, in its history details too."""
+    details: Any = {
+        key: {**value, "error": name} if isinstance(value, dict) and "error" in value else value
+        for key, value in (event.event_details or {}).items()
+    }
+    return FailureEvent(env, CustomErrorName(name), event.event_type, details or None)
+
+
+class ExecutionTraces:
+    """The trace context of each running execution (the hop that started it), by its ARN."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_arn: dict[str, trace.TraceContext] = {}
+
+    def put(self, arn: str, context: trace.TraceContext) -> None:
+        with self._lock:
+            self._by_arn[arn] = context
+
+    def get(self, arn: str) -> trace.TraceContext | None:
+        with self._lock:
+            return self._by_arn.get(arn)
+
+    def pop(self, arn: str) -> trace.TraceContext | None:
+        with self._lock:
+            return self._by_arn.pop(arn, None)
+
+
+def patches(hooks: EmulatorHooks) -> Patches:
+    group = Patches("stepfunctions")
+    executions = ExecutionTraces()
+
+    def get_backend(account: str, region: str) -> Any:
+        return stepfunctions_parser_backends[account][region]
+
+    group.add(sfn_responses, "get_backend", get_backend)
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        return hooks.service_client(region, service)
+
+    parse_definition = StepFunctionsParserBackend._validate_definition
+
+    def validate_definition(definition: str) -> None:
+        problems = definition_problems(definition)
+        if not problems:
+            try:
+                parse_definition(definition=definition)
+            except AWSError as exc:  # the parser's error, which moto sends without its code
+                problems = [exc.message]
+        if problems:
+            raise AWSError(
+                f"Invalid State Machine Definition: '{'; '.join(problems)}'",
+                exception_type="InvalidDefinition",
+            )
+
+    group.add(StepFunctionsParserBackend, "_validate_definition", staticmethod(validate_definition))
+
+    original_start_execution = StepFunctionsParserBackend.start_execution
+
+    @group.function(StepFunctionsParserBackend, "start_execution")
+    def start_execution(self: Any, state_machine_arn: str, name: Any = None, *args: Any) -> Any:
+        # An execution started without a name gets a UUID, as on AWS (moto's would be "None").
+        return original_start_execution(self, state_machine_arn, name or str(uuid.uuid4()), *args)
+
+    for module in client_modules():
+        group.add(module, "boto_client_for", boto_client_for)
+
+    group.add(execute_state, "Thread", TracedThread)
+    # Parallel branches and Map iterations run in threads of their own (a branch's program in
+    # yet another), which these modules make with ``threading.Thread`` and use nothing else of
+    # ``threading``: their states are recorded under the Parallel or Map state's hop.
+    traced_threading = SimpleNamespace(Thread=TracedThread)
+    group.add(program, "threading", traced_threading)
+    group.add(branch_worker, "threading", traced_threading)
+    group.add(inline_iteration_component, "threading", traced_threading)
+
+    for task_class in (StateTaskLambda, state_task_service_lambda.StateTaskServiceLambda):
+        original_from_error = task_class._from_error
+
+        def from_error(
+            self: Any, env: Any, ex: Exception, original: Any = original_from_error
+        ) -> Any:
+            event = original(self, env, ex)
+            name = lambda_error_name(ex)
+            return event if name is None else renamed(env, event, name)
+
+        group.add(task_class, "_from_error", from_error)
+
+    original_start = Execution.start
+
+    @group.function(Execution, "start")
+    def start(self: Any) -> None:
+        context = hooks.execution_started(execution_view(self), trace.current())
+        executions.put(self.exec_arn, context)
+        with trace.activate(context):
+            original_start(self)
+
+    original_terminated = BaseExecutionWorkerCommunication.terminated
+
+    @group.function(BaseExecutionWorkerCommunication, "terminated")
+    def terminated(self: Any) -> None:
+        original_terminated(self)
+        context = executions.pop(self.execution.exec_arn)
+        if context is not None:
+            hooks.execution_ended(execution_view(self.execution), context)
+
+    original_eval_body = CommonStateField._eval_body
+
+    @group.function(CommonStateField, "_eval_body")
+    def eval_body(self: Any, env: Any) -> None:
+        arn = env.states.context_object.context_object_data["Execution"]["Id"]
+        started = executions.get(arn)
+        if started is None:  # an execution started before the patches were applied
+            original_eval_body(self, env)
+            return
+        kind = getattr(self.state_type, "name", str(self.state_type))
+        # Under the Parallel or Map state whose branch this is, else under the execution.
+        enclosing = trace.current()
+        parent = enclosing if enclosing is not None and enclosing.root == started.root else started
+        context = hooks.state_entered(arn, self.name, kind, parent)
+        with trace.activate(context):
+            original_eval_body(self, env)
+
+    return group
