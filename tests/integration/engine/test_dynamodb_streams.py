@@ -563,3 +563,34 @@ def test_ttl_expiry_removes_items_with_dynamodbs_identity(
     [seen] = wait_until(lambda: _seen(s.sink), 15, "the TTL removal delivered")
     record = json.loads(seen["record"])
     assert record["userIdentity"] == {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+
+
+def test_an_updated_mapping_delivers_to_its_new_function_from_where_it_was(
+    localcloud: Any,
+    ddb: Any,
+    lam: Any,
+    stream: Any,
+    make_function: Any,
+    make_stream_mapping: Any,
+) -> None:
+    s = stream()
+    other = make_function("streams.handler", env={"SINK_TABLE": s.sink.name})
+    uuid = make_stream_mapping(s.arn, s.function, StartingPosition="LATEST")
+    _put(ddb, s.table, "first")
+    wait_until(lambda: _seen(s.sink), 15, "the first record")
+
+    lam.update_event_source_mapping(UUID=uuid, FunctionName=other, BatchSize=1)
+    _put(ddb, s.table, "second")
+
+    wait_until(lambda: len(_seen(s.sink)) == 2, 15, "the second record")
+    assert [i["key"] for i in _seen(s.sink)] == ["first", "second"]
+    second = json.loads(_seen(s.sink)[1]["record"])
+    assert second["dynamodb"]["Keys"]["pk"]["S"] == "second"
+    invocations = _invocations(s.sink)
+    assert [i["keys"] for i in invocations] == [["first"], ["second"]]
+    ran = localcloud.runtime.traces.find(
+        lambda h: h.kind == HopKind.INVOKE and h.detail.get("source") == "dynamodb"
+    )
+    assert {h.resource for h in ran} >= {s.function, other}
+    ours = sorted((h for h in ran if h.resource in (s.function, other)), key=lambda h: h.at)
+    assert [h.resource for h in ours] == [s.function, other]

@@ -82,8 +82,6 @@ class DynamoDBStreamSource(EventSource):
         arn = parse_arn(self.stream_arn)
         self.region = arn.region
         self.table = arn.resource.removeprefix("table/").split("/stream/")[0]
-        self.function_arn = mapping.function_arn
-        self.function = function_name(mapping.function_arn)
         self._stop = threading.Event()
         self._configure(mapping)
         # Where a new mapping starts, taken now: LATEST means records written after this.
@@ -99,6 +97,9 @@ class DynamoDBStreamSource(EventSource):
 
     def _configure(self, mapping: MappingView) -> None:
         self.mapping = mapping
+        # UpdateEventSourceMapping can point the mapping at another function.
+        self.function_arn = mapping.function_arn
+        self.function = function_name(mapping.function_arn)
         self.filters: list[EventPattern] = [
             compile_filter_criteria(p) for p in mapping.filter_patterns
         ]
