@@ -594,3 +594,28 @@ def test_an_updated_mapping_delivers_to_its_new_function_from_where_it_was(
     assert {h.resource for h in ran} >= {s.function, other}
     ours = sorted((h for h in ran if h.resource in (s.function, other)), key=lambda h: h.at)
     assert [h.resource for h in ours] == [s.function, other]
+
+
+@pytest.mark.parametrize(
+    ("specification", "named"),
+    [
+        ({"StreamEnabled": True, "StreamViewType": "EVERYTHING"}, "streamViewType"),
+        ({"StreamEnabled": True}, "StreamViewType is required"),
+    ],
+)
+def test_a_stream_without_a_valid_view_type_is_refused(
+    ddb: Any, specification: dict[str, Any], named: str
+) -> None:
+    name = unique("refused")
+    with pytest.raises(ddb.exceptions.ClientError) as caught:
+        ddb.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification=specification,
+        )
+
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert named in caught.value.response["Error"]["Message"]
+    assert name not in ddb.list_tables()["TableNames"]

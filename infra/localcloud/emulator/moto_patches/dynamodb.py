@@ -14,7 +14,8 @@
   ``userIdentity`` (``Service``, ``dynamodb.amazonaws.com``), as AWS's does.
 - The streams API answers as AWS does where moto fails: an unknown shard is
   ResourceNotFoundException, an unknown or malformed iterator a ValidationException,
-  ``AT``/``AFTER_SEQUENCE_NUMBER`` without a number a ValidationException; stream labels have
+  ``AT``/``AFTER_SEQUENCE_NUMBER`` without a number a ValidationException; a stream enabled
+  without a view type, or with one DynamoDB lacks, is refused; stream labels have
   milliseconds and record times whole seconds, as AWS writes them.
 """
 
@@ -71,6 +72,27 @@ def complete(record: Any, table: Any) -> None:
     setattr(record, WRITTEN_ATTRIBUTE, time.time())
 
 
+VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
+
+
+def check_stream_specification(streams: dict[str, Any] | None) -> None:
+    """Refuse what DynamoDB refuses (moto would take it and fail every later write)."""
+    if not streams or not streams.get("StreamEnabled"):
+        return
+    view_type = streams.get("StreamViewType")
+    if view_type is None:
+        raise MockValidationException(
+            "One or more parameter values were invalid: StreamViewType is required when "
+            "StreamEnabled is true; use one of " + ", ".join(VIEW_TYPES)
+        )
+    if view_type not in VIEW_TYPES:
+        raise MockValidationException(
+            f"1 validation error detected: Value '{view_type}' at "
+            "'streamSpecification.streamViewType' failed to satisfy constraint: Member must "
+            f"satisfy enum value set: [{', '.join(VIEW_TYPES)}]"
+        )
+
+
 def stream_label() -> str:
     """``2026-12-05T10:00:00.123``: a new stream's label, as AWS writes it."""
     return utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
@@ -85,6 +107,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
 
     @group.function(Table, "set_stream_specification")
     def set_stream(self: Any, streams: dict[str, Any] | None) -> None:
+        check_stream_specification(streams)
         before = getattr(self, "latest_stream_label", None)
         set_stream_specification(self, streams)
         if self.latest_stream_label and self.latest_stream_label != before:
