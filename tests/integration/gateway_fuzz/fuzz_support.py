@@ -16,6 +16,7 @@ import base64
 import http.client
 import io
 import json
+import re
 import time
 import zipfile
 from collections.abc import Mapping
@@ -34,7 +35,10 @@ TARGET_PREFIX = {
     "dynamodb": "DynamoDB_20120810",
     "events": "AWSEvents",
     "logs": "Logs_20140328",
+    "states": "AWSStepFunctions",
 }
+# Services whose signing name (the route table's key) is not botocore's model name.
+MODEL_NAMES = {"states": "stepfunctions"}
 # The operations each protocol's requests name: the ones the local cloud's users call, the
 # intercepted, direct and validated rows among them; plus made-up names.
 JSON_OPERATIONS = {
@@ -310,13 +314,14 @@ _operations: dict[tuple[str, str], OperationModel] = {}
 
 
 def _operation_names(service: str) -> list[str]:
-    return list(_session.get_service_model(service).operation_names)
+    return list(_session.get_service_model(MODEL_NAMES.get(service, service)).operation_names)
 
 
 def operation(service: str, name: str) -> OperationModel:
     key = (service, name)
     if key not in _operations:
-        _operations[key] = _session.get_service_model(service).operation_model(name)
+        model = _session.get_service_model(MODEL_NAMES.get(service, service))
+        _operations[key] = model.operation_model(name)
     return _operations[key]
 
 
@@ -411,19 +416,24 @@ def lambda_requests(hints: Hints) -> st.SearchStrategy[Raw]:
     return st.sampled_from(LAMBDA_OPERATIONS).flatmap(lambda name: lambda_request(hints, name))
 
 
-@st.composite
-def lambda_request(draw: st.DrawFn, hints: Hints, name: str) -> Raw:
+def lambda_request(hints: Hints, name: str) -> st.SearchStrategy[Raw]:
     """A request for Lambda's operation ``name``."""
-    model = operation("lambda", name)
+    return rest_json_request(hints, "lambda", name)
+
+
+@st.composite
+def rest_json_request(draw: st.DrawFn, hints: Hints, service: str, name: str) -> Raw:
+    """A REST-JSON request for ``service``'s operation ``name``: its method and path, any body."""
+    model = operation(service, name)
     uri = str(model.http["requestUri"]).partition("?")[0]
-    for label in ("FunctionName", "UUID"):
+    for label in re.findall(r"\{([A-Za-z]+)\+?\}", uri):
         value = (
             draw(st.sampled_from(hints.values(label)) | NAMES)
             if hints.values(label)
             else (draw(NAMES))
         )
-        uri = uri.replace(f"{{{label}}}", quote(value or "x", safe=""))
-    headers = {**signed("lambda"), "Content-Type": "application/json"}
+        uri = re.sub(rf"\{{{label}\+?\}}", quote(value or "x", safe=""), uri)
+    headers = {**signed(service), "Content-Type": "application/json"}
     if name == "Invoke":
         headers["X-Amz-Invocation-Type"] = draw(
             st.sampled_from(["RequestResponse", "Event", "DryRun", "Later", ""])
@@ -502,8 +512,8 @@ def transport_requests(draw: st.DrawFn) -> Raw:
 
 def row_requests(hints: Hints, service: str, name: str) -> st.SearchStrategy[Raw]:
     """Requests for one row of the gateway's route table, in each protocol its service speaks."""
-    if service == "lambda":
-        return lambda_request(hints, name)
+    if service in ("lambda", "scheduler"):
+        return rest_json_request(hints, service, name)
     if service in QUERY_OPERATIONS and service not in TARGET_PREFIX:
         return query_request(hints, service, name)
     if service in QUERY_OPERATIONS:  # SQS speaks both

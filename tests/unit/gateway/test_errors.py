@@ -14,6 +14,7 @@ from localcloud.engine.errors import (
     EngineError,
     FunctionBuildError,
     FunctionNotFoundError,
+    S3NotificationConfigError,
     ThrottledError,
 )
 from localcloud.errors import LocalCloudError
@@ -56,6 +57,10 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (LocalCloudError("broke"), (500, "InternalFailure", "broke")),
     (EngineError("no code"), (500, "InternalFailure", "no code")),
     (DeliveryError("SQSError", "queue gone", False), (500, "InternalFailure", "queue gone")),
+    (
+        S3NotificationConfigError("Configurations overlap."),
+        (400, "InvalidArgument", "Configurations overlap."),
+    ),
     (
         FunctionNotFoundError("greeter"),
         (404, "ResourceNotFoundException", "Function not found: greeter"),
