@@ -500,6 +500,15 @@ def _expire_table(table: Any, now: float) -> int:
     return len(expired)
 
 
+def checkpoint_mapping(function_arn: str, uuid: str, position: int) -> None:
+    """Keep a stream mapping's position on the mapping itself, so a saved state (state.py)
+    brings it back and a restarted cloud goes on from there, as Lambda's checkpoints do."""
+    arn = parse_arn(function_arn)
+    esm = lambda_backend(arn.region, arn.account).get_event_source_mapping(uuid)
+    if esm is not None:
+        esm.localcloud_position = position
+
+
 def read_stream(stream_arn: str, position: int | None, limit: int) -> StreamRead:
     """Up to ``limit`` records from sequence number ``position`` on (None: TRIM_HORIZON)."""
     with serialized("dynamodb"):

@@ -93,6 +93,8 @@ class MappingView:
     maximum_retry_attempts: int = -1
     maximum_record_age_s: int = -1
     on_failure_arn: str | None = None
+    # Where a stream mapping has read to (backends.checkpoint_mapping), kept with the state.
+    position: int | None = None
 
     @property
     def source_service(self) -> str:
@@ -122,6 +124,7 @@ class MappingView:
                 "Destination"
             )
             or None,
+            position=getattr(esm, "localcloud_position", None),
         )
 
 

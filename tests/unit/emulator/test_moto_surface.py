@@ -303,6 +303,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.dynamodb.models.table:StreamRecord.__init__",
         ["self", "table", "stream_type", "event_name", "old", "new", "seq"],
     ),
+    "LambdaBackend.get_event_source_mapping": (
+        "moto.awslambda.models:LambdaBackend.get_event_source_mapping",
+        ["self", "uuid"],
+    ),
     "Table.set_stream_specification": (
         "moto.dynamodb.models.table:Table.set_stream_specification",
         ["self", "streams"],

@@ -16,9 +16,10 @@ moves past a batch only once the batch is settled:
   stream_shapes.py) goes to the mapping's ``OnFailure`` destination, or they are recorded as
   dropped when it has none. -1 (the default) retries until the records expire.
 
-Records no ``FilterCriteria`` pattern matches are skipped without an invocation. The source
-blocks on the emulator's stream condition (backends.wait_streams), so a write is picked up at
-once. Each record's invocation joins the trace of its ``stream record`` hop.
+Records no ``FilterCriteria`` pattern matches are skipped without an invocation. The position
+after each settled batch is checkpointed on the mapping (backends.checkpoint_mapping), so a
+restarted cloud with a saved state goes on from there. The source blocks on the emulator's
+stream condition (backends.wait_streams), so a write is picked up at once. Each record's invocation joins the trace of its ``stream record`` hop.
 """
 
 from __future__ import annotations
@@ -84,9 +85,10 @@ class DynamoDBStreamSource(EventSource):
         self.table = arn.resource.removeprefix("table/").split("/stream/")[0]
         self._stop = threading.Event()
         self._configure(mapping)
-        # Where a new mapping starts, taken now: LATEST means records written after this.
-        self._position: int | None = None
-        if (mapping.starting_position or "TRIM_HORIZON") == "LATEST":
+        # Where the mapping goes on from (its checkpoint, after a restart), or where a new one
+        # starts, taken now: LATEST means records written after this.
+        self._position: int | None = mapping.position
+        if self._position is None and (mapping.starting_position or "TRIM_HORIZON") == "LATEST":
             try:
                 self._position = backends.read_stream(self.stream_arn, None, 0).end
             except ServiceError as exc:
@@ -136,6 +138,7 @@ class DynamoDBStreamSource(EventSource):
                 continue
             try:
                 self._position = self._deliver(read)
+                backends.checkpoint_mapping(self.function_arn, self.mapping.uuid, self._position)
             except Exception:
                 log.exception(
                     "event source mapping %s failed a batch; it is read again", self.mapping.uuid
