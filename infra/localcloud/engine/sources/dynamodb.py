@@ -19,7 +19,8 @@ moves past a batch only once the batch is settled:
 Records no ``FilterCriteria`` pattern matches are skipped without an invocation. The position
 after each settled batch is checkpointed on the mapping (backends.checkpoint_mapping), so a
 restarted cloud with a saved state goes on from there. The source blocks on the emulator's
-stream condition (backends.wait_streams), so a write is picked up at once. Each record's invocation joins the trace of its ``stream record`` hop.
+stream condition (backends.wait_streams), so a write is picked up at once. Each record's
+invocation joins the trace of its ``stream record`` hop.
 """
 
 from __future__ import annotations
