@@ -210,6 +210,7 @@ class MiniStackPeer(Peer):
             "putevents",
             "s3_put",
             "http_api",
+            "stream",
         }
     )
 

@@ -93,6 +93,9 @@ METRICS: dict[str, tuple[str, str, bool | None]] = {
     "s3_put_p99_ms": ("S3 put->handler start p99", "ms", True),
     "s3_put_call_p50_ms": ("PutObject call p50 (notifying)", "ms", True),
     "s3_put_server_cpu_ms_per_event": ("S3 put server CPU per event", "ms", True),
+    "stream_p50_ms": ("stream write->handler start p50", "ms", True),
+    "stream_p99_ms": ("stream write->handler start p99", "ms", True),
+    "stream_server_cpu_ms_per_event": ("stream->handler server CPU/event", "ms", True),
 }
 
 Results = dict[str, dict[str, list[dict[str, Any]]]]
@@ -267,6 +270,12 @@ def targets(summary: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> l
             "S3 put->handler start p50 (issue 13)",
             s3_put,
             None if s3_put is None else s3_put <= 10,
+            "<= 10 ms",
+        ),
+        check(
+            "stream write->handler start p50 (issue 13)",
+            get("stream_p50_ms"),
+            None if get("stream_p50_ms") is None else (get("stream_p50_ms") or 0) <= 10,
             "<= 10 ms",
         ),
     ]

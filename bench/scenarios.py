@@ -753,6 +753,67 @@ def http_api(run: Run, budget_s: float = 15.0) -> Metrics:
     }
 
 
+def stream_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
+    """PutItem on a table with a stream (NEW_IMAGE) mapped to ``stream_sink``: the time from
+    just before the write to the start of the invocation that gets its record."""
+    dynamodb = run.peer.client("dynamodb")
+    lam = run.peer.client("lambda")
+    sink = run.table()
+    function = run.function("bench_handlers.stream_sink", {"SINK_TABLE": sink})
+    source = run.name("streamed")
+    stream_arn = dynamodb.create_table(
+        TableName=source,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    run.cleanups.append(lambda: dynamodb.delete_table(TableName=source))
+    uuid_ = lam.create_event_source_mapping(
+        EventSourceArn=stream_arn,
+        FunctionName=function,
+        StartingPosition="LATEST",
+        BatchSize=10,
+        Enabled=True,
+    )["UUID"]
+    run.cleanups.append(lambda: lam.delete_event_source_mapping(UUID=uuid_))
+
+    def write(key: str) -> None:
+        item = {"pk": {"S": key}, "sent": {"N": repr(time.time())}}
+        dynamodb.put_item(TableName=source, Item=item)
+
+    # A LATEST mapping may start reading a moment after it is created: warm up until one lands.
+    deadline = time.monotonic() + 90
+    warm = 0
+    while run.count_items(sink) == 0:
+        if time.monotonic() > deadline:
+            raise ScenarioError("no stream record reached the function within 90 s")
+        write(f"warm{warm}")
+        warm += 1
+        time.sleep(1.0)
+    landed = run.count_items(sink)
+    for i in range(5):
+        write(f"warmup{i}")
+    run.wait_items(sink, landed + 5, timeout=30)
+    base = run.count_items(sink)
+    n = run.scaled(200, floor=50)
+    cpu_before = run.cpu()
+    began = time.perf_counter()
+    for i in range(n):
+        # Paced, so the figure is the stream's latency rather than a backlog.
+        pause = began + i / rate_per_s - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        write(f"e{i}")
+    cpu_after = run.wait_items(sink, base + n, timeout=60)
+    latencies = [r["done"] - r["sent"] for r in _latencies(run, sink, "e")]
+    return {
+        "stream_p50_ms": percentile(latencies, 50) * 1000,
+        "stream_p99_ms": percentile(latencies, 99) * 1000,
+        **run.cpu_per_event(cpu_before, cpu_after, n, "stream"),
+    }
+
+
 def _variables(lam: Any, name: str, **extra: str) -> dict[str, str]:
     config = lam.get_function_configuration(FunctionName=name)
     return {**config.get("Environment", {}).get("Variables", {}), **extra}
@@ -833,4 +894,5 @@ SCENARIOS: dict[str, Callable[[Run], Metrics]] = {
     "warm_start": warm_start,
     "s3_put": s3_put_latency,
     "http_api": http_api,
+    "stream": stream_latency,
 }

@@ -104,3 +104,22 @@ def s3_sink(event: dict[str, Any], context: Any) -> None:
 def http_ok(event: Any, context: Any) -> dict[str, Any]:
     """A trivial HTTP API handler: a payload 2.0 proxy response."""
     return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "ok"}
+
+
+def stream_sink(event: dict[str, Any], context: Any) -> dict[str, list[Any]]:
+    """A DynamoDB stream mapping target: for each record, the time the writer stamped on the
+    item (``sent``) and the time this invocation started, into SINK_TABLE."""
+    started = time.time()
+    client = _dynamodb_table()
+    table = os.environ["SINK_TABLE"]
+    for record in event["Records"]:
+        image = record["dynamodb"]["NewImage"]
+        client.put_item(
+            TableName=table,
+            Item={
+                "pk": {"S": image["pk"]["S"]},
+                "sent": {"N": image["sent"]["N"]},
+                "done": {"N": repr(started)},
+            },
+        )
+    return {"batchItemFailures": []}

@@ -1,1 +1,1 @@
-"""users_api: create, update and delete users behind an HTTP API; publishes to bus ``users``."""
+"""users_api: create, update and delete users behind an HTTP API; events go through the outbox."""

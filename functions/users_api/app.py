@@ -6,7 +6,6 @@ Errors become JSON ``{"message": ...}`` with the status the error carries (400, 
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any
 
@@ -16,11 +15,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import clients
 from shared.config import require_env
-from shared.publisher import BusPublisher
 from users_api.core import CreateUserRequest, UpdateUserRequest, UsersService, parse_request
 from users_api.errors import UsersApiError
-
-SOURCE = "users.service"
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -28,11 +24,10 @@ app = APIGatewayHttpResolver()
 
 @cache
 def service() -> UsersService:
-    """The service wired to this function's table and bus, built on first use."""
-    publisher = BusPublisher(
-        clients.events(), os.environ.get("EVENT_BUS_NAME", "users"), source=SOURCE
+    """The service wired to this function's tables, built on first use."""
+    return UsersService(
+        clients.dynamodb(), require_env("USERS_TABLE_NAME"), require_env("OUTBOX_TABLE_NAME")
     )
-    return UsersService(clients.dynamodb(), require_env("USERS_TABLE_NAME"), publisher)
 
 
 # Provisioned environments build their clients during init (a no-op elsewhere).

@@ -1,4 +1,4 @@
-"""The users API's logic: validate requests, keep e-mails unique, write users, publish events.
+"""The users API's logic: validate requests, keep e-mails unique, write users and their events.
 
 One DynamoDB table holds two kinds of items, told apart by ``pk``:
 
@@ -9,7 +9,10 @@ One DynamoDB table holds two kinds of items, told apart by ``pk``:
 
 Every write is conditional on the version that was read, so concurrent updates of one user are
 serialized: the loser gets ``ConcurrentUpdateError`` and events leave with strictly increasing
-versions. The DynamoDB client and the publisher are injected; nothing here builds a client.
+versions. Each write's domain event goes into the outbox table in the same transaction
+(shared/outbox.py): the relay publishes it from the table's stream, so an event is never lost
+between the write and the publish, nor published for a write that did not happen. The DynamoDB
+client is injected; nothing here builds a client.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from shared.contracts import (
     Country,
-    DomainEvent,
     Email,
     Name,
     UserCreated,
@@ -34,7 +36,7 @@ from shared.contracts import (
     UserUpdated,
     utc_now,
 )
-from shared.publisher import Publisher
+from shared.outbox import OutboxEvent, outbox_put
 from users_api.errors import (
     ConcurrentUpdateError,
     EmailTakenError,
@@ -146,26 +148,35 @@ def _cancellation_codes(error: ClientError) -> list[str]:
 
 
 class UsersService:
-    """Creates, updates and deletes users, publishing one event per successful write."""
+    """Creates, updates and deletes users, recording one event per successful write."""
 
     def __init__(
         self,
         dynamodb: DynamoDBClient,
         table_name: str,
-        publisher: Publisher,
+        outbox_table: str,
         clock: Callable[[], datetime] = utc_now,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._db = dynamodb
         self._table = table_name
-        self._publisher = publisher
+        self._outbox = outbox_table
         self._clock = clock
         self._new_id = new_id
 
     def create(self, request: CreateUserRequest, correlation_id: str) -> User:
-        """Store a new user and publish ``UserCreated``; ``EmailTakenError`` on a taken address."""
+        """Store a new user with ``UserCreated``; ``EmailTakenError`` on a taken address."""
         user = User(self._new_id(), request.email, request.name, request.country, version=1)
-        now = self._clock().isoformat()
+        now = self._clock()
+        event = UserCreated(
+            correlation_id=correlation_id,
+            user_id=user.user_id,
+            email=user.email,
+            name=user.name,
+            country=user.country,
+            version=user.version,
+            occurred_at=now,
+        )
         try:
             self._db.transact_write_items(
                 TransactItems=[
@@ -173,30 +184,24 @@ class UsersService:
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": {**_user_key(user.user_id), **self._user_attrs(user, now)},
+                            "Item": {
+                                **_user_key(user.user_id),
+                                **self._user_attrs(user, now.isoformat()),
+                            },
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
                     },
+                    self._record(event),
                 ]
             )
         except ClientError as error:
             if _is_condition_failure(error):
                 raise EmailTakenError(f"e-mail {user.email} is already registered") from error
             raise
-        self._publish(
-            UserCreated(
-                correlation_id=correlation_id,
-                user_id=user.user_id,
-                email=user.email,
-                name=user.name,
-                country=user.country,
-                version=user.version,
-            )
-        )
         return user
 
     def update(self, user_id: str, request: UpdateUserRequest, correlation_id: str) -> User:
-        """Apply the changed fields, bump the version and publish ``UserUpdated``."""
+        """Apply the changed fields, bump the version and record ``UserUpdated``."""
         current = self.get(user_id)
         changes = {k: v for k, v in request.fields().items() if getattr(current, k) != v}
         if not changes:
@@ -208,13 +213,24 @@ class UsersService:
             country=changes.get("country", current.country),
             version=current.version + 1,
         )
+        now = self._clock()
+        event = UserUpdated(
+            correlation_id=correlation_id,
+            user_id=user_id,
+            email=updated.email,
+            name=updated.name,
+            country=updated.country,
+            changed=sorted(changes),
+            version=updated.version,
+            occurred_at=now,
+        )
         items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._table,
                     "Item": {
                         **_user_key(user_id),
-                        **self._user_attrs(updated, self._clock().isoformat()),
+                        **self._user_attrs(updated, now.isoformat()),
                     },
                     "ConditionExpression": "version = :seen",
                     "ExpressionAttributeValues": {":seen": {"N": str(current.version)}},
@@ -224,33 +240,31 @@ class UsersService:
         if "email" in changes:
             items.append(self._put_email_lock(updated.email, user_id))
             items.append(self._delete_email_lock(current.email, user_id))
+        items.append(self._record(event))
         try:
             self._db.transact_write_items(TransactItems=items)
         except ClientError as error:
             if not _is_condition_failure(error):
                 raise
             codes = _cancellation_codes(error)
-            if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            # Item 1 is the new address's lock when the address changes (else the outbox item).
+            if "email" in changes and len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
                 raise EmailTakenError(f"e-mail {updated.email} is already registered") from error
             raise ConcurrentUpdateError(
                 f"user {user_id} changed while it was being updated; read it again and retry"
             ) from error
-        self._publish(
-            UserUpdated(
-                correlation_id=correlation_id,
-                user_id=user_id,
-                email=updated.email,
-                name=updated.name,
-                country=updated.country,
-                changed=sorted(changes),
-                version=updated.version,
-            )
-        )
         return updated
 
     def delete(self, user_id: str, correlation_id: str) -> User:
-        """Delete the user and its e-mail lock; publish ``UserDeleted`` with the next version."""
+        """Delete the user and its e-mail lock; record ``UserDeleted`` with the next version."""
         current = self.get(user_id)
+        event = UserDeleted(
+            correlation_id=correlation_id,
+            user_id=user_id,
+            email=current.email,
+            version=current.version + 1,
+            occurred_at=self._clock(),
+        )
         try:
             self._db.transact_write_items(
                 TransactItems=[
@@ -263,6 +277,7 @@ class UsersService:
                         }
                     },
                     self._delete_email_lock(current.email, user_id),
+                    self._record(event),
                 ]
             )
         except ClientError as error:
@@ -271,14 +286,6 @@ class UsersService:
                     f"user {user_id} changed while it was being deleted; read it again and retry"
                 ) from error
             raise
-        self._publish(
-            UserDeleted(
-                correlation_id=correlation_id,
-                user_id=user_id,
-                email=current.email,
-                version=current.version + 1,
-            )
-        )
         return current
 
     def get(self, user_id: str) -> User:
@@ -296,8 +303,9 @@ class UsersService:
             version=int(item["version"]["N"]),
         )
 
-    def _publish(self, event: DomainEvent) -> None:
-        self._publisher.publish([event])
+    def _record(self, event: OutboxEvent) -> TransactWriteItemTypeDef:
+        """The event's outbox item, written in the same transaction as its change."""
+        return outbox_put(self._outbox, event)
 
     def _user_attrs(self, user: User, now: str) -> dict[str, AttributeValueTypeDef]:
         return {

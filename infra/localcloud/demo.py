@@ -8,6 +8,8 @@ Steps:
   HTTP API (v2) events straight to that function); ``{ref}`` in a later path is replaced by the
   ``id`` (or ``user_id``) the call named ``ref`` returned;
 - ``invoke``: call a function with an event (``csv_file``: the file's text as ``csv``);
+- ``configure``: set environment variables of a function (``{function, environment}``), kept
+  with the ones the template gave it (the user service turns on its relay's fault injection).
 - ``schedule``: once the earlier steps settled, fire a rule's or Scheduler schedule's ``name``
   now, as ``localcloud schedule run`` does, and show what its ``function`` logged.
 Checks: ``queue`` (message count), ``table`` (item count, optionally ``where``), ``bucket``
@@ -128,11 +130,13 @@ class Demo:
                 console.print(
                     f"[{style}]{spec['function']}[/{style}] -> {json.dumps(payload)[:400]}"
                 )
+            elif "configure" in step:
+                self._configure(step["configure"])
             elif "schedule" in step:
                 self._schedule(step["schedule"])
             else:
                 raise ScenarioError(
-                    f"unknown step {sorted(step)}: use http_api, invoke or schedule"
+                    f"unknown step {sorted(step)}: use http_api, invoke, configure or schedule"
                 )
 
     def _http_api(self, spec: dict[str, Any]) -> None:
@@ -180,6 +184,14 @@ class Demo:
             status, raw = error.code, error.read()
         text = raw.decode(errors="replace")
         return status < 500, status, text
+
+    def _configure(self, spec: dict[str, Any]) -> None:
+        lam = self.cloud.client("lambda")
+        name = self.function(spec["function"])
+        current = lam.get_function_configuration(FunctionName=name).get("Environment") or {}
+        variables = {**current.get("Variables", {}), **spec.get("environment", {})}
+        lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
+        console.print(f"[green]{spec['function']}[/green] environment: {spec.get('environment')}")
 
     def _schedule(self, spec: dict[str, Any]) -> None:
         self.settle()  # what the schedule reads is what the earlier steps left
@@ -257,6 +269,10 @@ class Demo:
                     steps.append(f"[{style}]{name}[/{style}]")
                 elif hop.kind == "publish" and hop is not root and hop.detail.get("detail_type"):
                     steps.append(f"[cyan]raises {hop.detail['detail_type']}[/cyan]")
+                elif hop.kind == "stream record":
+                    steps.append(f"[magenta]stream record {name}[/magenta]")
+                elif hop.kind == "retry" and hop.service == "lambda":
+                    steps.append(f"[yellow]retry {name}[/yellow]")
                 elif hop.kind in ("dlq", "drop", "filter") and hop.outcome != "ok":
                     style = "yellow" if hop.kind == "filter" else "red"
                     steps.append(f"[{style}]{hop.kind} {name}[/{style}]")

@@ -12,6 +12,7 @@ here, explicitly, after construction:
 - handlers' AWS calls are answered by the gateway, which is built on the invoker, which runs on
   the executor: ``executor.connect_calls(gateway.serve_call)``.
 
+DynamoDB TTL expiry runs on its own thread (engine/ttl.py), started last.
 ``Runtime.close()`` stops them in reverse and undoes the patches, leaving moto as it was.
 ``Runtime.reset()`` (``POST /moto-api/reset`` when moto's admin paths are on) forgets every
 resource: the engine's mirrors of them first, then moto's state.
@@ -54,6 +55,7 @@ from localcloud.engine.senders import (
 from localcloud.engine.sns import SnsDelivery
 from localcloud.engine.sources import SourceContext, Sources
 from localcloud.engine.stepfunctions import StateMachines, StatesSender
+from localcloud.engine.ttl import TtlSweeper
 from localcloud.engine.warmup import Warmer
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.gateway.browser import BrowserPolicy
@@ -118,6 +120,7 @@ class Runtime:
     schedules: Schedules
     moves: MoveTasks | None = None
     apis: ApiDoor | None = None
+    ttl: TtlSweeper | None = None
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -129,6 +132,8 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the sources, timers and workers, then give moto back its own code."""
+        if self.ttl is not None:
+            self.ttl.close()
         self.sources.close()
         self.scheduler.close()
         self.executor.close()
@@ -168,7 +173,9 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     router = EventRouter(senders, scheduler, traces)
     senders.register(EventBusSender(router))
     sns = SnsDelivery(invoker, senders, traces)
-    sources = Sources(SourceContext(invoker=invoker, catalog=catalog, traces=traces))
+    sources = Sources(
+        SourceContext(invoker=invoker, catalog=catalog, traces=traces, deliver=senders)
+    )
     s3 = S3Notifications(invoker, senders, router, traces)
     schedules = Schedules(router, senders, scheduler, traces)
     states = StateMachines(traces, endpoint_url)
@@ -206,6 +213,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     services.connect(gateway.serve_call)
     patches = MotoPatches(hooks)
     patches.apply()
+    ttl = TtlSweeper()
+    ttl.start()
     return Runtime(
         settings=settings,
         info=info,
@@ -228,4 +237,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         moves=moves,
         schedules=schedules,
         apis=apis,
+        ttl=ttl,
     )

@@ -49,6 +49,7 @@ class HopKind(StrEnum):
     ARCHIVE = "archive"  # kept in an EventBridge archive
     REPLAY = "replay"  # re-sent from an archive
     MOVE = "move"  # moved out of a dead-letter queue by a message move task (redrive)
+    STREAM = "stream record"  # a table write became a DynamoDB stream record
     SCHEDULE = "schedule fired"  # a rule's or a Scheduler schedule's time came (or `schedule run`)
     EXECUTION = "execution"  # a Step Functions execution started or ended
     STATE = "state entered"  # a Step Functions execution entered a state

@@ -81,6 +81,28 @@ class UserService:
         )
         return list(response.get("Messages", []))
 
+    def queue_empty(self, output: str) -> bool:
+        """No message of the queue is waiting or in flight."""
+        attributes = self.client("sqs").get_queue_attributes(
+            QueueUrl=self.outputs[output],
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return all(int(value) == 0 for value in attributes.values())
+
+    def outbox_items(self, user_id: str) -> list[dict[str, Any]]:
+        """The events the users API recorded for ``user_id``, oldest first."""
+        items = (
+            self.client("dynamodb")
+            .query(
+                TableName=self.outputs["OutboxTableName"],
+                KeyConditionExpression="pk = :user",
+                ExpressionAttributeValues={":user": {"S": user_id}},
+                ConsistentRead=True,
+            )
+            .get("Items", [])
+        )
+        return [{k: _deserialize(v) for k, v in item.items()} for item in items]
+
 
 @pytest.fixture(scope="session")
 def users(deployed_stack: Any) -> UserService:

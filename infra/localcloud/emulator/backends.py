@@ -24,6 +24,7 @@ from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.awslambda.models import lambda_backends
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 from moto.events.models import events_backends
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.logs.models import LogEvent, logs_backends
@@ -56,6 +57,8 @@ from localcloud.emulator.views import (
     RuleView,
     ScheduledRuleView,
     ScheduleView,
+    StreamRead,
+    StreamRecordView,
 )
 from localcloud.errors import LocalCloudError
 
@@ -438,6 +441,116 @@ def put_log_event(log_group_arn: str, stream: str, message: str) -> None:
         raise ServiceError(
             type(exc).__name__, str(exc), missing=group not in backend.groups
         ) from exc
+
+
+# -- DynamoDB Streams ------------------------------------------------------------------------------
+_streams_changed = threading.Condition()
+_streams_version = 0
+
+
+def streams_changed() -> None:
+    """A table's stream got records (called by the moto patch): wake the stream readers."""
+    global _streams_version
+    with _streams_changed:
+        _streams_version += 1
+        _streams_changed.notify_all()
+
+
+def streams_version() -> int:
+    return _streams_version
+
+
+def wait_streams(seen: int, timeout: float) -> int:
+    """Wait until some stream got records after version ``seen`` (or ``timeout``); the version."""
+    with _streams_changed:
+        _streams_changed.wait_for(lambda: _streams_version != seen, timeout)
+        return _streams_version
+
+
+def _stream_shard(stream_arn: str) -> Any:
+    """The shard of the table's current stream named by ``stream_arn``; ServiceError if gone."""
+    try:
+        arn = parse_arn(stream_arn)
+        table_name, _, label = arn.resource.removeprefix("table/").partition("/stream/")
+        table = dynamodb_backends[arn.account][arn.region].tables.get(table_name)
+    except (ValueError, KeyError) as exc:
+        raise ServiceError("ResourceNotFoundException", f"no stream {stream_arn}", True) from exc
+    if table is None or table.stream_shard is None or table.latest_stream_label != label:
+        raise ServiceError(
+            "ResourceNotFoundException", f"Requested resource not found: {stream_arn}", True
+        )
+    return table.stream_shard
+
+
+# Set while expired items are deleted: their REMOVE records name DynamoDB's TTL as the remover.
+_ttl_removal = threading.local()
+# As the streams API shows it (the Lambda event spells the keys type and principalId).
+TTL_IDENTITY = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+
+
+def ttl_removal() -> bool:
+    """Whether the delete in progress on this thread is a TTL expiry (read by the patches)."""
+    return bool(getattr(_ttl_removal, "active", False))
+
+
+def expire_items(now: float) -> int:
+    """Delete the items whose TTL attribute (a number of epoch seconds) is before ``now``, in
+    every table with TTL enabled, as DynamoDB's TTL does; how many were deleted."""
+    deleted = 0
+    with serialized("dynamodb"):
+        for regions in list(dynamodb_backends.values()):
+            for backend in list(regions.values()):
+                for table in list(backend.tables.values()):
+                    deleted += _expire_table(table, now)
+    return deleted
+
+
+def _expire_table(table: Any, now: float) -> int:
+    ttl = table.ttl or {}
+    attribute = ttl.get("AttributeName")
+    if ttl.get("TimeToLiveStatus") != "ENABLED" or not attribute:
+        return 0
+    expired = []
+    for item in table.all_items():
+        value = item.attrs.get(attribute)
+        if value is None or value.type != "N":
+            continue  # AWS ignores items without the attribute or with a non-number
+        try:
+            expired_at = float(value.value)
+        except ValueError:
+            continue
+        if expired_at < now:
+            expired.append(item)
+    _ttl_removal.active = True
+    try:
+        for item in expired:
+            table.delete_item(item.hash_key, item.range_key)
+    finally:
+        _ttl_removal.active = False
+    return len(expired)
+
+
+def checkpoint_mapping(function_arn: str, uuid: str, position: int) -> None:
+    """Keep a stream mapping's position on the mapping itself, so a saved state (state.py)
+    brings it back and a restarted cloud goes on from there, as Lambda's checkpoints do."""
+    arn = parse_arn(function_arn)
+    esm = lambda_backend(arn.region, arn.account).get_event_source_mapping(uuid)
+    if esm is not None:
+        esm.localcloud_position = position
+
+
+def read_stream(stream_arn: str, position: int | None, limit: int) -> StreamRead:
+    """Up to ``limit`` records from sequence number ``position`` on (None: TRIM_HORIZON)."""
+    with serialized("dynamodb"):
+        shard = _stream_shard(stream_arn)
+        first = shard.starting_sequence_number
+        start = max(0, (first if position is None else position) - first)
+        items = shard.items[start : start + limit] if limit > 0 else []
+        return StreamRead(
+            shard_id=shard.id,
+            records=tuple(StreamRecordView.from_moto(item) for item in items),
+            end=first + len(shard.items),
+        )
 
 
 # -- S3 notification destinations -----------------------------------------------------------------

@@ -54,6 +54,15 @@ class EmulatorHooks(Protocol):
     def redriven(self, queue_name: str, message: QueuedMessage) -> None:
         """The source queue's redrive policy moved ``message`` into the queue ``queue_name``."""
 
+    def stream_written(
+        self,
+        stream_arn: str,
+        sequence_number: str,
+        event_name: str,
+        context: TraceContext | None,
+    ) -> TraceContext | None:
+        """A table wrote a stream record (``context``: the write's); the record's own context."""
+
     def schedules_changed(self) -> None:
         """An EventBridge rule or a Scheduler schedule was created, changed or deleted."""
 

@@ -87,6 +87,14 @@ class MappingView:
     report_batch_item_failures: bool
     filter_patterns: tuple[str, ...]
     maximum_concurrency: int | None
+    # Stream sources (DynamoDB Streams) only; -1 means no limit, as Lambda has it.
+    starting_position: str | None = None
+    bisect_on_error: bool = False
+    maximum_retry_attempts: int = -1
+    maximum_record_age_s: int = -1
+    on_failure_arn: str | None = None
+    # Where a stream mapping has read to (backends.checkpoint_mapping), kept with the state.
+    position: int | None = None
 
     @property
     def source_service(self) -> str:
@@ -108,7 +116,77 @@ class MappingView:
             ),
             filter_patterns=tuple(str(f.get("Pattern", "")) for f in filters),
             maximum_concurrency=int(maximum) if maximum else None,
+            starting_position=esm.starting_position or None,
+            bisect_on_error=bool(esm.bisect_on_error),
+            maximum_retry_attempts=_limit(esm.max_retry_attempts),
+            maximum_record_age_s=_limit(esm.max_record_age),
+            on_failure_arn=((esm.destination_config or {}).get("OnFailure") or {}).get(
+                "Destination"
+            )
+            or None,
+            position=getattr(esm, "localcloud_position", None),
         )
+
+
+def _limit(value: Any) -> int:
+    """A mapping's retry or age limit: -1 (none) when unset."""
+    return -1 if value is None or value == "" else int(value)
+
+
+@dataclass(frozen=True)
+class StreamRecordView:
+    """One DynamoDB stream record as the table wrote it, with the trace of the write."""
+
+    sequence_number: int
+    event_id: str
+    event_name: str  # INSERT, MODIFY or REMOVE
+    view_type: str
+    keys: Mapping[str, Any]
+    new_image: Mapping[str, Any] | None
+    old_image: Mapping[str, Any] | None
+    size_bytes: int
+    created: float  # epoch seconds, when the write happened
+    trace_header: str | None = None
+    user_identity: Mapping[str, str] | None = None
+
+    @classmethod
+    def from_moto(cls, record: Any) -> StreamRecordView:
+        data = record.record
+        change = data["dynamodb"]
+        created = getattr(record, "localcloud_written", None)
+        if created is None:
+            stamp = change.get("ApproximateCreationDateTime")
+            created = stamp.timestamp() if isinstance(stamp, datetime) else float(stamp or 0)
+        return cls(
+            sequence_number=int(change["SequenceNumber"]),
+            event_id=str(data["eventID"]),
+            event_name=str(data["eventName"]),
+            view_type=str(change["StreamViewType"]),
+            keys=dict(change["Keys"]),
+            new_image=change.get("NewImage"),
+            old_image=change.get("OldImage"),
+            size_bytes=int(change.get("SizeBytes") or 0),
+            created=float(created),
+            trace_header=getattr(record, "localcloud_trace", None),
+            user_identity=_lambda_identity(data.get("userIdentity")),
+        )
+
+
+def _lambda_identity(identity: Mapping[str, str] | None) -> dict[str, str] | None:
+    """A record's userIdentity as Lambda's event spells it (the streams API capitalizes)."""
+    if not identity:
+        return None
+    return {"type": identity["Type"], "principalId": identity["PrincipalId"]}
+
+
+@dataclass(frozen=True)
+class StreamRead:
+    """Records read from a stream's shard, from a position on."""
+
+    shard_id: str
+    records: tuple[StreamRecordView, ...]
+    # The position after the last record of the shard (where LATEST starts).
+    end: int
 
 
 @dataclass(frozen=True)

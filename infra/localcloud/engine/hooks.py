@@ -2,9 +2,9 @@
 
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
-the EventBridge router, queue redrives to the trace store, schedule changes to the timetable,
-S3 notifications to the S3 notifications, and Step Functions executions (their clients and
-trace hops) to the state machines.
+the EventBridge router, queue redrives and stream records to the trace store, schedule changes
+to the timetable, S3 notifications to the S3 notifications, and Step Functions executions (their
+clients and trace hops) to the state machines.
 """
 
 from __future__ import annotations
@@ -91,6 +91,23 @@ class EngineHooks:
             message_id=message.id,
             receive_count=message.receive_count,
             reason="maxReceiveCount reached (the queue's redrive policy)",
+        )
+
+    def stream_written(
+        self,
+        stream_arn: str,
+        sequence_number: str,
+        event_name: str,
+        context: trace.TraceContext | None,
+    ) -> trace.TraceContext | None:
+        return self.traces.record(
+            HopKind.STREAM,
+            "dynamodb",
+            stream_arn.split(":", 5)[-1].removeprefix("table/").split("/stream/")[0],
+            context=context,
+            event_name=event_name,
+            sequence_number=sequence_number,
+            stream=stream_arn,
         )
 
     def schedules_changed(self) -> None:

@@ -8,7 +8,9 @@ request then goes on to moto.
 - Lambda CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration and the event source
   mappings: every member within its model's constraints (model.py, constraints.py); a code zip
   that unzips (code_zip.py); a mapping's ``FilterCriteria`` compiles in the filter-criteria
-  dialect of the pattern engine.
+  dialect of the pattern engine; a mapping on a DynamoDB stream: a starting position streams
+  have, a record age AWS accepts, an on-failure destination that is a queue or a topic, and no
+  setting the local cloud does not run (tumbling windows, parallelization above 1).
 - EventBridge PutRule, PutTargets, CreateEventBus: the model's constraints (names, lengths,
   enums); a schedule AWS can run, on the default bus only; every target's Input, InputPath
   and InputTransformer.
@@ -85,6 +87,48 @@ def event_source_mapping(request: AwsRequest) -> None:
             compile_filter_criteria(pattern)
         except RoutingError as exc:
             raise InvalidParameterValueError(f"Invalid filter pattern definition. {exc}") from exc
+    _check_stream_mapping(request.operation, _json(request))
+
+
+# DynamoDB stream settings the stream source (engine/sources/dynamodb.py) does not run.
+_STREAM_UNSUPPORTED = {
+    "TumblingWindowInSeconds": 0,
+    "ParallelizationFactor": 1,
+}
+
+
+def _check_stream_mapping(operation: str, document: Mapping[str, Any]) -> None:
+    """A DynamoDB stream mapping's settings (on create: the source ARN says it is one)."""
+    source = str(document.get("EventSourceArn") or "")
+    is_stream = ":dynamodb:" in source and "/stream/" in source
+    if operation == "CreateEventSourceMapping" and not is_stream:
+        return
+    if is_stream:
+        position = document.get("StartingPosition")
+        if position not in ("TRIM_HORIZON", "LATEST"):
+            raise InvalidParameterValueError(
+                f"StartingPosition {position!r} is not valid for a DynamoDB stream; "
+                "use TRIM_HORIZON or LATEST"
+            )
+    age = document.get("MaximumRecordAgeInSeconds")
+    if isinstance(age, int) and age != -1 and not 60 <= age <= 604800:
+        raise InvalidParameterValueError(
+            f"MaximumRecordAgeInSeconds {age} is not valid: use -1 (no limit) or 60 to 604800"
+        )
+    for name, neutral in _STREAM_UNSUPPORTED.items():
+        value = document.get(name)
+        if is_stream and value not in (None, neutral):
+            raise InvalidParameterValueError(
+                f"{name} {value} is not supported by the local cloud's DynamoDB stream mappings; "
+                f"remove it (or set {neutral}) to run the mapping locally"
+            )
+    destinations = document.get("DestinationConfig") or {}
+    failure = str((destinations.get("OnFailure") or {}).get("Destination") or "")
+    if is_stream and failure and failure.split(":")[2:3] not in (["sqs"], ["sns"]):
+        raise InvalidParameterValueError(
+            f"The OnFailure destination {failure} is not valid for a DynamoDB stream: "
+            "use an SQS queue or an SNS topic"
+        )
 
 
 def put_targets(request: AwsRequest) -> None:

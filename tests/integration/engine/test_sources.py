@@ -11,17 +11,13 @@ from engine_support import unique
 def test_a_mapping_on_a_source_no_kind_reads_is_refused_naming_the_supported_ones(
     localcloud: Any, lam: Any, make_function: Any
 ) -> None:
-    dynamodb = localcloud.client("dynamodb")
-    table = unique("streamed")
-    dynamodb.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-    )
+    kinesis = localcloud.client("kinesis")
+    stream = unique("data")
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
     try:
-        stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+        stream_arn = kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"][
+            "StreamARN"
+        ]
         name = make_function("basic.echo")
 
         with pytest.raises(lam.exceptions.InvalidParameterValueException) as caught:
@@ -30,8 +26,8 @@ def test_a_mapping_on_a_source_no_kind_reads_is_refused_naming_the_supported_one
             )
 
         message = caught.value.response["Error"]["Message"]
-        assert "dynamodb" in message and "supported: sqs" in message
+        assert "kinesis" in message and "supported: dynamodb, sqs" in message
         mappings = lam.list_event_source_mappings(FunctionName=name)["EventSourceMappings"]
         assert mappings == []
     finally:
-        dynamodb.delete_table(TableName=table)
+        kinesis.delete_stream(StreamName=stream)

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.sqs import models as sqs_models
 from moto.sqs.models import SQSBackend
 
@@ -82,6 +82,11 @@ PATCHED = {
     "moto.iam.models.IAMBackend._init_aws_policies",
     "moto.iam.models.IAMBackend._init_managed_policies",
     "moto.apigateway.models.Authorizer.__init__",
+    "moto.dynamodb.models.table.StreamShard.add",
+    "moto.dynamodb.models.DynamoDBBackend.transact_write_items",
+    "moto.dynamodb.models.table.Table.set_stream_specification",
+    "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_shard_iterator",
+    "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_records",
     "moto.events.models.EventsBackend.put_rule",
     "moto.events.models.EventsBackend.delete_rule",
     "moto.events.models.EventsBackend.enable_rule",
@@ -300,6 +305,31 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ["self", "message_id", "body", "system_attributes"],
     ),
     "Message.mark_sent": ("moto.sqs.models:Message.mark_sent", ["self", "delay_seconds"]),
+    "StreamShard.add": ("moto.dynamodb.models.table:StreamShard.add", ["self", "old", "new"]),
+    "StreamRecord.__init__": (
+        "moto.dynamodb.models.table:StreamRecord.__init__",
+        ["self", "table", "stream_type", "event_name", "old", "new", "seq"],
+    ),
+    "LambdaBackend.get_event_source_mapping": (
+        "moto.awslambda.models:LambdaBackend.get_event_source_mapping",
+        ["self", "uuid"],
+    ),
+    "Table.set_stream_specification": (
+        "moto.dynamodb.models.table:Table.set_stream_specification",
+        ["self", "streams"],
+    ),
+    "DynamoDBStreamsBackend.get_shard_iterator": (
+        "moto.dynamodbstreams.models:DynamoDBStreamsBackend.get_shard_iterator",
+        ["self", "arn", "shard_id", "shard_iterator_type", "sequence_number"],
+    ),
+    "DynamoDBStreamsBackend.get_records": (
+        "moto.dynamodbstreams.models:DynamoDBStreamsBackend.get_records",
+        ["self", "iterator_arn", "limit"],
+    ),
+    "DynamoDBBackend.transact_write_items": (
+        "moto.dynamodb.models:DynamoDBBackend.transact_write_items",
+        ["self", "transact_items"],
+    ),
     "stepfunctions get_backend": (
         "moto.stepfunctions.responses:get_backend",
         ["account", "region"],
@@ -400,6 +430,7 @@ PRIVATE_NAMES = [
     ("moto.sns.responses:SNSResponse", "_get_attributes"),
     ("moto.sns.responses:SNSResponse", "_transform_message_attributes"),
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
+    ("moto.dynamodbstreams.models:DynamoDBStreamsBackend", "_get_table_from_arn"),
     ("moto.stepfunctions.parser.models:StepFunctionsParserBackend", "_validate_definition"),
     ("moto.stepfunctions.parser.asl.component.state.state:CommonStateField", "_eval_body"),
     ("moto.stepfunctions.parser.backend.execution:SyncExecution", "to_start_sync_execution_output"),
@@ -427,6 +458,18 @@ INSTANCE_NAMES = {
         "redrive_policy",
     ],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
+    # the stream patches and backends.read_stream read the table's shard and its records
+    "Table": [
+        "stream_shard",
+        "latest_stream_label",
+        "stream_specification",
+        "region_name",
+        "ttl",
+    ],
+    # backends.expire_items reads an item's TTL attribute and deletes it by its keys
+    "Item": ["attrs", "hash_key", "range_key"],
+    "StreamShard": ["items", "starting_sequence_number", "id", "table"],
+    "StreamRecord": ["record"],
     # emulator/moto_patches/s3.py reads a bucket's notification configuration and its entries
     "FakeBucket": ["notification_configuration", "name", "region_name", "account_id"],
     "NotificationConfiguration": ["topic", "queue", "cloud_function", "event_bridge"],
@@ -639,6 +682,34 @@ def test_cognito_signing_keys_come_from_motos_pools_and_its_shipped_key() -> Non
         assert keys is not None and [k["kid"] for k in keys["keys"]] == ["dummy"]
         assert backends.cognito_signing_keys(issuer + "x") is None
         assert backends.cognito_signing_keys("https://issuer.example") is None
+
+
+def test_stream_shards_and_records_hold_what_the_stream_source_reads() -> None:
+    with mock_aws():
+        ddb = boto3.client("dynamodb", region_name="us-east-1")
+        ddb.create_table(
+            TableName="surface",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )
+        ddb.put_item(TableName="surface", Item={"pk": {"S": "k"}})
+        table = DynamoDBBackend.get_table(
+            dynamodb_backends[DEFAULT_ACCOUNT]["us-east-1"], "surface"
+        )
+        shard = table.stream_shard
+        for instance, kind in (
+            (table, "Table"),
+            (shard, "StreamShard"),
+            (shard.items[0], "StreamRecord"),
+            (table.all_items()[0], "Item"),
+        ):
+            absent = [n for n in INSTANCE_NAMES[kind] if not hasattr(instance, n)]
+            assert absent == [], f"{kind} instances lack {absent}"
+        record = shard.items[0].record
+        assert {"eventID", "eventName", "dynamodb"} <= set(record)
+        assert {"Keys", "SequenceNumber", "StreamViewType", "NewImage"} <= set(record["dynamodb"])
 
 
 def test_moto_rules_and_schedules_still_hold_what_the_schedule_views_read() -> None:

@@ -25,6 +25,7 @@ WIRED_MODULES = (
     "audit_log.app",
     "signup_stats.app",
     "screening.app",
+    "outbox_relay.app",
     "signup_report.app",
 )
 
@@ -90,6 +91,42 @@ class AwsResources:
             BillingMode="PAY_PER_REQUEST",
         )
         return name
+
+    def outbox_table(self) -> str:
+        """A table shaped like OutboxTable (pk, version; stream NEW_IMAGE); returns its name."""
+        name = unique("outbox")
+        self.dynamodb.create_table(
+            TableName=name,
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "version", "AttributeType": "N"},
+            ],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "version", "KeyType": "RANGE"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )
+        return name
+
+    def stream_event(self, table: str) -> dict[str, Any]:
+        """The table's stream records, read from moto's shard, as Lambda's event.
+
+        (moto's mock of the DynamoDB Streams API does not answer this botocore's requests.)
+        """
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+
+        region = self.dynamodb.meta.region_name
+        description = self.dynamodb.describe_table(TableName=table)["Table"]
+        shard = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].get_table(table).stream_shard
+        records = []
+        for item in shard.items:
+            record = json.loads(json.dumps(item.to_json(), default=lambda t: t.timestamp()))
+            record["eventSourceARN"] = description["LatestStreamArn"]
+            records.append(record)
+        return {"Records": records}
 
     def queue(self) -> tuple[str, str]:
         """A standard queue; returns its URL and ARN."""

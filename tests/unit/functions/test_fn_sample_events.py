@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from aws_lambda_powertools.utilities.parser.models import (
     APIGatewayProxyEventV2Model,
+    DynamoDBStreamModel,
     EventBridgeModel,
     SnsModel,
     SnsNotificationModel,
@@ -27,6 +28,7 @@ ENVELOPE_MODEL: dict[str, type[BaseModel]] = {
     "audit_log": EventBridgeModel,
     "signup_stats": SnsModel,
     "screening": EventBridgeModel,
+    "outbox_relay": DynamoDBStreamModel,
     "signup_report": EventBridgeModel,
 }
 SAMPLES = sorted(path for folder in ENVELOPE_MODEL for path in (EVENTS / folder).glob("*.json"))
@@ -76,6 +78,11 @@ def _inner_payloads(path: Path) -> list[object]:
         return [EventBridgeModel.model_validate(data).detail]
     if folder == "signup_stats":
         return [str(r.Sns.Message) for r in SnsModel.model_validate(data).Records]
+    if folder == "outbox_relay":
+        return [
+            str(r.dynamodb.NewImage["detail"])  # type: ignore[index]
+            for r in DynamoDBStreamModel.model_validate(data).Records
+        ]
     return []
 
 

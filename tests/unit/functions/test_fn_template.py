@@ -18,6 +18,7 @@ FUNCTIONS = {
     "AuditLogFunction": "audit_log",
     "SignupStatsFunction": "signup_stats",
     "ScreeningFunction": "screening",
+    "OutboxRelayFunction": "outbox_relay",
     "SignupReportFunction": "signup_report",
 }
 TEMPLATE = template()
@@ -34,7 +35,7 @@ def test_globals_ship_the_whole_functions_folder_on_python_312() -> None:
     assert (ROOT / "functions" / "requirements.txt").is_file()
 
 
-def test_functions_are_exactly_the_seven_with_their_handlers() -> None:
+def test_functions_are_exactly_those_listed_with_their_handlers() -> None:
     declared = {
         name: spec["Properties"]["Handler"]
         for name, spec in RESOURCES.items()
@@ -118,3 +119,18 @@ def test_outputs_expose_what_sources_tests_and_the_demo_need() -> None:
     }
 
     assert expected <= set(TEMPLATE["Outputs"])
+
+
+def test_outbox_stream_feeds_the_relay_with_retries_and_a_failure_queue() -> None:
+    table = RESOURCES["OutboxTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "version"]
+    relay = RESOURCES["OutboxRelayFunction"]["Properties"]
+    mapping = relay["Events"]["Outbox"]["Properties"]
+    assert relay["Events"]["Outbox"]["Type"] == "DynamoDB"
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["FilterCriteria"]["Filters"] == [{"Pattern": '{"eventName": ["INSERT"]}'}]
+    assert "OnFailure" in mapping["DestinationConfig"]
+    assert relay["Environment"]["Variables"]["RELAY_FAIL_ONCE_EMAIL"] == ""  # off on AWS
+    api = RESOURCES["UsersApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert "OUTBOX_TABLE_NAME" in api

@@ -1,17 +1,16 @@
-"""users_api: request validation, unique e-mails, versioned writes, events on the bus."""
+"""users_api: request validation, unique e-mails, versioned writes, events in the outbox."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from functions_support import AwsResources, FakeLambdaContext, load_event
 
+from outbox_relay import app as relay_app
 from shared import clients
-from shared.contracts import DomainEvent, UserCreated, UserDeleted, UserUpdated
-from shared.publisher import Publisher
+from shared.contracts import UserCreated, UserDeleted, UserUpdated, user_event_adapter
 from users_api import app
 from users_api.core import CreateUserRequest, UpdateUserRequest, UsersService, parse_request
 from users_api.errors import (
@@ -22,26 +21,29 @@ from users_api.errors import (
 )
 
 
-class RecordingPublisher(Publisher):
-    """Keeps what it is asked to publish."""
+class Outbox:
+    """Reads back the events a service recorded in its outbox table."""
 
-    def __init__(self) -> None:
-        super().__init__("memory")
-        self.published: list[DomainEvent] = []
+    def __init__(self, aws: AwsResources) -> None:
+        self.table = aws.outbox_table()
+        self._db = aws.dynamodb
 
-    def publish(self, events: Iterable[DomainEvent]) -> int:
-        batch = list(events)
-        self.published.extend(batch)
-        return len(batch)
+    @property
+    def published(self) -> list[Any]:
+        """Every recorded event, oldest first (the name the tests kept from the publisher)."""
+        items = self._db.scan(TableName=self.table, ConsistentRead=True)["Items"]
+        events = [user_event_adapter.validate_json(item["detail"]["S"]) for item in items]
+        return sorted(events, key=lambda e: (e.occurred_at, getattr(e, "version", 0)))
 
 
 @pytest.fixture
-def service(aws: AwsResources) -> tuple[UsersService, RecordingPublisher]:
-    publisher = RecordingPublisher()
+def service(aws: AwsResources) -> tuple[UsersService, Outbox]:
+    outbox = Outbox(aws)
     ids = iter(f"u-{n}" for n in range(100))
-    return UsersService(clients.dynamodb(), aws.table("pk"), publisher, new_id=lambda: next(ids)), (
-        publisher
+    users = UsersService(
+        clients.dynamodb(), aws.table("pk"), outbox.table, new_id=lambda: next(ids)
     )
+    return users, outbox
 
 
 def create(email: str = "ada@example.com") -> CreateUserRequest:
@@ -82,7 +84,7 @@ def test_empty_update_is_refused() -> None:
 # ---- core against a moto table ----
 
 
-def test_create_stores_user_and_publishes_user_created(service) -> None:
+def test_create_stores_user_and_records_user_created(service) -> None:
     users, publisher = service
 
     user = users.create(create(), correlation_id="c-1")
@@ -98,7 +100,7 @@ def test_create_stores_user_and_publishes_user_created(service) -> None:
     )
 
 
-def test_duplicate_email_is_refused_and_publishes_nothing(service) -> None:
+def test_duplicate_email_is_refused_and_records_nothing(service) -> None:
     users, publisher = service
     users.create(create(), correlation_id="c-1")
 
@@ -132,7 +134,7 @@ def test_changing_email_frees_the_old_address_and_takes_the_new(service) -> None
     assert users.get(other.user_id).email == "ada@example.com"
 
 
-def test_update_without_changes_publishes_nothing(service) -> None:
+def test_update_without_changes_records_nothing(service) -> None:
     users, publisher = service
     user = users.create(create(), "c-1")
 
@@ -152,7 +154,7 @@ def test_concurrent_update_loses_with_409(service, monkeypatch) -> None:
         users.update(user.user_id, UpdateUserRequest(name="Second Writer"), "c-3")
 
 
-def test_delete_publishes_next_version_and_frees_email(service) -> None:
+def test_delete_records_next_version_and_frees_email(service) -> None:
     users, publisher = service
     user = users.create(create(), "c-1")
     users.update(user.user_id, UpdateUserRequest(country="IE"), "c-2")
@@ -169,11 +171,25 @@ def test_delete_publishes_next_version_and_frees_email(service) -> None:
 # ---- the handler, with the sample events ----
 
 
+class Api(NamedTuple):
+    aws: AwsResources
+    bus_queue: str
+    outbox: str
+
+    def relay(self) -> dict[str, Any]:
+        """Run the relay on every record of the outbox's stream, as the mapping would."""
+        event = self.aws.stream_event(self.outbox)
+        response: dict[str, Any] = relay_app.lambda_handler(event, FakeLambdaContext())
+        return response
+
+
 @pytest.fixture
-def api(aws: AwsResources, monkeypatch: pytest.MonkeyPatch) -> tuple[AwsResources, str]:
+def api(aws: AwsResources, monkeypatch: pytest.MonkeyPatch) -> Api:
+    outbox = aws.outbox_table()
     monkeypatch.setenv("USERS_TABLE_NAME", aws.table("pk"))
+    monkeypatch.setenv("OUTBOX_TABLE_NAME", outbox)
     monkeypatch.setenv("EVENT_BUS_NAME", "users")
-    return aws, aws.bus_with_queue("users")
+    return Api(aws, aws.bus_with_queue("users"), outbox)
 
 
 def call(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -189,8 +205,8 @@ def with_path(event: dict[str, Any], user_id: str) -> dict[str, Any]:
     return event
 
 
-def test_handler_create_update_delete_flow_publishes_in_order(api) -> None:
-    aws, bus_queue = api
+def test_handler_create_update_delete_flow_is_relayed_in_order(api) -> None:
+    aws, bus_queue, _ = api
 
     status, created = call(load_event("users_api", "create"))
     assert status == 201
@@ -199,7 +215,9 @@ def test_handler_create_update_delete_flow_publishes_in_order(api) -> None:
     assert (status, updated["name"], updated["version"]) == (200, "Ada King", 2)
     assert call(with_path(load_event("users_api", "get"), user_id)) == (200, updated)
     assert call(with_path(load_event("users_api", "delete"), user_id))[0] == 204
+    assert aws.bus_events(bus_queue) == []  # nothing is published until the relay runs
 
+    assert api.relay() == {"batchItemFailures": []}
     events = aws.bus_events(bus_queue)
     assert [(e["source"], e["detail-type"], e["detail"]["version"]) for e in events] == [
         ("users.service", "UserCreated", 1),
@@ -223,13 +241,13 @@ def test_handler_duplicate_email_is_409(api) -> None:
     [("create_invalid", "email"), ("create_malformed", "not JSON")],
 )
 def test_handler_invalid_input_is_400_with_reason(api, case: str, fragment: str) -> None:
-    aws, bus_queue = api
+    aws, _, outbox = api
 
     status, body = call(load_event("users_api", case))
 
     assert status == 400
     assert fragment in body["message"]
-    assert aws.bus_events(bus_queue) == []
+    assert aws.dynamodb.scan(TableName=outbox)["Items"] == []
 
 
 def test_handler_unknown_user_is_404(api) -> None:

@@ -14,6 +14,7 @@ from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.moto_patches import (
     apigateway,
     awslambda,
+    dynamodb,
     events,
     perf,
     s3,
@@ -46,6 +47,7 @@ class MotoPatches:
             perf.patches(),
             server.patches(),
             apigateway.patches(),
+            dynamodb.patches(hooks),
             schedules.patches(hooks),
             stepfunctions.patches(hooks),
             s3.patches(hooks),

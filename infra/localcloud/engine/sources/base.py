@@ -19,6 +19,7 @@ from localcloud.arns import service_of
 from localcloud.emulator.views import MappingView
 from localcloud.engine.errors import EngineError
 from localcloud.engine.executor import InvocationResult
+from localcloud.engine.senders import Deliver
 from localcloud.trace import TraceStore
 
 
@@ -49,11 +50,13 @@ class Concurrency(Protocol):
 
 @dataclass(frozen=True)
 class SourceContext:
-    """What every source uses: the invoker, the function catalog and the trace store."""
+    """What every source uses: the invoker, the function catalog, the trace store, senders."""
 
     invoker: Invoke
     catalog: Concurrency
     traces: TraceStore
+    # Where stream sources send the records they give up on (OnFailure destinations).
+    deliver: Deliver | None = None
 
 
 class EventSource(ABC):
