@@ -126,9 +126,11 @@ def allows_origin(api: ApiView, origin: str) -> bool:
     return _origins[0](api, origin)
 
 
-def register_authorizer(step: Authorizer) -> None:
+def register_authorizer(step: Authorizer) -> Authorizer:
+    """Make ``step`` the authorizer; returns the one it replaces (to put back)."""
     with _lock:
-        _authorizer[0] = step
+        previous, _authorizer[0] = _authorizer[0], step
+    return previous
 
 
 def register_integration(integration_type: str, step: Integration) -> None:

@@ -301,11 +301,11 @@ def test_an_authorizer_step_can_allow_with_context_or_deny(apis: DeployedApis) -
             return Allow({"lambda": {"user": "ada"}})
         return Deny(Answer.json(403, {"message": "Forbidden"}))
 
-    steps.register_authorizer(decide)
+    previous = steps.register_authorizer(decide)
     try:
         denied = call("GET", apis.http + "echo/1")
         allowed = call("GET", apis.http + "echo/1", headers={"Authorization": "let-me-in"})
     finally:
-        steps.register_authorizer(steps.open_routes_only)
+        steps.register_authorizer(previous)
     assert (denied.status, denied.json()) == (403, {"message": "Forbidden"})
     assert allowed.json()["requestContext"]["authorizer"] == {"lambda": {"user": "ada"}}
