@@ -97,6 +97,7 @@ PATCHED = {
     "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule",
     "moto.scheduler.models.EventBridgeSchedulerBackend.delete_schedule_group",
     "moto.stepfunctions.responses.get_backend",
+    "moto.stepfunctions.models.stepfunctions_backends",
     "moto.stepfunctions.parser.models.StepFunctionsParserBackend._validate_definition",
     "moto.stepfunctions.parser.models.StepFunctionsParserBackend.start_execution",
     "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils.boto_client_for",
@@ -432,6 +433,7 @@ PRIVATE_NAMES = [
     ("moto.sns.models:SNSBackend", "_validate_filter_policy"),
     ("moto.dynamodbstreams.models:DynamoDBStreamsBackend", "_get_table_from_arn"),
     ("moto.stepfunctions.parser.models:StepFunctionsParserBackend", "_validate_definition"),
+    ("moto.stepfunctions.models:StepFunctionBackend", "_validate_name"),
     ("moto.stepfunctions.parser.asl.component.state.state:CommonStateField", "_eval_body"),
     ("moto.stepfunctions.parser.backend.execution:SyncExecution", "to_start_sync_execution_output"),
     (

@@ -16,6 +16,11 @@ local cloud, and each state it enters is a trace hop.
 - A Lambda task's failure is named as Step Functions names it: the handler's ``errorType``,
   ``Lambda.Unknown`` for a timeout or a crash of the function, ``Lambda.<code>`` when Lambda
   refuses the invoke (moto says ``Exception`` for the plain-ARN form).
+- StartExecution checks the execution's name as AWS does (at most 80 characters, none of the
+  characters AWS refuses), which moto's interpreting backend skips.
+- A state machine a CloudFormation stack creates, updates or deletes is the interpreting
+  backend's, the one the API answers from (moto's resource model would put it in the plain one,
+  where DescribeStateMachine never finds it).
 - An execution's start and every state it enters are reported to the hooks, which record hops;
   the state's evaluation runs with that hop as the thread's trace context (kept in the thread a
   Task state times its call in, and in Parallel branches' and Map iterations' threads), so the
@@ -33,6 +38,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 from moto.core.exceptions import AWSError
+from moto.stepfunctions import models as sfn_models
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import (
     CustomErrorName,
@@ -160,6 +166,8 @@ def patches(hooks: EmulatorHooks) -> Patches:
         return stepfunctions_parser_backends[account][region]
 
     group.add(sfn_responses, "get_backend", get_backend)
+    # Read by moto's StateMachine resource model (CloudFormation) only, at each call.
+    group.add(sfn_models, "stepfunctions_backends", stepfunctions_parser_backends)
 
     def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         return hooks.service_client(region, service)
@@ -186,6 +194,8 @@ def patches(hooks: EmulatorHooks) -> Patches:
     @group.function(StepFunctionsParserBackend, "start_execution")
     def start_execution(self: Any, state_machine_arn: str, name: Any = None, *args: Any) -> Any:
         # An execution started without a name gets a UUID, as on AWS (moto's would be "None").
+        if name:
+            self._validate_name(name)
         return original_start_execution(self, state_machine_arn, name or str(uuid.uuid4()), *args)
 
     for module in client_modules():
