@@ -1,6 +1,6 @@
 """Access control in the request pipeline: authorizers, API keys and CORS, as steps.
 
-``AccessControl.install()`` registers three steps (steps.py):
+``AccessControl.install(pipeline)`` registers its steps on the cloud's ``steps.Steps``:
 
 - preflight: an HTTP API with a ``CorsConfiguration`` answers a browser's preflight itself
   (cors.py), 204 with the configured headers, before routing;
@@ -81,11 +81,11 @@ class AccessControl:
         self.meter = meter or UsageMeter()
         self._key_rings = key_rings
 
-    def install(self) -> None:
-        steps.register_origin_check(self.allows_origin)
-        steps.register_preflight(self.preflight)
-        steps.register_authorizer(self.authorize)
-        steps.register_responder(self.respond, name="cors")
+    def install(self, pipeline: steps.Steps) -> None:
+        pipeline.register_origin_check(self.allows_origin)
+        pipeline.register_preflight(self.preflight)
+        pipeline.register_authorizer(self.authorize)
+        pipeline.register_responder("cors", self.respond)
 
     def reset(self) -> None:
         """Forget cached authorizer answers and usage counts (a reset, a redeploy)."""

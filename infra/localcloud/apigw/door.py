@@ -38,8 +38,6 @@ from localcloud.trace import HopKind, Outcome, TraceContext
 
 log = logging.getLogger(__name__)
 
-lambda_proxy.register()
-
 
 class _Result(Protocol):
     @property
@@ -83,9 +81,14 @@ class ApiDoor:
         function_timeout: Callable[[str], float],
         traces: Traces,
         region: str,
+        pipeline: steps.Steps | None = None,
     ) -> None:
         """``function_timeout(name_or_arn)``: the function's Timeout in seconds (raises
-        FunctionNotFoundError for a missing one)."""
+        FunctionNotFoundError for a missing one). ``pipeline``: the steps access control and
+        service integrations registered on (a new, bare one when not given); the door adds the
+        ``AWS_PROXY`` integration to it."""
+        self.steps = pipeline if pipeline is not None else steps.Steps()
+        self.steps.register_integration("AWS_PROXY", lambda_proxy.integrate)
         self.invoker = invoker
         self.function_timeout = function_timeout
         self.traces = traces
@@ -116,7 +119,7 @@ class ApiDoor:
         else:
             request = _request(environ, method, path, stage.name, request_id, started, here)
             try:
-                answer = steps.respond(
+                answer = self.steps.respond(
                     api, request, self._pipeline(api, stage, request, here, detail)
                 )
             except Exception:
@@ -147,7 +150,7 @@ class ApiDoor:
         if located is None:
             return False
         api, stage, _ = self._resolve(located)
-        return api is not None and stage is not None and steps.allows_origin(api, origin)
+        return api is not None and stage is not None and self.steps.allows_origin(api, origin)
 
     # -- steps --------------------------------------------------------------------------------
     def _resolve(self, located: Located) -> tuple[ApiView | None, StageView | None, str]:
@@ -182,20 +185,22 @@ class ApiDoor:
     ) -> Answer:
         if len(request.body) > payloads.MAX_PAYLOAD_BYTES:
             return payloads.too_large(api.protocol)
-        early = steps.preflight(api, request)
+        early = self.steps.preflight(api, request)
         if early is not None:
             return early
         match = self._router(api).match(request.method, request.path)
         if match is None:
             return payloads.not_found(api.protocol)
         detail["route"] = match.route.key
-        decision = steps.authorize(api, match, request, stage, steps.traced(self._invoke, here))
+        decision = self.steps.authorize(
+            api, match, request, stage, steps.traced(self._invoke, here)
+        )
         if isinstance(decision, Deny):
             return decision.answer
         integration = match.route.integration
         if integration is None:
             return payloads.internal_error(api.protocol)
-        step = steps.integration_for(integration)
+        step = self.steps.integration_for(integration)
         if step is None:
             log.warning(
                 "API %s route %s: integration type %s is not supported locally",

@@ -57,7 +57,3 @@ def integrate(call: steps.IntegrationCall) -> Answer:
     except MalformedResponseError as exc:
         log.warning("API %s: function %s: %s", call.api.id, function, exc)
         return payloads.integration_failure(protocol)
-
-
-def register() -> None:
-    steps.register_integration("AWS_PROXY", integrate)

@@ -51,10 +51,10 @@ class ServiceIntegrations:
         """The gateway's call door (``Gateway.serve_call``), built after this."""
         self._serve = serve_call
 
-    def install(self) -> None:
-        steps.register_integration("AWS", self.rest)
-        steps.register_integration("MOCK", self.rest)
-        steps.register_integration(steps.FIRST_CLASS, self.first_class)
+    def install(self, pipeline: steps.Steps) -> None:
+        pipeline.register_integration("AWS", self.rest)
+        pipeline.register_integration("MOCK", self.rest)
+        pipeline.register_integration(steps.FIRST_CLASS, self.first_class)
 
     # -- steps ---------------------------------------------------------------------------------
     def rest(self, call: steps.IntegrationCall) -> Answer:
