@@ -219,6 +219,7 @@ class ApiDoor:
             trace=here,
             invoke=self._invoke,
             region=api.region,
+            identity=decision.identity,
         )
         return step(call)
 

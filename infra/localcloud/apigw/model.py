@@ -89,9 +89,12 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Allow:
-    """An authorizer let the request through; ``context`` is requestContext.authorizer."""
+    """An authorizer let the request through; ``context`` is requestContext.authorizer,
+    ``identity`` what it learnt of the caller for a payload 1.0 event's requestContext.identity
+    (an IAM signer's access key, the API key used)."""
 
     context: Mapping[str, Any] | None = None
+    identity: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

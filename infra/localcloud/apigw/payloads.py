@@ -157,8 +157,10 @@ def rest_event(
     stage: StageView,
     request: ApiRequest,
     authorizer: Mapping[str, Any] | None = None,
+    identity: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Payload format 1.0 for ``request`` through ``match.route``."""
+    """Payload format 1.0 for ``request`` through ``match.route``; ``identity`` fills
+    requestContext.identity's fields an authorizer step learnt (IAM signer, API key)."""
     headers: dict[str, str] = {}
     multi_headers: dict[str, list[str]] = {}
     for name, value in request.headers:
@@ -199,6 +201,7 @@ def rest_event(
             "userArn": None,
             "userAgent": request.header("user-agent"),
             "user": None,
+            **(identity or {}),
         },
         "domainName": domain,
         "apiId": api.id,
@@ -402,7 +405,9 @@ def event_for(
     stage: StageView,
     request: ApiRequest,
     authorizer: Mapping[str, Any] | None,
+    identity: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``identity``: requestContext.identity's fields known of the caller (payload 1.0)."""
     if version == "2.0" and api.protocol == HTTP:
         return http_event(api, match, stage, request, authorizer)
-    return rest_event(api, match, stage, request, authorizer)
+    return rest_event(api, match, stage, request, authorizer, identity)

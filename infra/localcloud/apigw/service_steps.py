@@ -114,7 +114,7 @@ class ServiceIntegrations:
 
 def mapped_request(call: steps.IntegrationCall) -> MappedRequest:
     """What parameter mappings and templates read of the request."""
-    return mapped(call.api, call.match, call.stage, call.request, call.authorizer)
+    return mapped(call.api, call.match, call.stage, call.request, call.authorizer, call.identity)
 
 
 def mapped(
@@ -123,8 +123,10 @@ def mapped(
     stage: StageView,
     request: ApiRequest,
     authorizer_context: Mapping[str, Any] | None,
+    identity: Mapping[str, Any] | None = None,
 ) -> MappedRequest:
-    """What parameter mappings and templates read of ``request``."""
+    """What parameter mappings and templates read of ``request`` (``$context.identity`` with
+    what the authorizer step learnt of the caller)."""
     headers = {k.lower(): v for k, v in request.headers}
     authorizer = dict(authorizer_context or {})
     context: dict[str, Any] = {
@@ -142,7 +144,11 @@ def mapped(
         "resourcePath": match.route.path,
         "routeKey": match.route.key,
         "stage": stage.name,
-        "identity": {"sourceIp": request.source_ip, "userAgent": headers.get("user-agent")},
+        "identity": {
+            "sourceIp": request.source_ip,
+            "userAgent": headers.get("user-agent"),
+            **(identity or {}),
+        },
         "authorizer": authorizer,
     }
     return MappedRequest(

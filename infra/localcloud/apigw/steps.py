@@ -80,6 +80,8 @@ class IntegrationCall:
     trace: TraceContext  # the request's hop: work done for it is recorded under this
     invoke: Invoke
     region: str
+    # requestContext.identity's fields the authorizer step filled (Allow.identity)
+    identity: Mapping[str, Any] | None = None
 
 
 Preflight = Callable[[ApiView, ApiRequest], Answer | None]

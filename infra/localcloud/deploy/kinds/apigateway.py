@@ -142,6 +142,8 @@ def _access(
         arguments["authorizerId"] = authorizers[security.authorizer]
         if security.scopes and arguments["authorizationType"] == "COGNITO_USER_POOLS":
             arguments["authorizationScopes"] = list(security.scopes)
+    elif security.iam:
+        arguments["authorizationType"] = "AWS_IAM"
     return arguments
 
 

@@ -87,7 +87,7 @@ def _route_access(
     """create_route's authorization arguments for an operation of ``body``."""
     security = openapi_access.security_of(body, operation)
     if security.authorizer is None or security.authorizer not in authorizers:
-        return {}
+        return {"AuthorizationType": "AWS_IAM"} if security.iam else {}
     kind = next(
         (
             spec.arguments["AuthorizerType"]
