@@ -104,6 +104,9 @@ class Answer:
     status: int
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    # API Gateway's own refusal of this type (MISSING_AUTHENTICATION_TOKEN, INTEGRATION_FAILURE,
+    # ...), which a REST API's gateway responses may reword; "" for an integration's answer.
+    response_type: str = field(default="", compare=False)
 
     @property
     def status_line(self) -> str:
@@ -114,7 +117,7 @@ class Answer:
         return f"{self.status} {phrase}"
 
     def with_headers(self, extra: tuple[tuple[str, str], ...]) -> Answer:
-        return Answer(self.status, self.headers + extra, self.body)
+        return Answer(self.status, self.headers + extra, self.body, self.response_type)
 
     @classmethod
     def json(cls, status: int, document: Any, *, compact: bool = True) -> Answer:
