@@ -27,6 +27,7 @@ from pathlib import Path
 
 from localcloud.apigw.access import AccessControl, key_rings_from
 from localcloud.apigw.door import ApiDoor
+from localcloud.apigw.http_proxy import HttpProxy
 from localcloud.apigw.jwt_auth import JwksSource, parse_locations
 from localcloud.apigw.service_steps import ServiceIntegrations
 from localcloud.apigw.steps import Steps
@@ -194,6 +195,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     access.install(pipeline)
     services = ServiceIntegrations(endpoint_url)
     services.install(pipeline)
+    HttpProxy(traces).install(pipeline)
     reset = Reset(sources, scheduler, executor, traces, schedules, moves, access)
     apis = ApiDoor(
         invoker, lambda function: catalog.spec(function).timeout, traces, region, pipeline

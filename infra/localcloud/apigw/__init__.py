@@ -29,8 +29,9 @@ a cloud stopped and another built in the same process share nothing.
               500 until an authorizer is registered (``Steps.register_authorizer(fn)``).
 7. INTEGRATE  the integrations, keyed by integration type: ``AWS_PROXY`` (lambda_proxy.py:
               payload 1.0 / 2.0 events, the function run through the engine's invoker, the
-              response mapped back, AWS's 502/500/504 answers) is here; ``AWS``, ``HTTP``,
-              ``MOCK`` and HTTP APIs' first-class (subtype) integrations are registered by
+              response mapped back, AWS's 502/500/504 answers) is here; ``AWS``, ``MOCK``,
+              ``HTTP_PROXY`` to loopback URLs (http_proxy.py) and HTTP APIs' first-class
+              (subtype) integrations are registered by
               ``Steps.register_integration(type, fn)``. An unregistered type answers 500.
 8. RESPOND    the responders, by name: each may add headers to the answer (CORS on actual
               requests).

@@ -173,7 +173,9 @@ def rest_integration_arguments(integration: Mapping[str, Any]) -> dict[str, Any]
     arguments: dict[str, Any] = {"type": kind}
     if kind != "MOCK":
         arguments["uri"] = str(integration.get("uri", ""))
-        arguments["integrationHttpMethod"] = str(integration.get("httpMethod") or "POST")
+        # an HTTP proxy passes the request's own method on unless told one
+        default = "ANY" if kind == "HTTP_PROXY" else "POST"
+        arguments["integrationHttpMethod"] = str(integration.get("httpMethod") or default)
     for key in ("requestParameters", "requestTemplates", "passthroughBehavior", "credentials"):
         if integration.get(key):
             arguments[key] = integration[key]
@@ -227,7 +229,8 @@ def from_cloudformation(integration: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "type": str(integration.get("Type", "")).lower(),
         "uri": integration.get("Uri", ""),
-        "httpMethod": integration.get("IntegrationHttpMethod") or "POST",
+        "httpMethod": integration.get("IntegrationHttpMethod")
+        or ("ANY" if str(integration.get("Type", "")).upper() == "HTTP_PROXY" else "POST"),
         "requestParameters": integration.get("RequestParameters") or {},
         "requestTemplates": integration.get("RequestTemplates") or {},
         "passthroughBehavior": integration.get("PassthroughBehavior"),
