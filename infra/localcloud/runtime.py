@@ -27,8 +27,10 @@ from pathlib import Path
 
 from localcloud.apigw.access import AccessControl, key_rings_from
 from localcloud.apigw.door import ApiDoor
+from localcloud.apigw.http_proxy import HttpProxy
 from localcloud.apigw.jwt_auth import JwksSource, parse_locations
 from localcloud.apigw.service_steps import ServiceIntegrations
+from localcloud.apigw.steps import Steps
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
 from localcloud.emulator import backends, stepfunctions
@@ -189,11 +191,15 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         JwksSource(parse_locations(settings.jwks), local_issuers=backends.cognito_signing_keys),
         key_rings_from(backends.api_keys),
     )
-    access.install()
+    pipeline = Steps()  # this cloud's API Gateway steps: nothing is shared with another
+    access.install(pipeline)
     services = ServiceIntegrations(endpoint_url)
-    services.install()
+    services.install(pipeline)
+    HttpProxy(traces).install(pipeline)
     reset = Reset(sources, scheduler, executor, traces, schedules, moves, access)
-    apis = ApiDoor(invoker, lambda function: catalog.spec(function).timeout, traces, region)
+    apis = ApiDoor(
+        invoker, lambda function: catalog.spec(function).timeout, traces, region, pipeline
+    )
     gateway = Gateway(
         invoker,
         router,

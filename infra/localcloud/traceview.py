@@ -23,6 +23,18 @@ STYLE: dict[Outcome, str] = {
 
 HopDict = dict[str, Any]
 
+# The kind column is at least this wide (most kinds fit); wider kinds widen it.
+KIND_WIDTH = 8
+
+
+def kind_width(hops: Iterable[HopDict]) -> int:
+    """The kind column's width for ``hops``: the widest kind among them (at least KIND_WIDTH)."""
+    return max([KIND_WIDTH, *(len(str(hop["kind"])) for hop in hops)])
+
+
+# Every kind there is (a follower cannot know which will come, so it aligns on all of them).
+WIDEST_KIND = kind_width({"kind": kind} for kind in HopKind)
+
 
 def children_of(hops: list[HopDict]) -> tuple[list[HopDict], dict[str, list[HopDict]]]:
     """The roots of a trace and each hop's children, both in time order."""
@@ -48,12 +60,13 @@ def short_name(resource: str) -> str:
     return tail.rsplit(":", 1)[-1].rsplit("/", 1)[-1] if tail else resource
 
 
-def label(hop: dict[str, Any], start: float) -> Text:
+def label(hop: dict[str, Any], start: float, width: int = KIND_WIDTH) -> Text:
+    """One hop's line: offset, kind (padded to ``width``), resource, latency, outcome."""
     outcome = hop["outcome"]
     style = "bold red" if hop["kind"] in FAILURE_KINDS else STYLE.get(outcome, "white")
     text = Text()
     text.append(f"+{(hop['at'] - start) * 1000:7.1f} ms  ", style="dim")
-    text.append(f"{hop['kind']:<8}", style=style)
+    text.append(f"{hop['kind']:<{width}}", style=style)
     text.append(f" {hop['service']}:{short_name(hop['resource'])}")
     if hop.get("duration_ms") is not None:
         text.append(f"  {hop['duration_ms']:.1f} ms", style="cyan")
@@ -71,11 +84,12 @@ def render(hops: list[dict[str, Any]]) -> Tree:
     if not hops:
         return Tree("(empty trace)")
     start = min(h["at"] for h in hops)
+    width = kind_width(hops)
     roots, kids = children_of(hops)
     tree = Tree(Text(f"trace {hops[0]['trace_id']}", style="bold"))
 
     def add(node: Tree, hop: dict[str, Any]) -> None:
-        branch = node.add(label(hop, start))
+        branch = node.add(label(hop, start, width))
         for child in kids.get(hop["id"], []):
             add(branch, child)
 

@@ -3,7 +3,11 @@
 The deployer (deploy/kinds/apigateway.py, apigatewayv2.py) creates APIs in moto, which keeps
 them (boto3's get_rest_apis/get_apis, reset and saved state work as for every service). A
 request to an API is answered here, before the gateway's AWS dispatch, in one pipeline
-(door.py), each step a small replaceable part:
+(door.py), each step a small replaceable part. The replaceable ones (capitalised below) live on
+a ``steps.Steps`` object that runtime.build makes for its cloud and hands to the ``ApiDoor``;
+access control and service integrations register on it there (``install(pipeline)``), and a
+test replaces one on its own cloud (``cloud.running().apis.steps``). No step is module state:
+a cloud stopped and another built in the same process share nothing.
 
 1. locate    locate.py    the URL form (``/_aws/execute-api/{api}/{stage}/...``, the Host form
                           ``{api}.execute-api.localhost.localstack.cloud``, REST's
@@ -12,7 +16,7 @@ request to an API is answered here, before the gateway's AWS dispatch, in one pi
 2. load       emulator.backends.api(): the API as a frozen view (emulator/apigw_views.py).
 3. limits     a body over 10 MB -> 413.
 4. PREFLIGHT  steps.Preflight: may answer the request before routing (CORS preflight).
-              Default: none. ``steps.register_preflight(fn)`` replaces it. Note that the
+              Default: none. ``Steps.register_preflight(fn)`` replaces it. Note that the
               gateway's browser policy (gateway/browser.py) runs before the door: a request whose
               Origin is not the cloud's own or listed in LOCALCLOUD_CORS_ORIGINS is refused, and
               an allowed origin's OPTIONS preflight is answered there, before any API sees it.
@@ -22,13 +26,15 @@ request to an API is answered here, before the gateway's AWS dispatch, in one pi
 6. AUTHORIZE  steps.Authorizer: (api, match, request, stage) -> Allow(context) or Deny(answer).
               Allow's context becomes requestContext.authorizer. Default: routes with
               authorization type NONE are allowed with no context; any other type is answered
-              500 until an authorizer is registered (``steps.register_authorizer(fn)``).
-7. INTEGRATE  steps.INTEGRATIONS keyed by integration type: ``AWS_PROXY`` (lambda_proxy.py:
+              500 until an authorizer is registered (``Steps.register_authorizer(fn)``).
+7. INTEGRATE  the integrations, keyed by integration type: ``AWS_PROXY`` (lambda_proxy.py:
               payload 1.0 / 2.0 events, the function run through the engine's invoker, the
-              response mapped back, AWS's 502/500/504 answers) is here; ``AWS``, ``HTTP``,
-              ``MOCK`` and HTTP APIs' first-class (subtype) integrations are registered by
-              ``steps.register_integration(type, fn)``. An unregistered type answers 500.
-8. RESPOND    steps.Responders: each may add headers to the answer (CORS on actual requests).
+              response mapped back, AWS's 502/500/504 answers) is here; ``AWS``, ``MOCK``,
+              ``HTTP_PROXY`` to loopback URLs (http_proxy.py) and HTTP APIs' first-class
+              (subtype) integrations are registered by
+              ``Steps.register_integration(type, fn)``. An unregistered type answers 500.
+8. RESPOND    the responders, by name: each may add headers to the answer (CORS on actual
+              requests).
 9. trace      the request is the root hop of its trace (``request apigateway:POST /users 201``);
               the invocation and everything it causes hang below it.
 

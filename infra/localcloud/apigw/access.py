@@ -1,6 +1,6 @@
 """Access control in the request pipeline: authorizers, API keys and CORS, as steps.
 
-``AccessControl.install()`` registers three steps (steps.py):
+``AccessControl.install(pipeline)`` registers its steps on the cloud's ``steps.Steps``:
 
 - preflight: an HTTP API with a ``CorsConfiguration`` answers a browser's preflight itself
   (cors.py), 204 with the configured headers, before routing;
@@ -8,9 +8,12 @@
   HTTP APIs' ``CUSTOM`` Lambda authorizers and ``JWT`` authorizers), then, on REST methods with
   ``apiKeyRequired``, the API key and its usage plan (apikeys.py). An allowed request carries
   what the authorizer said into ``requestContext.authorizer``; a refused one gets AWS's status
-  and body (denials.py). ``AWS_IAM`` routes are let through: the local cloud checks no IAM
-  policy anywhere. REST Cognito user pool authorizers take tokens of the local cloud's own user
-  pools (moto signs them with one key of its own: jwt_auth.JwksSource's local issuers);
+  and body (denials.py). ``AWS_IAM`` routes take only SigV4-signed requests (iam_auth.py: the
+  signature is not verified, no IAM policy is evaluated); the signer fills REST's
+  ``requestContext.identity`` and HTTP APIs' ``authorizer.iam``. The API key a REST method
+  required fills ``identity.apiKey`` / ``apiKeyId``. REST Cognito user pool authorizers take
+  tokens of the local cloud's own user pools (moto signs them with one key of its own:
+  jwt_auth.JwksSource's local issuers);
 - respond: on an HTTP API with CORS, the configured headers replace the integration's own.
 
 Authorizer functions run through the same invoker as integrations, under the request's trace
@@ -25,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from localcloud.apigw import apikeys, cors, denials, gateway_responses, payloads, steps
+from localcloud.apigw import apikeys, cors, denials, gateway_responses, iam_auth, payloads, steps
 from localcloud.apigw.apikeys import KeyRing, UsageMeter
 from localcloud.apigw.authorizers import (
     Authorizers,
@@ -81,11 +84,11 @@ class AccessControl:
         self.meter = meter or UsageMeter()
         self._key_rings = key_rings
 
-    def install(self) -> None:
-        steps.register_origin_check(self.allows_origin)
-        steps.register_preflight(self.preflight)
-        steps.register_authorizer(self.authorize)
-        steps.register_responder(self.respond, name="cors")
+    def install(self, pipeline: steps.Steps) -> None:
+        pipeline.register_origin_check(self.allows_origin)
+        pipeline.register_preflight(self.preflight)
+        pipeline.register_authorizer(self.authorize)
+        pipeline.register_responder("cors", self.respond)
 
     def reset(self) -> None:
         """Forget cached authorizer answers and usage counts (a reset, a redeploy)."""
@@ -147,6 +150,7 @@ class AccessControl:
         route = match.route
         kind = route.authorization_type.upper() or "NONE"
         context: Mapping[str, Any] | None = None
+        identity: dict[str, Any] = {}
         usage_key: str | None = None
         if kind == "CUSTOM":
             outcome = self._lambda(api, match, request, stage, invoke)
@@ -164,7 +168,14 @@ class AccessControl:
             if isinstance(cognito, Denial):
                 return _deny(api, match, stage, request, cognito)
             context = {"claims": dict(cognito.claims)}
-        elif kind not in ("NONE", "AWS_IAM"):
+        elif kind == "AWS_IAM":
+            caller = iam_auth.signed_caller(request, api.account)
+            if caller is None:
+                return _deny(api, match, stage, request, iam_auth.unsigned(api.protocol != HTTP))
+            identity.update(caller.rest_identity())
+            if api.protocol == HTTP:
+                context = caller.http_authorizer()
+        elif kind != "NONE":
             log.warning(
                 "API %s route %s: authorization type %s is unknown", api.id, route.key, kind
             )
@@ -180,7 +191,8 @@ class AccessControl:
             )
             if isinstance(admitted, Denial):
                 return _deny(api, match, stage, request, admitted)
-        return Allow(context)
+            identity.update(apiKey=admitted.value, apiKeyId=admitted.key_id)
+        return Allow(context, identity or None)
 
     def _lambda(
         self,

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from localcloud import trace
-from localcloud.apigw import lambda_proxy, payloads, steps
+from localcloud.apigw import gateway_responses, lambda_proxy, payloads, steps
 from localcloud.apigw.locate import locate
 from localcloud.apigw.model import (
     DEFAULT_STAGE,
@@ -29,16 +29,16 @@ from localcloud.apigw.model import (
     ApiView,
     Deny,
     Located,
+    Match,
     StageView,
 )
 from localcloud.apigw.router import Router
+from localcloud.apigw.service_steps import mapped
 from localcloud.emulator import backends
 from localcloud.engine.errors import FunctionNotFoundError, ThrottledError
 from localcloud.trace import HopKind, Outcome, TraceContext
 
 log = logging.getLogger(__name__)
-
-lambda_proxy.register()
 
 
 class _Result(Protocol):
@@ -83,9 +83,14 @@ class ApiDoor:
         function_timeout: Callable[[str], float],
         traces: Traces,
         region: str,
+        pipeline: steps.Steps | None = None,
     ) -> None:
         """``function_timeout(name_or_arn)``: the function's Timeout in seconds (raises
-        FunctionNotFoundError for a missing one)."""
+        FunctionNotFoundError for a missing one). ``pipeline``: the steps access control and
+        service integrations registered on (a new, bare one when not given); the door adds the
+        ``AWS_PROXY`` integration to it."""
+        self.steps = pipeline if pipeline is not None else steps.Steps()
+        self.steps.register_integration("AWS_PROXY", lambda_proxy.integrate)
         self.invoker = invoker
         self.function_timeout = function_timeout
         self.traces = traces
@@ -109,21 +114,34 @@ class ApiDoor:
         api, stage, path = self._resolve(located)
         method = str(environ.get("REQUEST_METHOD") or "GET").upper()
         detail: dict[str, Any] = {"api_id": located.api_id, "request_id": request_id}
-        if api is None or stage is None:
-            answer = payloads.not_found(api.protocol if api else HTTP)
-        elif _content_length(environ) > payloads.MAX_PAYLOAD_BYTES:
-            answer = payloads.too_large(api.protocol)  # refused before the body is read
+        if api is None:
+            answer = payloads.not_found(HTTP)
         else:
-            request = _request(environ, method, path, stage.name, request_id, started, here)
-            try:
-                answer = steps.respond(
-                    api, request, self._pipeline(api, stage, request, here, detail)
-                )
-            except Exception:
-                # A fault of the local cloud (or of a registered step): AWS's 500, not a
-                # traceback page, and the next request is served as usual.
-                log.exception("API %s: %s %s failed inside the local cloud", api.id, method, path)
-                answer = payloads.internal_error(api.protocol)
+            # Too large or on no stage: refused before the body is read.
+            refused = stage is None or _content_length(environ) > payloads.MAX_PAYLOAD_BYTES
+            stage_name = stage.name if stage else (located.stage or "")
+            request = _request(
+                environ, method, path, stage_name, request_id, started, here, not refused
+            )
+            match: Match | None = None
+            if stage is None:
+                answer = payloads.not_found(api.protocol)
+            elif refused:
+                answer = payloads.too_large(api.protocol)
+            else:
+                try:
+                    answer, match = self._pipeline(api, stage, request, here, detail)
+                    answer = self.steps.respond(
+                        api, request, self._reword(api, match, stage, request, answer)
+                    )
+                except Exception:
+                    # A fault of the local cloud (or of a registered step): AWS's 500, not a
+                    # traceback page, and the next request is served as usual.
+                    log.exception(
+                        "API %s: %s %s failed inside the local cloud", api.id, method, path
+                    )
+                    answer = payloads.internal_error(api.protocol)
+            answer = self._reword(api, match, stage, request, answer)
         answer = answer.with_headers(_id_headers(api, request_id))
         self.traces.record(
             HopKind.REQUEST,
@@ -147,7 +165,7 @@ class ApiDoor:
         if located is None:
             return False
         api, stage, _ = self._resolve(located)
-        return api is not None and stage is not None and steps.allows_origin(api, origin)
+        return api is not None and stage is not None and self.steps.allows_origin(api, origin)
 
     # -- steps --------------------------------------------------------------------------------
     def _resolve(self, located: Located) -> tuple[ApiView | None, StageView | None, str]:
@@ -172,6 +190,21 @@ class ApiDoor:
         self._routers[api.id] = (api, router)
         return router
 
+    def _reword(
+        self,
+        api: ApiView,
+        match: Match | None,
+        stage: StageView | None,
+        request: ApiRequest,
+        answer: Answer,
+    ) -> Answer:
+        """The core's own refusals as a REST API's gateway responses word them."""
+        if api.protocol == HTTP or not api.gateway_responses:
+            return answer
+        return gateway_responses.reword(
+            api.gateway_responses, answer, lambda: mapped(api, match, stage, request, None)
+        )
+
     def _pipeline(
         self,
         api: ApiView,
@@ -179,23 +212,26 @@ class ApiDoor:
         request: ApiRequest,
         here: TraceContext,
         detail: dict[str, Any],
-    ) -> Answer:
+    ) -> tuple[Answer, Match | None]:
+        """The answer, and the route it took (None: refused before routing)."""
         if len(request.body) > payloads.MAX_PAYLOAD_BYTES:
-            return payloads.too_large(api.protocol)
-        early = steps.preflight(api, request)
+            return payloads.too_large(api.protocol), None
+        early = self.steps.preflight(api, request)
         if early is not None:
-            return early
+            return early, None
         match = self._router(api).match(request.method, request.path)
         if match is None:
-            return payloads.not_found(api.protocol)
+            return payloads.not_found(api.protocol), None
         detail["route"] = match.route.key
-        decision = steps.authorize(api, match, request, stage, steps.traced(self._invoke, here))
+        decision = self.steps.authorize(
+            api, match, request, stage, steps.traced(self._invoke, here)
+        )
         if isinstance(decision, Deny):
-            return decision.answer
+            return decision.answer, match
         integration = match.route.integration
         if integration is None:
-            return payloads.internal_error(api.protocol)
-        step = steps.integration_for(integration)
+            return payloads.internal_error(api.protocol), match
+        step = self.steps.integration_for(integration)
         if step is None:
             log.warning(
                 "API %s route %s: integration type %s is not supported locally",
@@ -203,7 +239,7 @@ class ApiDoor:
                 match.route.key,
                 integration.type,
             )
-            return payloads.internal_error(api.protocol)
+            return payloads.internal_error(api.protocol), match
         call = steps.IntegrationCall(
             api=api,
             match=match,
@@ -214,8 +250,9 @@ class ApiDoor:
             trace=here,
             invoke=self._invoke,
             region=api.region,
+            identity=decision.identity,
         )
-        return step(call)
+        return step(call), match
 
     def _invoke(
         self, function: str, payload: bytes, context: TraceContext | None, timeout_s: float
@@ -261,6 +298,7 @@ def _request(
     request_id: str,
     received: float,
     trace_context: TraceContext,
+    read_body: bool = True,
 ) -> ApiRequest:
     headers: list[tuple[str, str]] = []
     for key, value in environ.items():
@@ -279,7 +317,7 @@ def _request(
     )
     headers.extend((name, value) for name, value in added if name.lower() not in present)
     length = _content_length(environ)
-    body = environ["wsgi.input"].read(length) if length else b""
+    body = environ["wsgi.input"].read(length) if length and read_body else b""
     return ApiRequest(
         method=method,
         path=_raw_path(environ, path),

@@ -1,8 +1,11 @@
 """REST APIs' gateway responses: an API's own status, headers and body for API Gateway's refusals.
 
-A template customizes a refusal by its type (``UNAUTHORIZED``, ``ACCESS_DENIED``,
-``AUTHORIZER_CONFIGURATION_ERROR``, ``INVALID_API_KEY``, ``THROTTLED``, ``QUOTA_EXCEEDED``) or
-by its class (``DEFAULT_4XX``, ``DEFAULT_5XX``): SAM's ``GatewayResponses``, a body's
+A template customizes a refusal by its type (the access refusals ``UNAUTHORIZED``,
+``ACCESS_DENIED``, ``AUTHORIZER_CONFIGURATION_ERROR``, ``INVALID_API_KEY``, ``THROTTLED``,
+``QUOTA_EXCEEDED``, an unsigned IAM request's ``MISSING_AUTHENTICATION_TOKEN``; the core's own
+``MISSING_AUTHENTICATION_TOKEN`` for an unknown route, ``REQUEST_TOO_LARGE``,
+``INTEGRATION_FAILURE``, ``INTEGRATION_TIMEOUT``, ``API_CONFIGURATION_ERROR``) or by its class
+(``DEFAULT_4XX``, ``DEFAULT_5XX``): SAM's ``GatewayResponses``, a body's
 ``x-amazon-apigateway-gateway-responses``, ``AWS::ApiGateway::GatewayResponse``. The usual use
 is CORS headers on a 401, so a browser can read it. Header values are static (``'*'``) or name a
 request header, query string, path parameter, stage or context variable; a response template is
@@ -12,12 +15,13 @@ VTL seeing ``$context.error.message``, ``messageString`` and ``responseType``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from localcloud.apigw import vtl
 from localcloud.apigw.denials import Denial
 from localcloud.apigw.mapping import MappedRequest, rest_value
+from localcloud.apigw.model import Answer
 
 _HEADER = "gatewayresponse.header."
 
@@ -28,6 +32,31 @@ def configured_for(responses: Mapping[str, Mapping[str, Any]], denial: Denial) -
         return None
     fallback = "DEFAULT_4XX" if denial.status < 500 else "DEFAULT_5XX"
     return responses.get(denial.response_type) or responses.get(fallback)
+
+
+def reword(
+    responses: Mapping[str, Mapping[str, Any]],
+    answer: Answer,
+    request: Callable[[], MappedRequest],
+) -> Answer:
+    """``answer``, one of API Gateway's own refusals (``answer.response_type``), as the API's
+    gateway responses word it; any other answer (an integration's) as it is."""
+    if not answer.response_type or not responses:
+        return answer
+    try:
+        body = json.loads(answer.body) if answer.body else None
+    except ValueError:
+        body = None
+    denial = Denial(
+        answer.status,
+        body,
+        tuple((k, v) for k, v in answer.headers if k.lower() != "content-type"),
+        response_type=answer.response_type,
+    )
+    if configured_for(responses, denial) is None:
+        return answer
+    status, headers, rendered = customize(responses, denial, request())
+    return Answer(status, tuple(headers), rendered)
 
 
 def customize(

@@ -36,7 +36,7 @@ def integrate(call: steps.IntegrationCall) -> Answer:
     version = call.integration.payload_format_version
     function = function_of(call.integration.uri, dict(call.stage.variables))
     event = payloads.event_for(
-        version, call.api, call.match, call.stage, call.request, call.authorizer
+        version, call.api, call.match, call.stage, call.request, call.authorizer, call.identity
     )
     default_ms = payloads.REST_TIMEOUT_MS if protocol == REST else payloads.HTTP_TIMEOUT_MS
     timeout_s = (call.integration.timeout_ms or default_ms) / 1000
@@ -57,7 +57,3 @@ def integrate(call: steps.IntegrationCall) -> Answer:
     except MalformedResponseError as exc:
         log.warning("API %s: function %s: %s", call.api.id, function, exc)
         return payloads.integration_failure(protocol)
-
-
-def register() -> None:
-    steps.register_integration("AWS_PROXY", integrate)

@@ -89,9 +89,12 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Allow:
-    """An authorizer let the request through; ``context`` is requestContext.authorizer."""
+    """An authorizer let the request through; ``context`` is requestContext.authorizer,
+    ``identity`` what it learnt of the caller for a payload 1.0 event's requestContext.identity
+    (an IAM signer's access key, the API key used)."""
 
     context: Mapping[str, Any] | None = None
+    identity: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,9 @@ class Answer:
     status: int
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    # API Gateway's own refusal of this type (MISSING_AUTHENTICATION_TOKEN, INTEGRATION_FAILURE,
+    # ...), which a REST API's gateway responses may reword; "" for an integration's answer.
+    response_type: str = field(default="", compare=False)
 
     @property
     def status_line(self) -> str:
@@ -111,7 +117,7 @@ class Answer:
         return f"{self.status} {phrase}"
 
     def with_headers(self, extra: tuple[tuple[str, str], ...]) -> Answer:
-        return Answer(self.status, self.headers + extra, self.body)
+        return Answer(self.status, self.headers + extra, self.body, self.response_type)
 
     @classmethod
     def json(cls, status: int, document: Any, *, compact: bool = True) -> Answer:

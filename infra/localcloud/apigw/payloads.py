@@ -21,6 +21,7 @@ import binascii
 import json
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -56,9 +57,12 @@ _TEXT_TYPES = (
 
 
 # -- AWS's answers --------------------------------------------------------------------------
-def _message(protocol: str, status: int, rest: str, http: str, error_type: str = "") -> Answer:
+def _message(
+    protocol: str, status: int, rest: str, http: str, error_type: str = "", response_type: str = ""
+) -> Answer:
     if protocol == REST:
         answer = Answer.json(status, {"message": rest}, compact=False)
+        answer = replace(answer, response_type=response_type)
         return answer.with_headers((("x-amzn-ErrorType", error_type),)) if error_type else answer
     return Answer.json(status, {"message": http})
 
@@ -71,6 +75,7 @@ def not_found(protocol: str) -> Answer:
         "Missing Authentication Token",
         "Not Found",
         "MissingAuthenticationTokenException",
+        "MISSING_AUTHENTICATION_TOKEN",
     )
 
 
@@ -81,20 +86,39 @@ def integration_failure(protocol: str) -> Answer:
         502 if protocol == REST else 500,
         "Internal server error",
         "Internal Server Error",
+        response_type="INTEGRATION_FAILURE",
     )
 
 
 def internal_error(protocol: str) -> Answer:
     """The API is misconfigured (no integration, no such function, an unknown type)."""
-    return _message(protocol, 500, "Internal server error", "Internal Server Error")
+    return _message(
+        protocol,
+        500,
+        "Internal server error",
+        "Internal Server Error",
+        response_type="API_CONFIGURATION_ERROR",
+    )
 
 
 def timed_out(protocol: str) -> Answer:
-    return _message(protocol, 504, "Endpoint request timed out", "Service Unavailable")
+    return _message(
+        protocol,
+        504,
+        "Endpoint request timed out",
+        "Service Unavailable",
+        response_type="INTEGRATION_TIMEOUT",
+    )
 
 
 def too_large(protocol: str) -> Answer:
-    return _message(protocol, 413, "Request Too Long", "Request Entity Too Large")
+    return _message(
+        protocol,
+        413,
+        "Request Too Long",
+        "Request Entity Too Large",
+        response_type="REQUEST_TOO_LARGE",
+    )
 
 
 # -- request bodies -------------------------------------------------------------------------
@@ -157,8 +181,10 @@ def rest_event(
     stage: StageView,
     request: ApiRequest,
     authorizer: Mapping[str, Any] | None = None,
+    identity: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Payload format 1.0 for ``request`` through ``match.route``."""
+    """Payload format 1.0 for ``request`` through ``match.route``; ``identity`` fills
+    requestContext.identity's fields an authorizer step learnt (IAM signer, API key)."""
     headers: dict[str, str] = {}
     multi_headers: dict[str, list[str]] = {}
     for name, value in request.headers:
@@ -199,6 +225,7 @@ def rest_event(
             "userArn": None,
             "userAgent": request.header("user-agent"),
             "user": None,
+            **(identity or {}),
         },
         "domainName": domain,
         "apiId": api.id,
@@ -402,7 +429,9 @@ def event_for(
     stage: StageView,
     request: ApiRequest,
     authorizer: Mapping[str, Any] | None,
+    identity: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``identity``: requestContext.identity's fields known of the caller (payload 1.0)."""
     if version == "2.0" and api.protocol == HTTP:
         return http_event(api, match, stage, request, authorizer)
-    return rest_event(api, match, stage, request, authorizer)
+    return rest_event(api, match, stage, request, authorizer, identity)

@@ -51,10 +51,10 @@ class ServiceIntegrations:
         """The gateway's call door (``Gateway.serve_call``), built after this."""
         self._serve = serve_call
 
-    def install(self) -> None:
-        steps.register_integration("AWS", self.rest)
-        steps.register_integration("MOCK", self.rest)
-        steps.register_integration(steps.FIRST_CLASS, self.first_class)
+    def install(self, pipeline: steps.Steps) -> None:
+        pipeline.register_integration("AWS", self.rest)
+        pipeline.register_integration("MOCK", self.rest)
+        pipeline.register_integration(steps.FIRST_CLASS, self.first_class)
 
     # -- steps ---------------------------------------------------------------------------------
     def rest(self, call: steps.IntegrationCall) -> Answer:
@@ -114,17 +114,20 @@ class ServiceIntegrations:
 
 def mapped_request(call: steps.IntegrationCall) -> MappedRequest:
     """What parameter mappings and templates read of the request."""
-    return mapped(call.api, call.match, call.stage, call.request, call.authorizer)
+    return mapped(call.api, call.match, call.stage, call.request, call.authorizer, call.identity)
 
 
 def mapped(
     api: ApiView,
-    match: Match,
-    stage: StageView,
+    match: Match | None,
+    stage: StageView | None,
     request: ApiRequest,
     authorizer_context: Mapping[str, Any] | None,
+    identity: Mapping[str, Any] | None = None,
 ) -> MappedRequest:
-    """What parameter mappings and templates read of ``request``."""
+    """What parameter mappings and templates read of ``request`` (``$context.identity`` with
+    what the authorizer step learnt of the caller). No ``match`` or ``stage``: a request refused
+    before it was routed (its gateway response sees no resource or route)."""
     headers = {k.lower(): v for k, v in request.headers}
     authorizer = dict(authorizer_context or {})
     context: dict[str, Any] = {
@@ -138,11 +141,15 @@ def mapped(
         "extendedRequestId": request.request_id,
         "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(request.received)),
         "requestTimeEpoch": int(request.received * 1000),
-        "resourceId": match.route.id,
-        "resourcePath": match.route.path,
-        "routeKey": match.route.key,
-        "stage": stage.name,
-        "identity": {"sourceIp": request.source_ip, "userAgent": headers.get("user-agent")},
+        "resourceId": match.route.id if match else None,
+        "resourcePath": match.route.path if match else None,
+        "routeKey": match.route.key if match else None,
+        "stage": stage.name if stage else request.stage,
+        "identity": {
+            "sourceIp": request.source_ip,
+            "userAgent": headers.get("user-agent"),
+            **(identity or {}),
+        },
         "authorizer": authorizer,
     }
     return MappedRequest(
@@ -150,10 +157,10 @@ def mapped(
         path=unquote(request.path),
         headers=headers,
         query=dict(parse_qsl(request.query, keep_blank_values=True)),
-        path_params=dict(match.path_parameters),
+        path_params=dict(match.path_parameters) if match else {},
         body=request.body.decode(errors="replace"),
         context=context,
-        stage_variables=dict(stage.variables),
+        stage_variables=dict(stage.variables) if stage else {},
     )
 
 

@@ -1,13 +1,16 @@
 """The pipeline's extension points: preflight, authorization, integrations, responders.
 
-Each is a registry of plain callables (door.py calls them in that order; see the package
-docstring). Access control, CORS and service integrations plug in here without touching the
-door:
+A ``Steps`` object holds them for one local cloud: runtime.build makes it, access control and
+service integrations register on it, and the cloud's ``ApiDoor`` calls them in order (see the
+package docstring). Nothing here is module state, so two clouds built in one process (one
+stopped, the next started; the pytest plugin's) never see each other's steps, and a test that
+replaces a step on its cloud (``cloud.running().apis.steps``) touches nothing else:
 
-    steps.register_preflight(answer_cors_preflight)        # before routing
-    steps.register_authorizer(run_lambda_or_jwt_authorizer) # after routing, before integration
-    steps.register_integration("AWS", vtl_integration)     # keyed by the integration's type
-    steps.register_responder(add_cors_headers)              # on every answer of a located API
+    pipeline = Steps()
+    pipeline.register_preflight(answer_cors_preflight)         # before routing
+    pipeline.register_authorizer(run_lambda_or_jwt_authorizer) # after routing, before integration
+    pipeline.register_integration("AWS", vtl_integration)      # keyed by the integration's type
+    pipeline.register_responder("cors", add_cors_headers)      # on every answer of a located API
 
 An integration receives an ``IntegrationCall`` (everything known about the request) and returns
 the client's ``Answer``; it answers AWS's errors itself (errors.py's shapes via ``errors``).
@@ -77,6 +80,8 @@ class IntegrationCall:
     trace: TraceContext  # the request's hop: work done for it is recorded under this
     invoke: Invoke
     region: str
+    # requestContext.identity's fields the authorizer step filled (Allow.identity)
+    identity: Mapping[str, Any] | None = None
 
 
 Preflight = Callable[[ApiView, ApiRequest], Answer | None]
@@ -84,6 +89,10 @@ OriginCheck = Callable[[ApiView, str], bool]
 Authorizer = Callable[[ApiView, Match, ApiRequest, StageView, Invoke], Allow | Deny]
 Integration = Callable[[IntegrationCall], Answer]
 Responder = Callable[[ApiView, ApiRequest, Answer], Answer]
+
+# The key HTTP APIs' first-class integrations (those with an IntegrationSubtype) register under,
+# whatever their integration type says (AWS_PROXY).
+FIRST_CLASS = "FIRST_CLASS"
 
 
 def no_preflight(api: ApiView, request: ApiRequest) -> Answer | None:
@@ -103,75 +112,69 @@ def open_routes_only(
     return Deny(payloads.internal_error(api.protocol))
 
 
-_lock = threading.Lock()
-_preflight: list[Preflight] = [no_preflight]
-_origins: list[OriginCheck] = [no_origins]
-_authorizer: list[Authorizer] = [open_routes_only]
-INTEGRATIONS: dict[str, Integration] = {}
-RESPONDERS: list[Responder] = []
+class Steps:
+    """One cloud's pipeline steps. Registration replaces a step (returning the one it replaced,
+    to put back); reads take no lock (each step is one attribute or one dict entry)."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._preflight: Preflight = no_preflight
+        self._origins: OriginCheck = no_origins
+        self._authorizer: Authorizer = open_routes_only
+        self._integrations: dict[str, Integration] = {}
+        self._responders: dict[str, Responder] = {}
 
-def register_preflight(step: Preflight) -> None:
-    with _lock:
-        _preflight[0] = step
+    # -- registration ---------------------------------------------------------------------------
+    def register_preflight(self, step: Preflight) -> Preflight:
+        with self._lock:
+            previous, self._preflight = self._preflight, step
+        return previous
 
+    def register_origin_check(self, step: OriginCheck) -> OriginCheck:
+        """Who says which web origins an API's CORS settings let call it."""
+        with self._lock:
+            previous, self._origins = self._origins, step
+        return previous
 
-def register_origin_check(step: OriginCheck) -> None:
-    """Who says which web origins an API's CORS settings let call it."""
-    with _lock:
-        _origins[0] = step
+    def register_authorizer(self, step: Authorizer) -> Authorizer:
+        with self._lock:
+            previous, self._authorizer = self._authorizer, step
+        return previous
 
+    def register_integration(self, integration_type: str, step: Integration) -> Integration | None:
+        """``step`` answers integrations of ``integration_type`` (or ``FIRST_CLASS``)."""
+        with self._lock:
+            key = integration_type.upper()
+            previous = self._integrations.get(key)
+            self._integrations = {**self._integrations, key: step}
+        return previous
 
-def allows_origin(api: ApiView, origin: str) -> bool:
-    return _origins[0](api, origin)
+    def register_responder(self, name: str, step: Responder) -> Responder | None:
+        """``step`` sees every answer of a located API; a second one of the same name replaces
+        the first."""
+        with self._lock:
+            previous = self._responders.get(name)
+            self._responders = {**self._responders, name: step}
+        return previous
 
+    # -- the pipeline's calls -------------------------------------------------------------------
+    def preflight(self, api: ApiView, request: ApiRequest) -> Answer | None:
+        return self._preflight(api, request)
 
-def register_authorizer(step: Authorizer) -> Authorizer:
-    """Make ``step`` the authorizer; returns the one it replaces (to put back)."""
-    with _lock:
-        previous, _authorizer[0] = _authorizer[0], step
-    return previous
+    def allows_origin(self, api: ApiView, origin: str) -> bool:
+        return self._origins(api, origin)
 
+    def authorize(
+        self, api: ApiView, match: Match, request: ApiRequest, stage: StageView, invoke: Invoke
+    ) -> Allow | Deny:
+        return self._authorizer(api, match, request, stage, invoke)
 
-def register_integration(integration_type: str, step: Integration) -> None:
-    with _lock:
-        INTEGRATIONS[integration_type.upper()] = step
+    def integration_for(self, integration: IntegrationView) -> Integration | None:
+        if integration.subtype:
+            return self._integrations.get(FIRST_CLASS)
+        return self._integrations.get(integration.type.upper())
 
-
-# Responders registered by name: a runtime built again in the same process replaces its own.
-_NAMED_RESPONDERS: dict[str, Responder] = {}
-
-
-def register_responder(step: Responder, name: str | None = None) -> None:
-    with _lock:
-        if name is None:
-            RESPONDERS.append(step)
-        else:
-            _NAMED_RESPONDERS[name] = step
-
-
-def preflight(api: ApiView, request: ApiRequest) -> Answer | None:
-    return _preflight[0](api, request)
-
-
-def authorize(
-    api: ApiView, match: Match, request: ApiRequest, stage: StageView, invoke: Invoke
-) -> Allow | Deny:
-    return _authorizer[0](api, match, request, stage, invoke)
-
-
-# The key HTTP APIs' first-class integrations (those with an IntegrationSubtype) register under,
-# whatever their integration type says (AWS_PROXY).
-FIRST_CLASS = "FIRST_CLASS"
-
-
-def integration_for(integration: IntegrationView) -> Integration | None:
-    if integration.subtype:
-        return INTEGRATIONS.get(FIRST_CLASS)
-    return INTEGRATIONS.get(integration.type)
-
-
-def respond(api: ApiView, request: ApiRequest, answer: Answer) -> Answer:
-    for step in (*RESPONDERS, *_NAMED_RESPONDERS.values()):
-        answer = step(api, request, answer)
-    return answer
+    def respond(self, api: ApiView, request: ApiRequest, answer: Answer) -> Answer:
+        for step in self._responders.values():
+            answer = step(api, request, answer)
+        return answer

@@ -72,7 +72,7 @@ class Follower:
         header = [] if hop["trace_id"] in self.start else [Text(f"trace {hop['trace_id']}")]
         depth = self._place(hop)
         line = Text("  " * (depth + 1))
-        line.append_text(traceview.label(hop, self.start[hop["trace_id"]]))
+        line.append_text(traceview.label(hop, self.start[hop["trace_id"]], traceview.WIDEST_KIND))
         return [*header, line]
 
 

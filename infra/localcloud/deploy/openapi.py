@@ -11,15 +11,17 @@ document that is not OpenAPI fails the plan naming its resource. The API kinds t
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
-from localcloud.deploy.errors import TemplateError
+from localcloud.deploy.errors import DeployError, TemplateError
 
 # OpenAPI's operation keys, and API Gateway's catch-all method.
 _METHODS = {
@@ -56,8 +58,8 @@ _INTEGRATION_KEYS = {
     "integrationSubtype",
     "connectionType",
 }
-# Integration types the API kinds apply.
-_INTEGRATION_TYPES = {"aws_proxy", "mock", "aws"}
+# Integration types the API kinds apply (http_proxy: to a loopback URL only).
+_INTEGRATION_TYPES = {"aws_proxy", "mock", "aws", "http_proxy"}
 # What SAM's resource types call their document.
 _DEFINITION = {
     "AWS::Serverless::Api": ("DefinitionBody", "DefinitionUri"),
@@ -180,12 +182,54 @@ def unapplied_extensions(document: Any, prefix: str) -> list[str]:
             kind = str(integration.get("type", "")).lower()
             if kind not in _INTEGRATION_TYPES:
                 stray.append(f"{where}.{INTEGRATION}.type={integration.get('type')!r}")
+            if kind == "http_proxy":
+                stray.extend(
+                    f"{where}.{INTEGRATION}.{problem}"
+                    for problem in http_proxy_problems(
+                        integration.get("uri"), integration.get("connectionType")
+                    )
+                )
             stray.extend(
                 f"{where}.{INTEGRATION}.{name}"
                 for name in integration
                 if name not in _INTEGRATION_KEYS
             )
     return stray
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def http_proxy_problems(uri: Any, connection_type: Any = None) -> list[str]:
+    """Why an HTTP_PROXY integration cannot be served here (empty: it can). Only an http:// URL
+    on this machine is served: nothing leaves it. A URL not known yet (an intrinsic function) is
+    checked when it is applied; one a stage variable names, per request."""
+    problems = []
+    if connection_type and str(connection_type).upper() != "INTERNET":
+        problems.append(f"connectionType={connection_type!r} (VPC links are not served locally)")
+    if isinstance(uri, str) and "${stageVariables." not in uri:
+        parts = urlsplit(uri)
+        if parts.scheme != "http" or not _is_loopback(parts.hostname or ""):
+            problems.append(
+                f"uri={uri!r}: HTTP_PROXY integrations are served to an http:// URL on this "
+                "machine only (http://127.0.0.1:{port}/... or http://localhost:{port}/...), "
+                "since nothing leaves it; point the integration at a local server"
+            )
+    return problems
+
+
+def require_loopback(uri: Any, where: str) -> str:
+    """``uri`` (resolved) if an HTTP_PROXY integration to it can be served, else DeployError."""
+    problems = http_proxy_problems(str(uri))
+    if problems:
+        raise DeployError(f"{where}: {problems[0]}")
+    return str(uri)
 
 
 def as_text(document: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ class Security:
     authorizer: str | None = None  # the security scheme's name
     scopes: tuple[str, ...] = ()
     api_key: bool = False
+    iam: bool = False  # a SigV4 scheme (SAM's AWS_IAM): the route's authorization is AWS_IAM
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,13 @@ def _is_api_key(scheme: Any) -> bool:
     )
 
 
+def _is_sigv4(scheme: Any) -> bool:
+    return (
+        isinstance(scheme, dict)
+        and str(scheme.get("x-amazon-apigateway-authtype", "")).lower() == "awssigv4"
+    )
+
+
 def security_of(document: Mapping[str, Any], operation: Mapping[str, Any]) -> Security:
     """The authorizer, scopes and API key an operation needs (its own ``security``, else the
     document's); ``security: []`` or SAM's ``NONE`` mean none."""
@@ -59,18 +67,20 @@ def security_of(document: Mapping[str, Any], operation: Mapping[str, Any]) -> Se
     schemes = _schemes(document)
     authorizer: str | None = None
     scopes: tuple[str, ...] = ()
-    api_key = False
+    api_key = iam = False
     for requirement in requirements:
         if not isinstance(requirement, dict):
             continue
         for name, wanted in requirement.items():
             scheme = schemes.get(name)
-            if _is_api_key(scheme):
+            if _is_sigv4(scheme):
+                iam = True
+            elif _is_api_key(scheme):
                 api_key = True
             elif isinstance(scheme, dict) and AUTHORIZER in scheme and authorizer is None:
                 authorizer = str(name)
                 scopes = tuple(str(s) for s in wanted or ())
-    return Security(authorizer, scopes, api_key)
+    return Security(authorizer, scopes, api_key, iam)
 
 
 def rest_authorizers(document: Mapping[str, Any]) -> list[AuthorizerSpec]:
@@ -163,7 +173,9 @@ def rest_integration_arguments(integration: Mapping[str, Any]) -> dict[str, Any]
     arguments: dict[str, Any] = {"type": kind}
     if kind != "MOCK":
         arguments["uri"] = str(integration.get("uri", ""))
-        arguments["integrationHttpMethod"] = str(integration.get("httpMethod") or "POST")
+        # an HTTP proxy passes the request's own method on unless told one
+        default = "ANY" if kind == "HTTP_PROXY" else "POST"
+        arguments["integrationHttpMethod"] = str(integration.get("httpMethod") or default)
     for key in ("requestParameters", "requestTemplates", "passthroughBehavior", "credentials"):
         if integration.get(key):
             arguments[key] = integration[key]
@@ -217,7 +229,8 @@ def from_cloudformation(integration: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "type": str(integration.get("Type", "")).lower(),
         "uri": integration.get("Uri", ""),
-        "httpMethod": integration.get("IntegrationHttpMethod") or "POST",
+        "httpMethod": integration.get("IntegrationHttpMethod")
+        or ("ANY" if str(integration.get("Type", "")).upper() == "HTTP_PROXY" else "POST"),
         "requestParameters": integration.get("RequestParameters") or {},
         "requestTemplates": integration.get("RequestTemplates") or {},
         "passthroughBehavior": integration.get("PassthroughBehavior"),

@@ -275,25 +275,30 @@ def test_a_request_is_the_root_of_its_trace(apis: DeployedApis) -> None:
 
 
 def test_a_fault_inside_a_step_is_a_500_and_the_gateway_keeps_serving(
-    apis: DeployedApis, monkeypatch: pytest.MonkeyPatch
+    apis: DeployedApis, localcloud: Any
 ) -> None:
-    from localcloud.apigw import steps
+    from localcloud.apigw import lambda_proxy, steps
 
     def broken(call: steps.IntegrationCall) -> Any:
         raise RuntimeError("a bug in an integration")
 
-    monkeypatch.setitem(steps.INTEGRATIONS, "AWS_PROXY", broken)
-    http = call("GET", apis.http + "echo/1")
+    pipeline = localcloud.running().apis.steps
+    previous = pipeline.register_integration("AWS_PROXY", broken)
+    try:
+        http = call("GET", apis.http + "echo/1")
+        rest = call("GET", apis.rest + "echo/1")
+    finally:
+        pipeline.register_integration("AWS_PROXY", previous)
+    assert previous is lambda_proxy.integrate
     assert (http.status, http.body) == (500, b'{"message":"Internal Server Error"}')
-    rest = call("GET", apis.rest + "echo/1")
     assert (rest.status, rest.body) == (500, b'{"message": "Internal server error"}')
-    monkeypatch.undo()
     assert call("GET", apis.http + "echo/1").status == 200
 
 
-def test_an_authorizer_step_can_allow_with_context_or_deny(apis: DeployedApis) -> None:
+def test_an_authorizer_step_can_allow_with_context_or_deny(
+    apis: DeployedApis, localcloud: Any
+) -> None:
     """The extension point access control plugs into: its context reaches the event."""
-    from localcloud.apigw import steps
     from localcloud.apigw.model import Allow, Answer, Deny
 
     def decide(api: Any, match: Any, request: Any, stage: Any, invoke: Any) -> Allow | Deny:
@@ -301,11 +306,14 @@ def test_an_authorizer_step_can_allow_with_context_or_deny(apis: DeployedApis) -
             return Allow({"lambda": {"user": "ada"}})
         return Deny(Answer.json(403, {"message": "Forbidden"}))
 
-    previous = steps.register_authorizer(decide)
+    runtime = localcloud.running()
+    previous = runtime.apis.steps.register_authorizer(decide)
     try:
         denied = call("GET", apis.http + "echo/1")
         allowed = call("GET", apis.http + "echo/1", headers={"Authorization": "let-me-in"})
     finally:
-        steps.register_authorizer(previous)
+        runtime.apis.steps.register_authorizer(previous)
+    # what it replaced is this cloud's access control, which is back in place
+    assert previous == runtime.reset.access.authorize
     assert (denied.status, denied.json()) == (403, {"message": "Forbidden"})
     assert allowed.json()["requestContext"]["authorizer"] == {"lambda": {"user": "ada"}}

@@ -158,6 +158,7 @@ def build_rest_api(cloud: Any, queue_url: str) -> RestApi:
     proxy(method("token", "GET", authorizationType="CUSTOM", authorizerId=token), "GET")
     proxy(method("request", "GET", authorizationType="CUSTOM", authorizerId=request), "GET")
     proxy(method("keyed", "GET", authorizationType="NONE", apiKeyRequired=True), "GET")
+    proxy(method("iam", "GET", authorizationType="AWS_IAM"), "GET")
     queue = method("queue", "POST", authorizationType="NONE")
     queue_path = queue_url.split("://", 1)[1].split("/", 1)[1]
     client.put_integration(
@@ -286,6 +287,7 @@ def build_http_api(cloud: Any, queue_url: str, issuer: str) -> HttpApi:
         AuthorizationScopes=["orders/read"],
     )
     client.create_route(ApiId=api, RouteKey="GET /open", Target=target)
+    client.create_route(ApiId=api, RouteKey="GET /iam", Target=target, AuthorizationType="AWS_IAM")
     send = client.create_integration(
         ApiId=api,
         IntegrationType="AWS_PROXY",

@@ -103,3 +103,9 @@ def test_gateway_responses_word_the_refusals(sam: dict[str, Any]) -> None:
         "Message": "User is not authorized to access this resource with an explicit deny"
     }
     assert denied.header("Access-Control-Allow-Origin") == "https://app.example"
+
+
+def test_sams_default_4xx_rewords_an_unknown_route_too(sam: dict[str, Any]) -> None:
+    reply = call("GET", sam["rest"] + "no/such/route")
+    assert (reply.status, reply.json()) == (403, {"message": "Missing Authentication Token"})
+    assert reply.header("Access-Control-Allow-Origin") == "https://app.example"

@@ -152,3 +152,20 @@ def test_a_methods_integration_reads_as_a_definitions() -> None:
         None,
         "4\\d\\d",
     ]
+
+
+def test_a_sigv4_scheme_asks_for_aws_iam() -> None:
+    """SAM's ``Auth: {Authorizer: AWS_IAM}`` is a security scheme with awsSigv4, not a key."""
+    document = {
+        "securityDefinitions": {
+            "AWS_IAM": {
+                "in": "header",
+                "type": "apiKey",
+                "name": "Authorization",
+                "x-amazon-apigateway-authtype": "awsSigv4",
+            }
+        }
+    }
+    security = security_of(document, {"security": [{"AWS_IAM": []}]})
+    assert (security.iam, security.api_key, security.authorizer) == (True, False, None)
+    assert security_of(document, {}).iam is False

@@ -130,3 +130,31 @@ def test_summary_counts_invocations_errors_and_dead_letters() -> None:
 )
 def test_short_name_drops_the_arn_prefix(resource: str, shown: str) -> None:
     assert traceview.short_name(resource) == shown
+
+
+def test_the_kind_column_widens_to_the_widest_kind_in_view() -> None:
+    hops = [
+        hop("r", None, "request", "apigateway", "POST /users 201", 0.0),
+        hop("s", "r", "stream record", "dynamodb", "users", 0.001),
+        hop("i", "s", "invoke", "lambda", "relay", 0.002),
+    ]
+    assert traceview.kind_width(hops) == len("stream record")
+    lines = render_text(hops).splitlines()
+    columns = [
+        line.index(service)
+        for line, service in zip(lines[1:], ("apigateway", "dynamodb", "lambda"), strict=True)
+    ]
+    # each resource starts one space after a 13-wide kind column, whatever the tree's indent
+    starts = [line.index("ms  ") + 4 for line in lines[1:]]
+    assert [c - s for c, s in zip(columns, starts, strict=True)] == [14, 14, 14]
+    assert "stream record dynamodb:users" in lines[2]
+    assert "request       apigateway:POST /users 201" in lines[1]
+
+
+def test_kinds_that_fit_keep_the_eight_wide_column_and_a_follower_fits_every_kind() -> None:
+    assert traceview.kind_width(HOPS) == traceview.KIND_WIDTH
+    from localcloud.trace import HopKind
+
+    assert max(len(kind) for kind in HopKind) == traceview.WIDEST_KIND >= len("schedule fired")
+    text = traceview.label(HOPS[1], T0, traceview.WIDEST_KIND).plain
+    assert "publish" + " " * (traceview.WIDEST_KIND - len("publish") + 1) + "sns:orders" in text

@@ -142,6 +142,8 @@ def _access(
         arguments["authorizerId"] = authorizers[security.authorizer]
         if security.scopes and arguments["authorizationType"] == "COGNITO_USER_POOLS":
             arguments["authorizationScopes"] = list(security.scopes)
+    elif security.iam:
+        arguments["authorizationType"] = "AWS_IAM"
     return arguments
 
 
@@ -187,8 +189,12 @@ def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, wh
     _put_gateway_responses(client, api_id, body)
     for operation in openapi.operations(body):
         kind = str(operation.integration.get("type", "")).lower()
-        if kind not in ("aws_proxy", "mock", "aws"):
+        if kind not in ("aws_proxy", "mock", "aws", "http_proxy"):
             continue  # listed as unapplied while planning
+        if kind == "http_proxy":
+            openapi.require_loopback(
+                operation.integration.get("uri"), f"{where}: {operation.method} {operation.path}"
+            )
         resource_id = _resource_for(client, api_id, operation.path, known)
         access = _access(body, openapi_access.operation_of(body, operation), authorizers)
         if kind != "aws_proxy":
@@ -334,8 +340,10 @@ class Resource(ResourceKind):
 
 @register
 class Method(ResourceKind):
-    """A method with a Lambda proxy, ``MOCK`` or ``AWS`` service integration, its authorizer
-    and API key requirement; other integration types are refused while planning."""
+    """A method with a Lambda proxy, ``MOCK``, ``AWS`` service or loopback ``HTTP_PROXY``
+    integration, its authorizer and API key requirement; other integration types are refused
+    while planning. Its ``RequestParameters`` are recorded (as on AWS, they are enforced only
+    by a request validator, which is not applied)."""
 
     type_name = "AWS::ApiGateway::Method"
     replace_on = None
@@ -349,6 +357,7 @@ class Method(ResourceKind):
             "AuthorizationScopes",
             "ApiKeyRequired",
             "Integration",
+            "RequestParameters",
         }
     )
     members = {
@@ -381,8 +390,18 @@ class Method(ResourceKind):
             _PROXY,
             "MOCK",
             "AWS",
+            "HTTP_PROXY",
         ):
             stray.append(f"Integration.Type={integration.get('Type')!r}")
+        if isinstance(integration, dict) and str(integration.get("Type", "")) == "HTTP_PROXY":
+            stray.extend(
+                f"Integration.{problem}".replace("uri=", "Uri=").replace(
+                    "connectionType=", "ConnectionType="
+                )
+                for problem in openapi.http_proxy_problems(
+                    integration.get("Uri"), integration.get("ConnectionType")
+                )
+            )
         return sorted(stray)
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
@@ -396,6 +415,10 @@ class Method(ResourceKind):
             access["authorizerId"] = str(props["AuthorizerId"])
         if props.get("AuthorizationScopes"):
             access["authorizationScopes"] = [str(s) for s in props["AuthorizationScopes"]]
+        if props.get("RequestParameters"):
+            access["requestParameters"] = {
+                str(k): str(v).lower() == "true" for k, v in props["RequestParameters"].items()
+            }
         integration = props.get("Integration") or {}
         client = ctx.client("apigateway")
         if str(integration.get("Type", _PROXY)) == _PROXY:
@@ -410,6 +433,8 @@ class Method(ResourceKind):
                 access,
             )
         else:
+            if str(integration.get("Type")) == "HTTP_PROXY":
+                openapi.require_loopback(integration.get("Uri"), f"resource {logical_id!r}")
             _put_service_method(
                 client,
                 api_id,

@@ -33,6 +33,9 @@ def _proxy_integration(
     subtype = integration.get("integrationSubtype") or integration.get("IntegrationSubtype")
     if subtype:
         return _first_class_integration(client, api_id, integration, str(subtype))
+    kind = str(integration.get("type") or integration.get("IntegrationType") or "AWS_PROXY")
+    if kind.upper() == "HTTP_PROXY":
+        return _http_proxy_integration(client, api_id, integration, where)
     uri = str(integration.get("uri") or integration.get("IntegrationUri") or "")
     check_function(uri, ctx, where)
     version = integration.get("payloadFormatVersion") or integration.get("PayloadFormatVersion")
@@ -42,6 +45,27 @@ def _proxy_integration(
         "IntegrationUri": uri,
         "IntegrationMethod": "POST",
         "PayloadFormatVersion": str(version or "2.0"),
+    }
+    timeout = integration.get("timeoutInMillis") or integration.get("TimeoutInMillis")
+    if timeout:
+        arguments["TimeoutInMillis"] = int(timeout)
+    return str(client.create_integration(**arguments)["IntegrationId"])
+
+
+def _http_proxy_integration(
+    client: Any, api_id: str, integration: Mapping[str, Any], where: str
+) -> str:
+    """An HTTP proxy to a server on this machine (any other URL is refused)."""
+    uri = openapi.require_loopback(
+        integration.get("uri") or integration.get("IntegrationUri"), where
+    )
+    method = integration.get("httpMethod") or integration.get("IntegrationMethod") or "ANY"
+    arguments: dict[str, Any] = {
+        "ApiId": api_id,
+        "IntegrationType": "HTTP_PROXY",
+        "IntegrationUri": uri,
+        "IntegrationMethod": str(method).upper(),
+        "PayloadFormatVersion": "1.0",
     }
     timeout = integration.get("timeoutInMillis") or integration.get("TimeoutInMillis")
     if timeout:
@@ -87,7 +111,7 @@ def _route_access(
     """create_route's authorization arguments for an operation of ``body``."""
     security = openapi_access.security_of(body, operation)
     if security.authorizer is None or security.authorizer not in authorizers:
-        return {}
+        return {"AuthorizationType": "AWS_IAM"} if security.iam else {}
     kind = next(
         (
             spec.arguments["AuthorizerType"]
@@ -114,7 +138,7 @@ def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, wh
     if cors:
         client.update_api(ApiId=api_id, CorsConfiguration=cors)
     for operation in openapi.operations(body):
-        if str(operation.integration.get("type", "")).lower() != "aws_proxy":
+        if str(operation.integration.get("type", "")).lower() not in ("aws_proxy", "http_proxy"):
             continue  # listed as unapplied while planning
         integration = _proxy_integration(
             client, api_id, operation.integration, ctx, f"{where}: {operation.route_key}"
@@ -267,14 +291,25 @@ class Integration(ResourceKind):
             "IntegrationSubtype",
             "RequestParameters",
             "CredentialsArn",
+            "ConnectionType",  # INTERNET only (http_proxy_problems refuses a VPC link)
         }
     )
     inert = {"Description": "a note for people only"}
 
     def unapplied(self, props: Mapping[str, Any]) -> list[str]:
         stray = super().unapplied(props)
-        if str(props.get("IntegrationType", "")) != "AWS_PROXY":
+        kind = str(props.get("IntegrationType", ""))
+        if kind not in ("AWS_PROXY", "HTTP_PROXY"):
             stray.append(f"IntegrationType={props.get('IntegrationType')!r}")
+        if kind == "HTTP_PROXY":
+            stray.extend(
+                problem.replace("uri=", "IntegrationUri=").replace(
+                    "connectionType=", "ConnectionType="
+                )
+                for problem in openapi.http_proxy_problems(
+                    props.get("IntegrationUri"), props.get("ConnectionType")
+                )
+            )
         if props.get("RequestParameters") and not props.get("IntegrationSubtype"):
             stray.append("RequestParameters (applied to AWS service integrations only)")
         return sorted(stray)
