@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from localcloud.deploy.errors import TemplateError
+
 AUTHORIZER = "x-amazon-apigateway-authorizer"
 API_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
 CORS = "x-amazon-apigateway-cors"
@@ -73,14 +75,35 @@ def security_of(document: Mapping[str, Any], operation: Mapping[str, Any]) -> Se
             continue
         for name, wanted in requirement.items():
             scheme = schemes.get(name)
+            if name == "NONE" and scheme is None:
+                continue
             if _is_sigv4(scheme):
                 iam = True
             elif _is_api_key(scheme):
                 api_key = True
-            elif isinstance(scheme, dict) and AUTHORIZER in scheme and authorizer is None:
+            elif isinstance(scheme, dict) and AUTHORIZER in scheme:
+                if authorizer is not None and authorizer != name:
+                    raise TemplateError(
+                        f"an operation asks for two authorizers ({authorizer}, {name}); "
+                        "API Gateway applies one per method or route: keep one"
+                    )
                 authorizer = str(name)
                 scopes = tuple(str(s) for s in wanted or ())
+            else:
+                raise TemplateError(_unsupported_scheme(str(name), scheme))
     return Security(authorizer, scopes, api_key, iam)
+
+
+def _unsupported_scheme(name: str, scheme: Any) -> str:
+    """Why a security requirement cannot be applied, and what would be."""
+    supported = (
+        "a Lambda, Cognito or JWT authorizer (x-amazon-apigateway-authorizer), an API key "
+        "(apiKey named x-api-key) or SigV4 (x-amazon-apigateway-authtype: awsSigv4)"
+    )
+    if scheme is None:
+        return f"security requirement {name!r} names no declared security scheme; declare it"
+    kind = scheme.get("type", "?") if isinstance(scheme, dict) else scheme
+    return f"security scheme {name!r} ({kind}) is not one API Gateway applies; use {supported}"
 
 
 def rest_authorizers(document: Mapping[str, Any]) -> list[AuthorizerSpec]:

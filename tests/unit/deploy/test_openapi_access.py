@@ -169,3 +169,21 @@ def test_a_sigv4_scheme_asks_for_aws_iam() -> None:
     security = security_of(document, {"security": [{"AWS_IAM": []}]})
     assert (security.iam, security.api_key, security.authorizer) == (True, False, None)
     assert security_of(document, {}).iam is False
+
+
+def test_a_security_requirement_it_cannot_apply_is_refused_by_name() -> None:
+    """Never silently open: an undeclared scheme, or one API Gateway does not apply, is an error."""
+    import pytest
+
+    from localcloud.deploy.errors import TemplateError
+
+    undeclared = {"paths": {}, "security": [{"Ghost": []}]}
+    with pytest.raises(TemplateError, match="'Ghost' names no declared security scheme"):
+        security_of(undeclared, {})
+    basic = {
+        "components": {"securitySchemes": {"Basic": {"type": "http", "scheme": "basic"}}},
+        "security": [{"Basic": []}],
+    }
+    with pytest.raises(TemplateError, match=r"'Basic' \(http\) is not one API Gateway applies"):
+        security_of(basic, {})
+    assert security_of({"security": [{"NONE": []}]}, {}).authorizer is None
