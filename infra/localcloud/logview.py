@@ -55,5 +55,6 @@ def plain_log_line(
     function: str, request_id: str | None, message: str, at: float | None = None
 ) -> str:
     """``log_line``'s text without its styles: what rich prints on a console without colours
-    (control codes removed as rich removes them), for a fraction of rich's rendering cost."""
-    return strip_control_codes("".join(_pieces(function, request_id, message, at)))
+    (control codes removed and tabs expanded to 8 columns as rich does: exactly so for ASCII
+    text, as rich counts the columns of wide characters), for a fraction of rich's cost."""
+    return strip_control_codes("".join(_pieces(function, request_id, message, at))).expandtabs(8)

@@ -75,11 +75,12 @@ def print_invocation(spec: FunctionSpec, result: InvocationResult, lines: Sequen
     """Print an invocation's log lines on stderr as it ends (a listener of the engine's logs)."""
     console = err()
     # Without colours (not a terminal: a log file, the bench) a line is its plain text, which
-    # rich renders the same except for tabs it expands; rendering costs the server's CPU.
+    # rich renders the same (its tabs expanded by columns, so with wide characters rich renders
+    # it); rendering costs the server's CPU.
     plain = console.color_system is None
     with _printing:
         for line in lines:
-            if plain and "\t" not in line:
+            if plain and ("\t" not in line or line.isascii()):
                 console.file.write(plain_log_line(spec.name, result.request_id, line) + "\n")
                 continue
             console.print(

@@ -20,6 +20,10 @@ MESSAGES = [
     "control\x07codes\x08\x0b\x0c\r",
     "markup [bold]x[/bold] :smile:",
     "",
+    "REPORT RequestId: 3f2a1b9c\tDuration: 1.20 ms\tBilled Duration: 2 ms\t",
+    "\t\tx",
+    "a\tb\n\tc\td",
+    "abcdefgh\ti",
 ]
 
 
