@@ -28,7 +28,7 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.task import WSGITask
 
-from localcloud import clients, quotas, runtime
+from localcloud import afterward, clients, quotas, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.emulator import state, wire
 from localcloud.errors import LocalCloudError
@@ -148,14 +148,20 @@ class Task(WSGITask):
     """
 
     def service(self) -> None:
-        super().service()
-        # Send the answer from this thread, as waitress itself does when output piles up: left
-        # to the main loop, each response waits for that thread to be woken and scheduled, which
-        # on a busy 2-core machine is most of a small request's latency. What cannot be sent
-        # now (a full socket buffer, an error) stays queued for the main loop as before.
-        channel = self.channel
-        with channel.outbuf_lock:
-            channel._flush_exception(channel._flush_some, do_close=False)
+        # Deliveries AWS makes after acknowledging (afterward.py) wait until the answer is out.
+        pending = afterward.collect()
+        try:
+            super().service()
+            # Send the answer from this thread, as waitress itself does when output piles up:
+            # left to the main loop, each response waits for that thread to be woken and
+            # scheduled, which on a busy 2-core machine is most of a small request's latency.
+            # What cannot be sent now (a full socket buffer, an error) stays queued for the
+            # main loop as before.
+            channel = self.channel
+            with channel.outbuf_lock:
+                channel._flush_exception(channel._flush_some, do_close=False)
+        finally:
+            afterward.run(pending)
 
     def get_environment(self) -> dict[str, Any]:
         if self.environ is not None:

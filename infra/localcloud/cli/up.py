@@ -32,7 +32,7 @@ from localcloud.cli.common import (
 )
 from localcloud.cli.project import load_project, stack_name
 from localcloud.engine.executor import FunctionSpec, InvocationResult
-from localcloud.logview import log_line
+from localcloud.logview import log_line, plain_log_line
 
 # A ready hook that runs longer than this is stopped (the cloud keeps serving).
 INIT_HOOK_TIMEOUT_S = 300
@@ -74,11 +74,20 @@ _printing = threading.Lock()
 def print_invocation(spec: FunctionSpec, result: InvocationResult, lines: Sequence[str]) -> None:
     """Print an invocation's log lines on stderr as it ends (a listener of the engine's logs)."""
     console = err()
+    # Without colours (not a terminal: a log file, the bench) a line is its plain text, which
+    # rich renders the same (its tabs expanded by columns, so with wide characters rich renders
+    # it); rendering costs the server's CPU.
+    plain = console.color_system is None
     with _printing:
         for line in lines:
+            if plain and ("\t" not in line or line.isascii()):
+                console.file.write(plain_log_line(spec.name, result.request_id, line) + "\n")
+                continue
             console.print(
                 log_line(spec.name, result.request_id, line, result.failed), soft_wrap=True
             )
+        if plain:
+            console.file.flush()
 
 
 def run_init_hooks(folder: Path | None, endpoint_url: str, region: str) -> None:

@@ -15,9 +15,10 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
-from localcloud import quotas, trace
+from localcloud import afterward, quotas, trace
 from localcloud.arns import parse_arn, service_of
 from localcloud.emulator import backends
 from localcloud.emulator.hooks import ReplayDone
@@ -107,7 +108,8 @@ class EventRouter:
                 detail_type=event["detail-type"],
                 source=event["source"],
             )
-            self.route(region, account, bus, event, context)
+            # AWS acknowledges and delivers afterwards: over HTTP, after the answer is sent.
+            afterward.later(partial(self.route, region, account, bus, event, context))
             results.append({"EventId": event["id"]})
         return results
 

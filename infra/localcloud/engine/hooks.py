@@ -9,9 +9,10 @@ clients and trace hops) to the state machines.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from localcloud import trace
+from localcloud import afterward, trace
 from localcloud.emulator.hooks import ReplayDone
 from localcloud.emulator.views import (
     ExecutionView,
@@ -71,7 +72,12 @@ class EngineHooks:
         publication: SnsPublication,
         context: trace.TraceContext | None,
     ) -> None:
-        self.sns.deliver_one(subscription, publication, context)
+        if publication.group_id is not None:
+            # a FIFO topic's order is kept by delivering before the publish is answered
+            self.sns.deliver_one(subscription, publication, context)
+            return
+        # AWS acknowledges and delivers afterwards: over HTTP, after the answer is sent.
+        afterward.later(partial(self.sns.deliver_one, subscription, publication, context))
 
     def sns_filtered(
         self, subscription: SubscriptionView, context: trace.TraceContext | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -319,6 +320,20 @@ def _sns_outcome(call: Any, **kwargs: Any) -> Any:
         return exc.response["Error"]["Code"], exc.response["Error"]["Message"]
 
 
+def _receive_and_delete(sqs: Any, url: str, wait_s: int) -> list[Any]:
+    batch: list[Any] = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=wait_s
+    ).get("Messages", [])
+    if batch:
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
+            ],
+        )
+    return batch
+
+
 def _sns_conversation(sns: Any, sqs: Any, fifo: bool) -> list[Any]:
     """Every case the direct SNS paths meet, valid and not, and what the subscriber received."""
     suffix = ".fifo" if fifo else ""
@@ -406,6 +421,14 @@ def _sns_conversation(sns: Any, sqs: Any, fifo: bool) -> list[Any]:
         ),
     ]
     received: list[Any] = []
+    if not fifo:
+        # A standard topic delivers after it answered (as on AWS): a last message marks the end.
+        sns.publish(TopicArn=topic, Message="the end")
+        deadline = time.monotonic() + 10
+        while not any(json.loads(m["Body"])["Message"] == "the end" for m in received):
+            assert time.monotonic() < deadline, "the conversation's deliveries did not arrive"
+            received += _receive_and_delete(sqs, url, wait_s=1)
+        received = [m for m in received if json.loads(m["Body"])["Message"] != "the end"]
     while batch := sqs.receive_message(
         QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
     ).get("Messages", []):

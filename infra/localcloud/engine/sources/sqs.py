@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from localcloud.trace import HopKind, Outcome
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 5  # Lambda starts SQS mappings at five concurrent batches
+# A batch thread with nothing to run for this long ends (a busy mapping keeps its threads).
+BATCH_THREAD_IDLE_S = 5.0
 
 
 @dataclass
@@ -58,6 +61,13 @@ class SqsSource(EventSource):
         self.function_arn = mapping.function_arn
         self.function = function_name(mapping.function_arn)
         self._stop = threading.Event()
+        # Received batches for the batch threads; _idle counts the threads waiting for one
+        # that no batch handed over has claimed yet.
+        self._batches: queue.SimpleQueue[tuple[list[QueuedMessage], threading.BoundedSemaphore]] = (
+            queue.SimpleQueue()
+        )
+        self._idle = 0
+        self._idle_lock = threading.Lock()
         self._configure(mapping)
         self._thread = threading.Thread(
             target=self._run, name=f"localcloud-esm-{self.queue_name}", daemon=True
@@ -116,14 +126,39 @@ class SqsSource(EventSource):
                 self._release(messages)
                 slots.release()
                 continue
-            # Each batch gets its own thread: waiting behind other work in a shared pool would
-            # burn its visibility timeout, and the batch would come back as a duplicate.
+            self._hand_over(messages, slots)
+
+    # -- batch threads ------------------------------------------------------------------------
+    def _hand_over(self, messages: list[QueuedMessage], slots: threading.BoundedSemaphore) -> None:
+        """Run a batch on an idle batch thread of this mapping, or on a new one: a batch never
+        waits behind other work (it would burn its visibility timeout and come back as a
+        duplicate), and threads are not started and ended for every batch."""
+        with self._idle_lock:
+            claimed = self._idle > 0
+            if claimed:
+                self._idle -= 1
+        self._batches.put((messages, slots))
+        if not claimed:
             threading.Thread(
-                target=self._process,
-                args=(messages, slots),
-                name=f"{self._thread.name}-batch",
-                daemon=True,
+                target=self._work, name=f"{self._thread.name}-batch", daemon=True
             ).start()
+
+    def _work(self) -> None:
+        """A batch thread: runs batches, and ends once idle for BATCH_THREAD_IDLE_S."""
+        while True:
+            try:
+                messages, slots = self._batches.get(timeout=BATCH_THREAD_IDLE_S)
+            except queue.Empty:
+                with self._idle_lock:
+                    # Leave only while another idle thread is left for every batch handed
+                    # over; otherwise a batch is on its way to this one.
+                    if self._idle > 0:
+                        self._idle -= 1
+                        return
+                continue
+            self._process(messages, slots)
+            with self._idle_lock:
+                self._idle += 1
 
     def _receive(self) -> list[QueuedMessage]:
         """One batch: a long-polled receive, topped up for the mapping's batching window."""
