@@ -2,8 +2,11 @@
 
 Builds localcloud's wheel, installs it into a fresh virtualenv outside the repository (nothing of
 the repository on the path), then for a temporary copy of each project here: `localcloud up` on
-a free port, `localcloud deploy` (which builds the functions' and layers' requirements), and
-`localcloud invoke` with the project's events, checking each answer. Exits 1 on any failure.
+a free port, `localcloud deploy` (which builds the functions' and layers' requirements),
+`localcloud invoke` with the project's events, checking each answer, and for the projects with a
+scenario (scenarios.py) what a developer does next: requests to the API URLs `deploy` printed,
+uploads, events, `localcloud schedule run`, with the end state and `localcloud trace` checked.
+Exits 1 on any failure.
 
 Downloads come from the package index and are cached (pip's cache, localcloud's build cache), so
 a second run is fast. `make test-projects` runs it; CI runs that after `make test`.
@@ -20,6 +23,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from scenarios import SCENARIOS, Deployed
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -59,6 +64,19 @@ PROJECTS = {
     ],
     "public-layer": [
         Invocation("Hello", "ada", ('"hello": "Ada"', '"powertools": "aws_lambda_powertools')),
+    ],
+    "http-crud": [
+        Invocation(
+            "BookmarksFunction", "get-missing", ('"statusCode": 404', "no bookmark does-not-exist")
+        ),
+    ],
+    "media-pipeline": [
+        Invocation("CleanupFunction", "quarantined", ('"status": "quarantined"', '"removed": []')),
+    ],
+    "order-workflow": [
+        Invocation(
+            "ValidateOrderFunction", "large-order", ('"total": 1388.5', '"needs_approval": true')
+        ),
     ],
 }
 
@@ -151,6 +169,14 @@ def check_project(name: str, bin_dir: Path, workdir: Path, env: dict[str, str]) 
                     f"{name}: {' '.join(command)}: exit {answer.returncode} (expected "
                     f"{case.exit_code}), missing {missing}\n{answer.stdout}{answer.stderr}"
                 )
+        if name in SCENARIOS:
+            started = time.monotonic()
+            found = SCENARIOS[name](
+                Deployed(name, project, endpoint, localcloud, env, deployed.stdout)
+            )
+            took = time.monotonic() - started
+            print(f"{name}: scenario {'passed' if not found else 'FAILED'} in {took:.1f} s")
+            failures += found
     finally:
         up.terminate()
         try:
