@@ -22,7 +22,7 @@ from typing import Any
 import boto3
 
 COMMAND_TIMEOUT_S = 120
-WAIT_S = 30.0
+WAIT_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -678,8 +678,48 @@ def order_workflow(project: Deployed) -> list[str]:
     answer = project.http("GET", f"{api}/orders/o-nope")
     check(answer.status == 404, "GET /orders/{id} of an unknown order is 404", answer)
 
+    # Returns: POST /returns puts the body on a queue (no function in between) that a function
+    # drains; a return of an order that was never paid is a failed batch item.
+    for body in ({"order_id": "o-paid", "reason": "too small"}, {"order_id": "o-nope"}):
+        answer = project.http("POST", f"{api}/returns", body)
+        check(
+            answer.status == 200 and "MessageId" in answer.text,
+            f"POST /returns ({body['order_id']}) queues the request",
+            answer,
+        )
+
+    def returned() -> dict[str, Any]:
+        item = project.client("dynamodb").get_item(
+            TableName=outputs["OrdersTableName"], Key={"order_id": {"S": "o-paid"}}
+        )["Item"]
+        return item if item["status"]["S"] == "RETURN_REQUESTED" else {}
+
+    item = project.wait_for("o-paid's return recorded", returned)
+    check(
+        bool(item) and item["return_reason"]["S"] == "too small",
+        "the return is recorded on the order",
+        item,
+    )
+
     traces = project.traces(100)
     shown = [[(hop["kind"], hop["resource"]) for hop in hops] for hops in traces[-6:]]
+    check(
+        any_trace(
+            traces,
+            ("request", "POST /returns"),
+            ("publish", "ReturnsQueue"),
+            ("receive", "ReturnsQueue"),
+            ("invoke", "ReturnsFunction"),
+            ("call", "dynamodb:UpdateItem"),
+        ),
+        "a trace follows POST /returns to the queue, the function and its write",
+        shown,
+    )
+    check(
+        any_trace(traces, ("request", "POST /returns"), ("batch", "ReturnsFunction")),
+        "the return of an unpaid order is kept on the queue as a failed batch item",
+        shown,
+    )
     check(
         any_trace(
             traces,
