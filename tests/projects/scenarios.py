@@ -222,6 +222,11 @@ def http_crud(project: Deployed) -> list[str]:
         "GET /bookmarks?owner=ada lists Ada's two, newest first (the GSI, descending)",
         answer,
     )
+    check(
+        answer.status == 200 and answer.json["page_size"] == 10,
+        "the page size comes from the SSM parameter the template creates",
+        answer,
+    )
     answer = project.http("GET", f"{api}/bookmarks?owner=ada&limit=1")
     check(answer.status == 200 and answer.json["count"] == 1, "?limit=1 gives one", answer)
     answer = project.http("GET", f"{api}/bookmarks")

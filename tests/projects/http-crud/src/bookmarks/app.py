@@ -16,13 +16,17 @@ from aws_lambda_powertools.event_handler.exceptions import (
     ForbiddenError,
     NotFoundError,
 )
+from aws_lambda_powertools.utilities import parameters
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 logger = Logger()
 app = APIGatewayHttpResolver()
 
-MAX_PAGE = 50
+
+def max_page_size() -> int:
+    # Cached for five minutes, so a change to the parameter applies without a deploy.
+    return int(parameters.get_parameter(os.environ["MAX_PAGE_SIZE_PARAMETER"], max_age=300))
 
 
 @cache
@@ -66,14 +70,20 @@ def list_by_owner() -> dict[str, Any]:
     owner = app.current_event.get_query_string_value("owner")
     if not owner:
         raise BadRequestError("the query string needs ?owner=")
-    limit = int(app.current_event.get_query_string_value("limit", str(MAX_PAGE)) or MAX_PAGE)
+    page_size = max_page_size()
+    limit = int(app.current_event.get_query_string_value("limit", "") or page_size)
     answer = table().query(
         IndexName="ByOwner",
         KeyConditionExpression=Key("owner").eq(owner),
         ScanIndexForward=False,
-        Limit=max(1, min(limit, MAX_PAGE)),
+        Limit=max(1, min(limit, page_size)),
     )
-    return {"owner": owner, "items": answer["Items"], "count": answer["Count"]}
+    return {
+        "owner": owner,
+        "items": answer["Items"],
+        "count": answer["Count"],
+        "page_size": page_size,
+    }
 
 
 @app.get("/bookmarks/<bookmark_id>")
