@@ -46,7 +46,7 @@ integration: $(STAMP)  ## engine semantics on a running local cloud
 e2e: $(STAMP)  ## the whole topology deployed, sources to final state
 	$(PY) -m pytest tests/e2e -q
 
-test-projects: $(STAMP)  ## localcloud's wheel in a fresh virtualenv, on the SAM projects in tests/projects/ (up, deploy, invoke)
+test-projects: $(STAMP)  ## localcloud's wheel in a fresh virtualenv, on the SAM projects in tests/projects/ (up, deploy, invoke, scenarios)
 	timeout 900 $(PY) tests/projects/run.py
 
 test-localstack:  ## the deployer against a real LocalStack (host mode, no Docker; own .venv-localstack, Python 3.13)

@@ -2,8 +2,11 @@
 
 Builds localcloud's wheel, installs it into a fresh virtualenv outside the repository (nothing of
 the repository on the path), then for a temporary copy of each project here: `localcloud up` on
-a free port, `localcloud deploy` (which builds the functions' and layers' requirements), and
-`localcloud invoke` with the project's events, checking each answer. Exits 1 on any failure.
+a free port, `localcloud deploy` (which builds the functions' and layers' requirements),
+`localcloud invoke` with the project's events, checking each answer, and for the projects with a
+scenario (scenarios.py) what a developer does next: requests to the API URLs `deploy` printed,
+uploads, events, `localcloud schedule run`, with the end state and `localcloud trace` checked.
+Exits 1 on any failure.
 
 Downloads come from the package index and are cached (pip's cache, localcloud's build cache), so
 a second run is fast. `make test-projects` runs it; CI runs that after `make test`.
@@ -17,14 +20,22 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
+
+from scenarios import SCENARIOS, Deployed
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 READY_TIMEOUT_S = 120
 COMMAND_TIMEOUT_S = 600
+# The whole run stops by itself: a command still running when this is spent is ended, and the
+# projects not yet started are reported as not run (a normal run takes 1.5 to 3 minutes).
+BUDGET_S = 600
+_deadline = time.monotonic() + BUDGET_S
 
 
 @dataclass(frozen=True)
@@ -60,13 +71,33 @@ PROJECTS = {
     "public-layer": [
         Invocation("Hello", "ada", ('"hello": "Ada"', '"powertools": "aws_lambda_powertools')),
     ],
+    "http-crud": [
+        Invocation(
+            "BookmarksFunction", "get-missing", ('"statusCode": 404', "no bookmark does-not-exist")
+        ),
+    ],
+    "media-pipeline": [
+        Invocation("CleanupFunction", "quarantined", ('"status": "quarantined"', '"removed": []')),
+    ],
+    "order-workflow": [
+        Invocation(
+            "ValidateOrderFunction", "large-order", ('"total": 1388.5', '"needs_approval": true')
+        ),
+    ],
 }
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S
-    )
+    timeout = max(1.0, min(COMMAND_TIMEOUT_S, _deadline - time.monotonic()))
+    try:
+        return subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired as exc:
+        stderr = exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr or ""
+        return subprocess.CompletedProcess(
+            command, 124, "", f"{stderr}\ntimed out after {timeout:.0f} s"
+        )
 
 
 def _free_port() -> int:
@@ -121,17 +152,26 @@ def check_project(name: str, bin_dir: Path, workdir: Path, env: dict[str, str]) 
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # Read the cloud's output all along, so its pipe never fills, and see it become ready.
+    said: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert up.stdout is not None
+        for line in up.stdout:
+            said.append(line)
+            if line.startswith("localcloud ready on"):
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
     failures: list[str] = []
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
-        assert up.stdout is not None
-        for line in up.stdout:
-            if line.startswith("localcloud ready on"):
-                break
+        while not ready.wait(0.2):
+            if up.poll() is not None:
+                return [f"{name}: `localcloud up` exited ({up.returncode}):\n{''.join(said)}"]
             if time.monotonic() > deadline:
                 return [f"{name}: `localcloud up` was not ready in {READY_TIMEOUT_S} s"]
-        else:
-            return [f"{name}: `localcloud up` exited ({up.wait()})"]
         started = time.monotonic()
         deployed = _run([localcloud, "deploy", "--endpoint", endpoint], project, env)
         print(f"{name}: deploy exit {deployed.returncode} in {time.monotonic() - started:.1f} s")
@@ -151,6 +191,17 @@ def check_project(name: str, bin_dir: Path, workdir: Path, env: dict[str, str]) 
                     f"{name}: {' '.join(command)}: exit {answer.returncode} (expected "
                     f"{case.exit_code}), missing {missing}\n{answer.stdout}{answer.stderr}"
                 )
+        if name in SCENARIOS:
+            started = time.monotonic()
+            try:
+                found = SCENARIOS[name](
+                    Deployed(name, project, endpoint, localcloud, env, deployed.stdout)
+                )
+            except Exception:  # a scenario that breaks is a failure, and the next project runs
+                found = [f"{name}: the scenario raised\n{traceback.format_exc()}"]
+            took = time.monotonic() - started
+            print(f"{name}: scenario {'passed' if not found else 'FAILED'} in {took:.1f} s")
+            failures += found
     finally:
         up.terminate()
         try:
@@ -168,6 +219,9 @@ def main() -> int:
         bin_dir = install(workdir, env)
         failures = []
         for name in PROJECTS:
+            if time.monotonic() > _deadline:
+                failures.append(f"{name}: not run, the run's {BUDGET_S} s were spent")
+                continue
             failures += check_project(name, bin_dir, workdir, env)
     for failure in failures:
         print(f"FAILED {failure}", file=sys.stderr)

@@ -32,6 +32,7 @@ from localcloud.deploy.errors import (
     UnsupportedResourceError,
 )
 from localcloud.deploy.graph import check_outputs, dependencies, topological_order
+from localcloud.deploy.includes import inline_includes
 from localcloud.deploy.intrinsics import Resolver, pseudo_parameters, resolve_parameters
 from localcloud.deploy.kinds import KINDS, Context, ResourceKind
 from localcloud.deploy.kinds.awslambda import public_layers
@@ -90,7 +91,7 @@ def plan_template(
     """
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
-    template = inline_definitions(template, base_dir)
+    template = inline_definitions(inline_includes(template, base_dir), base_dir)
     local = inline_definition_uris(rewrite_code_uris(template, base_dir), base_dir)
     expanded = expand(local, values, region)
     validate_shape(expanded, "the expanded template")

@@ -6,6 +6,10 @@ import copy
 from typing import Any
 
 import boto3
+from samtranslator.feature_toggle.feature_toggle import (
+    FeatureToggle,
+    FeatureToggleDefaultConfigProvider,
+)
 from samtranslator.model.exceptions import ExceptionWithMessage, InvalidDocumentException
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
@@ -18,6 +22,19 @@ def _no_managed_policy_map() -> dict[str, str]:
     # An empty map makes the translator fall back to the managed-policy map it bundles,
     # so no IAM call is ever made to expand `Policies: [AWSLambdaBasicExecutionRole]`.
     return {}
+
+
+class _NoFeatureFlags(FeatureToggle):
+    """The translator's feature flags all off, as with no flag configuration at all, without the
+    warning it logs for each flag asked about (`OpenApiVersion` asks for one, for example)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            FeatureToggleDefaultConfigProvider(), stage=None, account_id=None, region=None
+        )
+
+    def is_enabled(self, feature_name: str) -> bool:
+        return False
 
 
 def expand(template: dict[str, Any], parameters: dict[str, Any], region: str) -> dict[str, Any]:
@@ -33,6 +50,7 @@ def expand(template: dict[str, Any], parameters: dict[str, Any], region: str) ->
         expanded: dict[str, Any] = translator.translate(
             copy.deepcopy(template),
             parameter_values=dict(parameters),
+            feature_toggle=_NoFeatureFlags(),
             get_managed_policy_map=_no_managed_policy_map,
         )
     except InvalidDocumentException as exc:

@@ -555,6 +555,11 @@ class Schedules:
         ]
         if len(suffixed) == 1:
             return suffixed[0]
+        if len(suffixed) > 1:
+            raise ScheduleNotFoundError(
+                f"{name} is the logical id of a schedule in several stacks "
+                f"({', '.join(sorted(e.name for e in suffixed))}); run one by its full name"
+            )
         known = sorted(
             e.name if e.kind == "rule" else f"{e.name} (--group {e.scope})" for e in entries
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,20 @@ def test_sam_functions_expand_and_order_after_what_they_need(tmp_path: Path) -> 
     assert plan.parameters == {"Size": "7"}
     code = plan.resources["Worker"]["Properties"]["Code"]
     assert code["S3Key"].endswith("worker")
+
+
+def test_an_api_with_an_openapi_version_expands_without_the_translators_flag_warnings(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # sam init's templates set Globals.Api.OpenApiVersion, which asks the translator for a
+    # feature flag; its "not available in Feature Toggle Config" warning reached the terminal.
+    text = SAM.replace("Resources:", "Globals:\n  Api:\n    OpenApiVersion: 3.0.1\nResources:", 1)
+    text += "        Get:\n          Type: Api\n          Properties:\n"
+    text += "            Path: /jobs\n            Method: get\n"
+    with caplog.at_level(logging.DEBUG):
+        plan = plan_template(_sam(tmp_path, text), tmp_path)
+    assert plan.resources["ServerlessRestApi"]["Type"] == "AWS::ApiGateway::RestApi"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_unsupported_resource_type_is_named_before_anything_runs(tmp_path: Path) -> None:

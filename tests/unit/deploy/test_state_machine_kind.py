@@ -122,3 +122,26 @@ Resources:
 
     with pytest.raises(UnsupportedPropertyError, match="LoggingConfiguration"):
         plan_template(template, tmp_path)
+
+
+def test_sam_tracing_is_taken_as_every_execution_is_traced_locally(tmp_path: Path) -> None:
+    # Public templates set `Tracing: {Enabled: true}` as often as a function's `Tracing: Active`.
+    (tmp_path / "flow.asl.json").write_text(json.dumps(FLOW))
+    template = parse_template(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: flow.asl.json
+      DefinitionSubstitutions: {Fn: arn:aws:lambda:us-east-1:1:function:f}
+      Tracing:
+        Enabled: true
+"""
+    )
+
+    plan = plan_template(template, tmp_path)
+
+    assert plan.resources["Flow"]["Properties"]["TracingConfiguration"] == {"Enabled": True}
+    assert plan.unsupported == []

@@ -3,6 +3,7 @@ fires when the clock moves, a flexible window, the retry policy and the dead-let
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -238,6 +239,22 @@ def test_an_unknown_name_says_what_is_known(moto: dict[str, list[Any]]) -> None:
     moto["rules"].append(rule("rate(1 minute)"))
     with pytest.raises(schedules_module.ScheduleNotFoundError, match="known: tick"):
         schedules.run("nope")
+
+
+def test_a_logical_id_deployed_in_two_stacks_asks_for_the_full_name(
+    moto: dict[str, list[Any]],
+) -> None:
+    schedules, _, _, _ = engine()
+    for stack in ("shop", "shop-staging"):
+        moto["rules"].append(
+            dataclasses.replace(rule("rate(1 day)"), name=f"{stack}-CleanupNightly")
+        )
+    with pytest.raises(
+        schedules_module.ScheduleNotFoundError,
+        match=r"CleanupNightly is the logical id of a schedule in several stacks \(shop-"
+        r"CleanupNightly, shop-staging-CleanupNightly\); run one by its full name",
+    ):
+        schedules.run("CleanupNightly")
 
 
 def test_a_rate_with_a_start_date_first_fires_at_it(moto: dict[str, list[Any]]) -> None:

@@ -16,6 +16,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     ses,
     sns,
     sqs,
+    ssm,
     stepfunctions,
 )
 from localcloud.deploy.kinds.base import KINDS, Context, ResourceKind

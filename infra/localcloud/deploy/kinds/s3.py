@@ -1,5 +1,5 @@
-"""S3 kinds: buckets (versioning, public access block, tags, event notifications) and bucket
-policies."""
+"""S3 kinds: buckets (versioning, public access block, default encryption, tags, event
+notifications) and bucket policies."""
 
 from __future__ import annotations
 
@@ -67,6 +67,35 @@ def notification_configuration(logical_id: str, props: dict[str, Any]) -> dict[s
     return config
 
 
+def encryption_configuration(logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A template's BucketEncryption as PutBucketEncryption takes it: each rule's
+    ``ServerSideEncryptionByDefault`` is the API's ``ApplyServerSideEncryptionByDefault``."""
+    where = f"{logical_id}.BucketEncryption"
+    if set(props) - {"ServerSideEncryptionConfiguration"}:
+        raise DeployError(
+            f"{where}: takes ServerSideEncryptionConfiguration only; fix the template"
+        )
+    rules = []
+    for index, rule in enumerate(props.get("ServerSideEncryptionConfiguration") or []):
+        default = rule.get("ServerSideEncryptionByDefault") or {}
+        stray = sorted(set(rule) - {"ServerSideEncryptionByDefault", "BucketKeyEnabled"})
+        stray += sorted(f"ServerSideEncryptionByDefault.{key}" for key in default)
+        stray = [key for key in stray if not key.endswith((".SSEAlgorithm", ".KMSMasterKeyID"))]
+        if stray or (default and "SSEAlgorithm" not in default):
+            raise DeployError(
+                f"{where}.ServerSideEncryptionConfiguration[{index}]: takes "
+                "ServerSideEncryptionByDefault (SSEAlgorithm, KMSMasterKeyID) and "
+                f"BucketKeyEnabled (got {', '.join(stray) or 'no SSEAlgorithm'}); fix the template"
+            )
+        item: dict[str, Any] = {}
+        if default:
+            item["ApplyServerSideEncryptionByDefault"] = dict(default)
+        if "BucketKeyEnabled" in rule:
+            item["BucketKeyEnabled"] = rule["BucketKeyEnabled"]
+        rules.append(item)
+    return {"Rules": rules}
+
+
 @register
 class Bucket(ResourceKind):
     type_name = "AWS::S3::Bucket"
@@ -74,6 +103,7 @@ class Bucket(ResourceKind):
     applies = frozenset(
         {
             "BucketName",
+            "BucketEncryption",
             "PublicAccessBlockConfiguration",
             "Tags",
             "VersioningConfiguration",
@@ -81,6 +111,8 @@ class Bucket(ResourceKind):
         }
     )
     members = {
+        # The rules inside are checked by encryption_configuration, whose names differ from S3's.
+        "BucketEncryption": frozenset({"ServerSideEncryptionConfiguration"}),
         "NotificationConfiguration": frozenset(NOTIFICATION_KINDS) | {"EventBridgeConfiguration"},
         "PublicAccessBlockConfiguration": ApiParameter(
             "s3", "PutPublicAccessBlock", "PublicAccessBlockConfiguration"
@@ -121,6 +153,16 @@ class Bucket(ResourceKind):
                 )
             else:
                 ignore_gone(s3.delete_public_access_block, Bucket=physical_id)
+        if "BucketEncryption" in diff:
+            if new.get("BucketEncryption"):
+                s3.put_bucket_encryption(
+                    Bucket=physical_id,
+                    ServerSideEncryptionConfiguration=encryption_configuration(
+                        logical_id, new["BucketEncryption"]
+                    ),
+                )
+            else:
+                ignore_gone(s3.delete_bucket_encryption, Bucket=physical_id)
         if "Tags" in diff:
             if new.get("Tags"):
                 s3.put_bucket_tagging(Bucket=physical_id, Tagging={"TagSet": tag_list(new["Tags"])})

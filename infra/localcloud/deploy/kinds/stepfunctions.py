@@ -83,6 +83,9 @@ class StateMachine(ResourceKind):
             *DEFINITION_SOURCES,
         }
     )
+    # X-Ray is not emulated, but every execution and state is traced locally (localcloud
+    # trace), as API Gateway's TracingEnabled and Lambda's TracingConfig are.
+    inert = {"TracingConfiguration": "every execution is traced locally (localcloud trace)"}
     members = {"DefinitionS3Location": frozenset({"Bucket", "Key", "Version"})}
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
