@@ -53,6 +53,7 @@ SERVICES = (
     "apigatewayv2",
     "scheduler",
     "stepfunctions",
+    "cloudwatch",
 )
 
 

@@ -44,6 +44,7 @@ SERVICES = (
     "stepfunctions",
     "apigateway",
     "apigatewayv2",
+    "cloudwatch",
 )
 
 

@@ -308,6 +308,16 @@ def test_ses_identity_and_log_group(first: DeployReport, endpoint_url: str, stac
     ]
 
 
+def test_cloudwatch_alarm(first: DeployReport, endpoint_url: str, stack: str) -> None:
+    name = _physical(first, "DeadLetterAlarm")
+    alarms = aws("cloudwatch", endpoint_url).describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    assert name == f"{stack}-DeadLetterAlarm"
+    assert [a["Dimensions"] for a in alarms] == [
+        [{"Name": "QueueName", "Value": f"{stack}-DeadLetterQueue"}]
+    ]
+    assert alarms[0]["AlarmActions"] == [_physical(first, "Topic")]
+
+
 def test_step_functions_state_machine(first: DeployReport, endpoint_url: str, stack: str) -> None:
     machine = aws("stepfunctions", endpoint_url).describe_state_machine(
         stateMachineArn=_physical(first, "Flow")

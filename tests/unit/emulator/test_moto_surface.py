@@ -132,6 +132,7 @@ PATCHED = {
     "moto.s3.models.S3Backend.delete_object",
     "moto.s3.responses.S3Response._notification_config_from_body",
     "moto.s3.responses.S3Response.get_bucket_notification",
+    "moto.cloudwatch.models.CloudWatchBackend.put_metric_alarm",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -421,6 +422,18 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "S3Response.get_bucket_notification": (
         "moto.s3.responses:S3Response.get_bucket_notification",
         ["self"],
+    ),
+    # moto_patches/cloudwatch.py passes the alarm name on by position, the rest as given
+    "CloudWatchBackend.put_metric_alarm": (
+        "moto.cloudwatch.models:CloudWatchBackend.put_metric_alarm",
+        [
+            *("self", "name", "namespace", "metric_name", "comparison_operator"),
+            *("evaluation_periods", "period", "threshold", "statistic", "description"),
+            *("dimensions", "alarm_actions", "metric_data_queries", "datapoints_to_alarm"),
+            *("extended_statistic", "ok_actions", "insufficient_data_actions", "unit"),
+            *("actions_enabled", "treat_missing_data", "evaluate_low_sample_count_percentile"),
+            *("threshold_metric_id", "rule", "tags"),
+        ],
     ),
 }
 
@@ -808,3 +821,24 @@ def test_moto_s3_objects_hold_what_the_notification_patches_read() -> None:
         ):
             absent = [n for n in names if not hasattr(instance, n)]
             assert absent == [], f"{type(instance).__name__} instances lack {absent}"
+
+
+def test_moto_alarms_hold_the_state_the_cloudwatch_patch_carries_over() -> None:
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    with mock_aws():
+        cloudwatch = boto3.client("cloudwatch", region_name="us-east-1")
+        cloudwatch.put_metric_alarm(
+            AlarmName="surface",
+            MetricName="Errors",
+            Namespace="AWS/Lambda",
+            Statistic="Sum",
+            Period=60,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanThreshold",
+        )
+        alarm = cloudwatch_backends[DEFAULT_ACCOUNT]["us-east-1"].alarms["surface"]
+        fields = ("state_value", "state_reason", "state_reason_data", "state_updated_timestamp")
+        absent = [n for n in fields if not hasattr(alarm, n)]
+    assert absent == [], f"Alarm instances lack {absent}"

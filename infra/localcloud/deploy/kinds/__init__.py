@@ -7,6 +7,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     apigateway_access,
     apigatewayv2,
     awslambda,
+    cloudwatch,
     dynamodb,
     events,
     iam,

@@ -14,6 +14,7 @@ from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.moto_patches import (
     apigateway,
     awslambda,
+    cloudwatch,
     dynamodb,
     events,
     perf,
@@ -51,6 +52,7 @@ class MotoPatches:
             schedules.patches(hooks),
             stepfunctions.patches(hooks),
             s3.patches(hooks),
+            cloudwatch.patches(),
         ]
 
     @property
