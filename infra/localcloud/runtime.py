@@ -174,7 +174,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(LambdaSender(invoker))
     router = EventRouter(senders, scheduler, traces)
     senders.register(EventBusSender(router))
-    sns = SnsDelivery(invoker, senders, traces)
+    sns = SnsDelivery(invoker, senders, traces, endpoint_url)
     sources = Sources(
         SourceContext(invoker=invoker, catalog=catalog, traces=traces, deliver=senders)
     )

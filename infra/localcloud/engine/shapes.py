@@ -18,7 +18,6 @@ from localcloud.emulator.views import QueuedMessage, SnsPublication, epoch
 # Local deliveries are not signed; the fields keep the shape consumers parse.
 SNS_SIGNATURE = "TE9DQUxDTE9VRA=="
 SNS_SIGNING_CERT_URL = "https://sns.us-east-1.amazonaws.com/localcloud.pem"
-SNS_UNSUBSCRIBE_URL = "http://localhost:4566/?Action=Unsubscribe&SubscriptionArn="
 
 
 def iso_millis(ts: float) -> str:
@@ -33,9 +32,15 @@ def iso_seconds(ts: float) -> str:
 
 # -- SNS -----------------------------------------------------------------------------------------
 def sns_notification(
-    topic_arn: str, subscription_arn: str, publication: SnsPublication, timestamp: float
+    topic_arn: str,
+    subscription_arn: str,
+    publication: SnsPublication,
+    timestamp: float,
+    *,
+    endpoint_url: str,
 ) -> dict[str, Any]:
-    """The SNS notification envelope (what SQS receives without raw delivery)."""
+    """The SNS notification envelope (what SQS receives without raw delivery); its
+    UnsubscribeURL points at ``endpoint_url``, the cloud that delivered it."""
     envelope: dict[str, Any] = {
         "Type": "Notification",
         "MessageId": publication.message_id,
@@ -45,7 +50,7 @@ def sns_notification(
         "SignatureVersion": "1",
         "Signature": SNS_SIGNATURE,
         "SigningCertURL": SNS_SIGNING_CERT_URL,
-        "UnsubscribeURL": SNS_UNSUBSCRIBE_URL + subscription_arn,
+        "UnsubscribeURL": sns_unsubscribe_url(endpoint_url, subscription_arn),
     }
     if publication.subject:
         envelope["Subject"] = publication.subject
@@ -55,6 +60,11 @@ def sns_notification(
             for name, value in publication.message_attributes.items()
         }
     return envelope
+
+
+def sns_unsubscribe_url(endpoint_url: str, subscription_arn: str) -> str:
+    """The URL that unsubscribes ``subscription_arn`` (a GET, as in AWS's envelopes)."""
+    return f"{endpoint_url.rstrip('/')}/?Action=Unsubscribe&SubscriptionArn={subscription_arn}"
 
 
 def sns_lambda_event(subscription_arn: str, envelope: Mapping[str, Any]) -> dict[str, Any]:

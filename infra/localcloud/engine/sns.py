@@ -28,8 +28,11 @@ Notify = Callable[[SubscriptionView, SnsPublication, dict[str, Any], trace.Trace
 class SnsDelivery:
     """Delivers published messages to the subscriptions the engine owns."""
 
-    def __init__(self, invoker: AsyncInvoke, deliver: Deliver, traces: TraceStore) -> None:
+    def __init__(
+        self, invoker: AsyncInvoke, deliver: Deliver, traces: TraceStore, endpoint_url: str
+    ) -> None:
         self.invoker = invoker
+        self.endpoint_url = endpoint_url  # where an envelope's UnsubscribeURL points
         self.deliver = deliver
         self.traces = traces
         self.protocols: dict[str, Notify] = {"sqs": self._to_sqs, "lambda": self._to_lambda}
@@ -69,7 +72,11 @@ class SnsDelivery:
             message_id=publication.message_id,
         )
         envelope = shapes.sns_notification(
-            subscription.topic_arn, subscription.arn, publication, time.time()
+            subscription.topic_arn,
+            subscription.arn,
+            publication,
+            time.time(),
+            endpoint_url=self.endpoint_url,
         )
         try:
             notify(subscription, publication, envelope, hop)

@@ -47,6 +47,7 @@ SUBSCRIPTION_ARN = f"{TOPIC_ARN}:21be56ed-a058-49f5-8c98-aedd2564c486"
 FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:welcome-email"
 
 T0 = 1_700_000_000.123  # 2023-11-14T22:13:20.123Z
+ENDPOINT = "http://127.0.0.1:40123"
 T0_MILLIS = "2023-11-14T22:13:20.123Z"
 T0_SECONDS = "2023-11-14T22:13:20Z"
 SENT_MS = 1_700_000_000_000
@@ -199,7 +200,7 @@ BARE_PUBLICATION = SnsPublication(message="hello", message_id="da41e39f-ea4d-435
 
 
 def test_sns_notification_parses_as_the_envelope_sqs_consumers_of_sns_read() -> None:
-    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0)
+    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0, endpoint_url=ENDPOINT)
 
     # An SQS subscriber reads the envelope from the message body.
     notification = SnsNotificationModel.model_validate_json(json.dumps(envelope))
@@ -222,15 +223,25 @@ def test_sns_notification_parses_as_the_envelope_sqs_consumers_of_sns_read() -> 
 
 
 def test_sns_notification_spells_the_url_keys_as_sqs_receives_them() -> None:
-    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0)
+    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0, endpoint_url=ENDPOINT)
 
     assert envelope["Timestamp"] == T0_MILLIS
     assert "SigningCertURL" in envelope and "SigningCertUrl" not in envelope
     assert "UnsubscribeURL" in envelope and "UnsubscribeUrl" not in envelope
 
 
+def test_sns_notification_unsubscribe_url_points_at_the_delivering_cloud() -> None:
+    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0, endpoint_url=ENDPOINT)
+
+    assert envelope["UnsubscribeURL"] == (
+        f"{ENDPOINT}/?Action=Unsubscribe&SubscriptionArn={SUBSCRIPTION_ARN}"
+    )
+
+
 def test_sns_notification_without_subject_or_attributes_leaves_both_keys_out() -> None:
-    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, BARE_PUBLICATION, T0)
+    envelope = sns_notification(
+        TOPIC_ARN, SUBSCRIPTION_ARN, BARE_PUBLICATION, T0, endpoint_url=ENDPOINT
+    )
 
     assert "Subject" not in envelope
     assert "MessageAttributes" not in envelope
@@ -241,7 +252,7 @@ def test_sns_notification_without_subject_or_attributes_leaves_both_keys_out() -
 
 
 def test_sns_envelope_in_an_sqs_record_body_unwraps_as_a_subscribed_queues_handler_does() -> None:
-    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0)
+    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0, endpoint_url=ENDPOINT)
     body = json.dumps(envelope)
     message = queued(body=body, body_md5=hashlib.md5(body.encode()).hexdigest())
 
@@ -253,7 +264,7 @@ def test_sns_envelope_in_an_sqs_record_body_unwraps_as_a_subscribed_queues_handl
 
 
 def test_sns_lambda_event_parses_with_snsmodel() -> None:
-    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0)
+    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0, endpoint_url=ENDPOINT)
 
     delivered = json.loads(json.dumps(sns_lambda_event(SUBSCRIPTION_ARN, envelope)))
     event = SnsModel.model_validate(delivered)
@@ -273,7 +284,7 @@ def test_sns_lambda_event_parses_with_snsmodel() -> None:
 
 
 def test_sns_lambda_event_spells_url_keys_the_lambda_way_and_leaves_the_envelope_alone() -> None:
-    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0)
+    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, PUBLICATION, T0, endpoint_url=ENDPOINT)
 
     sns = sns_lambda_event(SUBSCRIPTION_ARN, envelope)["Records"][0]["Sns"]
 
@@ -287,7 +298,9 @@ def test_sns_lambda_event_spells_url_keys_the_lambda_way_and_leaves_the_envelope
 def test_sns_lambda_event_without_subject_or_attributes_has_null_subject_and_empty_attributes() -> (
     None
 ):
-    envelope = sns_notification(TOPIC_ARN, SUBSCRIPTION_ARN, BARE_PUBLICATION, T0)
+    envelope = sns_notification(
+        TOPIC_ARN, SUBSCRIPTION_ARN, BARE_PUBLICATION, T0, endpoint_url=ENDPOINT
+    )
 
     event = sns_lambda_event(SUBSCRIPTION_ARN, envelope)
 
