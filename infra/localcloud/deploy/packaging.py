@@ -51,7 +51,8 @@ def local_code_path(location: Any) -> Path | None:
     if isinstance(location, dict) and location.get("S3Bucket") == PLACEHOLDER_BUCKET:
         return Path("/" + str(location.get("S3Key", "")))
     if isinstance(location, str) and location.startswith(f"s3://{PLACEHOLDER_BUCKET}/"):
-        return Path("/" + location.removeprefix(f"s3://{PLACEHOLDER_BUCKET}/"))
+        key = location.removeprefix(f"s3://{PLACEHOLDER_BUCKET}/").partition("?versionId=")[0]
+        return Path("/" + key)
     return None
 
 
@@ -84,12 +85,25 @@ def rewrite_code_uris(template: dict[str, Any], base_dir: Path) -> dict[str, Any
         if prop is None or not _local_uri(properties.get(prop)):
             continue
         uri = _placeholder(properties[prop], base_dir, logical_id, what, prop)
+        if resource["Type"] == "AWS::Serverless::Function" and (
+            properties.get("AutoPublishAlias")
+            or (isinstance(globals_function, dict) and globals_function.get("AutoPublishAlias"))
+        ):
+            uri = _with_digest(uri)
         if resource["Type"].startswith("AWS::Lambda::"):
             bucket, _, key = uri.removeprefix("s3://").partition("/")
             properties[prop] = {"S3Bucket": bucket, "S3Key": key}
         else:
             properties[prop] = uri
     return template
+
+
+def _with_digest(uri: str) -> str:
+    """The placeholder with the code's digest as its object version, as `sam deploy` gives each
+    upload a new S3 key: SAM names an AutoPublishAlias version after the code location, so new
+    code publishes a new version and moves the alias to it."""
+    folder = local_code_path(uri)
+    return uri if folder is None else f"{uri}?versionId={package(folder).sha256}"
 
 
 def package(path: Path) -> Package:

@@ -63,6 +63,32 @@ def test_local_code_uris_become_placeholders_relative_to_the_template(tmp_path: 
     assert template["Resources"]["Fn"]["Properties"]["CodeUri"] == "src/fn/"  # input untouched
 
 
+def test_an_auto_published_functions_placeholder_carries_its_code_digest(tmp_path: Path) -> None:
+    """As `sam deploy` uploads new code under a new key, so SAM names a new Version."""
+    folder = _code(tmp_path / "fn")
+    template: dict[str, Any] = {
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {"CodeUri": "fn", "AutoPublishAlias": "live"},
+            },
+            "Other": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "fn"}},
+        }
+    }
+
+    first = rewrite_code_uris(template, tmp_path)["Resources"]
+    digest = package(folder).sha256
+    (folder / "app.py").write_text("def handler(e, c):\n    return 2\n")
+    second = rewrite_code_uris(template, tmp_path)["Resources"]
+
+    uri = first["Fn"]["Properties"]["CodeUri"]
+    plain = first["Other"]["Properties"]["CodeUri"]
+    assert uri == f"{plain}?versionId={digest}"
+    assert second["Fn"]["Properties"]["CodeUri"] == f"{plain}?versionId={package(folder).sha256}"
+    assert second["Fn"]["Properties"]["CodeUri"] != uri
+    assert local_code_path(uri) == folder.resolve()
+
+
 def test_missing_code_folder_names_the_function_and_the_path(tmp_path: Path) -> None:
     template = {
         "Resources": {
