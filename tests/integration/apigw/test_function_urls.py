@@ -16,6 +16,7 @@ from apigw_support import call
 from aws_lambda_powertools.utilities.parser.models import LambdaFunctionUrlModel
 
 from localcloud.deploy import deploy
+from localcloud.deploy import destroy as destroy_stack
 from localcloud.deploy.errors import DeployError
 
 PROJECT = Path(__file__).parent / "function_url_project"
@@ -158,3 +159,25 @@ def test_response_stream_is_refused(localcloud: Any, tmp_path: Path) -> None:
     template.write_text(text)
     with pytest.raises(DeployError, match="RESPONSE_STREAM is not supported locally"):
         deploy(template, localcloud.endpoint_url, stack="furl-stream")
+
+
+def test_a_cors_change_updates_in_place_and_destroy_removes_the_url(
+    localcloud: Any, tmp_path: Path
+) -> None:
+    shutil.copytree(PROJECT, tmp_path / "p")
+    template = tmp_path / "p" / "template.yaml"
+    first = deploy(template, localcloud.endpoint_url, stack="furl-change")
+    url = first.local_urls["OpenUrl"]
+    preflight = {"Origin": "https://other.example", "Access-Control-Request-Method": "GET"}
+    assert call("OPTIONS", url, headers=preflight).status == 403  # a page the cloud refuses
+    template.write_text(
+        template.read_text().replace('["https://app.example"]', '["https://other.example"]')
+    )
+    second = deploy(template, localcloud.endpoint_url, stack="furl-change")
+    assert second.updated == ["OpenUrl"]
+    assert second.outputs["OpenUrl"] == first.outputs["OpenUrl"]
+    allowed = call("OPTIONS", url, headers=preflight)
+    assert allowed.status == 200
+    assert allowed.header("access-control-allow-origin") == "https://other.example"
+    destroy_stack(localcloud.endpoint_url, "furl-change")
+    assert call("GET", url).status == 403
