@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.parser.models import LambdaFunctionUrlModel
 
 from localcloud.deploy import deploy
 from localcloud.deploy import destroy as destroy_stack
-from localcloud.deploy.errors import DeployError
+from localcloud.deploy.errors import UnsupportedPropertyError
 
 PROJECT = Path(__file__).parent / "function_url_project"
 STACK = "furl-it"
@@ -157,8 +157,11 @@ def test_response_stream_is_refused(localcloud: Any, tmp_path: Path) -> None:
     template = tmp_path / "p" / "template.yaml"
     text = template.read_text().replace("InvokeMode: BUFFERED", "InvokeMode: RESPONSE_STREAM")
     template.write_text(text)
-    with pytest.raises(DeployError, match="RESPONSE_STREAM is not supported locally"):
+    with pytest.raises(UnsupportedPropertyError, match="RESPONSE_STREAM: responses are not") as e:
         deploy(template, localcloud.endpoint_url, stack="furl-stream")
+    assert "nothing was applied" in str(e.value)
+    names = [f["FunctionName"] for f in localcloud.client("lambda").list_functions()["Functions"]]
+    assert not any(name.startswith("furl-stream-") for name in names)
 
 
 def test_a_cors_change_updates_in_place_and_destroy_removes_the_url(

@@ -10,8 +10,8 @@ from aws_lambda_powertools.utilities.parser.models import LambdaFunctionUrlModel
 
 from localcloud.apigw import function_url_shapes as shapes
 from localcloud.apigw.model import ApiRequest
-from localcloud.deploy.errors import DeployError
-from localcloud.deploy.kinds.lambda_url import _settings
+from localcloud.deploy.kinds import KINDS
+from localcloud.deploy.kinds.lambda_url import STREAMING_REFUSED, _settings
 from localcloud.deploy.report import local_url
 
 
@@ -116,8 +116,11 @@ def test_a_function_url_output_gets_its_local_url() -> None:
 def test_the_kind_takes_buffered_and_refuses_streaming() -> None:
     assert _settings({"AuthType": "NONE"}) == {"AuthType": "NONE", "InvokeMode": "BUFFERED"}
     cors = {"AllowOrigins": ["*"]}
-    assert (
-        _settings({"AuthType": "AWS_IAM", "Cors": cors, "InvokeMode": "BUFFERED"})["Cors"] == cors
-    )
-    with pytest.raises(DeployError, match="RESPONSE_STREAM"):
-        _settings({"AuthType": "NONE", "InvokeMode": "RESPONSE_STREAM"})
+    assert _settings({"AuthType": "AWS_IAM", "Cors": cors})["Cors"] == cors
+    kind = KINDS["AWS::Lambda::Url"]
+    assert kind.unapplied({"AuthType": "NONE", "InvokeMode": "BUFFERED", "Cors": cors}) == []
+    streaming = {"AuthType": "NONE", "InvokeMode": "RESPONSE_STREAM"}
+    assert kind.unapplied(streaming) == [STREAMING_REFUSED]
+    assert kind.unapplied({"AuthType": "NONE", "Qualifier": "live"}) == ["Qualifier"]
+    stray_cors = {"AuthType": "NONE", "Cors": {"AllowOrigin": ["*"]}}
+    assert kind.unapplied(stray_cors) == ["Cors.AllowOrigin"]

@@ -1,15 +1,16 @@
 """Function URLs (``AWS::Lambda::Url``, what SAM's ``FunctionUrlConfig`` becomes).
 
 The URL is created through Lambda's CreateFunctionUrlConfig; the local cloud serves it on its own
-port (localcloud/function_urls.py). ``InvokeMode: RESPONSE_STREAM`` is refused: responses are
-not streamed locally. ``Qualifier`` (a URL on an alias) is not taken (planning names it).
+port (apigw/function_urls.py). ``InvokeMode: RESPONSE_STREAM`` is not applied (responses are not
+streamed locally): planning names it, as it names ``Qualifier`` (a URL on an alias), and a deploy
+that allows unsupported properties makes the URL BUFFERED.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from localcloud.deploy.errors import DeployError
 from localcloud.deploy.kinds.base import Context, ResourceKind, ignore_gone, register
 from localcloud.deploy.kinds.members import ApiParameter
 
@@ -23,14 +24,11 @@ def _function(props: dict[str, Any]) -> str:
     return str(props["TargetFunctionArn"])
 
 
+STREAMING_REFUSED = "InvokeMode (RESPONSE_STREAM: responses are not streamed locally; use BUFFERED)"
+
+
 def _settings(props: dict[str, Any]) -> dict[str, Any]:
-    """The CreateFunctionUrlConfig arguments but the function, RESPONSE_STREAM refused."""
-    mode = str(props.get("InvokeMode") or BUFFERED).upper()
-    if mode != BUFFERED:
-        raise DeployError(
-            f"AWS::Lambda::Url InvokeMode {mode} is not supported locally (responses are not "
-            "streamed); use InvokeMode: BUFFERED or leave it out"
-        )
+    """The CreateFunctionUrlConfig arguments but the function (always BUFFERED: see above)."""
     settings: dict[str, Any] = {"AuthType": props["AuthType"], "InvokeMode": BUFFERED}
     if props.get("Cors") is not None:
         settings["Cors"] = props["Cors"]
@@ -45,6 +43,12 @@ class FunctionUrl(ResourceKind):
     replace_on = frozenset({"TargetFunctionArn"})
     applies = frozenset({"TargetFunctionArn", "AuthType", "Cors", "InvokeMode"})
     members = {"Cors": ApiParameter("lambda", "CreateFunctionUrlConfig", "Cors")}
+
+    def unapplied(self, props: Mapping[str, Any]) -> list[str]:
+        stray = super().unapplied(props)
+        if str(props.get("InvokeMode") or BUFFERED).upper() != BUFFERED:
+            stray.append(STREAMING_REFUSED)
+        return sorted(stray)
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         settings = _settings(props)
