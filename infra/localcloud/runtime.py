@@ -27,6 +27,7 @@ from pathlib import Path
 
 from localcloud.apigw.access import AccessControl, key_rings_from
 from localcloud.apigw.door import ApiDoor
+from localcloud.apigw.function_urls import FunctionUrlDoor, in_front_of, origins_with
 from localcloud.apigw.http_proxy import HttpProxy
 from localcloud.apigw.jwt_auth import JwksSource, parse_locations
 from localcloud.apigw.service_steps import ServiceIntegrations
@@ -200,6 +201,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     apis = ApiDoor(
         invoker, lambda function: catalog.spec(function).timeout, traces, region, pipeline
     )
+    urls = FunctionUrlDoor(invoker, traces, region)
     gateway = Gateway(
         invoker,
         router,
@@ -212,8 +214,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         reset=reset,
         moves=moves,
         schedules=schedules,
-        apis=apis.serve,
-        api_origins=apis.allows_origin,
+        apis=in_front_of(urls, apis.serve),
+        api_origins=origins_with(urls, apis.allows_origin),
     )
     executor.connect_calls(gateway.serve_call)
     services.connect(gateway.serve_call)

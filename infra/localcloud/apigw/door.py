@@ -120,7 +120,7 @@ class ApiDoor:
             # Too large or on no stage: refused before the body is read.
             refused = stage is None or _content_length(environ) > payloads.MAX_PAYLOAD_BYTES
             stage_name = stage.name if stage else (located.stage or "")
-            request = _request(
+            request = api_request(
                 environ, method, path, stage_name, request_id, started, here, not refused
             )
             match: Match | None = None
@@ -290,7 +290,7 @@ def _id_headers(api: ApiView | None, request_id: str) -> tuple[tuple[str, str], 
     return (("apigw-requestid", request_id),)
 
 
-def _request(
+def api_request(
     environ: Mapping[str, Any],
     method: str,
     path: str,

@@ -12,12 +12,20 @@ _EXECUTE_API = re.compile(
     r"^https://(?P<api>[a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(?P<rest>/.*)?$"
 )
 
+# A function URL on AWS: https://{url id}.lambda-url.{region}.on.aws/[{path}]
+_LAMBDA_URL = re.compile(
+    r"^https://(?P<url>[a-z0-9]+)\.lambda-url\.[a-z0-9-]+\.on\.aws(?P<rest>/.*)?$"
+)
+
 
 def local_url(value: str, endpoint_url: str) -> str | None:
-    """The local cloud's URL for an API URL on AWS (an output built with !Sub), or None."""
+    """The local cloud's URL for an API URL or a function URL on AWS (an output), or None."""
     found = _EXECUTE_API.match(value.strip())
     if found is None:
-        return None
+        url = _LAMBDA_URL.match(value.strip())
+        if url is None:
+            return None
+        return f"{endpoint_url.rstrip('/')}/_aws/lambda-url/{url['url']}{url['rest'] or '/'}"
     return f"{endpoint_url.rstrip('/')}/_aws/execute-api/{found['api']}{found['rest'] or ''}"
 
 

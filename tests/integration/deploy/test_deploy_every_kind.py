@@ -279,6 +279,9 @@ def test_lambda_permissions_mapping_and_invoke_config(
     assert invoke["DestinationConfig"]["OnFailure"] == {
         "Destination": first.resources["DeadLetterQueue"].arn
     }
+    url = lam.get_function_url_config(FunctionName=name)
+    assert (url["AuthType"], url["Cors"]["MaxAge"]) == ("AWS_IAM", 60)
+    assert first.outputs["FunctionUrlAddress"] == url["FunctionUrl"].rstrip("/") + "/"
 
 
 def test_dynamodb_table(first: DeployReport, endpoint_url: str) -> None:

@@ -131,6 +131,7 @@ def test_every_required_kind_is_registered() -> None:
         "AWS::Lambda::Permission",
         "AWS::Lambda::EventSourceMapping",
         "AWS::Lambda::EventInvokeConfig",
+        "AWS::Lambda::Url",
         "AWS::Lambda::LayerVersion",
         "AWS::Lambda::Version",
         "AWS::Lambda::Alias",

@@ -842,3 +842,45 @@ def test_moto_alarms_hold_the_state_the_cloudwatch_patch_carries_over() -> None:
         fields = ("state_value", "state_reason", "state_reason_data", "state_updated_timestamp")
         absent = [n for n in fields if not hasattr(alarm, n)]
     assert absent == [], f"Alarm instances lack {absent}"
+
+
+def test_function_urls_are_found_by_their_id_in_motos_functions() -> None:
+    # emulator/function_urls.py reads LambdaBackend._lambdas._functions[...]["latest"].url_config
+    # (.url, .config) and the URL's AWS form.
+    import io
+    import zipfile
+
+    from localcloud.emulator.function_urls import function_url, url_id_of
+
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("h.py", "def handler(e, c):\n    return e\n")
+    trust = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},'
+    trust += '"Action":"sts:AssumeRole"}]}'
+    with mock_aws():
+        role = boto3.client("iam", region_name="us-east-1").create_role(
+            RoleName="r", AssumeRolePolicyDocument=trust
+        )
+        lam = boto3.client("lambda", region_name="us-east-1")
+        lam.create_function(
+            FunctionName="surface-url",
+            Runtime="python3.12",
+            Role=role["Role"]["Arn"],
+            Handler="h.handler",
+            Code={"ZipFile": code.getvalue()},
+        )
+        created = lam.create_function_url_config(
+            FunctionName="surface-url", AuthType="AWS_IAM", Cors={"AllowOrigins": ["*"]}
+        )
+        assert re.fullmatch(
+            r"https://[a-z0-9]+\.lambda-url\.us-east-1\.on\.aws/?", created["FunctionUrl"]
+        )
+        view = function_url(url_id_of(created["FunctionUrl"]), "eu-west-1")
+        assert view is not None
+        assert view.function_arn.endswith(":function:surface-url")
+        assert (view.auth_type, view.region, dict(view.cors or {})) == (
+            "AWS_IAM",
+            "us-east-1",
+            {"AllowOrigins": ["*"]},
+        )
+        assert function_url("nosuchid", "us-east-1") is None

@@ -11,6 +11,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     dynamodb,
     events,
     iam,
+    lambda_url,
     logs,
     s3,
     scheduler,

@@ -276,6 +276,7 @@ _PERMISSION_SETTINGS = (
     "EventSourceToken",
     "FunctionUrlAuthType",
     "PrincipalOrgID",
+    "InvokedViaFunctionUrl",
 )
 
 
