@@ -123,6 +123,7 @@ class Runtime:
     schedules: Schedules
     moves: MoveTasks | None = None
     apis: ApiDoor | None = None
+    states: StateMachines | None = None
     ttl: TtlSweeper | None = None
 
     def resume_sources(self) -> int:
@@ -142,6 +143,8 @@ class Runtime:
         self.executor.close()
         if self.apis is not None:
             self.apis.close()
+        if self.states is not None:
+            self.states.close()
         self.patches.undo()
         self.catalog.close()
 
@@ -246,4 +249,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         schedules=schedules,
         apis=apis,
         ttl=ttl,
+        states=states,
     )

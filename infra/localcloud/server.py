@@ -207,6 +207,9 @@ class LocalCloud:
         self.restored_from: Path | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        # The clients ``client`` made, one per service, closed at ``stop``.
+        self._clients: dict[str, Any] = {}
+        self._clients_lock = threading.Lock()
 
     @property
     def endpoint_url(self) -> str:
@@ -346,6 +349,7 @@ class LocalCloud:
     def stop(self) -> None:
         if self._server is None:
             return
+        self._close_clients()
         self._server.close()
         # waitress's loop runs until its map is empty: close the open connections too, and
         # wake it so it notices.
@@ -373,5 +377,19 @@ class LocalCloud:
         self.stop()
 
     def client(self, service: str) -> Any:
-        """A boto3 client for ``service`` pointed at this cloud."""
-        return clients.client(service, self.endpoint_url, self.region)
+        """A boto3 client for ``service`` pointed at this cloud: one per service, shared (boto3
+        clients are thread-safe) and closed when the cloud stops, so their pooled connections
+        do not outlive it."""
+        with self._clients_lock:
+            made = self._clients.get(service)
+            if made is None:
+                made = self._clients[service] = clients.client(
+                    service, self.endpoint_url, self.region
+                )
+            return made
+
+    def _close_clients(self) -> None:
+        with self._clients_lock:
+            made, self._clients = list(self._clients.values()), {}
+        for client in made:
+            client.close()

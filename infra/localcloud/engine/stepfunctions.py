@@ -73,6 +73,13 @@ class StateMachines:
                 self._clients[key] = found
             return found
 
+    def close(self) -> None:
+        """Close the tasks' clients: their pooled connections to the cloud end with it."""
+        with self._lock:
+            made, self._clients = list(self._clients.values()), {}
+        for client in made:
+            client.close()
+
     def started(
         self, execution: ExecutionView, context: trace.TraceContext | None
     ) -> trace.TraceContext:
