@@ -131,11 +131,34 @@ def function(name_or_arn: str, region: str) -> FunctionView | None:
         except ValueError:
             return None
         region, account = arn.region, arn.account
+    # A qualified ARN (`...:function:name:1` or `:alias`) names a published version, whose
+    # code and configuration are its own; an alias resolves to its version.
+    parts = name_or_arn.split(":") if name_or_arn.startswith("arn:") else []
+    qualifier = parts[7] if len(parts) > 7 and parts[7] != "$LATEST" else None
     try:
-        fn = lambda_backend(region, account).get_function(function_name(name_or_arn))
+        backend = lambda_backend(region, account)
+        fn = backend.get_function(function_name(name_or_arn), qualifier)
+        if qualifier is not None:
+            _check_routing(backend, function_name(name_or_arn), qualifier)
+    except ServiceError:
+        raise
     except Exception:  # moto's UnknownFunctionException, or a region it has no backend for
         return None
     return FunctionView.from_moto(fn)
+
+
+def _check_routing(backend: Any, name: str, qualifier: str) -> None:
+    """Refuse an alias that splits traffic between versions: weighted routing is not run here."""
+    if qualifier.isdigit():
+        return
+    alias = backend.get_alias(qualifier, name)
+    weights = (getattr(alias, "routing_config", None) or {}).get("AdditionalVersionWeights")
+    if weights:
+        raise ServiceError(
+            "InvalidParameterValueException",
+            f"alias {qualifier} of {name} routes traffic to versions {sorted(weights)}: weighted "
+            "alias routing is not supported by the local cloud; point the alias at one version",
+        )
 
 
 def mappings() -> list[MappingView]:

@@ -44,6 +44,9 @@ class FunctionView:
     dead_letter_target: str | None
     # LoggingConfig as the API shows it: LogFormat, ApplicationLogLevel, SystemLogLevel, LogGroup.
     logging_config: Mapping[str, str] = field(default_factory=dict)
+    # "$LATEST", or the number of the published version this view is (its code and
+    # configuration are that version's own: published versions are immutable).
+    version: str = "$LATEST"
 
     @classmethod
     def from_moto(cls, fn: Any) -> FunctionView:
@@ -52,7 +55,7 @@ class FunctionView:
         logging_config = getattr(fn, "localcloud_logging_config", None) or {}
         return cls(
             name=fn.function_name,
-            arn=fn.function_arn.rsplit(":$LATEST", 1)[0],
+            arn=":".join(fn.function_arn.split(":")[:7]),
             handler=fn.handler or "",
             runtime=fn.run_time or None,
             timeout=float(fn.timeout or 3),
@@ -71,6 +74,7 @@ class FunctionView:
             event_invoke_config=dict(configs[0].config) if configs else {},
             dead_letter_target=dead_letter.get("TargetArn") or None,
             logging_config=dict(logging_config),
+            version=str(getattr(fn, "version", None) or "$LATEST"),
         )
 
 

@@ -29,7 +29,11 @@ from localcloud.arns import DEFAULT_REGION
 from localcloud.build import BuildCache, BuildError, public_layer_packages, site_packages_dir
 from localcloud.emulator import backends
 from localcloud.emulator.views import FunctionView
-from localcloud.engine.errors import FunctionBuildError, FunctionNotFoundError
+from localcloud.engine.errors import (
+    FunctionBuildError,
+    FunctionNotFoundError,
+    UnsupportedRoutingError,
+)
 from localcloud.engine.executor import FunctionSpec
 
 log = logging.getLogger(__name__)
@@ -55,7 +59,10 @@ class FunctionCatalog:
         self._specs: dict[str, tuple[FunctionView, FunctionSpec]] = {}
 
     def function(self, name_or_arn: str) -> FunctionView:
-        fn = backends.function(name_or_arn, self.region)
+        try:
+            fn = backends.function(name_or_arn, self.region)
+        except backends.ServiceError as exc:
+            raise UnsupportedRoutingError(str(exc)) from exc
         if fn is None:
             raise FunctionNotFoundError(name_or_arn)
         return fn
@@ -63,11 +70,13 @@ class FunctionCatalog:
     def spec(self, name_or_arn: str) -> FunctionSpec:
         """The function's current configuration, as an execution environment needs it."""
         fn = self.function(name_or_arn)
-        cached = self._specs.get(fn.arn)
+        # Each published version has its own spec (its own code and configuration).
+        key = fn.arn if fn.version == "$LATEST" else f"{fn.arn}:{fn.version}"
+        cached = self._specs.get(key)
         if cached is not None and cached[0] == fn:
             return cached[1]
         spec = self._spec(fn)
-        self._specs[fn.arn] = (fn, spec)
+        self._specs[key] = (fn, spec)
         return spec
 
     def _spec(self, fn: FunctionView) -> FunctionSpec:
@@ -106,6 +115,7 @@ class FunctionCatalog:
             log_format=fn.logging_config.get("LogFormat", "Text"),
             application_log_level=fn.logging_config.get("ApplicationLogLevel"),
             system_log_level=fn.logging_config.get("SystemLogLevel"),
+            version=fn.version,
         )
 
     def concurrency(self, name_or_arn: str) -> int:

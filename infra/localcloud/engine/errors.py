@@ -95,3 +95,10 @@ class S3NotificationConfigError(EngineError):
 
     aws_code = "InvalidArgument"
     http_status = 400
+
+
+class UnsupportedRoutingError(EngineError):
+    """Invoke named an alias with weighted routing (AdditionalVersionWeights), not run here."""
+
+    aws_code = "InvalidParameterValueException"
+    http_status = 400

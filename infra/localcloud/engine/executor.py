@@ -98,6 +98,19 @@ class FunctionSpec:
     # function's requirements, then the runtime's own boto3. Immutable (a build's folder is
     # named by its inputs), so the executor does not watch them for edits as it does code.
     library_paths: tuple[str, ...] = ()
+    # "$LATEST" or a published version's number: a version has its own code, configuration
+    # and environments (``pool``), so changes to $LATEST never reach it.
+    version: str = "$LATEST"
+
+    @property
+    def pool(self) -> str:
+        """The key of this version's environments: the name for $LATEST, else name:version."""
+        return self.name if self.version == "$LATEST" else f"{self.name}:{self.version}"
+
+    @property
+    def qualified_arn(self) -> str:
+        """The ARN naming this version ($LATEST's is the unqualified ARN)."""
+        return self.arn if self.version == "$LATEST" else f"{self.arn}:{self.version}"
 
     @cached_property
     def fingerprint(self) -> str:
@@ -118,6 +131,8 @@ class InvocationResult:
     log_stream: str = ""
     # The invocation's log as Lambda writes it (START ... REPORT), set by the LogWriter.
     full_log: str = ""
+    # The function version that ran it (Invoke's X-Amz-Executed-Version), set by the invoker.
+    executed_version: str = "$LATEST"
 
     @property
     def failed(self) -> bool:
@@ -151,7 +166,7 @@ def lambda_environment(
         "AWS_ENDPOINT_URL": endpoint_url,
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
         "AWS_LAMBDA_FUNCTION_NAME": spec.name,
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
         "AWS_LAMBDA_LOG_STREAM_NAME": stream,
@@ -263,7 +278,7 @@ class Worker:
             "request_id": request_id,
             "payload": payload.decode() if payload else "",
             "trace_header": trace_header,
-            "invoked_function_arn": self.spec.arn,
+            "invoked_function_arn": self.spec.qualified_arn,
             "deadline": deadline,
         }
         error: dict[str, Any] | None = None
@@ -514,7 +529,7 @@ class Executor:
         try:
             return worker.run(payload, request_id, trace_header)
         finally:
-            self._release(spec.name, worker)
+            self._release(spec.pool, worker)
 
     def _acquire(self, spec: FunctionSpec, wait: bool, provisioned: bool = False) -> Worker:
         limit = spec.reserved_concurrency
@@ -522,17 +537,17 @@ class Executor:
         if spec.debug_port is not None:
             cap = 1  # one environment, so the breakpoint pauses the one the IDE attached to
         with self._cond:
-            pool = self._pools.get(spec.name)
+            pool = self._pools.get(spec.pool)
             if pool is None or pool.spec != spec:
                 if pool is not None:
                     self._retire(pool.idle)
-                pool = self._pools[spec.name] = _Pool(spec, busy=pool.busy if pool else 0)
+                pool = self._pools[spec.pool] = _Pool(spec, busy=pool.busy if pool else 0)
             self._check_code(pool)
             while pool.busy >= cap:
                 if limit is not None or not wait:
                     raise ThrottledError(spec.name, cap)
-                self._waiters(spec.name).wait()
-                pool = self._pools.setdefault(spec.name, pool)
+                self._waiters(spec.pool).wait()
+                pool = self._pools.setdefault(spec.pool, pool)
             pool.busy += 1
             while pool.idle and not provisioned:
                 worker = pool.idle.pop()
@@ -549,7 +564,7 @@ class Executor:
         except BaseException:
             with self._cond:
                 pool.busy -= 1
-                self._waiters(spec.name).notify()
+                self._waiters(spec.pool).notify()
             raise
 
     def _waiters(self, name: str) -> threading.Condition:
@@ -570,7 +585,7 @@ class Executor:
             if spec.name in self._debug_ports:
                 # Its one environment starts under the debugger, for the IDE, at the next invoke.
                 return None
-            pool = self._pools.get(spec.name)
+            pool = self._pools.get(spec.pool)
             idle = pool.idle if pool is not None and pool.spec == spec else []
             if any(w.alive() and w.fingerprint == spec.fingerprint for w in idle):
                 return None
@@ -578,7 +593,7 @@ class Executor:
         try:
             return worker.initialize()
         finally:
-            self._release(spec.name, worker)
+            self._release(spec.pool, worker)
 
     def _release(self, name: str, worker: Worker) -> None:
         with self._cond:
@@ -635,8 +650,9 @@ class Executor:
     def forget(self, name: str) -> None:
         """Retire a function's environments (it was deleted or redeployed)."""
         with self._cond:
-            pool = self._pools.pop(name, None)
-        if pool is not None:
+            keys = [key for key in self._pools if key == name or key.startswith(f"{name}:")]
+            pools = [self._pools.pop(key) for key in keys]
+        for pool in pools:
             for worker in pool.idle:
                 worker.stop()
 

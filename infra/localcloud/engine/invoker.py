@@ -127,6 +127,7 @@ class Invoker:
                 request_id=request_id,
             )
             raise
+        result.executed_version = spec.version
         self.logs.write(spec, result)
         self.traces.record(
             HopKind.INVOKE,
@@ -151,7 +152,8 @@ class Invoker:
         """Queue an event for the function (checked to exist now) and return its request id."""
         spec = self.catalog.spec(function)
         event = AsyncEvent(
-            function_arn=spec.arn,
+            # The version named (an alias resolved now), so later attempts run that version.
+            function_arn=spec.qualified_arn,
             payload=payload,
             request_id=str(uuid.uuid4()),
             context=context or trace.current() or trace.TraceContext(trace.new_root()),

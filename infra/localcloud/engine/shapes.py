@@ -190,7 +190,10 @@ def invocation_record(
         "timestamp": iso_millis(timestamp),
         "requestContext": {
             "requestId": request_id,
-            "functionArn": f"{function_arn}:$LATEST",
+            # Qualified: the version that ran ($LATEST unless the invoke named one).
+            "functionArn": function_arn
+            if function_arn.count(":") > 6
+            else f"{function_arn}:$LATEST",
             "condition": condition,
             "approximateInvokeCount": attempts,
         },

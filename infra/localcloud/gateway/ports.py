@@ -38,6 +38,9 @@ class InvocationOutcome(Protocol):
     @property
     def failed(self) -> bool: ...
 
+    @property
+    def executed_version(self) -> str: ...
+
     def log_tail(self) -> str: ...
 
 

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from localcloud import quotas, trace
 from localcloud.emulator import fastpath
@@ -125,6 +126,7 @@ def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
     """Lambda Invoke: run the function's handler (or queue the event, or only check it)."""
     # A plain name means the function in the region the request was signed for.
     name = collaborators.info.function_arn(request.path_params["function"], request.region)
+    name = _qualified(name, request)
     kind = request.headers.get("x-amz-invocation-type", "RequestResponse")
     _check_payload_size(kind, len(request.body))
     if request.body.strip():
@@ -142,6 +144,20 @@ def invoke(collaborators: Collaborators, request: AwsRequest) -> Response:
         return _invoke(collaborators.invocations, request, name, kind)
     except FunctionNotFoundError as exc:
         raise FunctionNotFoundError(name) from exc
+
+
+def _qualified(arn: str, request: AwsRequest) -> str:
+    """The function ARN with the request's Qualifier (a version or alias), if it has one."""
+    qualifier = (parse_qs(request.query).get("Qualifier") or [""])[0]
+    if not qualifier:
+        return arn
+    in_arn = arn.split(":")[7] if arn.count(":") > 6 else None
+    if in_arn is not None and in_arn != qualifier:
+        raise InvalidParameterValueError(
+            f"The derived qualifier from the function name ({in_arn}) does not match the "
+            f"specified qualifier ({qualifier})."
+        )
+    return arn if in_arn is not None else f"{arn}:{qualifier}"
 
 
 def _check_payload_size(kind: str, size: int) -> None:
@@ -179,7 +195,7 @@ def _invoke(invocations: Invocations, request: AwsRequest, name: str, kind: str)
     result = invocations.invoke(
         name, request.body, request.trace_context, wait=True, source="invoke"
     )
-    headers = {"X-Amz-Executed-Version": "$LATEST"}
+    headers = {"X-Amz-Executed-Version": result.executed_version}
     payload = result.payload
     if len(payload) > quotas.INVOKE_RESPONSE_BYTES:
         payload = _response_too_large()

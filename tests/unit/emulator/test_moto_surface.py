@@ -316,6 +316,15 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.awslambda.models:LambdaBackend.get_event_source_mapping",
         ["self", "uuid"],
     ),
+    # backends.function resolves a qualified ARN (a version or alias) to its version's object
+    "LambdaBackend.get_function": (
+        "moto.awslambda.models:LambdaBackend.get_function",
+        ["self", "function_name_or_arn", "qualifier"],
+    ),
+    "LambdaBackend.get_alias": (
+        "moto.awslambda.models:LambdaBackend.get_alias",
+        ["self", "name", "function_name"],
+    ),
     "Table.set_stream_specification": (
         "moto.dynamodb.models.table:Table.set_stream_specification",
         ["self", "streams"],
