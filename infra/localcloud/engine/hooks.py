@@ -152,4 +152,5 @@ class EngineHooks:
         self.s3.configured(config, context)
 
     def s3_object_event(self, event: S3ObjectEvent, context: trace.TraceContext | None) -> None:
-        self.s3.object_event(event, context)
+        # S3 answers the write and notifies afterwards, as PutEvents and Publish deliver.
+        afterward.later(partial(self.s3.object_event, event, context))

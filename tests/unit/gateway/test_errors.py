@@ -19,6 +19,7 @@ from localcloud.engine.errors import (
     MoveTaskNotRunningError,
     S3NotificationConfigError,
     ThrottledError,
+    UnsupportedRoutingError,
 )
 from localcloud.errors import LocalCloudError
 from localcloud.gateway.errors import (
@@ -60,6 +61,14 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (LocalCloudError("broke"), (500, "InternalFailure", "broke")),
     (EngineError("no code"), (500, "InternalFailure", "no code")),
     (DeliveryError("SQSError", "queue gone", False), (500, "InternalFailure", "queue gone")),
+    (
+        UnsupportedRoutingError("alias live routes by weight; point it at one version"),
+        (
+            400,
+            "InvalidParameterValueException",
+            "alias live routes by weight; point it at one version",
+        ),
+    ),
     (
         FunctionNotFoundError("greeter"),
         (404, "ResourceNotFoundException", "Function not found: greeter"),

@@ -63,6 +63,7 @@ def invoke_request(function: str, kind: str = "RequestResponse", body: bytes = b
 class Result:
     payload: bytes
     failed: bool = False
+    executed_version: str = "$LATEST"
 
     def log_tail(self) -> str:
         return "START\nEND\n"
