@@ -456,6 +456,21 @@ def sns_fanout(run: Run, publish_budget_s: float = 15.0, drain_budget_s: float =
     }
 
 
+def paced(n: int, rate_per_s: float, call: Callable[[str], object]) -> list[float]:
+    """``call("e0")`` ... ``call("e{n-1}")`` at ``rate_per_s`` (so a figure is latency, not a
+    backlog); each call's duration in seconds."""
+    samples = []
+    began = time.perf_counter()
+    for i in range(n):
+        pause = began + i / rate_per_s - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        started = time.perf_counter()
+        call(f"e{i}")
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
 def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
     """PutEvents matching a rule whose target is a queue drained by an ESM into the sink."""
     events = run.peer.client("events")
@@ -495,16 +510,7 @@ def putevents_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
     run.wait_items(table, 5, timeout=90)
     n = run.scaled(200, floor=50)
     cpu_before = run.cpu()
-    began = time.perf_counter()
-    put_samples = []
-    for i in range(n):
-        # Paced, so the figure is routing latency rather than a backlog.
-        pause = began + i / rate_per_s - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-        started = time.perf_counter()
-        put(f"e{i}")
-        put_samples.append(time.perf_counter() - started)
+    put_samples = paced(n, rate_per_s, put)
     cpu_after = run.wait_items(table, 5 + n, timeout=30)
     latencies = [r["done"] - r["sent"] for r in _latencies(run, table, "e")]
     return {
@@ -798,13 +804,7 @@ def stream_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
     base = run.count_items(sink)
     n = run.scaled(200, floor=50)
     cpu_before = run.cpu()
-    began = time.perf_counter()
-    for i in range(n):
-        # Paced, so the figure is the stream's latency rather than a backlog.
-        pause = began + i / rate_per_s - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-        write(f"e{i}")
+    paced(n, rate_per_s, write)
     cpu_after = run.wait_items(sink, base + n, timeout=60)
     latencies = [r["done"] - r["sent"] for r in _latencies(run, sink, "e")]
     return {
@@ -860,16 +860,7 @@ def s3_put_latency(run: Run, rate_per_s: float = 50.0) -> Metrics:
     run.wait_items(table, 5, timeout=90)
     n = run.scaled(200, floor=50)
     cpu_before = run.cpu()
-    began = time.perf_counter()
-    put_samples = []
-    for i in range(n):
-        # Paced, so the figure is notification latency rather than a backlog.
-        pause = began + i / rate_per_s - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-        started = time.perf_counter()
-        put(f"e{i}")
-        put_samples.append(time.perf_counter() - started)
+    put_samples = paced(n, rate_per_s, put)
     cpu_after = run.wait_items(table, 5 + n, timeout=30)
     latencies = [
         float(item["started"]["N"]) - sent[item["pk"]["S"]]
