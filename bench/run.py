@@ -27,6 +27,7 @@ from typing import Any
 
 import builds
 import demo10x
+import floor
 import state_times
 from peers import LocalCloudPeer, LocalStackPeer, MiniStackPeer, Peer
 from scenarios import SCENARIOS, Run, handlers_zip, setup_role
@@ -38,6 +39,13 @@ PEERS = ("ministack", "localstack")
 # sns_fanout-before.txt, main at 947c7f1): the target is half of it.
 FANOUT_SERVER_CPU_BEFORE_MS = 1.56
 STARTUP_SETTLE_S = 10.0
+# Each call metric and the floor.py figure timed the same way (pacing, count, client).
+FLOORS = {
+    "putevents_call_p50_ms": "floor_putevents_paced_p50_ms",
+    "putevents_sqs_call_p50_ms": "floor_putevents_b2b_p50_ms",
+    "sns_publish_p50_ms": "floor_publish_b2b_p50_ms",
+    "s3_put_call_p50_ms": "floor_put_object_paced_p50_ms",
+}
 
 # metric -> (label, unit, True when lower is better; None: context, no ratio)
 METRICS: dict[str, tuple[str, str, bool | None]] = {
@@ -198,9 +206,19 @@ def table(summary: dict[str, dict[str, Any]], peers: list[str]) -> list[dict[str
     return rows
 
 
-def targets(summary: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def targets(
+    summary: dict[str, dict[str, Any]],
+    rows: list[dict[str, Any]],
+    floors: dict[str, float] | None = None,
+) -> list[dict[str, Any]]:
     """Issue 17's targets (and issue 7's on Invoke, still held), each with the measured value
-    and pass or miss."""
+    and pass or miss; a call target names the client floor under it (floor.py) when measured."""
+    floors = floors or {}
+
+    def under(metric: str) -> str:
+        value = floors.get(FLOORS[metric])
+        return "" if value is None else f" (client floor {value:.2f} ms)"
+
     ours, ministack = summary.get(OURS, {}), summary.get("ministack", {})
 
     def check(name: str, value: float | None, ok: bool | None, want: str) -> dict[str, Any]:
@@ -236,10 +254,16 @@ def targets(summary: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> l
             f"<= {half:.2f} ms (half of {FANOUT_SERVER_CPU_BEFORE_MS} ms before)",
         ),
         check(
-            "PutEvents call p50", put_call, None if put_call is None else put_call <= 1, "<= 1 ms"
+            "PutEvents call p50",
+            put_call,
+            None if put_call is None else put_call <= 1,
+            "<= 1 ms" + under("putevents_call_p50_ms"),
         ),
         check(
-            "SNS Publish call p50", publish, None if publish is None else publish <= 1, "<= 1 ms"
+            "SNS Publish call p50",
+            publish,
+            None if publish is None else publish <= 1,
+            "<= 1 ms" + under("sns_publish_p50_ms"),
         ),
         check(
             "users_api 1st request after deploy --warm / warm p50",
@@ -295,6 +319,7 @@ def print_report(
     demo: list[dict[str, Any]],
     peers: list[str],
     missing: dict[str, str],
+    floors: dict[str, Any] | None = None,
 ) -> None:
     widths = [36, 5, 10] + [10, 12] * len(peers)
     header = ["metric (median of reps)", "unit", OURS]
@@ -315,6 +340,7 @@ def print_report(
         print(f"  n/a on {peer}: {error}")
     for peer, reason in missing.items():
         print(f"  {peer} not in this run: {reason}")
+    print_floors(rows, floors or {}, peers)
     print("\ntargets (issue 17; issue 7's on Invoke kept)")
     for c in checks:
         measured = "-" if c["measured"] is None else fmt(c["measured"])
@@ -330,6 +356,39 @@ def print_report(
             f"{d['checks_failed']} checks failed "
             f"(exit {d['exit_code']})"
         )
+
+
+def print_floors(rows: list[dict[str, Any]], floors: dict[str, Any], peers: list[str]) -> None:
+    """Each call metric next to the client floor under it, and what each server adds."""
+    if "error" in floors:
+        print(f"\nclient floor: {floors['error']}")
+        return
+    if not floors:
+        return
+    print("\nclient floor (boto3 + loopback against canned answers, bench/floor.py) and what")
+    print("each server adds to it, p50 in ms:")
+    for row in rows:
+        floor_value = floors.get(FLOORS.get(row["metric"], ""))
+        if floor_value is None:
+            continue
+        added = []
+        for name in (OURS, *peers):
+            value = row.get(name)
+            if isinstance(value, float | int):
+                added.append(f"{name} {value:.2f} (+{value - floor_value:.2f})")
+        print(f"  {row['label'].strip():<36} floor {floor_value:.2f}   " + "   ".join(added))
+
+
+def run_floor(logs: Path, scale: float) -> dict[str, Any]:
+    """floor.py's figures, measured once the peers are stopped; an error is reported, not fatal."""
+    peer = floor.FloorPeer(logs)
+    try:
+        peer.start()
+        return dict(floor.measure(peer, scale))
+    except Exception as exc:  # reported in the results, not fatal
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        peer.stop()
 
 
 def machine() -> dict[str, Any]:
@@ -385,6 +444,7 @@ def main() -> int:
     finally:
         for peer in peers:
             peer.stop()
+    floors = run_floor(logs, scale) if any(m in FLOORS for m in _metrics(results)) else {}
     demo: list[dict[str, Any]] = []
     if os.environ.get("BENCH_DEMO", "1") != "0":
         for copies in (10,):
@@ -405,8 +465,8 @@ def main() -> int:
     summary = medians(results)
     others = [name for name in PEERS if name in results]
     rows = table(summary, others)
-    checks = targets(summary, rows)
-    print_report(rows, checks, demo, others, missing)
+    checks = targets(summary, rows, {k: v for k, v in floors.items() if k != "error"})
+    print_report(rows, checks, demo, others, missing, floors)
     for by_metric in summary.values():
         by_metric.pop("_scenario_of", None)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -422,6 +482,7 @@ def main() -> int:
         "duration_s": time.perf_counter() - began,
         "table": rows,
         "targets": checks,
+        "client_floor": floors,
         "demo": demo,
         "builds": build_times,
         "state": state,
@@ -433,6 +494,17 @@ def main() -> int:
         f"  ({time.perf_counter() - began:.0f} s)"
     )
     return 0
+
+
+def _metrics(results: Results) -> set[str]:
+    """Every metric some repetition of some peer measured."""
+    return {
+        metric
+        for by_scenario in results.values()
+        for outcomes in by_scenario.values()
+        for outcome in outcomes
+        for metric in outcome
+    }
 
 
 def compact_json(document: dict[str, Any]) -> str:
