@@ -36,7 +36,7 @@ class LogWriter:
 
     def write(self, spec: FunctionSpec, result: InvocationResult) -> None:
         rid = result.request_id
-        lines = [f"START RequestId: {rid} Version: $LATEST"]
+        lines = [f"START RequestId: {rid} Version: {result.executed_version}"]
         lines += [line for line in result.logs.splitlines() if line.strip()]
         lines.append(f"END RequestId: {rid}")
         lines.append(

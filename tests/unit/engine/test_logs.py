@@ -107,3 +107,12 @@ def test_dropped_events_are_freed() -> None:
     gc.collect()
 
     assert first() is None
+
+
+def test_the_start_line_names_the_version_that_ran() -> None:
+    ran = result("r9", "hi\n")
+    ran.executed_version = "3"
+
+    LogWriter(max_group_bytes=1 << 20).write(SPEC, ran)
+
+    assert messages()[-4] == "START RequestId: r9 Version: 3"
