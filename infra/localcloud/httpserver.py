@@ -195,10 +195,13 @@ class HttpServer:
         try:
             while not self._stopping.is_set():
                 parser = self._read_request(connection)
-                if parser.empty:
-                    continue
-                if not self._answer(connection, parser):
-                    break
+                try:
+                    if parser.empty:
+                        continue
+                    if not self._answer(connection, parser):
+                        break
+                finally:
+                    parser.close()  # a body spooled to a temporary file
         except _Quiet:
             with self._lock:
                 self._returning.append(connection)
@@ -211,6 +214,13 @@ class HttpServer:
 
     def _read_request(self, connection: Connection) -> HTTPRequestParser:
         parser = self.parser_class(self.adj)
+        try:
+            return self._read_into(parser, connection)
+        except BaseException:
+            parser.close()
+            raise
+
+    def _read_into(self, parser: HTTPRequestParser, connection: Connection) -> HTTPRequestParser:
         data, connection.pending = connection.pending, b""
         continued = False
         while True:
