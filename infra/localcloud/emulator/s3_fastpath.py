@@ -88,8 +88,10 @@ def put_object(
     host = headers.get("host", "")
     if not host or ".s3-accesspoint." in host or S3Response.subdomain_based_buckets(_Host(host)):
         return None  # moto reads the bucket from the host name
-    # moto reads the key from the raw path, percent-decoded as UTF-8.
-    key_name = match["key"].encode("latin-1").decode("utf-8", "replace")
+    try:  # moto reads the key from the raw path, percent-decoded as UTF-8
+        key_name = match["key"].encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return None  # a path that came undecoded (not from WSGI)
     region = parse_region_from_url(f"http://{host}{path}", use_default_region=False) or region
     try:
         backend: Any = s3_backends[ACCOUNT_ID][get_partition(region)]

@@ -105,6 +105,12 @@ def test_a_missing_bucket_is_left_to_moto() -> None:
         assert s3_fastpath.put_object("/nowhere/k", SIGNED, b"x", "us-east-1") is None
 
 
+def test_a_path_that_is_not_as_wsgi_holds_it_is_left_to_moto() -> None:
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="bucket")
+        assert s3_fastpath.put_object("/bucket/€", SIGNED, b"x", "us-east-1") is None
+
+
 def test_a_request_with_a_query_never_reaches_the_direct_path() -> None:
     called: list[Any] = []
 
