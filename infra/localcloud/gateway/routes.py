@@ -10,7 +10,7 @@ A row is either
   replaces, and answers ``None`` to leave the request to moto after all. A ``check`` (a
   validator, as ``Validated`` has) runs first when what moto accepts AWS refuses.
   ``DirectQuery`` is the same for a query-protocol operation (SNS): the parsed form in, moto's
-  XML out.
+  XML out; ``DirectRest`` for a REST operation answered by its headers (S3 PutObject).
 * ``Validated``: moto answers, once a validator (validators.py) has found nothing AWS would
   refuse; what it refuses is answered with the AWS error its ``LocalCloudError`` declares.
 
