@@ -465,6 +465,7 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.utilities.aws_headers:gen_amzn_requestid_long",
         ["headerdict"],
     ),
+    "get_partition": ("moto.utilities.utils:get_partition", ["region"]),
     # moto_patches/cloudwatch.py passes the alarm name on by position, the rest as given
     "CloudWatchBackend.put_metric_alarm": (
         "moto.cloudwatch.models:CloudWatchBackend.put_metric_alarm",
@@ -504,6 +505,7 @@ PRIVATE_NAMES = [
     ("moto.core.authorization:ActionAuthenticatorMixin", "request_count"),
     ("moto.settings", "INITIAL_NO_AUTH_ACTION_COUNT"),
     ("moto.s3.models:FakeKey", "response_dict"),
+    ("moto.s3.models", "s3_backends"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
