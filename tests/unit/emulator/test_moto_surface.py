@@ -432,6 +432,40 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.s3.responses:S3Response.get_bucket_notification",
         ["self"],
     ),
+    # emulator/s3_fastpath.py: a plain PutObject, as moto's S3Response.put_object makes it
+    "S3Backend.put_object": (
+        "moto.s3.models:S3Backend.put_object",
+        [
+            *("self", "bucket_name", "key_name", "value", "storage", "etag", "multipart"),
+            *("encryption", "kms_key_id", "bucket_key_enabled", "lock_mode"),
+            *("lock_legal_status", "lock_until", "checksum_value", "request_method"),
+            "disable_notification",
+        ],
+    ),
+    "S3Backend.put_object_tagging": (
+        "moto.s3.models:S3Backend.put_object_tagging",
+        ["self", "key", "tags"],
+    ),
+    "S3Backend.get_bucket": ("moto.s3.models:S3Backend.get_bucket", ["self", "bucket_name"]),
+    "FakeKey.set_metadata": (
+        "moto.s3.models:FakeKey.set_metadata",
+        ["self", "metadata", "replace"],
+    ),
+    "FakeKey.set_acl": ("moto.s3.models:FakeKey.set_acl", ["self", "acl"]),
+    "s3 metadata_from_headers": ("moto.s3.utils:metadata_from_headers", ["headers"]),
+    "s3 parse_region_from_url": (
+        "moto.s3.utils:parse_region_from_url",
+        ["url", "use_default_region"],
+    ),
+    "S3Response.subdomain_based_buckets": (
+        "moto.s3.responses:S3Response.subdomain_based_buckets",
+        ["request"],
+    ),
+    "gen_amzn_requestid_long": (
+        "moto.utilities.aws_headers:gen_amzn_requestid_long",
+        ["headerdict"],
+    ),
+    "get_partition": ("moto.utilities.utils:get_partition", ["region"]),
     # moto_patches/cloudwatch.py passes the alarm name on by position, the rest as given
     "CloudWatchBackend.put_metric_alarm": (
         "moto.cloudwatch.models:CloudWatchBackend.put_metric_alarm",
@@ -467,6 +501,11 @@ PRIVATE_NAMES = [
     ("moto.s3.responses:S3Response", "serialized"),
     ("moto.s3.models:FakeBucket", "is_versioned"),
     ("moto.s3.models", "FakeDeleteMarker"),
+    # emulator/s3_fastpath.py: moto's unauthenticated-action count and its switch
+    ("moto.core.authorization:ActionAuthenticatorMixin", "request_count"),
+    ("moto.settings", "INITIAL_NO_AUTH_ACTION_COUNT"),
+    ("moto.s3.models:FakeKey", "response_dict"),
+    ("moto.s3.models", "s3_backends"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -495,10 +534,18 @@ INSTANCE_NAMES = {
     "StreamShard": ["items", "starting_sequence_number", "id", "table"],
     "StreamRecord": ["record"],
     # emulator/moto_patches/s3.py reads a bucket's notification configuration and its entries
-    "FakeBucket": ["notification_configuration", "name", "region_name", "account_id"],
+    "FakeBucket": [
+        *("notification_configuration", "name", "region_name", "account_id"),
+        # emulator/s3_fastpath.py leaves a bucket with a policy, logging or locks to moto
+        *("policy", "logging", "acl", "object_lock_enabled"),
+    ],
     "NotificationConfiguration": ["topic", "queue", "cloud_function", "event_bridge"],
     "Notification": ["id", "arn", "events", "filters"],
-    "FakeKey": ["name", "size", "etag", "version_id"],
+    "FakeKey": [
+        *("name", "size", "etag", "version_id"),
+        # emulator/s3_fastpath.py sets these as moto's S3Response.put_object does
+        *("website_redirect_location", "checksum_algorithm"),
+    ],
 }
 
 
