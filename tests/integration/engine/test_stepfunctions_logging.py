@@ -285,3 +285,33 @@ def test_deploy_refuses_a_log_group_arn_without_its_qualifier_with_step_function
         assert "Flow" in str(refused.value)
     finally:
         destroy(localcloud.endpoint_url, stack)
+
+
+def test_a_standard_execution_logs_the_events_of_its_parallel_branches_too(
+    sfn: Any, logs: Any, role_arn: str, make_group: Callable[[], tuple[str, str]]
+) -> None:
+    group, arn = make_group()
+    branch = {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}}
+    machine = sfn.create_state_machine(
+        name=unique("fanned"),
+        definition=json.dumps(
+            {
+                "StartAt": "Fan",
+                "States": {"Fan": {"Type": "Parallel", "Branches": [branch, branch], "End": True}},
+            }
+        ),
+        roleArn=role_arn,
+        loggingConfiguration=logging("ALL", arn),
+    )["stateMachineArn"]
+    try:
+        started = sfn.start_execution(stateMachineArn=machine, input="{}")
+        assert finished(sfn, started["executionArn"])["status"] == "SUCCEEDED"
+        history = sfn.get_execution_history(executionArn=started["executionArn"])["events"]
+
+        written = records(logs, group, started["executionArn"], len(history))
+
+        assert [r["type"] for r in written] == [event["type"] for event in history]
+        assert [int(r["id"]) for r in written] == [event["id"] for event in history]
+        assert [r["type"] for r in written].count("PassStateEntered") == 2
+    finally:
+        sfn.delete_state_machine(stateMachineArn=machine)
