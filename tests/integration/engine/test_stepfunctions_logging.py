@@ -183,6 +183,14 @@ def test_a_sam_express_machine_logs_every_event_without_execution_data(
         assert [s["logStreamName"].split("/")[:2] for s in streams] == [["states", name]]
         described = sfn.describe_state_machine(stateMachineArn=machine)["loggingConfiguration"]
         assert (described["level"], described["includeExecutionData"]) == ("ALL", False)
+        assert described["destinations"][0]["cloudWatchLogsLogGroup"]["logGroupArn"].endswith(
+            f"log-group:{group}:*"
+        )
+        assert deploy(template, localcloud.endpoint_url, stack=stack).updated == []
+        template.write_text(template.read_text().replace("Level: ALL", "Level: ERROR"))
+        assert deploy(template, localcloud.endpoint_url, stack=stack).updated == ["Flow"]
+        described = sfn.describe_state_machine(stateMachineArn=machine)["loggingConfiguration"]
+        assert described["level"] == "ERROR"
     finally:
         destroy(localcloud.endpoint_url, stack)
 
