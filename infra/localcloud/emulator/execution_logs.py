@@ -42,6 +42,9 @@ ERROR_EVENTS = FATAL_EVENTS | {
 }
 # What IncludeExecutionData false leaves out of an event's details.
 DATA_FIELDS = ("input", "inputDetails", "output", "outputDetails")
+# An input or output longer than this, escaped, is cut to it in the log (CloudWatch Logs' event
+# quota), its ``...Details`` then saying ``truncated``; the history keeps it whole.
+LOGGED_DATA_MAX = 248 * 1024
 # A log group ARN as Step Functions takes it: it names every stream of the group.
 ARN_QUALIFIER = ":*"
 INVALID = "Invalid Logging Configuration: "
@@ -166,6 +169,11 @@ def log_record(
     if not include_data:
         for field in DATA_FIELDS:
             body.pop(field, None)
+    for field in ("input", "output"):
+        value = body.get(field)
+        if isinstance(value, str) and _escaped_size(value) > LOGGED_DATA_MAX:
+            body[field] = _cut(value)
+            body[f"{field}Details"] = {**(body.get(f"{field}Details") or {}), "truncated": True}
     return {
         "id": str(event_id),
         "type": event_type,
@@ -175,6 +183,21 @@ def log_record(
         "execution_arn": execution_arn,
         "redrive_count": str(redrive_count),
     }
+
+
+def _escaped_size(text: str) -> int:
+    return len(json.dumps(text)) - 2
+
+
+def _cut(value: str) -> str:
+    """The longest head of ``value`` whose escaped form fits LOGGED_DATA_MAX."""
+    fits, over = 0, min(len(value), LOGGED_DATA_MAX) + 1
+    while over - fits > 1:  # the head of length ``fits`` fits, that of ``over`` does not
+        middle = (fits + over) // 2
+        fits, over = (
+            (middle, over) if _escaped_size(value[:middle]) <= LOGGED_DATA_MAX else (fits, middle)
+        )
+    return value[:fits]
 
 
 def log_message(record: Mapping[str, Any]) -> str:

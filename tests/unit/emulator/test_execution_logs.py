@@ -182,6 +182,27 @@ def test_without_execution_data_a_record_leaves_input_and_output_out() -> None:
     assert "output" in exited  # the history event itself keeps its data
 
 
+def test_an_output_over_248_kb_escaped_is_cut_and_marked_truncated() -> None:
+    big = '"' * 130_000  # 130,000 characters, 260,000 escaped
+    exited = {"name": "Keep", "output": big, "outputDetails": {"truncated": False}}
+
+    record = log_record(
+        event_id=3,
+        previous_event_id=2,
+        event_type="PassStateExited",
+        timestamp="2026-12-05T16:00:00.000Z",
+        details=exited,
+        execution_arn=EXECUTION,
+        include_data=True,
+    )
+
+    logged = record["details"]["output"]
+    assert len(json.dumps(logged)) - 2 <= 248 * 1024 < len(json.dumps(big)) - 2
+    assert logged == '"' * (248 * 1024 // 2)
+    assert record["details"]["outputDetails"] == {"truncated": True}
+    assert exited["output"] == big and exited["outputDetails"] == {"truncated": False}
+
+
 def test_an_event_without_details_logs_empty_details() -> None:
     record = log_record(
         event_id=4,
