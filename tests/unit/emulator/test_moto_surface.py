@@ -402,7 +402,8 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ":FailureEvent.__init__",
         ["self", "env", "error_name", "event_type", "event_details"],
     ),
-    # the logging patches read the configuration from these keywords and get each event so
+    # the logging patches read the configuration by these keyword names; each history event
+    # comes to the log with these parameters
     "StepFunctionsParserBackend.create_state_machine": (
         "moto.stepfunctions.parser.models:StepFunctionsParserBackend.create_state_machine",
         [
