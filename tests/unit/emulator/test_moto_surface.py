@@ -133,6 +133,9 @@ PATCHED = {
     "moto.s3.responses.S3Response._notification_config_from_body",
     "moto.s3.responses.S3Response.get_bucket_notification",
     "moto.cloudwatch.models.CloudWatchBackend.put_metric_alarm",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend.create_state_machine",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend.update_state_machine",
+    "moto.stepfunctions.parser.asl.eval.event.event_manager.EventManager._publish_history_log",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -398,6 +401,28 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.stepfunctions.parser.asl.component.common.error_name.failure_event"
         ":FailureEvent.__init__",
         ["self", "env", "error_name", "event_type", "event_details"],
+    ),
+    # the logging patches read the configuration by these keyword names; each history event
+    # comes to the log with these parameters
+    "StepFunctionsParserBackend.create_state_machine": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.create_state_machine",
+        [
+            *("self", "name", "definition", "roleArn", "tags", "publish"),
+            *("loggingConfiguration", "tracingConfiguration", "encryptionConfiguration"),
+            *("version_description", "sm_type"),
+        ],
+    ),
+    "StepFunctionsParserBackend.update_state_machine": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.update_state_machine",
+        [
+            *("self", "arn", "definition", "role_arn", "logging_configuration"),
+            *("tracing_configuration", "encryption_configuration", "publish"),
+            "version_description",
+        ],
+    ),
+    "EventManager._publish_history_log": (
+        "moto.stepfunctions.parser.asl.eval.event.event_manager:EventManager._publish_history_log",
+        ["self", "event_id", "source_event_id", "event_type", "timestamp", "event_details"],
     ),
     "CommonStateField._eval_body": (
         "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
@@ -820,6 +845,7 @@ def test_moto_rules_and_schedules_still_hold_what_the_schedule_views_read() -> N
 
 
 def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     with mock_aws():
@@ -836,6 +862,12 @@ def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
             assert hasattr(machine, name), f"StateMachine instances lack {name}"
         for name in ("partition", "region_name", "account_id"):
             assert hasattr(backend, name), f"the Step Functions backend lacks {name}"
+        # ExecutionLog.of reads the configuration; the Execution.start patch sets the
+        # session its worker hands to the EventManager, whose history-log hook reads it back.
+        assert machine.loggingConfiguration == {"level": "OFF"}
+        execution = backend.start_execution(machine.arn, "surface-run", "{}")
+        assert hasattr(execution, "_cloud_watch_logging_session")
+        assert hasattr(EventManager(), "_cloud_watch_logging_session")
 
 
 @pytest.mark.parametrize(
