@@ -28,7 +28,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from jsonschema import Draft4Validator
-from jsonschema.exceptions import SchemaError
 
 from localcloud.apigw.model import HTTP, Answer, ApiRequest, ApiView, Match
 
@@ -87,21 +86,6 @@ def body_errors(body: bytes, model: str, schemas: Mapping[str, str]) -> list[str
         return [f"the body is not JSON ({exc})"]
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     return [_reason(error) for error in errors]
-
-
-def schema_problem(schema: Any) -> str | None:
-    """Why ``schema`` (text or parsed) is not a JSON Schema draft 4 document (None: it is)."""
-    try:
-        document = json.loads(schema) if isinstance(schema, str) else schema
-    except ValueError as exc:
-        return f"not JSON ({exc})"
-    if not isinstance(document, dict):
-        return f"expected a JSON object, got {type(document).__name__}"
-    try:
-        Draft4Validator.check_schema(document)
-    except SchemaError as exc:
-        return exc.message
-    return None
 
 
 def check(api: ApiView, match: Match, request: ApiRequest) -> Answer | None:

@@ -115,13 +115,6 @@ def test_references_in_api_gateway_and_openapi_forms_resolve() -> None:
         )
 
 
-def test_schema_problems_are_named() -> None:
-    assert validation.schema_problem(USER) is None
-    assert validation.schema_problem("{oops") is not None
-    assert validation.schema_problem({"type": 12}) is not None
-    assert validation.schema_problem([]) is not None
-
-
 def test_check_refuses_missing_parameters_first_with_awss_message() -> None:
     view, match = api(body=True, parameters=True)
     answer = validation.check(view, match, request("", (), b"{}"))
