@@ -14,6 +14,7 @@ from moto import mock_aws
 
 from localcloud.apigw import validation
 from localcloud.apigw.model import ApiRequest, Match
+from localcloud.deploy.errors import TemplateError
 from localcloud.deploy.kinds import KINDS, Context
 from localcloud.deploy.openapi import unapplied_extensions
 from localcloud.deploy.openapi_validation import (
@@ -258,5 +259,5 @@ def test_the_request_validator_model_and_method_kinds() -> None:
 
 
 def test_the_model_kind_refuses_a_bad_schema_when_created() -> None:
-    with mock_aws(), pytest.raises(Exception, match="JSON Schema draft 4"):
+    with mock_aws(), pytest.raises(TemplateError, match="JSON Schema draft 4"):
         KINDS["AWS::ApiGateway::Model"].create("M", {"RestApiId": "x", "Schema": {"type": 3}}, CTX)
