@@ -149,3 +149,24 @@ def test_a_method_without_a_validator_is_not_checked() -> None:
     view, _ = api(body=True, parameters=True)
     bare = Match(RouteView(key="POST /users", integration=None))
     assert validation.check(view, bare, request()) is None
+
+
+def test_gateway_responses_see_the_validation_error_string() -> None:
+    from localcloud.apigw.gateway_responses import reword
+    from localcloud.apigw.mapping import MappedRequest
+
+    view, match = api(body=True, parameters=True)
+    refusal = validation.check(view, match, request("q=1", (("X-Tenant", "t"),), b'{"name": 1}'))
+    assert refusal is not None
+    responses = {
+        "BAD_REQUEST_BODY": {
+            "statusCode": "422",
+            "responseTemplates": {
+                "application/json": '{"why": "$context.error.validationErrorString"}'
+            },
+        }
+    }
+    mapped = MappedRequest("POST", "/users", {}, {}, {}, "", {}, {})
+    answer = reword(responses, refusal, lambda: mapped)
+    assert answer.status == 422
+    assert "is not of type 'string'" in json.loads(answer.body)["why"]

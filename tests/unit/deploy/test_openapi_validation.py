@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from localcloud.apigw import validation
 from localcloud.apigw.model import ApiRequest, Match
-from localcloud.deploy.errors import TemplateError
+from localcloud.deploy.errors import DeployError, TemplateError
 from localcloud.deploy.kinds import KINDS, Context
 from localcloud.deploy.openapi import unapplied_extensions
 from localcloud.deploy.openapi_validation import (
@@ -261,3 +261,24 @@ def test_the_request_validator_model_and_method_kinds() -> None:
 def test_the_model_kind_refuses_a_bad_schema_when_created() -> None:
     with mock_aws(), pytest.raises(TemplateError, match="JSON Schema draft 4"):
         KINDS["AWS::ApiGateway::Model"].create("M", {"RestApiId": "x", "Schema": {"type": 3}}, CTX)
+
+
+def test_a_method_naming_a_validator_or_model_the_api_lacks_is_refused() -> None:
+    with mock_aws():
+        client = boto3.client("apigateway", region_name="us-east-1")
+        api_id = client.create_rest_api(name="kinds")["id"]
+        root = client.get_resources(restApiId=api_id)["items"][0]["id"]
+        method = {
+            "RestApiId": api_id,
+            "ResourceId": root,
+            "HttpMethod": "POST",
+            "Integration": {"Type": "MOCK"},
+        }
+        with pytest.raises(DeployError, match="RequestValidatorId 'nope'"):
+            KINDS["AWS::ApiGateway::Method"].create(
+                "Post", {**method, "RequestValidatorId": "nope"}, CTX
+            )
+        with pytest.raises(DeployError, match="model 'Ghost' for application/json"):
+            KINDS["AWS::ApiGateway::Method"].create(
+                "Post", {**method, "RequestModels": {"application/json": "Ghost"}}, CTX
+            )

@@ -6,7 +6,10 @@ makes, so both forms land alike in the endpoint. A changed Body replaces the API
 place: the API keeps its id, and with it every URL that names it. A Body's authorizers, the
 authorizer and API key each operation requires, and its ``mock`` (SAM's CORS) and ``aws``
 integrations are applied through openapi_access.py; Authorizer, ApiKey, UsagePlan and
-UsagePlanKey resources are kinds of their own (apigateway_access.py).
+UsagePlanKey resources are kinds of their own (apigateway_access.py). A Body's request
+validators, models and each operation's required parameters and body model are applied through
+openapi_validation.py; RequestValidator and Model resources are kinds of their own
+(apigateway_models.py).
 """
 
 from __future__ import annotations
@@ -493,12 +496,13 @@ class Method(ResourceKind):
             access["requestParameters"] = {
                 str(k): str(v).lower() == "true" for k, v in props["RequestParameters"].items()
             }
+        client = ctx.client("apigateway")
         if props.get("RequestValidatorId"):
             access["requestValidatorId"] = str(props["RequestValidatorId"])
         if props.get("RequestModels"):
             access["requestModels"] = {str(k): str(v) for k, v in props["RequestModels"].items()}
+        _check_validation(client, api_id, access, f"resource {logical_id!r}")
         integration = props.get("Integration") or {}
-        client = ctx.client("apigateway")
         if str(integration.get("Type", _PROXY)) == _PROXY:
             _put_proxy_method(
                 client,
@@ -531,6 +535,26 @@ class Method(ResourceKind):
             resourceId=resource_id,
             httpMethod=method,
         )
+
+
+def _check_validation(client: Any, api_id: str, access: Mapping[str, Any], where: str) -> None:
+    """Refuse a validator or model the API does not have, as PutMethod does on AWS."""
+    validator = access.get("requestValidatorId")
+    if validator:
+        known = {v["id"] for v in client.get_request_validators(restApiId=api_id)["items"]}
+        if validator not in known:
+            raise DeployError(
+                f"{where}: RequestValidatorId {validator!r} names no request validator of API "
+                f"{api_id!r}; Ref an AWS::ApiGateway::RequestValidator of the same API"
+            )
+    wanted = access.get("requestModels") or {}
+    models = {m["name"] for m in client.get_models(restApiId=api_id)["items"]} if wanted else set()
+    for content_type, model in wanted.items():
+        if model not in models:
+            raise DeployError(
+                f"{where}: RequestModels names model {model!r} for {content_type}, which API "
+                f"{api_id!r} does not have; Ref an AWS::ApiGateway::Model of the same API"
+            )
 
 
 @register
