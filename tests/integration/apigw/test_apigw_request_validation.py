@@ -1,8 +1,8 @@
 """REST request validation from a SAM template, over real HTTP: a body that matches its model
 and the required parameters reach the function; a body that does not, or a missing header or
 query string, is AWS's 400 and the function does not run (the request's trace holds no
-invocation); a validator of parameters only lets any body through; an API's GatewayResponses
-reword BAD_REQUEST_BODY."""
+invocation); a validator of parameters only lets any body through (and one of the body only
+ignores required parameters); an API's GatewayResponses reword BAD_REQUEST_BODY."""
 
 from __future__ import annotations
 
@@ -122,6 +122,14 @@ def test_gateway_responses_reword_bad_request_body(localcloud: Any, urls: dict[s
     assert not _ran(hops)
     reply, hops = _send(localcloud, urls["CustomUrl"] + "users", {"name": "n"}, JSON)
     assert reply.status == 200 and _ran(hops)
+
+
+def test_the_raw_kinds_validate_a_body_only(urls: dict[str, str]) -> None:
+    reply = call("POST", urls["RawUrl"] + "orders", b'{"qty": 2}', JSON)
+    assert reply.status == 200, reply.body
+    assert reply.json() == {"accepted": True}  # X-Ignored is required, but not validated
+    reply = call("POST", urls["RawUrl"] + "orders", b'{"qty": 0}', JSON)
+    assert (reply.status, reply.json()) == (400, {"message": "Invalid request body"})
 
 
 def test_a_template_naming_an_unknown_validator_is_refused(localcloud: Any, tmp_path: Path) -> None:
