@@ -972,3 +972,39 @@ def test_function_urls_are_found_by_their_id_in_motos_functions() -> None:
             {"AllowOrigins": ["*"]},
         )
         assert function_url("nosuchid", "us-east-1") is None
+
+
+def test_api_gateway_views_read_request_validation() -> None:
+    """emulator/apigw_views.py reads a RestAPI's ``request_validators`` (each RequestValidator's
+    ``name``, ``validate_request_body``, ``validate_request_parameters``) and ``models`` (each
+    Model's to_json), and a Method's ``request_validator_id``, ``request_parameters`` and
+    ``request_models``."""
+    with mock_aws():
+        rest = boto3.client("apigateway", region_name="us-east-1")
+        api_id = rest.create_rest_api(name="validated")["id"]
+        root = rest.get_resources(restApiId=api_id)["items"][0]["id"]
+        validator = rest.create_request_validator(
+            restApiId=api_id, name="v", validateRequestBody=True, validateRequestParameters=False
+        )["id"]
+        rest.create_model(restApiId=api_id, name="m", contentType="application/json", schema="{}")
+        rest.put_method(
+            restApiId=api_id,
+            resourceId=root,
+            httpMethod="POST",
+            authorizationType="NONE",
+            requestValidatorId=validator,
+            requestParameters={"method.request.header.h": True},
+            requestModels={"application/json": "m"},
+        )
+        view = backends.api(api_id, "us-east-1")
+        assert view is not None
+        (route,) = view.routes
+        assert route.request_validator_id == validator
+        assert dict(route.request_parameters) == {"method.request.header.h": True}
+        assert dict(route.request_models) == {"application/json": "m"}
+        assert dict(view.request_validators[validator]) == {
+            "name": "v",
+            "validateRequestBody": True,
+            "validateRequestParameters": False,
+        }
+        assert view.models["m"]["schema"] == "{}"
