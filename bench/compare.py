@@ -31,6 +31,8 @@ HEADLINES = (
     "sns_publish_p50_ms",
     "putevents_call_p50_ms",
     "putevents_sqs_call_p50_ms",
+    "s3_put_p50_ms",
+    "s3_put_call_p50_ms",
 )
 
 

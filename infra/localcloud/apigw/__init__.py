@@ -27,6 +27,10 @@ a cloud stopped and another built in the same process share nothing.
               Allow's context becomes requestContext.authorizer. Default: routes with
               authorization type NONE are allowed with no context; any other type is answered
               500 until an authorizer is registered (``Steps.register_authorizer(fn)``).
+6b. VALIDATE  validation.py (REST): the method's request validator checks its required
+              parameters and its body against the model for the Content-Type; a refusal is
+              AWS's 400 (BAD_REQUEST_PARAMETERS / BAD_REQUEST_BODY, which gateway responses
+              reword) and the integration does not run.
 7. INTEGRATE  the integrations, keyed by integration type: ``AWS_PROXY`` (lambda_proxy.py:
               payload 1.0 / 2.0 events, the function run through the engine's invoker, the
               response mapped back, AWS's 502/500/504 answers) is here; ``AWS``, ``MOCK``,

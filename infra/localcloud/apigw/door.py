@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from localcloud import trace
-from localcloud.apigw import gateway_responses, lambda_proxy, payloads, steps
+from localcloud.apigw import gateway_responses, lambda_proxy, payloads, steps, validation
 from localcloud.apigw.locate import locate
 from localcloud.apigw.model import (
     DEFAULT_STAGE,
@@ -228,6 +228,11 @@ class ApiDoor:
         )
         if isinstance(decision, Deny):
             return decision.answer, match
+        refusal = validation.check(api, match, request)
+        if refusal is not None:
+            detail["refused"] = refusal.response_type
+            detail["validation"] = refusal.reason
+            return refusal, match
         integration = match.route.integration
         if integration is None:
             return payloads.internal_error(api.protocol), match

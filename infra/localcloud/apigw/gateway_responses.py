@@ -4,7 +4,9 @@ A template customizes a refusal by its type (the access refusals ``UNAUTHORIZED`
 ``ACCESS_DENIED``, ``AUTHORIZER_CONFIGURATION_ERROR``, ``INVALID_API_KEY``, ``THROTTLED``,
 ``QUOTA_EXCEEDED``, an unsigned IAM request's ``MISSING_AUTHENTICATION_TOKEN``; the core's own
 ``MISSING_AUTHENTICATION_TOKEN`` for an unknown route, ``REQUEST_TOO_LARGE``,
-``INTEGRATION_FAILURE``, ``INTEGRATION_TIMEOUT``, ``API_CONFIGURATION_ERROR``) or by its class
+``INTEGRATION_FAILURE``, ``INTEGRATION_TIMEOUT``, ``API_CONFIGURATION_ERROR``; request
+validation's ``BAD_REQUEST_PARAMETERS`` and ``BAD_REQUEST_BODY``, whose templates also see
+``$context.error.validationErrorString``) or by its class
 (``DEFAULT_4XX``, ``DEFAULT_5XX``): SAM's ``GatewayResponses``, a body's
 ``x-amazon-apigateway-gateway-responses``, ``AWS::ApiGateway::GatewayResponse``. The usual use
 is CORS headers on a 401, so a browser can read it. Header values are static (``'*'``) or name a
@@ -51,6 +53,7 @@ def reword(
         answer.status,
         body,
         tuple((k, v) for k, v in answer.headers if k.lower() != "content-type"),
+        reason=answer.reason,
         response_type=answer.response_type,
     )
     if configured_for(responses, denial) is None:
@@ -90,11 +93,20 @@ def customize(
                 "message": message,
                 "messageString": json.dumps(message),
                 "responseType": denial.response_type,
+                **_validation_error(denial),
             },
         }
         rendered = vtl.render(template, vtl.Input(""), context, request.stage_variables)
         body = rendered.text.encode()
     return status, headers, body
+
+
+def _validation_error(denial: Denial) -> dict[str, str]:
+    """``validationErrorString`` for request validation's refusals (validation.py's reasons);
+    other denials' reasons are the local cloud's own words, never sent."""
+    if denial.response_type in ("BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS"):
+        return {"validationErrorString": denial.reason}
+    return {}
 
 
 def _message(body: Any) -> str | None:

@@ -107,6 +107,9 @@ class Answer:
     # API Gateway's own refusal of this type (MISSING_AUTHENTICATION_TOKEN, INTEGRATION_FAILURE,
     # ...), which a REST API's gateway responses may reword; "" for an integration's answer.
     response_type: str = field(default="", compare=False)
+    # Why API Gateway refused it, for a gateway response's $context.error.validationErrorString
+    # (request validation's refusals); "" otherwise.
+    reason: str = field(default="", compare=False)
 
     @property
     def status_line(self) -> str:
@@ -117,7 +120,7 @@ class Answer:
         return f"{self.status} {phrase}"
 
     def with_headers(self, extra: tuple[tuple[str, str], ...]) -> Answer:
-        return Answer(self.status, self.headers + extra, self.body, self.response_type)
+        return Answer(self.status, self.headers + extra, self.body, self.response_type, self.reason)
 
     @classmethod
     def json(cls, status: int, document: Any, *, compact: bool = True) -> Answer:

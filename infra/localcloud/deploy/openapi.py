@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from localcloud.deploy import openapi_validation
 from localcloud.deploy.errors import DeployError, TemplateError
 
 # OpenAPI's operation keys, and API Gateway's catch-all method.
@@ -36,13 +37,17 @@ _METHODS = {
 }
 INTEGRATION = "x-amazon-apigateway-integration"
 # API Gateway extensions applied: the integration of each operation, binary media types, HTTP
-# APIs' CORS and REST APIs' API key source (openapi_access.py reads the last two).
+# APIs' CORS and REST APIs' API key source (openapi_access.py reads the last two); REST request
+# validation (openapi_validation.py).
 _APPLIED_TOP = {
     "x-amazon-apigateway-binary-media-types",
     "x-amazon-apigateway-cors",
     "x-amazon-apigateway-api-key-source",
     "x-amazon-apigateway-gateway-responses",
 }
+# REST APIs' request validation (HTTP APIs have none): what ``validation=True`` applies.
+_VALIDATION_TOP = {openapi_validation.VALIDATORS, openapi_validation.VALIDATOR}
+_VALIDATION_OPERATION = {openapi_validation.VALIDATOR}
 # Integration keys the integrations apply (Lambda proxy, mock, AWS services, first-class).
 _INTEGRATION_KEYS = {
     "type",
@@ -57,6 +62,10 @@ _INTEGRATION_KEYS = {
     "credentials",
     "integrationSubtype",
     "connectionType",
+    # No cache runs locally: every request reaches its integration (SAM's RequestParameters
+    # Caching writes these).
+    "cacheKeyParameters",
+    "cacheNamespace",
 }
 # Integration types the API kinds apply (http_proxy: to a loopback URL only).
 _INTEGRATION_TYPES = {"aws_proxy", "mock", "aws", "http_proxy"}
@@ -156,14 +165,18 @@ def binary_media_types(document: dict[str, Any]) -> list[str]:
     return list(document.get("x-amazon-apigateway-binary-media-types") or [])
 
 
-def unapplied_extensions(document: Any, prefix: str) -> list[str]:
-    """Paths inside an OpenAPI document the API kinds would not apply: access control, CORS,
-    API Gateway extensions other than integrations, non-proxy integrations."""
+def unapplied_extensions(document: Any, prefix: str, validation: bool = False) -> list[str]:
+    """Paths inside an OpenAPI document the API kinds would not apply: API Gateway extensions
+    other than those applied, integration types and keys not served, request validation that
+    names no validator or model (openapi_validation.problems). ``validation``: the document is a
+    REST API's, whose kind applies request validation."""
     if not isinstance(document, dict):
         return []
     stray: list[str] = []
+    applied_top = _APPLIED_TOP | _VALIDATION_TOP if validation else _APPLIED_TOP
+    applied_operation = {INTEGRATION} | (_VALIDATION_OPERATION if validation else set())
     for key in document:
-        if str(key).startswith("x-amazon-apigateway-") and key not in _APPLIED_TOP:
+        if str(key).startswith("x-amazon-apigateway-") and key not in applied_top:
             stray.append(f"{prefix}.{key}")
     for path, item in (document.get("paths") or {}).items():
         if not isinstance(item, dict):
@@ -173,7 +186,10 @@ def unapplied_extensions(document: Any, prefix: str) -> list[str]:
                 continue
             where = f"{prefix}.paths.{path}.{key}"
             for extension in operation:
-                if str(extension).startswith("x-amazon-apigateway-") and extension != INTEGRATION:
+                if (
+                    str(extension).startswith("x-amazon-apigateway-")
+                    and extension not in applied_operation
+                ):
                     stray.append(f"{where}.{extension}")
             integration = operation.get(INTEGRATION)
             if not isinstance(integration, dict):
@@ -194,7 +210,20 @@ def unapplied_extensions(document: Any, prefix: str) -> list[str]:
                 for name in integration
                 if name not in _INTEGRATION_KEYS
             )
+    if validation:
+        stray.extend(openapi_validation.problems(document, prefix, _operations_of(document)))
     return stray
+
+
+def _operations_of(document: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(path, method, key as written, operation) of each operation in the document."""
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for key, operation in item.items():
+            method = _METHODS.get(str(key).lower())
+            if method is not None and isinstance(operation, dict):
+                yield str(path), method, str(key), operation
 
 
 def _is_loopback(host: str) -> bool:

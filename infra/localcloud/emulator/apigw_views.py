@@ -54,6 +54,11 @@ class RouteView:
     authorization_scopes: tuple[str, ...] = ()
     # REST's resource id (requestContext.resourceId); an HTTP API's route id.
     id: str = ""
+    # REST request validation: the method's validator, its request parameters
+    # ("method.request.header.X" -> required) and models by content type.
+    request_validator_id: str | None = None
+    request_parameters: Mapping[str, bool] = field(default_factory=dict)
+    request_models: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def method(self) -> str:
@@ -90,6 +95,10 @@ class ApiView:
     disable_execute_api_endpoint: bool = False
     # REST APIs' gateway responses by type (GetGatewayResponse's fields): UNAUTHORIZED, ...
     gateway_responses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # REST request validators by id (name, validateRequestBody, validateRequestParameters) and
+    # models by name (GetModel's fields: schema, contentType).
+    request_validators: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    models: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def has_default_stage(self) -> bool:
@@ -133,6 +142,14 @@ def rest_api_from_moto(api: Any, region: str, account: str) -> ApiView:
                     api_key_required=bool(method.api_key_required),
                     authorization_scopes=tuple(method.authorization_scopes or ()),
                     id=resource_id,
+                    request_validator_id=method.request_validator_id,
+                    request_parameters=MappingProxyType(
+                        {
+                            str(k): str(v).lower() == "true"
+                            for k, v in dict(method.request_parameters or {}).items()
+                        }
+                    ),
+                    request_models=_frozen(method.request_models),
                 )
             )
     stages = {
@@ -154,6 +171,21 @@ def rest_api_from_moto(api: Any, region: str, account: str) -> ApiView:
         disable_execute_api_endpoint=bool(api.disableExecuteApiEndpoint),
         gateway_responses=MappingProxyType(
             {key: _frozen(value.to_json()) for key, value in dict(api.gateway_responses).items()}
+        ),
+        request_validators=MappingProxyType(
+            {
+                key: _frozen(
+                    {
+                        "name": value.name,
+                        "validateRequestBody": bool(value.validate_request_body),
+                        "validateRequestParameters": bool(value.validate_request_parameters),
+                    }
+                )
+                for key, value in dict(api.request_validators).items()
+            }
+        ),
+        models=MappingProxyType(
+            {key: _frozen(value.to_json()) for key, value in dict(api.models).items()}
         ),
     )
 

@@ -3,6 +3,9 @@ StartExecution and StartSyncExecution (which moto's HTTP dispatch lacks).
 
 Both run on moto's interpreting backend (moto_patches/stepfunctions.py), so an execution
 started here is the same as one started over HTTP: listed, described, with its history.
+
+Also the execution logs of a state machine whose ``loggingConfiguration`` logs (execution_logs.py
+says what and how): ``ExecutionLog`` writes an execution's history events to its log group.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.exceptions import AWSError
+from moto.logs.models import logs_backends
 from moto.stepfunctions.exceptions import InvalidArn, StateMachineDoesNotExist
 from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import SyncExecution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-from localcloud.emulator.backends import ServiceError
+from localcloud.emulator import execution_logs
+from localcloud.emulator.backends import ServiceError, put_log_lines
+from localcloud.emulator.execution_logs import ExecutionLogging
 from localcloud.emulator.views import ExecutionView
 from localcloud.errors import LocalCloudError
 
@@ -156,3 +162,83 @@ def stop_running() -> int:
                         running.stop(stop_date=now, error="States.Aborted", cause="reset")
                         stopped += 1
     return stopped
+
+
+# -- Execution logs ------------------------------------------------------------------------------
+def log_group_exists(logging: ExecutionLogging) -> bool:
+    backends: Any = logs_backends
+    return logging.group in backends[logging.account][logging.region].groups
+
+
+def checked_logging(config: Any) -> ExecutionLogging | None:
+    """A state machine's ``loggingConfiguration`` as Create/UpdateStateMachine take it: AWSError
+    with Step Functions' code when refused, a destination group that does not exist included."""
+    try:
+        logging = execution_logs.checked_logging(config)
+    except execution_logs.LoggingConfigurationError as exc:
+        raise AWSError(str(exc), exception_type=exc.code) from exc
+    if logging is not None and not log_group_exists(logging):
+        raise AWSError(
+            f"{execution_logs.INVALID}Log Destination not found: the log group "
+            f"{logging.group!r} does not exist (create it first: AWS::Logs::LogGroup, or "
+            "aws logs create-log-group).",
+            exception_type="InvalidLoggingConfiguration",
+        )
+    return logging
+
+
+class ExecutionLog:
+    """Where one execution writes its history events: its machine's log group, in the stream of
+    the minute it started."""
+
+    def __init__(self, execution_arn: str, machine_name: str, logging: ExecutionLogging) -> None:
+        self.execution_arn = execution_arn
+        self.logging = logging
+        self.stream = execution_logs.stream_name(
+            machine_name, datetime.datetime.now(tz=datetime.UTC)
+        )
+
+    @classmethod
+    def of(cls, execution: Any) -> ExecutionLog | None:
+        """The log of one of moto's executions, as its state machine's snapshot configures it;
+        None when it logs nothing."""
+        machine = execution.state_machine
+        try:
+            logging = execution_logs.checked_logging(getattr(machine, "loggingConfiguration", None))
+        except execution_logs.LoggingConfigurationError:  # refused at Create/Update already
+            return None
+        return None if logging is None else cls(execution.exec_arn, machine.name, logging)
+
+    def write(
+        self,
+        event_id: int,
+        previous_event_id: int,
+        event_type: Any,
+        timestamp: datetime.datetime | str,
+        details: Any,
+    ) -> bool:
+        """Write one history event if the level logs it; whether it was written. A log group
+        deleted since is not made again: the event is dropped, as Step Functions drops it."""
+        kind = str(getattr(event_type, "value", event_type))
+        if not execution_logs.is_logged(self.logging.level, kind):
+            return False
+        if not log_group_exists(self.logging):
+            return False
+        body = next(iter(details.values()), None) if isinstance(details, dict) else None
+        record = execution_logs.log_record(
+            event_id=event_id,
+            previous_event_id=previous_event_id,
+            event_type=kind,
+            timestamp=timestamp,
+            details=body if isinstance(body, dict) else None,
+            execution_arn=self.execution_arn,
+            include_data=self.logging.include_data,
+        )
+        put_log_lines(
+            self.logging.region,
+            self.logging.account,
+            self.logging.group,
+            self.stream,
+            [execution_logs.log_message(record)],
+        )
+        return True

@@ -19,6 +19,9 @@ from moto.core.request import (
     should_preserve_original_header_name,
 )
 
+# Where ``complete`` records the underscored names (environ key -> name as sent).
+PRESERVED_NAMES = PRESERVED_HEADER_NAMES_ENVIRON_KEY
+
 
 def keeps_header(name: str) -> bool:
     """Whether a header WSGI cannot carry (an underscore in its name) must reach moto anyway."""

@@ -40,6 +40,7 @@ from localcloud.gateway.routes import (
     Collaborators,
     Direct,
     DirectQuery,
+    DirectRest,
     Intercepted,
     Route,
     RouteKey,
@@ -131,14 +132,18 @@ class Gateway:
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)
-        if isinstance(route, Validated | Direct | DirectQuery) and route.check is not None:
+        if isinstance(route, Validated | Direct | DirectQuery | DirectRest) and route.check:
             refusal = self._validate(route.check, request)
             if refusal is not None:
                 return refusal
         context = self._record(request)
         # A direct path is moto's operation: same trace context, same turn-taking as moto's.
         with trace.activate(context), backends.serialized(request.service):
-            answer = route.answer(request) if isinstance(route, Direct | DirectQuery) else None
+            answer = (
+                route.answer(request)
+                if isinstance(route, Direct | DirectQuery | DirectRest)
+                else None
+            )
             return moto() if answer is None else answer
 
     def _intercept(self, route: Intercepted, request: AwsRequest) -> Response:

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
 
+from localcloud.emulator.wire import PRESERVED_NAMES
 from localcloud.trace import TraceContext
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
@@ -74,6 +75,9 @@ REST_OPERATIONS = (
     RestOperation(
         "scheduler", "PUT", re.compile(r"^/schedules/(?P<name>[^/]+)/?$"), "UpdateSchedule"
     ),
+    # Path-style only; a subresource (?acl, ?tagging, parts) or a copy is still named so, and
+    # its direct path leaves it to moto. The key is read from the path, not from a param.
+    RestOperation("s3", "PUT", re.compile(r"^/[^/]+/.", re.DOTALL), "PutObject"),
 )
 
 
@@ -148,11 +152,14 @@ class AwsRequest:
     def from_call(cls, call: Mapping[str, Any], default_region: str) -> AwsRequest:
         """Parse a pipe call: ``{method, url, headers: [[name, value]], body: base64}``."""
         url = urlsplit(call["url"])
+        headers = {name.lower(): value for name, value in call["headers"]}
+        # botocore leaves Host to the connection; over HTTP (and to moto) it is the URL's.
+        headers.setdefault("host", url.netloc)
         return cls.parse(
             method=call["method"],
             path=_wsgi_path(url.path or "/"),
             query=url.query,
-            headers={name.lower(): value for name, value in call["headers"]},
+            headers=headers,
             body=base64.b64decode(call["body"]),
             default_region=default_region,
         )
@@ -205,6 +212,11 @@ def _environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             headers[key.replace("_", "-").lower()] = environ[key]
+    # An underscored S3 metadata header under its own name, as the pipe door has it (wire.py).
+    for key, name in (environ.get(PRESERVED_NAMES) or {}).items():
+        dashed = key[5:].replace("_", "-").lower()
+        if dashed in headers:
+            headers[name.lower()] = headers.pop(dashed)
     return headers
 
 

@@ -10,7 +10,7 @@ A row is either
   replaces, and answers ``None`` to leave the request to moto after all. A ``check`` (a
   validator, as ``Validated`` has) runs first when what moto accepts AWS refuses.
   ``DirectQuery`` is the same for a query-protocol operation (SNS): the parsed form in, moto's
-  XML out.
+  XML out; ``DirectRest`` for a REST operation answered by its headers (S3 PutObject).
 * ``Validated``: moto answers, once a validator (validators.py) has found nothing AWS would
   refuse; what it refuses is answered with the AWS error its ``LocalCloudError`` declares.
 
@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from localcloud import quotas, trace
-from localcloud.emulator import fastpath
+from localcloud.emulator import fastpath, s3_fastpath
 from localcloud.emulator import stepfunctions as sfn
 from localcloud.engine.errors import FunctionNotFoundError
 from localcloud.gateway import constraints, model, move_tasks, scheduler_validators, validators
@@ -109,13 +109,31 @@ class DirectQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class DirectRest:
+    """A REST direct path answering with headers and no body (S3 PutObject):
+    ``path(path, headers, body, region)`` is the status and headers, or None for moto's path.
+    A request with a query (a subresource, a presigned URL) is always moto's."""
+
+    path: Callable[
+        [str, Mapping[str, str], bytes, str], tuple[int, tuple[tuple[str, str], ...]] | None
+    ]
+    check: Check | None = None
+
+    def answer(self, request: AwsRequest) -> Response | None:
+        if request.query:
+            return None
+        answered = self.path(request.path, request.headers, request.body, request.region)
+        return None if answered is None else Response(*answered)
+
+
+@dataclass(frozen=True, slots=True)
 class Validated:
     """An operation moto answers after ``check(request)`` raised nothing."""
 
     check: Check
 
 
-Route = Intercepted | Direct | DirectQuery | Validated
+Route = Intercepted | Direct | DirectQuery | Validated | DirectRest
 
 
 # -- Lambda ------------------------------------------------------------------------------------
@@ -288,6 +306,7 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("scheduler", "CreateSchedule"): Validated(scheduler_validators.create_schedule),
     ("scheduler", "UpdateSchedule"): Validated(scheduler_validators.update_schedule),
     ("states", "StartSyncExecution"): Intercepted(start_sync_execution),
+    ("s3", "PutObject"): DirectRest(s3_fastpath.put_object),
 }
 
 

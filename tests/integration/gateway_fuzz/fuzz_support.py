@@ -472,6 +472,35 @@ def s3_requests(draw: st.DrawFn, hints: Hints) -> Raw:
 
 
 HEADER_TEXT = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60)
+# Headers of a PutObject, each with a value the direct path or moto may refuse.
+PUT_OBJECT_HEADERS = (
+    "Content-Type",
+    "Cache-Control",
+    "Content-MD5",
+    "Expires",
+    "x-amz-meta-Fuzz",
+    "x-amz-storage-class",
+    "x-amz-server-side-encryption",
+    "x-amz-sdk-checksum-algorithm",
+    "x-amz-checksum-crc32",
+    "x-amz-checksum-sha256",
+    "x-amz-acl",
+    "x-amz-tagging",
+    "x-amz-content-sha256",
+    "If-None-Match",
+)
+
+
+@st.composite
+def s3_put_object_requests(draw: st.DrawFn, hints: Hints) -> Raw:
+    """A path-style PutObject to a bucket (maybe one that exists), any key, headers and body."""
+    bucket = draw(st.sampled_from(hints.values("Bucket") or ["b"]) | NAMES)
+    key = draw(NAMES)
+    headers = signed("s3")
+    for name in draw(st.lists(st.sampled_from(PUT_OBJECT_HEADERS), max_size=4, unique=True)):
+        headers[name] = draw(HEADER_TEXT)
+    path = "/" + quote(bucket, safe="") + "/" + quote(key or "k", safe="")
+    return Raw("PUT", path, headers, draw(st.binary(max_size=60)))
 
 
 @st.composite
@@ -514,6 +543,8 @@ def row_requests(hints: Hints, service: str, name: str) -> st.SearchStrategy[Raw
     """Requests for one row of the gateway's route table, in each protocol its service speaks."""
     if service in ("lambda", "scheduler"):
         return rest_json_request(hints, service, name)
+    if (service, name) == ("s3", "PutObject"):
+        return s3_put_object_requests(hints)
     if service in QUERY_OPERATIONS and service not in TARGET_PREFIX:
         return query_request(hints, service, name)
     if service in QUERY_OPERATIONS:  # SQS speaks both

@@ -1,5 +1,6 @@
 """State machines in templates: definitions from every source, substitutions, local
-DefinitionUri files, and properties the kind does not apply refused at planning."""
+DefinitionUri files, logging configurations, and properties the kind does not apply refused at
+planning."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from localcloud.deploy import UnsupportedPropertyError, plan_template
 from localcloud.deploy.definitions import inline_definition_uris
 from localcloud.deploy.errors import CodeNotFoundError, DeployError
 from localcloud.deploy.kinds import Context
-from localcloud.deploy.kinds.stepfunctions import definition_of
+from localcloud.deploy.kinds.stepfunctions import definition_of, logging_configuration
 from localcloud.deploy.template import parse_template
 
 CTX = Context(endpoint_url="http://127.0.0.1:1", region="us-east-1", account_id="1", stack="s")
@@ -107,7 +108,9 @@ Resources:
     assert plan.resources["Flow"]["Properties"]["StateMachineType"] == "EXPRESS"
 
 
-def test_logging_configuration_is_refused_at_planning(tmp_path: Path) -> None:
+def test_a_logging_configuration_member_the_kind_does_not_apply_is_refused_at_planning(
+    tmp_path: Path,
+) -> None:
     template = parse_template(
         """
 Resources:
@@ -116,12 +119,70 @@ Resources:
     Properties:
       RoleArn: arn:aws:iam::1:role/r
       DefinitionString: '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
-      LoggingConfiguration: {Level: ALL}
+      LoggingConfiguration: {Level: ALL, Colour: blue}
 """
     )
 
-    with pytest.raises(UnsupportedPropertyError, match="LoggingConfiguration"):
+    with pytest.raises(UnsupportedPropertyError, match=r"LoggingConfiguration\.Colour"):
         plan_template(template, tmp_path)
+
+
+def test_sam_logging_becomes_the_state_machines_logging_configuration(tmp_path: Path) -> None:
+    (tmp_path / "flow.asl.json").write_text(json.dumps(FLOW))
+    template = parse_template(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      DefinitionUri: flow.asl.json
+      DefinitionSubstitutions: {Fn: arn:aws:lambda:us-east-1:1:function:f}
+      Logging:
+        Level: ALL
+        IncludeExecutionData: false
+        Destinations:
+          - CloudWatchLogsLogGroup: {LogGroupArn: !GetAtt Logs.Arn}
+"""
+    )
+
+    plan = plan_template(template, tmp_path)
+
+    assert plan.resources["Flow"]["Properties"]["LoggingConfiguration"] == {
+        "Level": "ALL",
+        "IncludeExecutionData": False,
+        "Destinations": [
+            {"CloudWatchLogsLogGroup": {"LogGroupArn": {"Fn::GetAtt": ["Logs", "Arn"]}}}
+        ],
+    }
+
+
+def test_a_logging_configuration_is_sent_in_the_apis_shape() -> None:
+    arn = "arn:aws:logs:us-east-1:1:log-group:flow-logs:*"
+    props = {
+        "LoggingConfiguration": {
+            "Level": "ERROR",
+            "IncludeExecutionData": "true",
+            "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": arn}}],
+        }
+    }
+
+    assert logging_configuration("Flow", props) == {
+        "level": "ERROR",
+        "includeExecutionData": True,
+        "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": arn}}],
+    }
+    assert logging_configuration("Flow", {}) == {"level": "OFF", "includeExecutionData": False}
+
+
+def test_a_log_destination_other_than_a_log_group_is_refused() -> None:
+    props = {"LoggingConfiguration": {"Level": "ALL", "Destinations": [{"S3Bucket": "b"}]}}
+
+    with pytest.raises(DeployError, match=r"Destinations\[0\] must be"):
+        logging_configuration("Flow", props)
 
 
 def test_sam_tracing_is_taken_as_every_execution_is_traced_locally(tmp_path: Path) -> None:

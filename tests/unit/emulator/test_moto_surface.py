@@ -133,6 +133,9 @@ PATCHED = {
     "moto.s3.responses.S3Response._notification_config_from_body",
     "moto.s3.responses.S3Response.get_bucket_notification",
     "moto.cloudwatch.models.CloudWatchBackend.put_metric_alarm",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend.create_state_machine",
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend.update_state_machine",
+    "moto.stepfunctions.parser.asl.eval.event.event_manager.EventManager._publish_history_log",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -399,6 +402,28 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         ":FailureEvent.__init__",
         ["self", "env", "error_name", "event_type", "event_details"],
     ),
+    # the logging patches read the configuration by these keyword names; each history event
+    # comes to the log with these parameters
+    "StepFunctionsParserBackend.create_state_machine": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.create_state_machine",
+        [
+            *("self", "name", "definition", "roleArn", "tags", "publish"),
+            *("loggingConfiguration", "tracingConfiguration", "encryptionConfiguration"),
+            *("version_description", "sm_type"),
+        ],
+    ),
+    "StepFunctionsParserBackend.update_state_machine": (
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.update_state_machine",
+        [
+            *("self", "arn", "definition", "role_arn", "logging_configuration"),
+            *("tracing_configuration", "encryption_configuration", "publish"),
+            "version_description",
+        ],
+    ),
+    "EventManager._publish_history_log": (
+        "moto.stepfunctions.parser.asl.eval.event.event_manager:EventManager._publish_history_log",
+        ["self", "event_id", "source_event_id", "event_type", "timestamp", "event_details"],
+    ),
     "CommonStateField._eval_body": (
         "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
         ["self", "env"],
@@ -432,6 +457,40 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.s3.responses:S3Response.get_bucket_notification",
         ["self"],
     ),
+    # emulator/s3_fastpath.py: a plain PutObject, as moto's S3Response.put_object makes it
+    "S3Backend.put_object": (
+        "moto.s3.models:S3Backend.put_object",
+        [
+            *("self", "bucket_name", "key_name", "value", "storage", "etag", "multipart"),
+            *("encryption", "kms_key_id", "bucket_key_enabled", "lock_mode"),
+            *("lock_legal_status", "lock_until", "checksum_value", "request_method"),
+            "disable_notification",
+        ],
+    ),
+    "S3Backend.put_object_tagging": (
+        "moto.s3.models:S3Backend.put_object_tagging",
+        ["self", "key", "tags"],
+    ),
+    "S3Backend.get_bucket": ("moto.s3.models:S3Backend.get_bucket", ["self", "bucket_name"]),
+    "FakeKey.set_metadata": (
+        "moto.s3.models:FakeKey.set_metadata",
+        ["self", "metadata", "replace"],
+    ),
+    "FakeKey.set_acl": ("moto.s3.models:FakeKey.set_acl", ["self", "acl"]),
+    "s3 metadata_from_headers": ("moto.s3.utils:metadata_from_headers", ["headers"]),
+    "s3 parse_region_from_url": (
+        "moto.s3.utils:parse_region_from_url",
+        ["url", "use_default_region"],
+    ),
+    "S3Response.subdomain_based_buckets": (
+        "moto.s3.responses:S3Response.subdomain_based_buckets",
+        ["request"],
+    ),
+    "gen_amzn_requestid_long": (
+        "moto.utilities.aws_headers:gen_amzn_requestid_long",
+        ["headerdict"],
+    ),
+    "get_partition": ("moto.utilities.utils:get_partition", ["region"]),
     # moto_patches/cloudwatch.py passes the alarm name on by position, the rest as given
     "CloudWatchBackend.put_metric_alarm": (
         "moto.cloudwatch.models:CloudWatchBackend.put_metric_alarm",
@@ -467,6 +526,11 @@ PRIVATE_NAMES = [
     ("moto.s3.responses:S3Response", "serialized"),
     ("moto.s3.models:FakeBucket", "is_versioned"),
     ("moto.s3.models", "FakeDeleteMarker"),
+    # emulator/s3_fastpath.py: moto's unauthenticated-action count and its switch
+    ("moto.core.authorization:ActionAuthenticatorMixin", "request_count"),
+    ("moto.settings", "INITIAL_NO_AUTH_ACTION_COUNT"),
+    ("moto.s3.models:FakeKey", "response_dict"),
+    ("moto.s3.models", "s3_backends"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -495,10 +559,18 @@ INSTANCE_NAMES = {
     "StreamShard": ["items", "starting_sequence_number", "id", "table"],
     "StreamRecord": ["record"],
     # emulator/moto_patches/s3.py reads a bucket's notification configuration and its entries
-    "FakeBucket": ["notification_configuration", "name", "region_name", "account_id"],
+    "FakeBucket": [
+        *("notification_configuration", "name", "region_name", "account_id"),
+        # emulator/s3_fastpath.py leaves a bucket with a policy, logging or locks to moto
+        *("policy", "logging", "acl", "object_lock_enabled"),
+    ],
     "NotificationConfiguration": ["topic", "queue", "cloud_function", "event_bridge"],
     "Notification": ["id", "arn", "events", "filters"],
-    "FakeKey": ["name", "size", "etag", "version_id"],
+    "FakeKey": [
+        *("name", "size", "etag", "version_id"),
+        # emulator/s3_fastpath.py sets these as moto's S3Response.put_object does
+        *("website_redirect_location", "checksum_algorithm"),
+    ],
 }
 
 
@@ -773,6 +845,7 @@ def test_moto_rules_and_schedules_still_hold_what_the_schedule_views_read() -> N
 
 
 def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     with mock_aws():
@@ -789,6 +862,12 @@ def test_state_machines_and_executions_hold_the_attributes_relied_on() -> None:
             assert hasattr(machine, name), f"StateMachine instances lack {name}"
         for name in ("partition", "region_name", "account_id"):
             assert hasattr(backend, name), f"the Step Functions backend lacks {name}"
+        # ExecutionLog.of reads the configuration; the Execution.start patch sets the
+        # session its worker hands to the EventManager, whose history-log hook reads it back.
+        assert machine.loggingConfiguration == {"level": "OFF"}
+        execution = backend.start_execution(machine.arn, "surface-run", "{}")
+        assert hasattr(execution, "_cloud_watch_logging_session")
+        assert hasattr(EventManager(), "_cloud_watch_logging_session")
 
 
 @pytest.mark.parametrize(
@@ -893,3 +972,39 @@ def test_function_urls_are_found_by_their_id_in_motos_functions() -> None:
             {"AllowOrigins": ["*"]},
         )
         assert function_url("nosuchid", "us-east-1") is None
+
+
+def test_api_gateway_views_read_request_validation() -> None:
+    """emulator/apigw_views.py reads a RestAPI's ``request_validators`` (each RequestValidator's
+    ``name``, ``validate_request_body``, ``validate_request_parameters``) and ``models`` (each
+    Model's to_json), and a Method's ``request_validator_id``, ``request_parameters`` and
+    ``request_models``."""
+    with mock_aws():
+        rest = boto3.client("apigateway", region_name="us-east-1")
+        api_id = rest.create_rest_api(name="validated")["id"]
+        root = rest.get_resources(restApiId=api_id)["items"][0]["id"]
+        validator = rest.create_request_validator(
+            restApiId=api_id, name="v", validateRequestBody=True, validateRequestParameters=False
+        )["id"]
+        rest.create_model(restApiId=api_id, name="m", contentType="application/json", schema="{}")
+        rest.put_method(
+            restApiId=api_id,
+            resourceId=root,
+            httpMethod="POST",
+            authorizationType="NONE",
+            requestValidatorId=validator,
+            requestParameters={"method.request.header.h": True},
+            requestModels={"application/json": "m"},
+        )
+        view = backends.api(api_id, "us-east-1")
+        assert view is not None
+        (route,) = view.routes
+        assert route.request_validator_id == validator
+        assert dict(route.request_parameters) == {"method.request.header.h": True}
+        assert dict(route.request_models) == {"application/json": "m"}
+        assert dict(view.request_validators[validator]) == {
+            "name": "v",
+            "validateRequestBody": True,
+            "validateRequestParameters": False,
+        }
+        assert view.models["m"]["schema"] == "{}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their kinds
     apigateway,
     apigateway_access,
+    apigateway_models,
     apigatewayv2,
     awslambda,
     cloudwatch,

@@ -6,7 +6,10 @@ makes, so both forms land alike in the endpoint. A changed Body replaces the API
 place: the API keeps its id, and with it every URL that names it. A Body's authorizers, the
 authorizer and API key each operation requires, and its ``mock`` (SAM's CORS) and ``aws``
 integrations are applied through openapi_access.py; Authorizer, ApiKey, UsagePlan and
-UsagePlanKey resources are kinds of their own (apigateway_access.py).
+UsagePlanKey resources are kinds of their own (apigateway_access.py). A Body's request
+validators, models and each operation's required parameters and body model are applied through
+openapi_validation.py; RequestValidator and Model resources are kinds of their own
+(apigateway_models.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from localcloud.deploy import openapi, openapi_access
+from localcloud.deploy import openapi, openapi_access, openapi_validation
 from localcloud.deploy.errors import DeployError
 from localcloud.deploy.kinds.base import (
     Context,
@@ -159,9 +162,65 @@ def _create_authorizers(client: Any, api_id: str, body: Mapping[str, Any]) -> di
     }
 
 
+def _create_models(client: Any, api_id: str, body: Mapping[str, Any]) -> None:
+    for name, schema in openapi_validation.models(body).items():
+        client.create_model(
+            restApiId=api_id,
+            name=str(name),
+            contentType="application/json",
+            schema=openapi_validation.model_schema(schema, api_id),
+        )
+
+
+def _create_validators(client: Any, api_id: str, body: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        name: str(client.create_request_validator(restApiId=api_id, name=name, **spec)["id"])
+        for name, spec in openapi_validation.validators(body).items()
+    }
+
+
+def _method_request(
+    client: Any,
+    api_id: str,
+    body: Mapping[str, Any],
+    operation: openapi.Operation,
+    validators: Mapping[str, str],
+    where: str,
+) -> dict[str, Any]:
+    """put_method's validation arguments for an operation (its inline body models made)."""
+    raw = openapi_access.operation_of(body, operation)
+    request = openapi_validation.method_request(body, operation.path, operation.method, raw)
+    for name, schema in request.inline.items():
+        client.create_model(
+            restApiId=api_id,
+            name=name,
+            contentType="application/json",
+            schema=openapi_validation.model_schema(schema, api_id),
+        )
+    arguments: dict[str, Any] = {}
+    if request.parameters:
+        arguments["requestParameters"] = request.parameters
+    if request.models:
+        arguments["requestModels"] = request.models
+    if request.validator is not None:
+        if request.validator not in validators:
+            raise DeployError(
+                f"{where}: request validator {request.validator!r} is not in the definition's "
+                f"{openapi_validation.VALIDATORS}"
+            )
+        arguments["requestValidatorId"] = validators[request.validator]
+    return arguments
+
+
 def _clear(client: Any, api_id: str) -> None:
     """Remove every resource and method of an API but its root (whose methods go too), and
-    its authorizers."""
+    its authorizers, gateway responses, request validators and models."""
+    for validator in client.get_request_validators(restApiId=api_id).get("items", []):
+        ignore_gone(
+            client.delete_request_validator, restApiId=api_id, requestValidatorId=validator["id"]
+        )
+    for model in client.get_models(restApiId=api_id).get("items", []):
+        ignore_gone(client.delete_model, restApiId=api_id, modelName=model["name"])
     for authorizer in client.get_authorizers(restApiId=api_id).get("items", []):
         ignore_gone(client.delete_authorizer, restApiId=api_id, authorizerId=authorizer["id"])
     for response in client.get_gateway_responses(restApiId=api_id).get("items", []):
@@ -187,6 +246,8 @@ def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, wh
     known = {r["path"]: r["id"] for r in _resources(client, api_id)}
     authorizers = _create_authorizers(client, api_id, body)
     _put_gateway_responses(client, api_id, body)
+    _create_models(client, api_id, body)
+    validators = _create_validators(client, api_id, body)
     for operation in openapi.operations(body):
         kind = str(operation.integration.get("type", "")).lower()
         if kind not in ("aws_proxy", "mock", "aws", "http_proxy"):
@@ -197,6 +258,16 @@ def _apply_body(client: Any, api_id: str, body: dict[str, Any], ctx: Context, wh
             )
         resource_id = _resource_for(client, api_id, operation.path, known)
         access = _access(body, openapi_access.operation_of(body, operation), authorizers)
+        access.update(
+            _method_request(
+                client,
+                api_id,
+                body,
+                operation,
+                validators,
+                f"{where}: {operation.method} {operation.path}",
+            )
+        )
         if kind != "aws_proxy":
             _put_service_method(
                 client, api_id, resource_id, operation.method, operation.integration, access
@@ -251,7 +322,10 @@ class RestApi(ResourceKind):
 
     def unapplied(self, props: Mapping[str, Any]) -> list[str]:
         return sorted(
-            [*super().unapplied(props), *openapi.unapplied_extensions(props.get("Body"), "Body")]
+            [
+                *super().unapplied(props),
+                *openapi.unapplied_extensions(props.get("Body"), "Body", validation=True),
+            ]
         )
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
@@ -342,8 +416,9 @@ class Resource(ResourceKind):
 class Method(ResourceKind):
     """A method with a Lambda proxy, ``MOCK``, ``AWS`` service or loopback ``HTTP_PROXY``
     integration, its authorizer and API key requirement; other integration types are refused
-    while planning. Its ``RequestParameters`` are recorded (as on AWS, they are enforced only
-    by a request validator, which is not applied)."""
+    while planning. Its ``RequestValidatorId`` checks its required ``RequestParameters`` and its
+    body against its ``RequestModels`` on each request (apigw/validation.py); without a
+    validator they are recorded only, as on AWS."""
 
     type_name = "AWS::ApiGateway::Method"
     replace_on = None
@@ -358,6 +433,8 @@ class Method(ResourceKind):
             "ApiKeyRequired",
             "Integration",
             "RequestParameters",
+            "RequestValidatorId",
+            "RequestModels",
         }
     )
     members = {
@@ -419,8 +496,13 @@ class Method(ResourceKind):
             access["requestParameters"] = {
                 str(k): str(v).lower() == "true" for k, v in props["RequestParameters"].items()
             }
-        integration = props.get("Integration") or {}
         client = ctx.client("apigateway")
+        if props.get("RequestValidatorId"):
+            access["requestValidatorId"] = str(props["RequestValidatorId"])
+        if props.get("RequestModels"):
+            access["requestModels"] = {str(k): str(v) for k, v in props["RequestModels"].items()}
+        _check_validation(client, api_id, access, f"resource {logical_id!r}")
+        integration = props.get("Integration") or {}
         if str(integration.get("Type", _PROXY)) == _PROXY:
             _put_proxy_method(
                 client,
@@ -453,6 +535,26 @@ class Method(ResourceKind):
             resourceId=resource_id,
             httpMethod=method,
         )
+
+
+def _check_validation(client: Any, api_id: str, access: Mapping[str, Any], where: str) -> None:
+    """Refuse a validator or model the API does not have, as PutMethod does on AWS."""
+    validator = access.get("requestValidatorId")
+    if validator:
+        known = {v["id"] for v in client.get_request_validators(restApiId=api_id)["items"]}
+        if validator not in known:
+            raise DeployError(
+                f"{where}: RequestValidatorId {validator!r} names no request validator of API "
+                f"{api_id!r}; Ref an AWS::ApiGateway::RequestValidator of the same API"
+            )
+    wanted = access.get("requestModels") or {}
+    models = {m["name"] for m in client.get_models(restApiId=api_id)["items"]} if wanted else set()
+    for content_type, model in wanted.items():
+        if model not in models:
+            raise DeployError(
+                f"{where}: RequestModels names model {model!r} for {content_type}, which API "
+                f"{api_id!r} does not have; Ref an AWS::ApiGateway::Model of the same API"
+            )
 
 
 @register

@@ -4,6 +4,10 @@ The definition comes from ``DefinitionString``, ``Definition`` (an object) or
 ``DefinitionS3Location`` (read from the endpoint's S3), with ``DefinitionSubstitutions`` put in
 for their ``${name}`` placeholders, as CloudFormation does. The endpoint checks the definition:
 a state machine it refuses fails the deploy with Step Functions' own message.
+
+``LoggingConfiguration`` (SAM's ``Logging``) goes to the API in its shape; the endpoint checks
+it as Step Functions does (one destination, an ARN ending in ``:*``, a log group that exists)
+and its executions write their history events to that log group.
 """
 
 from __future__ import annotations
@@ -50,6 +54,44 @@ def definition_of(logical_id: str, props: dict[str, Any], ctx: Context) -> str:
     return _substituted(text, props.get("DefinitionSubstitutions"))
 
 
+LOGGING_MEMBERS = frozenset({"Level", "IncludeExecutionData", "Destinations"})
+
+
+def _flag(value: Any) -> bool:
+    # A parameter or a YAML string may carry the boolean as text.
+    return value.strip().lower() == "true" if isinstance(value, str) else bool(value)
+
+
+def logging_configuration(logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    """``LoggingConfiguration`` in the API's shape; no logging (level OFF) when absent."""
+    given = props.get("LoggingConfiguration")
+    if given is None:
+        return {"level": "OFF", "includeExecutionData": False}
+    if not isinstance(given, dict):
+        raise DeployError(f"state machine {logical_id!r}: LoggingConfiguration must be an object")
+    destinations = []
+    for index, destination in enumerate(given.get("Destinations") or []):
+        group = destination.get("CloudWatchLogsLogGroup") if isinstance(destination, dict) else None
+        if (
+            not isinstance(group, dict)
+            or set(destination) != {"CloudWatchLogsLogGroup"}
+            or set(group) != {"LogGroupArn"}
+        ):
+            raise DeployError(
+                f"state machine {logical_id!r}: LoggingConfiguration.Destinations[{index}] must "
+                "be {CloudWatchLogsLogGroup: {LogGroupArn: <log group ARN ending in :*>}} "
+                "(CloudWatch Logs is the only destination Step Functions logs to)"
+            )
+        destinations.append({"cloudWatchLogsLogGroup": {"logGroupArn": str(group["LogGroupArn"])}})
+    config: dict[str, Any] = {
+        "level": str(given.get("Level") or "OFF"),
+        "includeExecutionData": _flag(given.get("IncludeExecutionData", False)),
+    }
+    if destinations:
+        config["destinations"] = destinations
+    return config
+
+
 def _s3_definition(logical_id: str, location: Any, ctx: Context) -> str:
     if not isinstance(location, dict) or not location.get("Bucket") or not location.get("Key"):
         raise DeployError(
@@ -80,13 +122,17 @@ class StateMachine(ResourceKind):
             "RoleArn",
             "Tags",
             "DefinitionSubstitutions",
+            "LoggingConfiguration",
             *DEFINITION_SOURCES,
         }
     )
     # X-Ray is not emulated, but every execution and state is traced locally (localcloud
     # trace), as API Gateway's TracingEnabled and Lambda's TracingConfig are.
     inert = {"TracingConfiguration": "every execution is traced locally (localcloud trace)"}
-    members = {"DefinitionS3Location": frozenset({"Bucket", "Key", "Version"})}
+    members = {
+        "DefinitionS3Location": frozenset({"Bucket", "Key", "Version"}),
+        "LoggingConfiguration": LOGGING_MEMBERS,
+    }
 
     def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
         arguments: dict[str, Any] = {
@@ -95,6 +141,8 @@ class StateMachine(ResourceKind):
             "roleArn": str(props["RoleArn"]),
             "type": str(props.get("StateMachineType") or "STANDARD"),
         }
+        if props.get("LoggingConfiguration") is not None:
+            arguments["loggingConfiguration"] = logging_configuration(logical_id, props)
         if props.get("Tags"):
             arguments["tags"] = [
                 {"key": tag["Key"], "value": tag["Value"]} for tag in tag_list(props["Tags"])
@@ -115,6 +163,8 @@ class StateMachine(ResourceKind):
             stateMachineArn=physical_id,
             definition=definition_of(logical_id, new, ctx),
             roleArn=str(new["RoleArn"]),
+            # Always sent: a LoggingConfiguration taken out of the template turns logging off.
+            loggingConfiguration=logging_configuration(logical_id, new),
         )
         if "Tags" in changed(old, new):
             gone = {t["Key"] for t in tag_list(old.get("Tags"))} - {

@@ -25,6 +25,11 @@ local cloud, and each state it enters is a trace hop.
   the state's evaluation runs with that hop as the thread's trace context (kept in the thread a
   Task state times its call in, and in Parallel branches' and Map iterations' threads), so the
   calls it makes carry it in their X-Ray header and what they cause hangs below it.
+- A ``loggingConfiguration`` is checked at CreateStateMachine and UpdateStateMachine as Step
+  Functions checks it (``InvalidLoggingConfiguration``: more than one destination, an ARN without
+  ``:*``, a log group that does not exist), where moto keeps whatever it is given; an execution
+  of a machine that logs writes its history events to the log group (moto's interpreter hands
+  every event to the execution's logging session, which it always leaves empty).
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_la
     StateTaskLambda,
 )
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.backend.execution import (
     BaseExecutionWorkerCommunication,
     Execution,
@@ -71,7 +77,7 @@ from localcloud import trace
 from localcloud.emulator.asl import definition_problems
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
-from localcloud.emulator.stepfunctions import execution_view
+from localcloud.emulator.stepfunctions import ExecutionLog, checked_logging, execution_view
 
 # Every module of moto's interpreter that imported ``boto_client_for`` by name.
 _STATE_TASK = "moto.stepfunctions.parser.asl.component.state.exec.state_task"
@@ -222,10 +228,39 @@ def patches(hooks: EmulatorHooks) -> Patches:
 
         group.add(task_class, "_from_error", from_error)
 
+    original_create = StepFunctionsParserBackend.create_state_machine
+
+    @group.function(StepFunctionsParserBackend, "create_state_machine")
+    def create_state_machine(self: Any, *args: Any, **kwargs: Any) -> Any:
+        checked_logging(kwargs.get("loggingConfiguration"))
+        return original_create(self, *args, **kwargs)
+
+    original_update = StepFunctionsParserBackend.update_state_machine
+
+    @group.function(StepFunctionsParserBackend, "update_state_machine")
+    def update_state_machine(self: Any, *args: Any, **kwargs: Any) -> Any:
+        checked_logging(kwargs.get("logging_configuration"))
+        return original_update(self, *args, **kwargs)
+
+    @group.function(EventManager, "_publish_history_log")
+    def publish_history_log(
+        self: Any,
+        event_id: int,
+        source_event_id: int,
+        event_type: Any,
+        timestamp: Any,
+        event_details: Any,
+    ) -> None:
+        log = self._cloud_watch_logging_session
+        if isinstance(log, ExecutionLog):
+            log.write(event_id, source_event_id, event_type, timestamp, event_details)
+
     original_start = Execution.start
 
     @group.function(Execution, "start")
     def start(self: Any) -> None:
+        # Read by the worker start() makes: its events go to the log the snapshot configures.
+        self._cloud_watch_logging_session = ExecutionLog.of(self)
         context = hooks.execution_started(execution_view(self), trace.current())
         executions.put(self.exec_arn, context)
         with trace.activate(context):
