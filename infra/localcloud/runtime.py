@@ -37,6 +37,7 @@ from localcloud.build import BuildCache
 from localcloud.emulator import backends, stepfunctions
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
+from localcloud.engine.cognito import CognitoTriggers
 from localcloud.engine.debugging import Debugging
 from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.executor import Executor
@@ -186,7 +187,17 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     schedules = Schedules(router, senders, scheduler, traces)
     states = StateMachines(traces, endpoint_url)
     senders.register(StatesSender())
-    hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
+    hooks = EngineHooks(
+        sources,
+        sns,
+        router,
+        traces,
+        warmer,
+        s3,
+        schedules,
+        states=states,
+        cognito=CognitoTriggers(invoker, traces),
+    )
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

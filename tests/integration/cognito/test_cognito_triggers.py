@@ -1,0 +1,164 @@
+"""A SAM template's user pool, app client, group and domain deployed, its Lambda triggers run by
+the pool's own operations (boto3 SignUp / ConfirmSignUp / InitiateAuth), and the ID token a
+PreTokenGeneration trigger changed accepted by an HTTP API JWT authorizer, claims and all."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from localcloud.deploy import deploy
+
+TEMPLATE = Path(__file__).parent / "project" / "template.yaml"
+PASSWORD = "Correct-horse-1"
+
+
+@pytest.fixture(scope="module")
+def stack(localcloud: Any) -> dict[str, Any]:
+    report = deploy(TEMPLATE, localcloud.endpoint_url, stack="cognito-it")
+    again = deploy(TEMPLATE, localcloud.endpoint_url, stack="cognito-it")
+    return {
+        **report.outputs,
+        "http": report.local_urls["HttpUrl"],
+        "redeploy_changed": again.changed,
+    }
+
+
+def _get(url: str, token: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": token})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _sign_up(idp: Any, stack: dict[str, Any], name: str, email: str) -> dict[str, Any]:
+    return dict(
+        idp.sign_up(
+            ClientId=stack["ClientId"],
+            Username=name,
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": email}],
+        )
+    )
+
+
+def _sign_in(idp: Any, stack: dict[str, Any], name: str) -> dict[str, Any]:
+    return dict(
+        idp.initiate_auth(
+            ClientId=stack["ClientId"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": name, "PASSWORD": PASSWORD},
+        )["AuthenticationResult"]
+    )
+
+
+def _claims(token: str) -> dict[str, Any]:
+    import base64
+
+    body = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
+
+
+def test_pool_kinds_deploy_and_redeploy_unchanged(localcloud: Any, stack: dict[str, Any]) -> None:
+    assert stack["redeploy_changed"] is False
+    idp = localcloud.client("cognito-idp")
+    pool = idp.describe_user_pool(UserPoolId=stack["PoolId"])["UserPool"]
+    assert pool["Arn"] == stack["PoolArn"]
+    assert pool["UserPoolTags"] == {"team": "auth"}
+    assert set(pool["LambdaConfig"]) == {"PreSignUp", "PostConfirmation", "PreTokenGeneration"}
+    assert stack["ProviderUrl"].endswith(f".amazonaws.com/{stack['PoolId']}")
+    assert stack["ClientName"] == "web"
+    groups = idp.list_groups(UserPoolId=stack["PoolId"])["Groups"]
+    assert [g["GroupName"] for g in groups] == ["admins"]
+    domain = idp.describe_user_pool_domain(Domain="cognito-it-login")["DomainDescription"]
+    assert domain["UserPoolId"] == stack["PoolId"]
+
+
+def test_presignup_refusal_fails_sign_up_and_keeps_no_user(
+    localcloud: Any, stack: dict[str, Any]
+) -> None:
+    idp = localcloud.client("cognito-idp")
+    with pytest.raises(ClientError) as caught:
+        _sign_up(idp, stack, "mallory", "mallory@blocked.example")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "UserLambdaValidationException"
+    assert error["Message"] == (
+        "PreSignUp failed with error sign-ups from blocked.example are closed."
+    )
+    with pytest.raises(ClientError):
+        idp.admin_get_user(UserPoolId=stack["PoolId"], Username="mallory")
+
+
+def test_presignup_auto_confirms_and_token_carries_trigger_claims(
+    localcloud: Any, stack: dict[str, Any]
+) -> None:
+    idp = localcloud.client("cognito-idp")
+    answer = _sign_up(idp, stack, "trudy", "trudy@trusted.example")
+    assert answer["UserConfirmed"] is True
+    assert "CodeDeliveryDetails" not in answer
+    user = idp.admin_get_user(UserPoolId=stack["PoolId"], Username="trudy")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert user["UserStatus"] == "CONFIRMED"
+    assert attributes["email_verified"] == "true"
+
+    tokens = _sign_in(idp, stack, "trudy")
+    claims = _claims(tokens["IdToken"])
+    assert claims["tenant"] == "acme"
+    assert claims["flow"] == "TokenGeneration_Authentication"
+    assert "email" not in claims
+    assert claims["cognito:groups"] == ["readers"]
+    assert claims["exp"] - claims["iat"] == 30 * 60  # the client's IdTokenValidity
+
+    status, body = _get(stack["http"] + "me", tokens["IdToken"])
+    assert status == 200, body
+    seen = json.loads(body)
+    assert seen["tenant"] == "acme"
+    assert seen["cognito:username"] == "trudy"
+    assert _get(stack["http"] + "me", "not-a-token")[0] == 401
+
+
+def test_confirm_sign_up_runs_post_confirmation(localcloud: Any, stack: dict[str, Any]) -> None:
+    idp = localcloud.client("cognito-idp")
+    answer = _sign_up(idp, stack, "carol", "carol@example.org")
+    assert answer["UserConfirmed"] is False
+    with pytest.raises(ClientError) as caught:
+        _sign_in(idp, stack, "carol")
+    assert caught.value.response["Error"]["Code"] == "UserNotConfirmedException"
+
+    idp.confirm_sign_up(ClientId=stack["ClientId"], Username="carol", ConfirmationCode="123456")
+    table = localcloud.client("dynamodb")
+    item = table.get_item(TableName=stack["Table"], Key={"sub": {"S": answer["UserSub"]}})
+    assert item["Item"]["userName"] == {"S": "carol"}
+    assert item["Item"]["triggerSource"] == {"S": "PostConfirmation_ConfirmSignUp"}
+    assert item["Item"]["status"] == {"S": "CONFIRMED"}
+
+    refreshed = idp.initiate_auth(
+        ClientId=stack["ClientId"],
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": _sign_in(idp, stack, "carol")["RefreshToken"]},
+    )["AuthenticationResult"]
+    assert _claims(refreshed["IdToken"])["flow"] == "TokenGeneration_RefreshTokens"
+
+
+def test_trigger_hops_are_traced(localcloud: Any, stack: dict[str, Any]) -> None:
+    idp = localcloud.client("cognito-idp")
+    _sign_up(idp, stack, "tina", "tina@trusted.example")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        hops = [h for trace in localcloud.traces.traces(last=50) for h in trace]
+        triggers = [h for h in hops if h.kind == "trigger" and h.detail.get("user") == "tina"]
+        if triggers:
+            break
+        time.sleep(0.05)
+    assert triggers and triggers[0].detail["trigger"] == "PreSignUp_SignUp"
+    invoked = [h for h in hops if h.parent == triggers[0].id and h.kind == "invoke"]
+    assert invoked and invoked[0].detail["source"] == "cognito-idp"
