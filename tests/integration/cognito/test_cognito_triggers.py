@@ -74,7 +74,13 @@ def test_pool_kinds_deploy_and_redeploy_unchanged(localcloud: Any, stack: dict[s
     pool = idp.describe_user_pool(UserPoolId=stack["PoolId"])["UserPool"]
     assert pool["Arn"] == stack["PoolArn"]
     assert pool["UserPoolTags"] == {"team": "auth"}
-    assert set(pool["LambdaConfig"]) == {"PreSignUp", "PostConfirmation", "PreTokenGeneration"}
+    assert set(pool["LambdaConfig"]) == {
+        "PreSignUp",
+        "PostConfirmation",
+        "PreTokenGeneration",
+        "PreAuthentication",
+        "PostAuthentication",
+    }
     assert stack["ProviderUrl"].endswith(f".amazonaws.com/{stack['PoolId']}")
     assert stack["ClientName"] == "web"
     groups = idp.list_groups(UserPoolId=stack["PoolId"])["Groups"]
@@ -162,3 +168,36 @@ def test_trigger_hops_are_traced(localcloud: Any, stack: dict[str, Any]) -> None
     assert triggers and triggers[0].detail["trigger"] == "PreSignUp_SignUp"
     invoked = [h for h in hops if h.parent == triggers[0].id and h.kind == "invoke"]
     assert invoked and invoked[0].detail["source"] == "cognito-idp"
+
+
+def test_admin_create_user_runs_presignup(localcloud: Any, stack: dict[str, Any]) -> None:
+    idp = localcloud.client("cognito-idp")
+    with pytest.raises(ClientError) as caught:
+        idp.admin_create_user(
+            UserPoolId=stack["PoolId"],
+            Username="eve",
+            UserAttributes=[{"Name": "email", "Value": "eve@blocked.example"}],
+        )
+    assert caught.value.response["Error"]["Code"] == "UserLambdaValidationException"
+    users = idp.list_users(UserPoolId=stack["PoolId"])["Users"]
+    assert "eve" not in {u["Username"] for u in users}
+
+
+def test_authentication_triggers_refuse_and_count_sign_ins(
+    localcloud: Any, stack: dict[str, Any]
+) -> None:
+    idp = localcloud.client("cognito-idp")
+    _sign_up(idp, stack, "locked-lou", "lou@trusted.example")
+    with pytest.raises(ClientError) as caught:
+        _sign_in(idp, stack, "locked-lou")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "UserLambdaValidationException"
+    assert error["Message"] == "PreAuthentication failed with error this account is locked."
+
+    sub = _sign_up(idp, stack, "dora", "dora@trusted.example")["UserSub"]
+    _sign_in(idp, stack, "dora")
+    _sign_in(idp, stack, "dora")
+    item = localcloud.client("dynamodb").get_item(
+        TableName=stack["Table"], Key={"sub": {"S": sub}}
+    )["Item"]
+    assert item["signIns"] == {"N": "2"}

@@ -3,7 +3,11 @@ validity (pure functions of moto_patches/cognito.py)."""
 
 from __future__ import annotations
 
-from localcloud.emulator.moto_patches.cognito import overridden_claims, token_lifetime
+from localcloud.emulator.moto_patches.cognito import (
+    overridden_claims,
+    refresh_lifetime,
+    token_lifetime,
+)
 
 CLAIMS = {
     "sub": "s-1",
@@ -72,3 +76,10 @@ def test_token_lifetime_follows_the_client() -> None:
     config = {"AccessTokenValidity": 5, "IdTokenValidity": 1, "TokenValidityUnits": units}
     assert token_lifetime(config, "access", 3600) == 300
     assert token_lifetime(config, "id", 3600) == 86400
+
+
+def test_refresh_tokens_live_thirty_days_unless_the_client_says() -> None:
+    assert refresh_lifetime({}) == 30 * 86400
+    assert refresh_lifetime({"RefreshTokenValidity": 2}) == 2 * 86400
+    units = {"RefreshToken": "minutes"}
+    assert refresh_lifetime({"RefreshTokenValidity": 60, "TokenValidityUnits": units}) == 3600

@@ -160,6 +160,7 @@ PATCHED = {
     "moto.cognitoidp.models.CognitoIdpBackend.update_user_pool",
     "moto.cognitoidp.models.CognitoIdpUserPool.create_id_token",
     "moto.cognitoidp.models.CognitoIdpUserPool.create_jwt",
+    "moto.cognitoidp.models.CognitoIdpUserPool.create_refresh_token",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -567,6 +568,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "CognitoIdpUserPool.create_jwt": (
         "moto.cognitoidp.models:CognitoIdpUserPool.create_jwt",
         ["self", "client_id", "username", "token_use", "expires_in", "extra_data"],
+    ),
+    "CognitoIdpUserPool.create_refresh_token": (
+        "moto.cognitoidp.models:CognitoIdpUserPool.create_refresh_token",
+        ["self", "client_id", "username"],
     ),
 }
 

@@ -16,7 +16,8 @@ and apply what it answers:
   whose claims are applied to the token, which is signed again with the pool's key (the key the
   local API authorizers check); ``triggerSource`` says which flow issued it.
 - An app client's ``IdTokenValidity`` / ``AccessTokenValidity`` (with ``TokenValidityUnits``) set
-  the tokens' lifetime, which moto fixes at an hour.
+  the tokens' lifetime, which moto fixes at an hour, and ``RefreshTokenValidity`` (30 days unless
+  set) ends its refresh tokens, which moto never does: a refresh after it is NotAuthorized.
 - UpdateUserPool keeps the settings that cannot change after creation (moto resets them to
   their defaults) and renames the pool when given ``PoolName``.
 
@@ -27,12 +28,15 @@ given, and passed on to the triggers.
 from __future__ import annotations
 
 import contextvars
+import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from joserfc import jwt
 from moto.cognitoidp import models as cognito_models
 from moto.cognitoidp import responses as cognito_responses
+from moto.cognitoidp.exceptions import NotAuthorizedError
 from moto.core.exceptions import JsonRESTError
 
 from localcloud import trace
@@ -61,6 +65,8 @@ _FIXED_SETTINGS = ("UsernameAttributes", "AliasAttributes", "UsernameConfigurati
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # Token lifetimes by token_use: the client setting and its default unit.
 _VALIDITY = {"id": ("IdTokenValidity", "IdToken"), "access": ("AccessTokenValidity", "AccessToken")}
+# Refresh tokens' ends (epoch seconds), by pool and token.
+_refresh_ends: weakref.WeakKeyDictionary[Any, dict[str, float]] = weakref.WeakKeyDictionary()
 # The operations whose ValidationData / ClientMetadata the triggers see.
 _READ_REQUEST = (
     "sign_up",
@@ -188,6 +194,14 @@ def _with_flow(flow: str, call: Callable[[], Any]) -> Any:
         _flow.reset(token)
 
 
+def _check_refresh(pool: Any, parameters: Mapping[str, str] | None) -> None:
+    """NotAuthorized for a refresh token past its client's RefreshTokenValidity."""
+    token = str((parameters or {}).get("REFRESH_TOKEN") or "")
+    end = _refresh_ends.get(pool, {}).get(token) if pool is not None else None
+    if end is not None and time.time() >= end:
+        raise NotAuthorizedError("Refresh Token has expired")
+
+
 def patches(hooks: EmulatorHooks) -> Patches:
     group = Patches("cognito-idp")
     triggers = _Triggers(hooks)
@@ -275,6 +289,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
     ) -> dict[str, Any]:
         """Run an InitiateAuth flow (``issue``) between the pool's authentication triggers."""
         if auth_flow in _REFRESH_FLOWS:
+            _check_refresh(pool, parameters)
             return dict(_with_flow("RefreshTokens", issue))
         user = None
         if pool is not None and auth_flow in _PASSWORD_FLOWS:
@@ -369,6 +384,16 @@ def patches(hooks: EmulatorHooks) -> Patches:
         self.id_tokens[new_token] = self.id_tokens.pop(token)
         return new_token, expires_in
 
+    original_create_refresh_token = pool_class.create_refresh_token
+
+    @group.function(pool_class, "create_refresh_token")
+    def create_refresh_token(self: Any, client_id: str, username: str) -> Any:
+        token, origin_jti = original_create_refresh_token(self, client_id, username)
+        client = self.clients.get(client_id)
+        config = client.extended_config if client is not None else {}
+        _refresh_ends.setdefault(self, {})[token] = time.time() + refresh_lifetime(config)
+        return token, origin_jti
+
     original_create_jwt = pool_class.create_jwt
 
     @group.function(pool_class, "create_jwt")
@@ -409,6 +434,15 @@ def token_lifetime(client_config: Mapping[str, Any], token_use: str, default: in
         return default
     unit = str((client_config.get("TokenValidityUnits") or {}).get(unit_key) or "hours")
     return int(value) * _UNIT_SECONDS.get(unit, 3600)
+
+
+def refresh_lifetime(client_config: Mapping[str, Any]) -> float:
+    """Seconds a client's refresh tokens live (Cognito's unit: days; 30 unless set)."""
+    value = client_config.get("RefreshTokenValidity")
+    if value is None:
+        return 30 * 86400.0
+    unit = str((client_config.get("TokenValidityUnits") or {}).get("RefreshToken") or "days")
+    return float(value) * _UNIT_SECONDS.get(unit, 86400)
 
 
 # Claims a PreTokenGeneration trigger cannot add, override or suppress.
