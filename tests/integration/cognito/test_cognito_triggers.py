@@ -201,3 +201,69 @@ def test_authentication_triggers_refuse_and_count_sign_ins(
         TableName=stack["Table"], Key={"sub": {"S": sub}}
     )["Item"]
     assert item["signIns"] == {"N": "2"}
+
+
+def test_validation_data_reaches_presignup(localcloud: Any, stack: dict[str, Any]) -> None:
+    idp = localcloud.client("cognito-idp")
+    with pytest.raises(ClientError) as caught:
+        idp.sign_up(
+            ClientId=stack["ClientId"],
+            Username="ivan",
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": "ivan@example.org"}],
+            ValidationData=[{"Name": "invite", "Value": "revoked"}],
+        )
+    assert caught.value.response["Error"]["Message"] == (
+        "PreSignUp failed with error the invitation was revoked."
+    )
+
+
+UPDATED = """
+Parameters:
+  Team: {Type: String}
+  Protection: {Type: String, Default: INACTIVE}
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      UsernameAttributes: [email]
+      UserPoolTags: {team: !Ref Team}
+      DeletionProtection: !Ref Protection
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: !Ref Pool, GenerateSecret: true}
+Outputs:
+  PoolId: {Value: !Ref Pool}
+  Secret: {Value: !GetAtt Client.ClientSecret}
+"""
+
+
+def test_a_pool_updates_in_place_and_deletion_protection_holds(
+    localcloud: Any, tmp_path: Path
+) -> None:
+    from localcloud.deploy import destroy
+    from localcloud.errors import LocalCloudError
+
+    template = tmp_path / "template.yaml"
+    template.write_text(UPDATED)
+    first = deploy(template, localcloud.endpoint_url, stack="cognito-upd", parameters={"Team": "a"})
+    second = deploy(
+        template,
+        localcloud.endpoint_url,
+        stack="cognito-upd",
+        parameters={"Team": "b", "Protection": "ACTIVE"},
+    )
+    assert second.outputs["PoolId"] == first.outputs["PoolId"]
+    assert first.outputs["Secret"]
+    idp = localcloud.client("cognito-idp")
+    pool = idp.describe_user_pool(UserPoolId=first.outputs["PoolId"])["UserPool"]
+    assert pool["UserPoolTags"] == {"team": "b"}
+    assert pool["UsernameAttributes"] == ["email"]  # kept by UpdateUserPool, as on AWS
+    assert pool["Name"] == "cognito-upd-Pool"
+
+    with pytest.raises(LocalCloudError, match="DeletionProtection ACTIVE"):
+        destroy(localcloud.endpoint_url, stack="cognito-upd")
+    deploy(template, localcloud.endpoint_url, stack="cognito-upd", parameters={"Team": "b"})
+    destroy(localcloud.endpoint_url, stack="cognito-upd")
+    with pytest.raises(ClientError):
+        idp.describe_user_pool(UserPoolId=first.outputs["PoolId"])

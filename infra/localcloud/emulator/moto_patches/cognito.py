@@ -94,9 +94,13 @@ def _flat(attributes: Any) -> dict[str, str]:
     return {str(a["Name"]): str(a["Value"]) for a in attributes or [] if "Name" in a}
 
 
-def user_attributes(user: Any) -> dict[str, str]:
-    """A user's attributes as a trigger sees them, with ``cognito:user_status``."""
+def user_attributes(user: Any, trigger: str) -> dict[str, str]:
+    """A user's attributes as ``trigger`` sees them: PreSignUp the attributes signed up with
+    (the user does not exist yet), the others the user's, ``sub`` and ``cognito:user_status``."""
     values = _flat(user.attributes)
+    if trigger == "PreSignUp":
+        values.pop("sub", None)
+        return values
     values["cognito:user_status"] = str(getattr(user.status, "value", user.status))
     return values
 
@@ -140,7 +144,7 @@ class _Triggers:
             user_pool_id=pool.id,
             user_name=user.username,
             client_id=client_id,
-            user_attributes=user_attributes(user),
+            user_attributes=user_attributes(user, trigger),
             validation_data=request.get("ValidationData"),
             client_metadata=request.get("ClientMetadata"),
             **extra,
