@@ -267,3 +267,52 @@ def test_a_pool_updates_in_place_and_deletion_protection_holds(
     destroy(localcloud.endpoint_url, stack="cognito-upd")
     with pytest.raises(ClientError):
         idp.describe_user_pool(UserPoolId=first.outputs["PoolId"])
+
+
+def test_new_password_challenge_issues_tokens_through_the_triggers(
+    localcloud: Any, stack: dict[str, Any]
+) -> None:
+    idp = localcloud.client("cognito-idp")
+    idp.admin_create_user(
+        UserPoolId=stack["PoolId"],
+        Username="nina",
+        TemporaryPassword="Temporary-1",
+        UserAttributes=[{"Name": "email", "Value": "nina@example.org"}],
+    )
+    challenge = idp.admin_initiate_auth(
+        UserPoolId=stack["PoolId"],
+        ClientId=stack["ClientId"],
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "nina", "PASSWORD": "Temporary-1"},
+    )
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=stack["ClientId"],
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "nina", "NEW_PASSWORD": PASSWORD},
+    )["AuthenticationResult"]
+    assert _claims(tokens["IdToken"])["flow"] == "TokenGeneration_NewPasswordChallenge"
+    sub = _claims(tokens["IdToken"])["sub"]
+    item = localcloud.client("dynamodb").get_item(
+        TableName=stack["Table"], Key={"sub": {"S": sub}}
+    )["Item"]
+    assert item["signIns"] == {"N": "1"}
+
+
+def test_confirm_forgot_password_runs_post_confirmation(
+    localcloud: Any, stack: dict[str, Any]
+) -> None:
+    idp = localcloud.client("cognito-idp")
+    sub = _sign_up(idp, stack, "fred", "fred@trusted.example")["UserSub"]
+    idp.forgot_password(ClientId=stack["ClientId"], Username="fred")
+    idp.confirm_forgot_password(
+        ClientId=stack["ClientId"],
+        Username="fred",
+        ConfirmationCode="123456",
+        Password="Another-pass-2",
+    )
+    item = localcloud.client("dynamodb").get_item(
+        TableName=stack["Table"], Key={"sub": {"S": sub}}
+    )["Item"]
+    assert item["triggerSource"] == {"S": "PostConfirmation_ConfirmForgotPassword"}

@@ -148,8 +148,10 @@ PATCHED = {
             "admin_initiate_auth",
             "respond_to_auth_challenge",
             "admin_respond_to_auth_challenge",
+            "confirm_forgot_password",
         )
     ),
+    "moto.cognitoidp.models.CognitoIdpBackend.confirm_forgot_password",
     "moto.cognitoidp.models.CognitoIdpBackend.sign_up",
     "moto.cognitoidp.models.CognitoIdpBackend.admin_create_user",
     "moto.cognitoidp.models.CognitoIdpBackend.confirm_sign_up",
@@ -556,6 +558,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "CognitoIdpBackend.respond_to_auth_challenge": (
         "moto.cognitoidp.models:CognitoIdpBackend.respond_to_auth_challenge",
         ["self", "session", "client_id", "challenge_name", "challenge_responses"],
+    ),
+    "CognitoIdpBackend.confirm_forgot_password": (
+        "moto.cognitoidp.models:CognitoIdpBackend.confirm_forgot_password",
+        ["self", "client_id", "username", "password", "confirmation_code"],
     ),
     "CognitoIdpBackend.update_user_pool": (
         "moto.cognitoidp.models:CognitoIdpBackend.update_user_pool",
@@ -1109,6 +1115,7 @@ def test_cognito_pools_users_and_groups_hold_what_the_trigger_patches_read() -> 
         }
         assert client_id in pool.clients and pool.clients[client_id].extended_config
         assert {"region", "id", "users", "id_tokens", "json_web_key"} <= set(vars(pool))
+        assert isinstance(cognitoidp_backends[DEFAULT_ACCOUNT]["us-east-1"].sessions, dict)
         user = pool._get_user("u")
         assert {"username", "attributes", "attribute_lookup", "status", "groups"} <= set(vars(user))
         assert user.status == UserStatus.FORCE_CHANGE_PASSWORD

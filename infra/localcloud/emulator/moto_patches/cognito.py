@@ -9,9 +9,10 @@ and apply what it answers:
   with ``UserLambdaValidationException``; ``autoConfirmUser`` confirms the user (SignUp then
   answers ``UserConfirmed`` and sends no code), ``autoVerifyEmail`` / ``autoVerifyPhone`` mark
   the attribute verified.
-- ConfirmSignUp / AdminConfirmSignUp run PostConfirmation (``PostConfirmation_ConfirmSignUp``).
+- ConfirmSignUp / AdminConfirmSignUp run PostConfirmation (``PostConfirmation_ConfirmSignUp``),
+  ConfirmForgotPassword ``PostConfirmation_ConfirmForgotPassword``.
 - InitiateAuth / AdminInitiateAuth with a password run PreAuthentication before the password is
-  checked and PostAuthentication once tokens are issued.
+  checked and PostAuthentication once tokens are issued (there, or by the challenge answered).
 - Every ID token a pool issues runs PreTokenGeneration (V1_0 events: ``claimsOverrideDetails``),
   whose claims are applied to the token, which is signed again with the pool's key (the key the
   local API authorizers check); ``triggerSource`` says which flow issued it.
@@ -77,6 +78,7 @@ _READ_REQUEST = (
     "admin_initiate_auth",
     "respond_to_auth_challenge",
     "admin_respond_to_auth_challenge",
+    "confirm_forgot_password",
 )
 
 
@@ -354,7 +356,11 @@ def patches(hooks: EmulatorHooks) -> Patches:
         challenge_responses: dict[str, str],
     ) -> dict[str, Any]:
         flow = "NewPasswordChallenge" if challenge_name == "NEW_PASSWORD_REQUIRED" else None
-        return dict(
+        key = session
+        if challenge_name == "PASSWORD_VERIFIER":
+            key = (challenge_responses or {}).get("PASSWORD_CLAIM_SECRET_BLOCK") or session
+        held = self.sessions.get(key)  # (username, pool), gone once the user is signed in
+        result = dict(
             _with_flow(
                 flow or "Authentication",
                 lambda: original_respond(
@@ -362,6 +368,39 @@ def patches(hooks: EmulatorHooks) -> Patches:
                 ),
             )
         )
+        if held is not None and "AuthenticationResult" in result:
+            username, pool = held
+            user = pool._get_user(username)
+            if user is not None:
+                triggers.run(
+                    pool,
+                    "PostAuthentication",
+                    "PostAuthentication_Authentication",
+                    user,
+                    client_id,
+                )
+        return result
+
+    original_confirm_forgot_password = backend.confirm_forgot_password
+
+    @group.function(backend, "confirm_forgot_password")
+    def confirm_forgot_password(
+        self: Any, client_id: str, username: str, password: str, confirmation_code: str
+    ) -> Any:
+        answer = original_confirm_forgot_password(
+            self, client_id, username, password, confirmation_code
+        )
+        pool = _pool_of_client(self, client_id)
+        user = pool._get_user(username) if pool is not None else None
+        if user is not None:
+            triggers.run(
+                pool,
+                "PostConfirmation",
+                "PostConfirmation_ConfirmForgotPassword",
+                user,
+                client_id,
+            )
+        return answer
 
     original_create_id_token = pool_class.create_id_token
 
