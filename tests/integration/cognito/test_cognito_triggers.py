@@ -27,6 +27,7 @@ def stack(localcloud: Any) -> dict[str, Any]:
     return {
         **report.outputs,
         "http": report.local_urls["HttpUrl"],
+        "rest": report.local_urls["RestUrl"],
         "redeploy_changed": again.changed,
     }
 
@@ -130,6 +131,9 @@ def test_presignup_auto_confirms_and_token_carries_trigger_claims(
     assert seen["tenant"] == "acme"
     assert seen["cognito:username"] == "trudy"
     assert _get(stack["http"] + "me", "not-a-token")[0] == 401
+    status, body = _get(stack["rest"] + "me", tokens["IdToken"])
+    assert status == 200, body
+    assert json.loads(body)["tenant"] == "acme"
 
 
 def test_confirm_sign_up_runs_post_confirmation(localcloud: Any, stack: dict[str, Any]) -> None:
