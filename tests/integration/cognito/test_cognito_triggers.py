@@ -267,6 +267,8 @@ def test_a_pool_updates_in_place_and_deletion_protection_holds(
 
     with pytest.raises(LocalCloudError, match="DeletionProtection ACTIVE"):
         destroy(localcloud.endpoint_url, stack="cognito-upd")
+    with pytest.raises(ClientError, match="deletion protection is activated"):
+        idp.delete_user_pool(UserPoolId=first.outputs["PoolId"])
     deploy(template, localcloud.endpoint_url, stack="cognito-upd", parameters={"Team": "b"})
     destroy(localcloud.endpoint_url, stack="cognito-upd")
     with pytest.raises(ClientError):

@@ -160,6 +160,7 @@ PATCHED = {
     "moto.cognitoidp.models.CognitoIdpBackend.admin_initiate_auth",
     "moto.cognitoidp.models.CognitoIdpBackend.respond_to_auth_challenge",
     "moto.cognitoidp.models.CognitoIdpBackend.update_user_pool",
+    "moto.cognitoidp.models.CognitoIdpBackend.delete_user_pool",
     "moto.cognitoidp.models.CognitoIdpUserPool.create_id_token",
     "moto.cognitoidp.models.CognitoIdpUserPool.create_jwt",
     "moto.cognitoidp.models.CognitoIdpUserPool.create_refresh_token",
@@ -562,6 +563,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "CognitoIdpBackend.confirm_forgot_password": (
         "moto.cognitoidp.models:CognitoIdpBackend.confirm_forgot_password",
         ["self", "client_id", "username", "password", "confirmation_code"],
+    ),
+    "CognitoIdpBackend.delete_user_pool": (
+        "moto.cognitoidp.models:CognitoIdpBackend.delete_user_pool",
+        ["self", "user_pool_id"],
     ),
     "CognitoIdpBackend.update_user_pool": (
         "moto.cognitoidp.models:CognitoIdpBackend.update_user_pool",

@@ -20,7 +20,8 @@ and apply what it answers:
   the tokens' lifetime, which moto fixes at an hour, and ``RefreshTokenValidity`` (30 days unless
   set) ends its refresh tokens, which moto never does: a refresh after it is NotAuthorized.
 - UpdateUserPool keeps the settings that cannot change after creation (moto resets them to
-  their defaults) and renames the pool when given ``PoolName``.
+  their defaults) and renames the pool when given ``PoolName``; DeleteUserPool refuses a pool
+  whose ``DeletionProtection`` is ``ACTIVE``, as Cognito does.
 
 ``ValidationData`` and ``ClientMetadata`` are read from the request, which moto's backend is not
 given, and passed on to the triggers.
@@ -37,7 +38,7 @@ from typing import Any
 from joserfc import jwt
 from moto.cognitoidp import models as cognito_models
 from moto.cognitoidp import responses as cognito_responses
-from moto.cognitoidp.exceptions import NotAuthorizedError
+from moto.cognitoidp.exceptions import InvalidParameterException, NotAuthorizedError
 from moto.core.exceptions import JsonRESTError
 
 from localcloud import trace
@@ -465,6 +466,18 @@ def patches(hooks: EmulatorHooks) -> Patches:
         original_update_user_pool(self, user_pool_id, {**config, **kept})
         if extended_config.get("PoolName"):
             pool.name = str(extended_config["PoolName"])
+
+    original_delete_user_pool = backend.delete_user_pool
+
+    @group.function(backend, "delete_user_pool")
+    def delete_user_pool(self: Any, user_pool_id: str) -> None:
+        pool = self.describe_user_pool(user_pool_id)
+        if pool.extended_config.get("DeletionProtection") == "ACTIVE":
+            raise InvalidParameterException(
+                "The user pool cannot be deleted because deletion protection is activated. "
+                "Deletion protection must be inactivated first."
+            )
+        original_delete_user_pool(self, user_pool_id)
 
     return group
 
