@@ -322,3 +322,20 @@ def test_confirm_forgot_password_runs_post_confirmation(
         TableName=stack["Table"], Key={"sub": {"S": sub}}
     )["Item"]
     assert item["triggerSource"] == {"S": "PostConfirmation_ConfirmForgotPassword"}
+
+
+def test_a_client_uses_only_its_explicit_auth_flows(localcloud: Any, stack: dict[str, Any]) -> None:
+    idp = localcloud.client("cognito-idp")
+    srp_only = idp.create_user_pool_client(UserPoolId=stack["PoolId"], ClientName="srp")[
+        "UserPoolClient"
+    ]["ClientId"]
+    with pytest.raises(ClientError) as caught:
+        idp.initiate_auth(
+            ClientId=srp_only,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "trudy", "PASSWORD": PASSWORD},
+        )
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert caught.value.response["Error"]["Message"] == (
+        "USER_PASSWORD_AUTH flow not enabled for this client"
+    )

@@ -4,6 +4,7 @@ validity (pure functions of moto_patches/cognito.py)."""
 from __future__ import annotations
 
 from localcloud.emulator.moto_patches.cognito import (
+    flow_enabled,
     overridden_claims,
     refresh_lifetime,
     token_lifetime,
@@ -83,3 +84,19 @@ def test_refresh_tokens_live_thirty_days_unless_the_client_says() -> None:
     assert refresh_lifetime({"RefreshTokenValidity": 2}) == 2 * 86400
     units = {"RefreshToken": "minutes"}
     assert refresh_lifetime({"RefreshTokenValidity": 60, "TokenValidityUnits": units}) == 3600
+
+
+def test_explicit_auth_flows_decide_the_flows_a_client_may_use() -> None:
+    # unset: SRP, custom and refresh only
+    assert flow_enabled(None, "USER_SRP_AUTH")
+    assert flow_enabled([], "REFRESH_TOKEN_AUTH")
+    assert not flow_enabled(None, "USER_PASSWORD_AUTH")
+    allowed = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    assert flow_enabled(allowed, "USER_PASSWORD_AUTH")
+    assert flow_enabled(allowed, "REFRESH_TOKEN")
+    assert not flow_enabled(allowed, "USER_SRP_AUTH")
+    assert not flow_enabled(allowed, "ADMIN_USER_PASSWORD_AUTH")
+    # legacy names also allow SRP and refresh
+    assert flow_enabled(["ADMIN_NO_SRP_AUTH"], "ADMIN_USER_PASSWORD_AUTH")
+    assert flow_enabled(["ADMIN_NO_SRP_AUTH"], "USER_SRP_AUTH")
+    assert not flow_enabled(["ADMIN_NO_SRP_AUTH"], "USER_PASSWORD_AUTH")

@@ -13,6 +13,9 @@ and apply what it answers:
   ConfirmForgotPassword ``PostConfirmation_ConfirmForgotPassword``.
 - InitiateAuth / AdminInitiateAuth with a password run PreAuthentication before the password is
   checked and PostAuthentication once tokens are issued (there, or by the challenge answered).
+- An app client's ``ExplicitAuthFlows`` (ALLOW_* or the legacy names; unset: SRP, custom and
+  refresh) decide which InitiateAuth / AdminInitiateAuth flows it may use, which moto does not
+  check: another is Cognito's InvalidParameterException "... flow not enabled for this client".
 - Every ID token a pool issues runs PreTokenGeneration (V1_0 events: ``claimsOverrideDetails``),
   whose claims are applied to the token, which is signed again with the pool's key (the key the
   local API authorizers check); ``triggerSource`` says which flow issued it.
@@ -295,6 +298,15 @@ def patches(hooks: EmulatorHooks) -> Patches:
         issue: Callable[[], dict[str, Any]],
     ) -> dict[str, Any]:
         """Run an InitiateAuth flow (``issue``) between the pool's authentication triggers."""
+        client = pool.clients.get(client_id) if pool is not None else None
+        if client is not None and not flow_enabled(
+            client.extended_config.get("ExplicitAuthFlows"), auth_flow
+        ):
+            raise InvalidParameterException(
+                "USER_PASSWORD_AUTH flow not enabled for this client"
+                if auth_flow == "USER_PASSWORD_AUTH"
+                else "Auth flow not enabled for this client"
+            )
         if auth_flow in _REFRESH_FLOWS:
             _check_refresh(pool, parameters)
             return dict(_with_flow("RefreshTokens", issue))
@@ -490,6 +502,31 @@ def token_lifetime(client_config: Mapping[str, Any], token_use: str, default: in
         return default
     unit = str((client_config.get("TokenValidityUnits") or {}).get(unit_key) or "hours")
     return int(value) * _UNIT_SECONDS.get(unit, 3600)
+
+
+# The ExplicitAuthFlows values that enable each AuthFlow (the flow's own name is taken too).
+_ENABLING = {
+    "USER_PASSWORD_AUTH": {"ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"},
+    "ADMIN_USER_PASSWORD_AUTH": {"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"},
+    "ADMIN_NO_SRP_AUTH": {"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"},
+    "USER_SRP_AUTH": {"ALLOW_USER_SRP_AUTH"},
+    "REFRESH_TOKEN_AUTH": {"ALLOW_REFRESH_TOKEN_AUTH"},
+    "REFRESH_TOKEN": {"ALLOW_REFRESH_TOKEN_AUTH"},
+    "CUSTOM_AUTH": {"ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"},
+}
+# What a client without ExplicitAuthFlows allows.
+_DEFAULT_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+
+
+def flow_enabled(explicit_flows: Any, auth_flow: str) -> bool:
+    """Whether a client whose ExplicitAuthFlows is ``explicit_flows`` may use ``auth_flow``.
+
+    A client with the legacy values (no ``ALLOW_`` prefix) also allows SRP and refresh."""
+    flows = {str(f) for f in explicit_flows or _DEFAULT_FLOWS}
+    if auth_flow in flows or flows & _ENABLING.get(auth_flow, set()):
+        return True
+    legacy = any(not f.startswith("ALLOW_") for f in flows)
+    return legacy and auth_flow in ("USER_SRP_AUTH", *_REFRESH_FLOWS)
 
 
 def refresh_lifetime(client_config: Mapping[str, Any]) -> float:
