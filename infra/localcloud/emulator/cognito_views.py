@@ -7,8 +7,7 @@ Cognito sends from it (engine/cognito_shapes.py) and answers with the function's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -36,4 +35,3 @@ class CognitoTrigger:
     preferred_role: str | None = None
     # PostAuthentication: whether the sign-in came from a device not seen before.
     new_device_used: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
