@@ -20,6 +20,10 @@ from localcloud.errors import LocalCloudError
 SDK_VERSION = "aws-sdk-unknown-unknown"
 # callerContext.clientId where no app client is involved (AdminCreateUser).
 NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"
+# CustomMessage's placeholders for the code, the link and (AdminCreateUser) the user name.
+CODE_PARAMETER = "{####}"
+LINK_PARAMETER = "{##Click Here##}"
+USERNAME_PARAMETER = "{username}"
 
 
 class TriggerFailedError(LocalCloudError):
@@ -48,6 +52,8 @@ def _blank_response(trigger: str) -> dict[str, Any]:
         return {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False}
     if trigger == "PreTokenGeneration":
         return {"claimsOverrideDetails": None}
+    if trigger == "CustomMessage":
+        return {"smsMessage": None, "emailMessage": None, "emailSubject": None}
     return {}
 
 
@@ -66,6 +72,12 @@ def _request(trigger: CognitoTrigger) -> dict[str, Any]:
             "iamRolesToOverride": list(trigger.roles),
             "preferredRole": trigger.preferred_role,
         }
+    if name == "CustomMessage":
+        # the placeholders Cognito fills in after the function wrote the message around them
+        request["codeParameter"] = CODE_PARAMETER
+        request["linkParameter"] = LINK_PARAMETER
+        admin = trigger.trigger_source == "CustomMessage_AdminCreateUser"
+        request["usernameParameter"] = USERNAME_PARAMETER if admin else None
     if name != "PreAuthentication":
         request["clientMetadata"] = dict(trigger.client_metadata or {})
     return request

@@ -81,6 +81,7 @@ def test_pool_kinds_deploy_and_redeploy_unchanged(localcloud: Any, stack: dict[s
         "PreTokenGeneration",
         "PreAuthentication",
         "PostAuthentication",
+        "CustomMessage",
     }
     assert stack["ProviderUrl"].endswith(f".amazonaws.com/{stack['PoolId']}")
     assert stack["ClientName"] == "web"
@@ -339,3 +340,24 @@ def test_a_client_uses_only_its_explicit_auth_flows(localcloud: Any, stack: dict
     assert caught.value.response["Error"]["Message"] == (
         "USER_PASSWORD_AUTH flow not enabled for this client"
     )
+
+
+def test_custom_message_runs_where_a_code_is_sent(localcloud: Any, stack: dict[str, Any]) -> None:
+    idp = localcloud.client("cognito-idp")
+    with pytest.raises(ClientError) as caught:
+        _sign_up(idp, stack, "nick", "nick@nomail.example")
+    assert caught.value.response["Error"]["Message"] == (
+        "CustomMessage failed with error no mail to nomail.example."
+    )
+    _sign_up(idp, stack, "gina", "gina@example.org")
+    deadline = time.monotonic() + 5
+    sources: list[str] = []
+    while time.monotonic() < deadline and "CustomMessage_SignUp" not in sources:
+        hops = [h for trace in localcloud.traces.traces(last=50) for h in trace]
+        sources = [
+            h.detail["trigger"]
+            for h in hops
+            if h.kind == "trigger" and h.detail.get("user") == "gina"
+        ]
+        time.sleep(0.05)
+    assert sources == ["PreSignUp_SignUp", "CustomMessage_SignUp"]

@@ -41,7 +41,7 @@ def test_a_pool_takes_the_usual_settings() -> None:
 
 @pytest.mark.parametrize(
     "trigger",
-    ["DefineAuthChallenge", "CreateAuthChallenge", "UserMigration", "CustomMessage", "KMSKeyID"],
+    ["DefineAuthChallenge", "CreateAuthChallenge", "UserMigration", "CustomSMSSender", "KMSKeyID"],
 )
 def test_a_trigger_the_local_cloud_does_not_run_is_refused_by_name(trigger: str) -> None:
     props = {"LambdaConfig": {"PreSignUp": ARN, trigger: ARN}}

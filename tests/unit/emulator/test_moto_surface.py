@@ -149,8 +149,10 @@ PATCHED = {
             "respond_to_auth_challenge",
             "admin_respond_to_auth_challenge",
             "confirm_forgot_password",
+            "forgot_password",
         )
     ),
+    "moto.cognitoidp.models.CognitoIdpBackend.forgot_password",
     "moto.cognitoidp.models.CognitoIdpBackend.confirm_forgot_password",
     "moto.cognitoidp.models.CognitoIdpBackend.sign_up",
     "moto.cognitoidp.models.CognitoIdpBackend.admin_create_user",
@@ -563,6 +565,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "CognitoIdpBackend.confirm_forgot_password": (
         "moto.cognitoidp.models:CognitoIdpBackend.confirm_forgot_password",
         ["self", "client_id", "username", "password", "confirmation_code"],
+    ),
+    "CognitoIdpBackend.forgot_password": (
+        "moto.cognitoidp.models:CognitoIdpBackend.forgot_password",
+        ["self", "client_id", "username"],
     ),
     "CognitoIdpBackend.delete_user_pool": (
         "moto.cognitoidp.models:CognitoIdpBackend.delete_user_pool",

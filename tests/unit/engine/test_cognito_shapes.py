@@ -96,6 +96,18 @@ def test_pre_token_generation() -> None:
     assert response["claimsOverrideDetails"]["claimsToAddOrOverride"] == {"tenant": "acme"}
 
 
+def test_custom_message() -> None:
+    event = cognito_shapes.trigger_event(_trigger("CustomMessage", "CustomMessage_SignUp"))
+    parsed = models.CognitoCustomMessageTriggerModel.model_validate(event)
+    assert parsed.request.codeParameter == "{####}"
+    assert parsed.request.usernameParameter is None
+    wrapped = events.CustomMessageTriggerEvent(event)
+    wrapped.response.email_message = f"Your code is {wrapped.request.code_parameter}"
+    assert event["response"]["emailMessage"] == "Your code is {####}"
+    admin = cognito_shapes.trigger_event(_trigger("CustomMessage", "CustomMessage_AdminCreateUser"))
+    assert admin["request"]["usernameParameter"] == "{username}"
+
+
 def test_an_answer_without_a_response_asks_for_nothing() -> None:
     assert cognito_shapes.trigger_response("PreSignUp", b'{"version": "1"}') == {
         "autoConfirmUser": False,

@@ -30,6 +30,8 @@ TRIGGERS = frozenset(
         "PostAuthentication",
         "PreTokenGeneration",
         "PreTokenGenerationConfig",
+        # runs (its errors fail the call); the message it writes is not sent locally
+        "CustomMessage",
     }
 )
 # The PreTokenGeneration event versions run (V1_0: claimsOverrideDetails).

@@ -16,6 +16,10 @@ and apply what it answers:
 - An app client's ``ExplicitAuthFlows`` (ALLOW_* or the legacy names; unset: SRP, custom and
   refresh) decide which InitiateAuth / AdminInitiateAuth flows it may use, which moto does not
   check: another is Cognito's InvalidParameterException "... flow not enabled for this client".
+- CustomMessage runs where Cognito would send a code: SignUp (``CustomMessage_SignUp``),
+  AdminCreateUser (``CustomMessage_AdminCreateUser``, unless ``MessageAction`` is ``SUPPRESS``)
+  and ForgotPassword (``CustomMessage_ForgotPassword``); a function that raised fails the call.
+  No message is sent locally, so what it writes goes nowhere.
 - Every ID token a pool issues runs PreTokenGeneration (V1_0 events: ``claimsOverrideDetails``),
   whose claims are applied to the token, which is signed again with the pool's key (the key the
   local API authorizers check); ``triggerSource`` says which flow issued it.
@@ -83,6 +87,7 @@ _READ_REQUEST = (
     "respond_to_auth_challenge",
     "admin_respond_to_auth_challenge",
     "confirm_forgot_password",
+    "forgot_password",
 )
 
 
@@ -242,6 +247,12 @@ def patches(hooks: EmulatorHooks) -> Patches:
             _apply_sign_up(user, response, confirm=True)
             if response.get("autoConfirmUser"):
                 details = None  # a confirmed user is sent no confirmation code
+        if details is not None:
+            try:
+                triggers.run(pool, "CustomMessage", "CustomMessage_SignUp", user, client_id)
+            except BaseException:
+                _forget(pool, user)
+                raise
         return user, details
 
     original_admin_create_user = backend.admin_create_user
@@ -258,17 +269,34 @@ def patches(hooks: EmulatorHooks) -> Patches:
         user = original_admin_create_user(
             self, user_pool_id, username, message_action, temporary_password, attributes
         )
-        if message_action == "RESEND":
-            return user
         pool = self.describe_user_pool(user_pool_id)
-        try:
-            response = triggers.run(pool, "PreSignUp", "PreSignUp_AdminCreateUser", user, None)
-        except BaseException:
-            _forget(pool, user)
-            raise
-        if response is not None:
-            _apply_sign_up(user, response, confirm=False)
+        if message_action != "RESEND":
+            try:
+                response = triggers.run(pool, "PreSignUp", "PreSignUp_AdminCreateUser", user, None)
+            except BaseException:
+                _forget(pool, user)
+                raise
+            if response is not None:
+                _apply_sign_up(user, response, confirm=False)
+        if message_action != "SUPPRESS":
+            try:
+                triggers.run(pool, "CustomMessage", "CustomMessage_AdminCreateUser", user, None)
+            except BaseException:
+                if message_action != "RESEND":
+                    _forget(pool, user)
+                raise
         return user
+
+    original_forgot_password = backend.forgot_password
+
+    @group.function(backend, "forgot_password")
+    def forgot_password(self: Any, client_id: str, username: str) -> Any:
+        answer = original_forgot_password(self, client_id, username)
+        pool = _pool_of_client(self, client_id)
+        user = pool._get_user(username) if pool is not None else None
+        if user is not None:
+            triggers.run(pool, "CustomMessage", "CustomMessage_ForgotPassword", user, client_id)
+        return answer
 
     original_confirm_sign_up = backend.confirm_sign_up
 
