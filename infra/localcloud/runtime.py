@@ -187,17 +187,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     schedules = Schedules(router, senders, scheduler, traces)
     states = StateMachines(traces, endpoint_url)
     senders.register(StatesSender())
-    hooks = EngineHooks(
-        sources,
-        sns,
-        router,
-        traces,
-        warmer,
-        s3,
-        schedules,
-        states=states,
-        cognito=CognitoTriggers(invoker, traces),
-    )
+    hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
+    hooks.cognito = CognitoTriggers(invoker, traces)  # user pools' Lambda triggers
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )
