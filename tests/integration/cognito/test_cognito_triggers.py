@@ -232,6 +232,8 @@ Resources:
     Type: AWS::Cognito::UserPool
     Properties:
       UsernameAttributes: [email]
+      MfaConfiguration: OPTIONAL
+      EnabledMfas: [SOFTWARE_TOKEN_MFA]
       UserPoolTags: {team: !Ref Team}
       DeletionProtection: !Ref Protection
   Client:
@@ -265,6 +267,9 @@ def test_a_pool_updates_in_place_and_deletion_protection_holds(
     assert pool["UserPoolTags"] == {"team": "b"}
     assert pool["UsernameAttributes"] == ["email"]  # kept by UpdateUserPool, as on AWS
     assert pool["Name"] == "cognito-upd-Pool"
+    mfa = idp.get_user_pool_mfa_config(UserPoolId=first.outputs["PoolId"])
+    assert mfa["MfaConfiguration"] == "OPTIONAL"
+    assert mfa["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
 
     with pytest.raises(LocalCloudError, match="DeletionProtection ACTIVE"):
         destroy(localcloud.endpoint_url, stack="cognito-upd")
