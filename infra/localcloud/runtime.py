@@ -37,6 +37,7 @@ from localcloud.build import BuildCache
 from localcloud.emulator import backends, stepfunctions
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
+from localcloud.engine.cognito import CognitoTriggers
 from localcloud.engine.debugging import Debugging
 from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.executor import Executor
@@ -187,6 +188,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     states = StateMachines(traces, endpoint_url)
     senders.register(StatesSender())
     hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
+    hooks.cognito = CognitoTriggers(invoker, traces)  # user pools' Lambda triggers
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from localcloud.emulator.cognito_views import CognitoTrigger
 from localcloud.emulator.views import (
     ExecutionView,
     MappingView,
@@ -93,3 +94,10 @@ class EmulatorHooks(Protocol):
 
     def s3_object_event(self, event: S3ObjectEvent, context: TraceContext | None) -> None:
         """An object of a bucket with a notification configuration was created or removed."""
+
+    def cognito_trigger(
+        self, trigger: CognitoTrigger, context: TraceContext | None
+    ) -> dict[str, Any]:
+        """Run a user pool's Lambda trigger now and return the ``response`` its function
+        answered; raise a LocalCloudError (Cognito's UserLambdaValidationException, ...) when
+        the function failed or answered something Cognito cannot read."""

@@ -434,3 +434,20 @@ def test_destroy_removes_every_resource_and_the_state(endpoint_url: str) -> None
     assert queues == []
     functions = aws("lambda", endpoint_url).list_functions()["Functions"]
     assert [f for f in functions if f["FunctionName"].startswith(f"{stack}-")] == []
+
+
+def test_cognito_pool_client_group_and_domain(
+    first: DeployReport, endpoint_url: str, stack: str
+) -> None:
+    idp = aws("cognito-idp", endpoint_url)
+    pool_id = _physical(first, "UserPool")
+    pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert pool["Name"] == f"{stack}-UserPool"
+    assert pool["LambdaConfig"]["PreSignUp"] == first.outputs["FunctionArn"]
+    client = idp.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=_physical(first, "UserPoolClient")
+    )["UserPoolClient"]
+    assert client["ExplicitAuthFlows"] == ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    assert idp.get_group(UserPoolId=pool_id, GroupName="admins")["Group"]["GroupName"] == "admins"
+    domain = idp.describe_user_pool_domain(Domain=f"{stack}-login")["DomainDescription"]
+    assert domain["UserPoolId"] == pool_id

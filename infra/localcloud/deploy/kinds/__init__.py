@@ -9,6 +9,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     apigatewayv2,
     awslambda,
     cloudwatch,
+    cognito,
     dynamodb,
     events,
     iam,

@@ -15,6 +15,7 @@ from localcloud.emulator.moto_patches import (
     apigateway,
     awslambda,
     cloudwatch,
+    cognito,
     dynamodb,
     events,
     perf,
@@ -53,6 +54,7 @@ class MotoPatches:
             stepfunctions.patches(hooks),
             s3.patches(hooks),
             cloudwatch.patches(),
+            cognito.patches(hooks),
         ]
 
     @property
