@@ -12,10 +12,12 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     dynamodb,
     events,
     iam,
+    kms,
     lambda_url,
     logs,
     s3,
     scheduler,
+    secretsmanager,
     ses,
     sns,
     sqs,
@@ -23,5 +25,6 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     stepfunctions,
 )
 from localcloud.deploy.kinds.base import KINDS, Context, ResourceKind
+from localcloud.deploy.kinds.refused import REFUSED
 
-__all__ = ["KINDS", "Context", "ResourceKind"]
+__all__ = ["KINDS", "REFUSED", "Context", "ResourceKind"]
