@@ -17,6 +17,7 @@ from localcloud.emulator.views import (
     S3NotificationConfig,
     S3ObjectEvent,
     SnsPublication,
+    SubscribedLogEvents,
     SubscriptionView,
 )
 from localcloud.trace import TraceContext
@@ -93,3 +94,10 @@ class EmulatorHooks(Protocol):
 
     def s3_object_event(self, event: S3ObjectEvent, context: TraceContext | None) -> None:
         """An object of a bucket with a notification configuration was created or removed."""
+
+    def check_log_subscription(self, filter_pattern: str, destination_arn: str) -> None:
+        """Raise a LocalCloudError (saying what is supported) for a subscription filter whose
+        pattern is not matched locally, before moto stores it."""
+
+    def log_events_put(self, batch: SubscribedLogEvents, context: TraceContext | None) -> None:
+        """Events were put into a log group one of whose subscription filters names a function."""

@@ -22,9 +22,11 @@ from localcloud.emulator.views import (
     S3NotificationConfig,
     S3ObjectEvent,
     SnsPublication,
+    SubscribedLogEvents,
     SubscriptionView,
 )
 from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.log_subscriptions import LogSubscriptions
 from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.sns import SnsDelivery
@@ -47,7 +49,9 @@ class EngineHooks:
         s3: S3Notifications,
         schedules: Schedules | None = None,
         states: StateMachines | None = None,
+        log_subscriptions: LogSubscriptions | None = None,
     ) -> None:
+        self.log_subscriptions = log_subscriptions
         self.s3 = s3
         self.states = states
         self.sources = sources
@@ -154,3 +158,15 @@ class EngineHooks:
     def s3_object_event(self, event: S3ObjectEvent, context: trace.TraceContext | None) -> None:
         # S3 answers the write and notifies afterwards, as PutEvents and Publish deliver.
         afterward.later(partial(self.s3.object_event, event, context))
+
+    def check_log_subscription(self, filter_pattern: str, destination_arn: str) -> None:
+        if self.log_subscriptions is not None:
+            self.log_subscriptions.check(filter_pattern)
+
+    def log_events_put(
+        self, batch: SubscribedLogEvents, context: trace.TraceContext | None
+    ) -> None:
+        if self.log_subscriptions is None:
+            return
+        # CloudWatch Logs delivers after PutLogEvents is answered, as S3 notifies after a write.
+        afterward.later(partial(self.log_subscriptions.deliver, batch, context))
