@@ -132,6 +132,10 @@ def test_keys_secrets_and_dashboards_deploy_are_used_and_are_removed(
         "Parameter"
     ]
     dashboard = aws("cloudwatch", endpoint_url).get_dashboard(DashboardName=f"{stack}-orders")
+    topic = aws("sns", endpoint_url).get_topic_attributes(TopicArn=resources["Topic"].physical_id)
+    bucket = aws("s3", endpoint_url).get_bucket_encryption(Bucket=resources["Bucket"].physical_id)
+    sealed = kms.encrypt(KeyId=f"alias/{stack}-orders", Plaintext=b"card 4242")["CiphertextBlob"]
+    opened = kms.decrypt(CiphertextBlob=sealed)
     answer = aws("lambda", endpoint_url).invoke(
         FunctionName=resources["Reader"].physical_id,
         Payload=json.dumps({"name": secret_arn}),
@@ -155,6 +159,13 @@ def test_keys_secrets_and_dashboards_deploy_are_used_and_are_removed(
     assert queue["KmsMasterKeyId"] == f"alias/{stack}-orders"
     assert table["SSEDescription"]["KMSMasterKeyArn"] == key["Arn"]
     assert parameter["Value"] == "user=app"
+    assert topic["Attributes"]["KmsMasterKeyId"] == key["Arn"]
+    [rule] = bucket["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": key_id,
+    }
+    assert (opened["Plaintext"], opened["KeyId"]) == (b"card 4242", key["Arn"])
     assert json.loads(dashboard["DashboardBody"])["widgets"][0]["type"] == "text"
     assert answer.get("FunctionError") is None, read
     assert read == stored
