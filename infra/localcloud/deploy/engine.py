@@ -39,6 +39,7 @@ from localcloud.deploy.kinds import KINDS, REFUSED, Context, ResourceKind
 from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
 from localcloud.deploy.layers import check_layers, supply_layers
+from localcloud.deploy.nested import localise_nested_templates
 from localcloud.deploy.openapi import inline_definitions
 from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport, local_url
@@ -93,6 +94,7 @@ def plan_template(
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
     template = inline_definitions(inline_includes(template, base_dir), base_dir)
+    template = localise_nested_templates(template, base_dir)
     local = inline_definition_uris(rewrite_code_uris(template, base_dir), base_dir)
     expanded = expand(local, values, region)
     validate_shape(expanded, "the expanded template")

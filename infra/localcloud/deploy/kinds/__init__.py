@@ -8,6 +8,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     apigateway_models,
     apigatewayv2,
     awslambda,
+    cloudformation,
     cloudwatch,
     dynamodb,
     events,
