@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from deploy_support import aws, unique_stack
 
 from localcloud.build import BuildCache
 from localcloud.deploy import DeployError, deploy
+from localcloud.trace import HopKind
 
 pytestmark = pytest.mark.integration
 
@@ -100,7 +102,7 @@ def _project(tmp_path: Path, pattern: str) -> Path:
 
 
 def test_a_functions_error_lines_reach_the_subscribed_function_decoded(
-    tmp_path: Path, endpoint_url: str
+    tmp_path: Path, endpoint_url: str, localcloud: Any
 ) -> None:
     report = deploy(
         _project(tmp_path, "ERROR"), endpoint_url, stack=unique_stack("logsub"), builds=BuildCache()
@@ -117,6 +119,18 @@ def test_a_functions_error_lines_reach_the_subscribed_function_decoded(
         answer = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=2)
         received += [json.loads(m["Body"]) for m in answer.get("Messages", [])]
 
+    traces = localcloud.running().traces
+    [delivered] = traces.find(
+        lambda h: (
+            h.kind == HopKind.DELIVER and h.detail.get("log_group") == f"/aws/lambda/{producer}"
+        )
+    )
+    path = [
+        (h.kind, h.resource) for h in sorted(traces.get(delivered.trace_id), key=lambda h: h.at)
+    ]
+
+    assert path[:2] == [(HopKind.INVOKE, producer), (HopKind.DELIVER, delivered.resource)]
+    assert delivered.detail["events"] == 1
     assert received == [
         {
             "logGroup": f"/aws/lambda/{producer}",
