@@ -1,7 +1,8 @@
-"""KMS keys and aliases, Secrets Manager secrets and CloudWatch dashboards at planning: the
-properties each applies pass, the rest (ReplicaRegions, unknown GenerateSecretString options)
-are refused by name, rotation resources are refused saying why; a generated secret honours its
-template and passes every password option on."""
+"""KMS keys and aliases, Secrets Manager secrets, CloudWatch dashboards and log subscription
+filters at planning: the properties each applies pass, the rest (ReplicaRegions, unknown
+GenerateSecretString options, a filter's Distribution) are refused by name, rotation resources
+are refused saying why; a generated secret honours its template and passes every password
+option on."""
 
 from __future__ import annotations
 
@@ -63,6 +64,14 @@ Resources:
     Properties:
       DashboardName: orders
       DashboardBody: '{"widgets": []}'
+  Errors:
+    Type: AWS::Logs::SubscriptionFilter
+    Properties:
+      FilterName: errors
+      LogGroupName: /aws/lambda/orders
+      FilterPattern: '?ERROR ?Task timed out'
+      DestinationArn: arn:aws:lambda:us-east-1:123456789012:function:collector
+      RoleArn: arn:aws:iam::123456789012:role/logs
 """
 
 
@@ -88,6 +97,16 @@ Resources:
   Key:
     Type: AWS::KMS::Key
     Properties: {Origin: EXTERNAL}
+  Filter:
+    Type: AWS::Logs::SubscriptionFilter
+    Properties:
+      LogGroupName: g
+      FilterPattern: ERROR
+      DestinationArn: arn:aws:lambda:us-east-1:123456789012:function:f
+      Distribution: Random
+  Board:
+    Type: AWS::CloudWatch::Dashboard
+    Properties: {DashboardBody: "{}", Colour: red}
 """
     with pytest.raises(UnsupportedPropertyError) as caught:
         plan_template(parse_template(template), tmp_path)
@@ -96,6 +115,8 @@ Resources:
         ("Secret", "GenerateSecretString.Entropy"),
         ("Secret", "ReplicaRegions"),
         ("Key", "Origin"),
+        ("Filter", "Distribution"),
+        ("Board", "Colour"),
     ]
 
 
@@ -186,3 +207,5 @@ def test_keys_are_replaced_only_for_what_cannot_change_in_place() -> None:
     assert KINDS["AWS::KMS::Key"].replace_on == {"KeySpec", "KeyUsage", "MultiRegion"}
     assert KINDS["AWS::KMS::Alias"].replace_on == {"AliasName"}
     assert KINDS["AWS::SecretsManager::Secret"].replace_on == {"Name"}
+    assert KINDS["AWS::Logs::SubscriptionFilter"].replace_on == {"FilterName", "LogGroupName"}
+    assert KINDS["AWS::CloudWatch::Dashboard"].replace_on == {"DashboardName"}
