@@ -181,3 +181,76 @@ def test_keys_secrets_and_dashboards_deploy_are_used_and_are_removed(
         ]
         == []
     )
+
+
+UPDATABLE = """
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: {description}
+      EnableKeyRotation: {rotation}
+      Enabled: {enabled}
+      Tags: [{{Key: team, Value: {team}}}]
+  KeyAlias:
+    Type: AWS::KMS::Alias
+    Properties:
+      AliasName: !Sub alias/${{AWS::StackName}}
+      TargetKeyId: !Ref Key
+  Secret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Description: {description}
+      GenerateSecretString: {{PasswordLength: {length}, ExcludePunctuation: true}}
+  Board:
+    Type: AWS::CloudWatch::Dashboard
+    Properties:
+      DashboardBody: '{{"widgets": [], "periodOverride": "{period}"}}'
+"""
+
+
+def test_keys_secrets_and_dashboards_update_in_place(tmp_path: Path, endpoint_url: str) -> None:
+    stack = unique_stack("secretsupd")
+    template = tmp_path / "template.yaml"
+    first_values = {
+        "description": "first",
+        "rotation": "false",
+        "enabled": "true",
+        "team": "a",
+        "length": 12,
+        "period": "auto",
+    }
+    template.write_text(UPDATABLE.format(**first_values))
+    first = deploy(template, endpoint_url, stack=stack)
+    secrets = aws("secretsmanager", endpoint_url)
+    secret_arn = first.resources["Secret"].physical_id
+    before = secrets.get_secret_value(SecretId=secret_arn)["SecretString"]
+
+    template.write_text(
+        UPDATABLE.format(
+            description="second",
+            rotation="true",
+            enabled="false",
+            team="b",
+            length=30,
+            period="inherit",
+        )
+    )
+    second = deploy(template, endpoint_url, stack=stack)
+    kms = aws("kms", endpoint_url)
+    key_id = second.resources["Key"].physical_id
+    key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    after = secrets.get_secret_value(SecretId=secret_arn)["SecretString"]
+    board = aws("cloudwatch", endpoint_url).get_dashboard(
+        DashboardName=second.resources["Board"].physical_id
+    )
+
+    assert sorted(second.updated) == ["Board", "Key", "Secret"]
+    assert second.resources["Key"].physical_id == first.resources["Key"].physical_id
+    assert second.resources["Secret"].physical_id == secret_arn
+    assert (key["Description"], key["Enabled"]) == ("second", False)
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
+    assert kms.list_resource_tags(KeyId=key_id)["Tags"] == [{"TagKey": "team", "TagValue": "b"}]
+    assert (len(before), len(after)) == (12, 30)
+    assert secrets.describe_secret(SecretId=secret_arn)["Description"] == "second"
+    assert json.loads(board["DashboardBody"])["periodOverride"] == "inherit"
