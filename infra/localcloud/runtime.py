@@ -43,6 +43,7 @@ from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
+from localcloud.engine.log_subscriptions import LogSubscriptions
 from localcloud.engine.logs import LogWriter
 from localcloud.engine.move_tasks import MoveTasks
 from localcloud.engine.s3 import S3Notifications
@@ -189,6 +190,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     senders.register(StatesSender())
     hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
     hooks.cognito = CognitoTriggers(invoker, traces)  # user pools' Lambda triggers
+    hooks.log_subscriptions = LogSubscriptions(invoker, traces)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

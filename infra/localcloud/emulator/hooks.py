@@ -18,6 +18,7 @@ from localcloud.emulator.views import (
     S3NotificationConfig,
     S3ObjectEvent,
     SnsPublication,
+    SubscribedLogEvents,
     SubscriptionView,
 )
 from localcloud.trace import TraceContext
@@ -101,3 +102,10 @@ class EmulatorHooks(Protocol):
         """Run a user pool's Lambda trigger now and return the ``response`` its function
         answered; raise a LocalCloudError (Cognito's UserLambdaValidationException, ...) when
         the function failed or answered something Cognito cannot read."""
+
+    def check_log_subscription(self, filter_pattern: str, destination_arn: str) -> None:
+        """Raise a LocalCloudError (saying what is supported) for a subscription filter whose
+        pattern is not matched locally, before moto stores it."""
+
+    def log_events_put(self, batch: SubscribedLogEvents, context: TraceContext | None) -> None:
+        """Events were put into a log group one of whose subscription filters names a function."""

@@ -24,10 +24,12 @@ from localcloud.emulator.views import (
     S3NotificationConfig,
     S3ObjectEvent,
     SnsPublication,
+    SubscribedLogEvents,
     SubscriptionView,
 )
 from localcloud.engine.cognito import CognitoTriggers
 from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.log_subscriptions import LogSubscriptions
 from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.sns import SnsDelivery
@@ -51,8 +53,10 @@ class EngineHooks:
         schedules: Schedules | None = None,
         states: StateMachines | None = None,
         cognito: CognitoTriggers | None = None,
+        log_subscriptions: LogSubscriptions | None = None,
     ) -> None:
         self.cognito = cognito
+        self.log_subscriptions = log_subscriptions
         self.s3 = s3
         self.states = states
         self.sources = sources
@@ -169,3 +173,15 @@ class EngineHooks:
             )
         # Cognito waits for its triggers: the operation answers after the function ran.
         return self.cognito.run(trigger, context)
+
+    def check_log_subscription(self, filter_pattern: str, destination_arn: str) -> None:
+        if self.log_subscriptions is not None:
+            self.log_subscriptions.check(filter_pattern)
+
+    def log_events_put(
+        self, batch: SubscribedLogEvents, context: trace.TraceContext | None
+    ) -> None:
+        if self.log_subscriptions is None:
+            return
+        # CloudWatch Logs delivers after PutLogEvents is answered, as S3 notifies after a write.
+        afterward.later(partial(self.log_subscriptions.deliver, batch, context))

@@ -346,6 +346,32 @@ def test_api_gateway_rest_and_http_apis(first: DeployReport, endpoint_url: str) 
     assert [s["StageName"] for s in stages] == ["$default"]
 
 
+def test_keys_secrets_dashboards_subscriptions_and_nested_stacks(
+    first: DeployReport, endpoint_url: str, stack: str
+) -> None:
+    key = aws("kms", endpoint_url).describe_key(KeyId=f"alias/{stack}-every")["KeyMetadata"]
+    assert key["KeyId"] == _physical(first, "Key")
+    secret = aws("secretsmanager", endpoint_url).get_secret_value(
+        SecretId=_physical(first, "Secret")
+    )
+    assert json.loads(secret["SecretString"])["username"] == "every"
+    assert (
+        aws("cloudwatch", endpoint_url).get_dashboard(DashboardName=_physical(first, "Dashboard"))[
+            "DashboardBody"
+        ]
+        == '{"widgets": []}'
+    )
+    [subscription] = aws("logs", endpoint_url).describe_subscription_filters(
+        logGroupName=f"/every/{stack}/audit"
+    )["subscriptionFilters"]
+    assert (subscription["filterPattern"], subscription["destinationArn"]) == (
+        "ERROR",
+        first.outputs["FunctionArn"],
+    )
+    setting = aws("ssm", endpoint_url).get_parameter(Name=first.outputs["NestedSettingName"])
+    assert setting["Parameter"]["Value"] == "local"
+
+
 def test_redeploy_without_changes_says_no_changes(
     first: DeployReport, endpoint_url: str, stack: str
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import time
 from importlib.metadata import version
 from typing import Any
 
@@ -166,6 +167,8 @@ PATCHED = {
     "moto.cognitoidp.models.CognitoIdpUserPool.create_id_token",
     "moto.cognitoidp.models.CognitoIdpUserPool.create_jwt",
     "moto.cognitoidp.models.CognitoIdpUserPool.create_refresh_token",
+    "moto.logs.models.LogsBackend.put_subscription_filter",
+    "moto.logs.models.LogStream._send_log_events",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -590,6 +593,18 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.cognitoidp.models:CognitoIdpUserPool.create_refresh_token",
         ["self", "client_id", "username"],
     ),
+    # moto_patches/logs.py takes and passes on these by position
+    "LogsBackend.put_subscription_filter": (
+        "moto.logs.models:LogsBackend.put_subscription_filter",
+        [
+            *("self", "log_group_name", "filter_name", "filter_pattern", "destination_arn"),
+            "role_arn",
+        ],
+    ),
+    "LogStream._send_log_events": (
+        "moto.logs.models:LogStream._send_log_events",
+        ["self", "service", "destination_arn", "filter_name", "log_events"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -621,6 +636,7 @@ PRIVATE_NAMES = [
     # moto_patches/cognito.py: a pool's user lookup and the response handler's parameter reader
     ("moto.cognitoidp.models:CognitoIdpUserPool", "_get_user"),
     ("moto.cognitoidp.responses:CognitoIdpResponse", "_get_param"),
+    ("moto.logs.models:LogStream", "_send_log_events"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -1132,3 +1148,47 @@ def test_cognito_pools_users_and_groups_hold_what_the_trigger_patches_read() -> 
         assert user.status == UserStatus.FORCE_CHANGE_PASSWORD
         (group,) = user.groups
         assert (group.group_name, group.precedence, group.role_arn) == ("g", 1, None)
+
+
+def test_moto_log_streams_hand_subscribed_events_to_the_patched_sender() -> None:
+    from moto.logs.models import LogStream, logs_backends
+
+    sent: list[tuple[Any, ...]] = []
+    now = int(time.time() * 1000)
+
+    def record(
+        self: Any, service: str, destination_arn: str, filter_name: str, log_events: Any
+    ) -> None:
+        sent.append((self, service, destination_arn, filter_name, log_events))
+
+    with mock_aws():
+        logs = boto3.client("logs", region_name="us-east-1")
+        logs.create_log_group(logGroupName="surface")
+        logs.create_log_stream(logGroupName="surface", logStreamName="s")
+        group = logs_backends[DEFAULT_ACCOUNT]["us-east-1"].groups["surface"]
+        # a filter as put_subscription_filter stores it, without moto's check of the function
+        group.put_subscription_filter(
+            "f", "ERROR", "arn:aws:lambda:us-east-1:123456789012:function:fn", ""
+        )
+        original = LogStream._send_log_events
+        LogStream._send_log_events = record  # type: ignore[method-assign]
+        try:
+            logs.put_log_events(
+                logGroupName="surface",
+                logStreamName="s",
+                logEvents=[{"timestamp": now, "message": "ERROR one"}],
+            )
+        finally:
+            LogStream._send_log_events = original  # type: ignore[method-assign]
+        stream, service, destination, name, events = sent[0]
+        fields = [n for n in ("region", "account_id", "log_stream_name") if not hasattr(stream, n)]
+        assert fields == []
+        assert stream.log_group.subscription_filters[name].filter_pattern == "ERROR"
+        assert (service, destination, name) == (
+            "lambda",
+            group.subscription_filters["f"].destination_arn,
+            "f",
+        )
+        assert [(type(e["id"]), e["timestamp"], e["message"]) for e in events] == [
+            (int, now, "ERROR one")
+        ]

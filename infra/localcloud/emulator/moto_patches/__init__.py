@@ -18,6 +18,7 @@ from localcloud.emulator.moto_patches import (
     cognito,
     dynamodb,
     events,
+    logs,
     perf,
     s3,
     schedules,
@@ -55,6 +56,7 @@ class MotoPatches:
             s3.patches(hooks),
             cloudwatch.patches(),
             cognito.patches(hooks),
+            logs.patches(hooks),
         ]
 
     @property
