@@ -14,6 +14,7 @@ from localcloud.engine.errors import (
     EngineError,
     FunctionBuildError,
     FunctionNotFoundError,
+    LogFilterPatternError,
     MoveTaskError,
     MoveTaskNotFoundError,
     MoveTaskNotRunningError,
@@ -72,6 +73,10 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (
         FunctionNotFoundError("greeter"),
         (404, "ResourceNotFoundException", "Function not found: greeter"),
+    ),
+    (
+        LogFilterPatternError("JSON filter patterns are not matched locally"),
+        (400, "InvalidParameterException", "JSON filter patterns are not matched locally"),
     ),
     (
         ThrottledError("greeter", 2),
