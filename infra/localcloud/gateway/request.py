@@ -1,14 +1,13 @@
 """The one parsed form of an AWS request, whichever door it came through.
 
 A request reaches the gateway either over HTTP (a WSGI environ from waitress) or over a worker's
-call pipe (the dict botocore's request became in the handler's process). Both doors build the
+call pipe (the Call botocore's request became in the handler's process). Both doors build the
 same ``AwsRequest``, once, and everything after that (routing, tracing, the intercepted
 operations) reads only this object.
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
 
+from localcloud.engine.callframe import Call
 from localcloud.trace import TraceContext
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
@@ -145,15 +145,15 @@ class AwsRequest:
         )
 
     @classmethod
-    def from_call(cls, call: Mapping[str, Any], default_region: str) -> AwsRequest:
-        """Parse a pipe call: ``{method, url, headers: [[name, value]], body: base64}``."""
-        url = urlsplit(call["url"])
+    def from_call(cls, call: Call, default_region: str) -> AwsRequest:
+        """Parse a pipe call (engine/callframe.py: method, url, headers in order, raw body)."""
+        url = urlsplit(call.url)
         return cls.parse(
-            method=call["method"],
+            method=call.method,
             path=_wsgi_path(url.path or "/"),
             query=url.query,
-            headers={name.lower(): value for name, value in call["headers"]},
-            body=base64.b64decode(call["body"]),
+            headers={name.lower(): value for name, value in call.headers},
+            body=call.body,
             default_region=default_region,
         )
 
