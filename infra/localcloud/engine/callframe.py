@@ -75,13 +75,15 @@ def encode(fields: Sequence[str], body: bytes) -> list[bytes]:
 
 
 def decode_meta(kind: int, meta: bytes) -> list[str]:
-    text = meta.decode("utf-8", "surrogatepass")
-    if kind == LINES:
-        return text.split("\n")
-    if kind == JSON:
-        fields = json.loads(text)
-        if isinstance(fields, list) and all(isinstance(field, str) for field in fields):
-            return fields
+    try:
+        text = meta.decode("utf-8", "surrogatepass")
+        if kind == LINES:
+            return text.split("\n")
+        fields = json.loads(text) if kind == JSON else None
+    except ValueError as exc:
+        raise FrameError(f"a call frame's meta part cannot be read: {exc}") from exc
+    if isinstance(fields, list) and all(isinstance(field, str) for field in fields):
+        return fields
     raise FrameError(f"a call frame's meta part is not a list of strings (format {kind})")
 
 
