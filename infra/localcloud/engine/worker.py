@@ -169,10 +169,13 @@ class DirectCalls:
         from botocore.exceptions import NoCredentialsError
 
         signer: Any = auth.SigV4Auth
-        relied_on = ("_modify_request_before_signing", "_inject_signature_to_request")
+        relied_on = ("_modify_request_before_signing", "scope")
         now = getattr(auth, "get_current_datetime", None)
         timestamp = getattr(auth, "SIGV4_TIMESTAMP", None)
-        if now is None or timestamp is None or not all(hasattr(signer, n) for n in relied_on):
+        unsigned = getattr(auth, "SIGNED_HEADERS_BLACKLIST", None)
+        if now is None or timestamp is None or unsigned is None:
+            return
+        if not all(hasattr(signer, name) for name in relied_on):
             return
         original = signer.add_auth
         calls = self
@@ -185,7 +188,15 @@ class DirectCalls:
                 raise NoCredentialsError()
             request.context["timestamp"] = now().strftime(timestamp)
             self._modify_request_before_signing(request)  # X-Amz-Date, the token...
-            self._inject_signature_to_request(request, UNSIGNED_SIGNATURE)
+            # The names SigV4 signs, as its headers_to_sign has them (without building the
+            # headers object it makes for the signature).
+            names = {name.lower() for name in request.headers}
+            names.difference_update(unsigned)
+            names.add("host")
+            request.headers["Authorization"] = (
+                f"AWS4-HMAC-SHA256 Credential={self.scope(request)}, "
+                f"SignedHeaders={';'.join(sorted(names))}, Signature={UNSIGNED_SIGNATURE}"
+            )
 
         signer.add_auth = add_auth
 
