@@ -404,7 +404,7 @@ class Worker:
         stream = os.fdopen(requests, "rb")
         try:
             while (call := callframe.read_call(stream)) is not None:
-                callframe.write(answers, callframe.answer_frame(self._answer(call)))
+                callframe.write(answers, self._answer(call))
         except (OSError, callframe.FrameError):
             pass  # the worker is gone mid-call or mid-answer
         finally:
@@ -412,13 +412,15 @@ class Worker:
             with contextlib.suppress(OSError):
                 os.close(answers)
 
-    def _answer(self, call: callframe.Call) -> callframe.Answered:
+    def _answer(self, call: callframe.Call) -> list[bytes]:
+        """The framed answer to ``call``."""
         assert self.call_handler is not None
         try:
-            return self.call_handler(call)
+            return callframe.answer_frame(self.call_handler(call))
         except Exception as exc:  # the gateway failed: the handler sees a server error
             message = json.dumps({"message": f"local cloud error: {exc}"}).encode()
-            return callframe.Answer(500, [("Content-Type", "application/json")], message)
+            answer = callframe.Answer(500, [("Content-Type", "application/json")], message)
+            return callframe.answer_frame(answer)
 
     def kill(self) -> None:
         """Kill the process; its files stay open until close() so its logs can be read."""
