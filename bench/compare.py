@@ -64,7 +64,8 @@ def measure(code: Path, scenarios: list[str]) -> dict[str, float]:
                 run.cleanup()
     finally:
         peer.stop()
-    return {k: v for k, v in metrics.items() if "server_cpu" in k or k in HEADLINES}
+    kept = ("server_cpu", "handlers_cpu", "handler_call")
+    return {k: v for k, v in metrics.items() if any(w in k for w in kept) or k in HEADLINES}
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,6 @@ logs what is wrong; the API keeps serving.
 
 from __future__ import annotations
 
-import base64
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -33,11 +32,12 @@ from localcloud.apigw.service_integrations import (
     rest_integration,
 )
 from localcloud.apigw.vtl import TemplateError
+from localcloud.engine.callframe import Answered, Call
 from localcloud.trace import TraceContext
 
 log = logging.getLogger(__name__)
 
-PipeCall = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+PipeCall = Callable[[Call], Answered]
 
 
 class ServiceIntegrations:
@@ -86,29 +86,20 @@ class ServiceIntegrations:
             raise IntegrationConfigError("service integrations are not connected to the gateway")
         url = f"{self.endpoint_url}{call.path}" + (f"?{call.query}" if call.query else "")
         day = time.strftime("%Y%m%d", time.gmtime())
-        headers = [[k, v] for k, v in call.headers.items() if k.lower() != "host"]
+        headers = [(k, v) for k, v in call.headers.items() if k.lower() != "host"]
         headers += [
-            ["host", urlsplit(self.endpoint_url).netloc],
-            [
+            ("host", urlsplit(self.endpoint_url).netloc),
+            (
                 "authorization",
                 f"AWS4-HMAC-SHA256 Credential=apigateway/{day}/{call.region}/{call.service}/"
                 "aws4_request, SignedHeaders=host, Signature=0",
-            ],
-            ["x-amzn-trace-id", context.header()],
-            ["user-agent", "AmazonAPIGateway"],
+            ),
+            ("x-amzn-trace-id", context.header()),
+            ("user-agent", "AmazonAPIGateway"),
         ]
-        answer = self._serve(
-            {
-                "method": call.method,
-                "url": url,
-                "headers": headers,
-                "body": base64.b64encode(call.body).decode(),
-            }
-        )
+        answer = self._serve(Call(call.method, url, headers, call.body))
         return ServiceAnswer(
-            int(answer["status"]),
-            [(str(k), str(v)) for k, v in answer["headers"]],
-            base64.b64decode(answer["body"]),
+            answer.status, [(str(k), str(v)) for k, v in answer.headers], answer.body
         )
 
 

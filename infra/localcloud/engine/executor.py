@@ -48,6 +48,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from localcloud.engine import callframe
 from localcloud.engine.errors import DebugPortError, EngineError, ThrottledError
 from localcloud.engine.output import OutputBuffer, output_pipe
 
@@ -66,9 +67,8 @@ SIGNAL_NAMES = {
     signal.SIGTERM: "terminated",
     signal.SIGBUS: "bus error",
 }
-# A call from a handler, {"method", "url", "headers": [[k, v]], "body": base64}, to its answer
-# {"status", "headers", "body"} in the same form.
-CallHandler = Callable[[dict[str, Any]], dict[str, Any]]
+# A call from a handler to its answer (callframe.py: what the call pipes carry).
+CallHandler = Callable[[callframe.Call], callframe.Answered]
 
 
 @dataclass(frozen=True)
@@ -393,40 +393,34 @@ class Worker:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def _answer_calls(self, requests: int, answers_fd: int) -> None:
-        """Answer the handler's AWS calls, one line each way, until the worker goes away.
+    def _answer_calls(self, requests: int, answers: int) -> None:
+        """Answer the handler's AWS calls, one frame each way, until the worker goes away.
 
         The thread owns both pipe ends and closes them when the worker closes its side (it
-        exited or was killed), so no descriptor is closed under a blocked read.
+        exited or was killed, or broke off in the middle of a frame), so no descriptor is
+        closed under a blocked read.
         """
         assert self.call_handler is not None
-        answers = os.fdopen(answers_fd, "wb")
-        buffer = b""
+        stream = os.fdopen(requests, "rb")
         try:
-            while chunk := os.read(requests, 1 << 20):
-                buffer += chunk
-                while b"\n" in buffer:
-                    line, _, buffer = buffer.partition(b"\n")
-                    answers.write(json.dumps(self._answer(line)).encode() + b"\n")
-                    answers.flush()
-        except OSError:
-            pass  # the worker is gone mid-answer
+            while (call := callframe.read_call(stream)) is not None:
+                callframe.write(answers, self._answer(call))
+        except (OSError, callframe.FrameError):
+            pass  # the worker is gone mid-call or mid-answer
         finally:
-            os.close(requests)
+            stream.close()
             with contextlib.suppress(OSError):
-                answers.close()
+                os.close(answers)
 
-    def _answer(self, line: bytes) -> dict[str, Any]:
+    def _answer(self, call: callframe.Call) -> list[bytes]:
+        """The framed answer to ``call``."""
         assert self.call_handler is not None
         try:
-            return self.call_handler(json.loads(line))
+            return callframe.answer_frame(self.call_handler(call))
         except Exception as exc:  # the gateway failed: the handler sees a server error
             message = json.dumps({"message": f"local cloud error: {exc}"}).encode()
-            return {
-                "status": 500,
-                "headers": [["Content-Type", "application/json"]],
-                "body": base64.b64encode(message).decode(),
-            }
+            answer = callframe.Answer(500, [("Content-Type", "application/json")], message)
+            return callframe.answer_frame(answer)
 
     def kill(self) -> None:
         """Kill the process; its files stay open until close() so its logs can be read."""

@@ -11,12 +11,12 @@ itself carries a request id, as moto's and AWS's do (response.with_request_id).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable
 
 from localcloud import trace
 from localcloud.emulator import backends
 from localcloud.emulator.server_app import moto_app
+from localcloud.engine.callframe import Answered, Call
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import pipe, wellformed, wsgi
 from localcloud.gateway.admin import Admin, is_admin
@@ -109,7 +109,7 @@ class Gateway:
             self._api_origins,
         )
 
-    def serve_call(self, call: Mapping[str, Any]) -> dict[str, Any]:
+    def serve_call(self, call: Call) -> Answered:
         """Answer an AWS call a handler sent over its worker's call pipe, exactly as over HTTP."""
         return pipe.serve(self.dispatch, self._moto, self.info.region, call)
 

@@ -1,22 +1,22 @@
 """The call-pipe door: AWS calls a handler makes, handed over by its worker without HTTP.
 
-A call is the request botocore prepared in the handler's process, ``{method, url, headers,
-body}`` with a base64 body; the answer is what it would have read from the socket, ``{status,
-headers, body}``. A call the gateway answers itself (a direct path, say) costs no WSGI request
-at all: one is built only when moto has to answer. Failures answer in AWS's shape, as over
-HTTP (faults.py).
+A call is the request botocore prepared in the handler's process (``callframe.Call``: method,
+url, headers, body); the answer is what it would have read from the socket, status, headers and
+body, which the executor frames back (engine/callframe.py). A call the gateway answers itself
+(a direct path, say) costs no WSGI request at all: one is built only when moto has to answer.
+Failures answer in AWS's shape, as over HTTP (faults.py).
 """
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from werkzeug.test import EnvironBuilder
 
 from localcloud.emulator import wire
+from localcloud.engine.callframe import Answered, Call
 from localcloud.gateway import faults
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import Response
@@ -26,23 +26,16 @@ from localcloud.gateway.wsgi import Dispatch, WsgiApp
 DROPPED_HEADERS = ("transfer-encoding", "expect")
 
 
-def serve(
-    dispatch: Dispatch, moto: WsgiApp, default_region: str, call: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Answer one pipe call."""
+def serve(dispatch: Dispatch, moto: WsgiApp, default_region: str, call: Call) -> Answered:
+    """Answer one pipe call (the Response, as the HTTP door would write it)."""
     request = AwsRequest.from_call(call, default_region)
     try:
-        answer = dispatch(request, lambda: _through_moto(moto, call, request))
+        return dispatch(request, lambda: _through_moto(moto, call, request))
     except Exception as exc:
-        answer = faults.failure(request, exc)
-    return {
-        "status": answer.status,
-        "headers": [[name, value] for name, value in answer.headers],
-        "body": base64.b64encode(answer.body).decode(),
-    }
+        return faults.failure(request, exc)
 
 
-def _through_moto(moto: WsgiApp, call: Mapping[str, Any], request: AwsRequest) -> Response:
+def _through_moto(moto: WsgiApp, call: Call, request: AwsRequest) -> Response:
     answer: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[Any], exc_info: Any = None) -> Any:
@@ -56,13 +49,13 @@ def _through_moto(moto: WsgiApp, call: Mapping[str, Any], request: AwsRequest) -
     return fixed or Response(answer["status"], answer["headers"], data)
 
 
-def _environ(call: Mapping[str, Any], body: bytes) -> dict[str, Any]:
-    url = urlsplit(call["url"])
-    headers = [(k, v) for k, v in call["headers"] if k.lower() not in DROPPED_HEADERS]
+def _environ(call: Call, body: bytes) -> dict[str, Any]:
+    url = urlsplit(call.url)
+    headers = [(k, v) for k, v in call.headers if k.lower() not in DROPPED_HEADERS]
     # as over HTTP: names with an underscore reach moto only through wire.complete
     underscored = [(k, v) for k, v in headers if "_" in k]
     environ = EnvironBuilder(
-        method=call["method"],
+        method=call.method,
         base_url=f"{url.scheme}://{url.netloc}",
         path=url.path or "/",
         query_string=url.query,

@@ -1,14 +1,13 @@
 """The one parsed form of an AWS request, whichever door it came through.
 
 A request reaches the gateway either over HTTP (a WSGI environ) or over a worker's
-call pipe (the dict botocore's request became in the handler's process). Both doors build the
+call pipe (the Call botocore's request became in the handler's process). Both doors build the
 same ``AwsRequest``, once, and everything after that (routing, tracing, the intercepted
 operations) reads only this object.
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
 
 from localcloud.emulator.wire import PRESERVED_NAMES
+from localcloud.engine.callframe import Call
 from localcloud.trace import TraceContext
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
@@ -149,18 +149,18 @@ class AwsRequest:
         )
 
     @classmethod
-    def from_call(cls, call: Mapping[str, Any], default_region: str) -> AwsRequest:
-        """Parse a pipe call: ``{method, url, headers: [[name, value]], body: base64}``."""
-        url = urlsplit(call["url"])
-        headers = {name.lower(): value for name, value in call["headers"]}
+    def from_call(cls, call: Call, default_region: str) -> AwsRequest:
+        """Parse a pipe call (engine/callframe.py: method, url, headers in order, raw body)."""
+        url = urlsplit(call.url)
+        headers = {name.lower(): value for name, value in call.headers}
         # botocore leaves Host to the connection; over HTTP (and to moto) it is the URL's.
         headers.setdefault("host", url.netloc)
         return cls.parse(
-            method=call["method"],
+            method=call.method,
             path=_wsgi_path(url.path or "/"),
             query=url.query,
             headers=headers,
-            body=base64.b64decode(call["body"]),
+            body=call.body,
             default_region=default_region,
         )
 

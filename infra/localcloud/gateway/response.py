@@ -1,7 +1,7 @@
 """What the gateway answers when it answers itself (intercepted operations, direct paths, admin).
 
 One value both doors can write out: the WSGI door as a status line and headers, the pipe door
-as the dict the worker hands back to botocore.
+as the answer the executor frames back to the worker, for botocore.
 """
 
 from __future__ import annotations

@@ -3,10 +3,15 @@ behave exactly as over HTTP: binary bodies, errors, threads, another endpoint na
 
 from __future__ import annotations
 
+import datetime
+import re
 import time
 from typing import Any
 
+import boto3
+import botocore.auth
 import pytest
+from botocore.config import Config
 from engine_support import invoke, unique
 
 DIRECT = "DirectCalls.hook.<locals>.send"
@@ -88,3 +93,41 @@ def test_a_function_pointing_aws_endpoint_url_elsewhere_keeps_its_calls_on_http(
     assert result["configured"] == elsewhere
     assert result["piped"] == localcloud.endpoint_url  # only the local cloud's own URL
     assert result["listed"] >= 0
+
+
+def test_a_body_of_several_megabytes_with_any_bytes_crosses_the_pipe_whole(
+    lam: Any, make_function: Any, targets: dict[str, str]
+) -> None:
+    name = make_function("aws_calls.big_binary", timeout=30, memory=256)
+    response, result = invoke(lam, name, targets)
+    assert "FunctionError" not in response, result
+    assert result == {"same_bytes": True, "size": 261 * 20_000}
+
+
+def test_presigned_urls_made_in_a_handler_carry_real_signatures(
+    lam: Any, make_function: Any, targets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = make_function("aws_calls.presigned", timeout=30)
+    response, result = invoke(lam, name, targets)
+    assert "FunctionError" not in response, result
+    # Signed again here, with the worker's credentials at the worker's time: the same URLs.
+    key, secret, token = result["credentials"]
+    session = boto3.Session(key, secret, token, region_name=result["region"])
+    s3 = session.client(
+        "s3", endpoint_url=result["endpoint"], config=Config(signature_version="s3v4")
+    )
+    sqs = session.client("sqs", endpoint_url=result["endpoint"])
+    again = {
+        "s3": lambda: s3.generate_presigned_url(
+            "get_object", Params={"Bucket": targets["bucket"], "Key": "k"}, ExpiresIn=600
+        ),
+        "sqs": lambda: sqs.generate_presigned_url("list_queues", ExpiresIn=600),
+    }
+    for service, sign in again.items():
+        url = result[service]
+        assert "X-Amz-Signature=" + "0" * 64 not in url
+        stamp = re.search(r"X-Amz-Date=(\d{8}T\d{6}Z)", url)
+        assert stamp, url
+        at = datetime.datetime.strptime(stamp[1], "%Y%m%dT%H%M%SZ")
+        monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda at=at: at)
+        assert url == sign(), service

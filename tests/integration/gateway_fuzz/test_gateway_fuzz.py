@@ -9,7 +9,6 @@ prints the request that caused it.
 
 from __future__ import annotations
 
-import base64
 import os
 from datetime import timedelta
 from typing import Any
@@ -30,6 +29,7 @@ from fuzz_support import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from localcloud.engine.callframe import Call
 from localcloud.gateway.routes import ROUTES
 
 # A deeper local run: LOCALCLOUD_FUZZ_EXAMPLES=500 (and LOCALCLOUD_FUZZ_RANDOM=1 for new draws).
@@ -101,12 +101,9 @@ def test_the_call_pipe_answers_as_the_http_door_does(
     localcloud: Any, hints: Hints, data: Any
 ) -> None:
     raw = data.draw(json_requests(hints) | query_requests(hints) | lambda_requests(hints))
-    call = {
-        "method": raw.method,
-        "url": f"{localcloud.endpoint_url}{raw.path}",
-        "headers": [[name, value] for name, value in raw.headers.items()],
-        "body": base64.b64encode(raw.body).decode(),
-    }
+    call = Call(
+        raw.method, f"{localcloud.endpoint_url}{raw.path}", list(raw.headers.items()), raw.body
+    )
     answer = localcloud.gateway.serve_call(call)
-    headers = {name.lower(): value for name, value in answer["headers"]}
-    check_answer(raw, answer["status"], headers, base64.b64decode(answer["body"]))
+    headers = {name.lower(): value for name, value in answer.headers}
+    check_answer(raw, answer.status, headers, answer.body)

@@ -6,12 +6,12 @@ bytes on the wire; the pipe call is what a worker hands over for the same reques
 
 from __future__ import annotations
 
-import base64
 import json
 from urllib.parse import quote, urlencode
 
 from werkzeug.test import EnvironBuilder
 
+from localcloud.engine.callframe import Call
 from localcloud.gateway.request import AwsRequest
 from localcloud.trace import TraceContext
 
@@ -42,12 +42,9 @@ def both_doors(
         headers=list(wire.items()),
         data=body,
     ).get_environ()
-    call = {
-        "method": method,
-        "url": f"{ENDPOINT}{path}" + (f"?{query}" if query else ""),
-        "headers": [[name, value] for name, value in wire.items()],
-        "body": base64.b64encode(body).decode(),
-    }
+    call = Call(
+        method, f"{ENDPOINT}{path}" + (f"?{query}" if query else ""), list(wire.items()), body
+    )
     return (
         AwsRequest.from_environ(environ, DEFAULT_REGION),
         AwsRequest.from_call(call, DEFAULT_REGION),

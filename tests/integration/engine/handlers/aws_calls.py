@@ -61,3 +61,28 @@ def endpoints(event, context):
         "configured": os.environ["AWS_ENDPOINT_URL"],
         "listed": listed,
     }
+
+
+def big_binary(event, context):
+    """A body of several MB holding newlines and bytes no text has, put and read back."""
+    data = (b"\n\xff\x00\r\n" + bytes(range(256))) * 20_000
+    s3.put_object(Bucket=event["bucket"], Key="big.bin", Body=data)
+    got = s3.get_object(Bucket=event["bucket"], Key="big.bin")["Body"].read()
+    return {"same_bytes": got == data, "size": len(got)}
+
+
+def presigned(event, context):
+    """Presigned URLs made in a worker, with what the test needs to sign them again."""
+    from botocore.config import Config
+
+    v4 = boto3.client("s3", config=Config(signature_version="s3v4"))
+    credentials = boto3.Session().get_credentials().get_frozen_credentials()
+    return {
+        "s3": v4.generate_presigned_url(
+            "get_object", Params={"Bucket": event["bucket"], "Key": "k"}, ExpiresIn=600
+        ),
+        "sqs": boto3.client("sqs").generate_presigned_url("list_queues", ExpiresIn=600),
+        "credentials": [credentials.access_key, credentials.secret_key, credentials.token],
+        "region": os.environ["AWS_REGION"],
+        "endpoint": os.environ["AWS_ENDPOINT_URL"],
+    }
