@@ -17,6 +17,7 @@ from localcloud.emulator.moto_patches import (
     cloudwatch,
     dynamodb,
     events,
+    kinesis,
     perf,
     s3,
     schedules,
@@ -53,6 +54,7 @@ class MotoPatches:
             stepfunctions.patches(hooks),
             s3.patches(hooks),
             cloudwatch.patches(),
+            kinesis.patches(hooks),
         ]
 
     @property
