@@ -12,6 +12,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     dynamodb,
     events,
     iam,
+    kinesis,
     lambda_url,
     logs,
     s3,
