@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from localcloud.emulator.kinesis_views import KinesisRecordView
-from localcloud.engine.shapes import batch_failures, iso_millis
+from localcloud.engine.shapes import iso_millis
+from localcloud.engine.stream_shapes import first_failed, invocation_record
 
 SCHEMA_VERSION = "1.0"
 EVENT_VERSION = "1.0"
-FAILURE_RECORD_VERSION = "1.0"
 
 
 def kinesis_record(
@@ -79,17 +79,9 @@ def kinesis_event(
 
 
 def kinesis_batch_failures(payload: bytes, records: Sequence[KinesisRecordView]) -> int | None:
-    """The first sequence number a ReportBatchItemFailures response asks to retry from.
-
-    None: the batch succeeded. An invalid response retries the whole batch (its first record).
-    """
-    numbers = {str(r.sequence_number) for r in records}
-    failed = batch_failures(payload, numbers)
-    if failed is None:
-        return records[0].sequence_number
-    if not failed:
-        return None
-    return min(int(n) for n in failed)
+    """The first sequence number a ReportBatchItemFailures response asks to retry from (None:
+    the batch succeeded; an invalid response retries the whole batch)."""
+    return first_failed(payload, [r.sequence_number for r in records])
 
 
 def kinesis_failure_record(
@@ -110,21 +102,15 @@ def kinesis_failure_record(
     ``invoked``: the records reached the function (else no ``responseContext``);
     ``function_error``: ``Unhandled`` when the last invocation raised.
     """
-    document: dict[str, Any] = {
-        "requestContext": {
-            "requestId": request_id,
-            "functionArn": function_arn,
-            "condition": condition,
-            "approximateInvokeCount": invoke_count,
-        },
-    }
-    if invoked:
-        response: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
-        if function_error:
-            response["functionError"] = function_error
-        document["responseContext"] = response
-    document["version"] = FAILURE_RECORD_VERSION
-    document["timestamp"] = iso_millis(now)
+    document = invocation_record(
+        request_id=request_id,
+        function_arn=function_arn,
+        condition=condition,
+        invoke_count=invoke_count,
+        function_error=function_error,
+        invoked=invoked,
+        now=now,
+    )
     document["KinesisBatchInfo"] = {
         "shardId": shard_id,
         "startSequenceNumber": str(records[0].sequence_number),

@@ -141,7 +141,7 @@ def _check_kinesis_mapping(operation: str, document: Mapping[str, Any]) -> None:
     if operation == "CreateEventSourceMapping" and not is_kinesis:
         return
     if is_kinesis:
-        if ":stream/" not in source:
+        if ":stream/" not in source or "/consumer/" in source:
             raise InvalidParameterValueError(
                 f"{source} is not a Kinesis data stream ARN; a mapping reads a stream "
                 "(arn:aws:kinesis:<region>:<account>:stream/<name>); stream consumers (enhanced "
@@ -164,6 +164,11 @@ def _check_kinesis_mapping(operation: str, document: Mapping[str, Any]) -> None:
             raise InvalidParameterValueError(
                 f"The OnFailure destination {failure} is not supported for a Kinesis stream "
                 "mapping locally: use an SQS queue or an SNS topic"
+            )
+        age = document.get("MaximumRecordAgeInSeconds")
+        if isinstance(age, int) and age != -1 and not 60 <= age <= 604800:
+            raise InvalidParameterValueError(
+                f"MaximumRecordAgeInSeconds {age} is not valid: use -1 (no limit) or 60 to 604800"
             )
     for name, neutral in _STREAM_UNSUPPORTED.items():
         value = document.get(name)
