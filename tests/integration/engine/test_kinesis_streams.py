@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import pytest
 from engine_support import holds_for, receive_all, scan, unique, wait_until
 
+from localcloud.engine.sources import kinesis as kinesis_source
 from localcloud.trace import HopKind
 
 pytestmark = pytest.mark.integration
@@ -337,3 +338,94 @@ def test_mapping_settings_the_cloud_cannot_run_are_refused(lam: Any, kstream: An
     ):
         with pytest.raises(lam.exceptions.InvalidParameterValueException):
             lam.create_event_source_mapping(EventSourceArn=s.arn, FunctionName=s.function, **extra)
+
+
+def test_records_older_than_maximum_record_age_go_to_on_failure_unprocessed(
+    kinesis: Any,
+    sqs: Any,
+    kstream: Any,
+    make_queue: Any,
+    make_kinesis_mapping: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN records that arrived two minutes ago (the clock of the Kinesis source moved on)
+    s = kstream()
+    url, queue_arn = make_queue()
+    _put(kinesis, s.arn, "old-1", "old-2")
+    real_now = kinesis_source.now
+    monkeypatch.setattr(kinesis_source, "now", lambda: real_now() + 120)
+
+    # WHEN a mapping with a one-minute age limit reads them
+    make_kinesis_mapping(
+        s.arn,
+        s.function,
+        MaximumRecordAgeInSeconds=60,
+        DestinationConfig={"OnFailure": {"Destination": queue_arn}},
+    )
+
+    # THEN the function never sees them: they go to OnFailure as too old
+    [message] = receive_all(sqs, url, 1)
+    record = json.loads(message["Body"])
+    assert record["requestContext"]["condition"] == "RecordAgeExceeded"
+    assert record["requestContext"]["approximateInvokeCount"] == 0
+    assert "responseContext" not in record
+    assert record["KinesisBatchInfo"]["batchSize"] == 2
+    assert _invocations(s.sink) == []
+
+
+def test_a_resharded_stream_delivers_the_parents_records_before_the_childrens(
+    kinesis: Any, kstream: Any, make_kinesis_mapping: Any
+) -> None:
+    # GIVEN a mapping that read a one-shard stream
+    s = kstream()
+    make_kinesis_mapping(s.arn, s.function, BatchSize=2)
+    _put(kinesis, s.arn, "p1", "p2", "p3", key="k")
+    wait_until(lambda: len(_seen(s.sink)) == 3, 15, "the records before resharding")
+
+    # WHEN the stream is split into two shards and more records of the key are written
+    kinesis.update_shard_count(StreamARN=s.arn, TargetShardCount=2, ScalingType="UNIFORM_SCALING")
+    written = _put(kinesis, s.arn, "c1", "c2", "c3", key="k")
+
+    # THEN they arrive after the parent's, in order, from the child shard
+    wait_until(lambda: len(_seen(s.sink)) == 6, 15, "the records after resharding")
+    assert [i["data"] for i in _seen(s.sink)] == ["p1", "p2", "p3", "c1", "c2", "c3"]
+    child = json.loads(_seen(s.sink)[-1]["record"])["eventID"]
+    assert child.split(":")[0] != "shardId-000000000000" and child.endswith(written[-1])
+
+
+def test_a_disabled_mapping_waits_and_an_updated_one_delivers_to_its_new_function(
+    localcloud: Any,
+    kinesis: Any,
+    lam: Any,
+    kstream: Any,
+    make_function: Any,
+    make_kinesis_mapping: Any,
+) -> None:
+    s = kstream()
+    other = make_function("kinesis_records.handler", env={"SINK_TABLE": s.sink.name})
+    uuid = make_kinesis_mapping(s.arn, s.function, Enabled=False)
+    _put(kinesis, s.arn, "first")
+    holds_for(lambda: not _seen(s.sink), 0.5, "a disabled mapping delivering nothing")
+
+    lam.update_event_source_mapping(UUID=uuid, FunctionName=other, Enabled=True)
+
+    wait_until(lambda: _seen(s.sink), 15, "the record once enabled")
+    ran = localcloud.runtime.traces.find(
+        lambda h: h.kind == HopKind.INVOKE and h.detail.get("source") == "kinesis"
+    )
+    assert other in {h.resource for h in ran}
+    assert s.function not in {h.resource for h in ran}
+
+
+def test_moto_never_hands_a_record_to_its_docker_lambda(
+    localcloud: Any, kinesis: Any, kstream: Any, make_kinesis_mapping: Any
+) -> None:
+    s = kstream()
+    uuid = make_kinesis_mapping(s.arn, s.function)
+    _put(kinesis, s.arn, "k")
+    wait_until(lambda: _seen(s.sink), 15, "the record")
+    logs = localcloud.client("logs")
+    events = logs.filter_log_events(logGroupName=f"/aws/lambda/{s.function}")["events"]
+    assert not [e for e in events if "docker" in e["message"].lower()]
+    assert len(_invocations(s.sink)) == 1
+    assert localcloud.client("lambda").get_event_source_mapping(UUID=uuid)["State"] == "Enabled"

@@ -88,6 +88,8 @@ PATCHED = {
     "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_shard_iterator",
     "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_records",
     "moto.kinesis.models.Stream.put_record",
+    "moto.kinesis.models.Stream.split_shard",
+    "moto.kinesis.models.Stream.merge_shards",
     "moto.events.models.EventsBackend.put_rule",
     "moto.events.models.EventsBackend.delete_rule",
     "moto.events.models.EventsBackend.enable_rule",
@@ -345,6 +347,14 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "kinesis Stream.put_record": (
         "moto.kinesis.models:Stream.put_record",
         ["self", "partition_key", "explicit_hash_key", "data"],
+    ),
+    "kinesis Stream.split_shard": (
+        "moto.kinesis.models:Stream.split_shard",
+        ["self", "shard_to_split", "new_starting_hash_key"],
+    ),
+    "kinesis Stream.merge_shards": (
+        "moto.kinesis.models:Stream.merge_shards",
+        ["self", "shard_to_merge", "adjacent_shard_to_merge"],
     ),
     "kinesis Stream.get_shard_for_key": (
         "moto.kinesis.models:Stream.get_shard_for_key",
@@ -653,7 +663,8 @@ def test_moto_constructors_still_set_the_instance_attributes_relied_on() -> None
 def test_kinesis_objects_hold_what_the_patch_and_backends_read() -> None:
     """moto_patches/kinesis.py and backends.read_kinesis_shard/kinesis_shards read a stream's
     ``arn`` and ``shards``, a shard's ``records`` (by sequence number), ``parent``,
-    ``adjacent_parent``, ``is_open`` and ``get_max_sequence_number``, and a record's fields."""
+    ``adjacent_parent``, ``is_open``, its hash range and ``get_max_sequence_number``, and a
+    record's fields."""
     from moto.kinesis.models import kinesis_backends
 
     with mock_aws():
@@ -662,7 +673,8 @@ def test_kinesis_objects_hold_what_the_patch_and_backends_read() -> None:
         client.put_record(StreamName="surface", Data=b"x", PartitionKey="k")
         stream = kinesis_backends[DEFAULT_ACCOUNT]["us-east-1"].streams["surface"]
         [shard] = stream.shards.values()
-        for name in ("parent", "adjacent_parent", "is_open", "shard_id", "records"):
+        shard_names = ("parent", "adjacent_parent", "is_open", "shard_id", "records")
+        for name in (*shard_names, "starting_hash", "ending_hash"):
             assert hasattr(shard, name), f"Shard lacks {name}"
         assert shard.get_max_sequence_number() == 1
         record = shard.records[1]
