@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from moto.apigateway.models import apigateway_backends
@@ -640,6 +641,36 @@ def read_kinesis_shard(
         return ShardRead(
             shard_id=shard_id, records=tuple(records), end=shard.get_max_sequence_number() + 1
         )
+
+
+def kinesis_position_at(stream_arn: str, shard_id: str, at: float) -> int:
+    """The position of a shard's first record that arrived at or after ``at`` (epoch seconds),
+    or its end: where an ``AT_TIMESTAMP`` mapping starts reading the shard."""
+    with serialized("kinesis"):
+        shard = _kinesis_stream(stream_arn).shards.get(shard_id)
+        if shard is None:
+            raise ServiceError(
+                "ResourceNotFoundException", f"no shard {shard_id} in {stream_arn}", True
+            )
+        for number, record in shard.records.items():
+            if KinesisRecordView.from_moto(record).created >= at:
+                return int(number)
+        return int(shard.get_max_sequence_number()) + 1
+
+
+def mapping_start_time(function_arn: str, uuid: str) -> float | None:
+    """A mapping's StartingPositionTimestamp in epoch seconds (``AT_TIMESTAMP``), or None."""
+    arn = parse_arn(function_arn)
+    esm = lambda_backend(arn.region, arn.account).get_event_source_mapping(uuid)
+    value = getattr(esm, "starting_position_timestamp", None) if esm is not None else None
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.timestamp()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
 
 
 def checkpoint_shard(function_arn: str, uuid: str, shard_id: str, position: int) -> None:

@@ -148,12 +148,11 @@ def _check_kinesis_mapping(operation: str, document: Mapping[str, Any]) -> None:
                 "fan-out) are not supported locally"
             )
         position = document.get("StartingPosition")
-        if position == "AT_TIMESTAMP":
+        if position == "AT_TIMESTAMP" and document.get("StartingPositionTimestamp") is None:
             raise InvalidParameterValueError(
-                "StartingPosition AT_TIMESTAMP is not supported by the local cloud's Kinesis "
-                "mappings; use TRIM_HORIZON or LATEST"
+                "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP"
             )
-        if position not in ("TRIM_HORIZON", "LATEST"):
+        if position not in ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"):
             raise InvalidParameterValueError(
                 f"StartingPosition {position!r} is not valid for a Kinesis stream; "
                 "use TRIM_HORIZON, LATEST or AT_TIMESTAMP"

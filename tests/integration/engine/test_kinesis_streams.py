@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
@@ -150,6 +151,28 @@ def test_latest_starts_after_the_mapping_and_trim_horizon_from_the_oldest(
     holds_for(lambda: len(_seen(latest.sink)) == 1, 0.5, "LATEST skipping older records")
     assert [i["data"] for i in _seen(latest.sink)] == ["after"]
     assert [i["data"] for i in _seen(oldest.sink)] == ["before", "after"]
+
+
+def test_at_timestamp_starts_at_the_first_record_that_arrived_from_then_on(
+    kinesis: Any, kstream: Any, make_kinesis_mapping: Any
+) -> None:
+    s = kstream(shards=2)
+    _put(kinesis, s.arn, "before-1", key="a")
+    _put(kinesis, s.arn, "before-2", key="b")
+    time.sleep(0.05)  # arrival times have milliseconds: the timestamp falls between the writes
+    at = time.time()
+    time.sleep(0.05)
+    _put(kinesis, s.arn, "after-1", key="a")
+    _put(kinesis, s.arn, "after-2", key="b")
+
+    make_kinesis_mapping(
+        s.arn, s.function, StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=at
+    )
+    _put(kinesis, s.arn, "later", key="a")
+
+    wait_until(lambda: len(_seen(s.sink)) == 3, 15, "the records from the timestamp on")
+    holds_for(lambda: len(_seen(s.sink)) == 3, 0.5, "no record from before the timestamp")
+    assert sorted(i["data"] for i in _seen(s.sink)) == ["after-1", "after-2", "later"]
 
 
 def test_batch_size_and_window_gather_records_into_one_invocation(
@@ -327,7 +350,7 @@ def test_kinesis_record_hop_links_the_write_to_the_invocation(
 def test_mapping_settings_the_cloud_cannot_run_are_refused(lam: Any, kstream: Any) -> None:
     s = kstream()
     for extra in (
-        {"StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": 1},
+        {"StartingPosition": "AT_TIMESTAMP"},
         {"StartingPosition": "TRIM_HORIZON", "ParallelizationFactor": 2},
         {"StartingPosition": "TRIM_HORIZON", "TumblingWindowInSeconds": 30},
         {

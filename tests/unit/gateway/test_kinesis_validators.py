@@ -58,9 +58,12 @@ def test_a_starting_position_is_required_as_aws_requires() -> None:
     assert "use TRIM_HORIZON, LATEST or AT_TIMESTAMP" in refusal(mapping())
 
 
-def test_at_timestamp_is_refused_locally() -> None:
-    message = refusal(mapping(StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=1))
-    assert "AT_TIMESTAMP is not supported by the local cloud's Kinesis mappings" in message
+def test_at_timestamp_goes_on_with_its_timestamp_and_is_refused_without() -> None:
+    validators.event_source_mapping(
+        request(mapping(StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=1_700_000_000))
+    )
+    message = refusal(mapping(StartingPosition="AT_TIMESTAMP"))
+    assert "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP" in message
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 The rules are DynamoDB Streams' (sources/dynamodb.py), per shard: one poller thread per shard
 reads it in order from its position (``TRIM_HORIZON``: the oldest record; ``LATEST``: records
-written after the mapping started) and hands one batch at a time to the function, so the
+written after the mapping started; ``AT_TIMESTAMP``: records that arrived from the mapping's
+``StartingPositionTimestamp`` on) and hands one batch at a time to the function, so the
 records of a partition key arrive in the order they were written. A batch is settled before
 the shard moves on: success; a ``ReportBatchItemFailures`` response checkpoints at its first
 failed sequence number; a function error retries the batch while it blocks the shard (bisected
@@ -63,17 +64,28 @@ class KinesisStreamSource(EventSource):
         # Where each shard goes on from: the mapping's checkpoints (after a restart), else for
         # LATEST the end of each shard now; shards made later are read from their start.
         self._start: dict[str, int] = backends.shard_checkpoints(mapping.function_arn, mapping.uuid)
-        if (mapping.starting_position or "TRIM_HORIZON") == "LATEST":
+        starting = mapping.starting_position or "TRIM_HORIZON"
+        if starting in ("LATEST", "AT_TIMESTAMP"):
             try:
-                for shard in backends.kinesis_shards(self.stream_arn):
-                    if shard.shard_id not in self._start:
-                        read = backends.read_kinesis_shard(self.stream_arn, shard.shard_id, None, 0)
-                        self._start[shard.shard_id] = read.end
+                self._start_shards(starting)
             except ServiceError as exc:
                 log.warning("event source mapping %s: %s", mapping.uuid, exc)
         self._thread = threading.Thread(
             target=self._run, name=f"localcloud-esm-{self.stream_name}", daemon=True
         )
+
+    def _start_shards(self, starting: str) -> None:
+        """Where each shard without a checkpoint starts: its end now (LATEST), or its first
+        record that arrived at or after the mapping's StartingPositionTimestamp."""
+        at = backends.mapping_start_time(self.mapping.function_arn, self.mapping.uuid)
+        for shard in backends.kinesis_shards(self.stream_arn):
+            if shard.shard_id in self._start:
+                continue
+            if starting == "AT_TIMESTAMP" and at is not None:
+                position = backends.kinesis_position_at(self.stream_arn, shard.shard_id, at)
+            else:
+                position = backends.read_kinesis_shard(self.stream_arn, shard.shard_id, None, 0).end
+            self._start[shard.shard_id] = position
 
     def _configure(self, mapping: MappingView) -> None:
         self.mapping = mapping
