@@ -37,11 +37,13 @@ from localcloud.build import BuildCache
 from localcloud.emulator import backends, stepfunctions
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
+from localcloud.engine.cognito import CognitoTriggers
 from localcloud.engine.debugging import Debugging
 from localcloud.engine.eventbridge import EventRouter
 from localcloud.engine.executor import Executor
 from localcloud.engine.hooks import EngineHooks
 from localcloud.engine.invoker import Invoker
+from localcloud.engine.log_subscriptions import LogSubscriptions
 from localcloud.engine.logs import LogWriter
 from localcloud.engine.move_tasks import MoveTasks
 from localcloud.engine.s3 import S3Notifications
@@ -187,6 +189,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     states = StateMachines(traces, endpoint_url)
     senders.register(StatesSender())
     hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
+    hooks.cognito = CognitoTriggers(invoker, traces)  # user pools' Lambda triggers
+    hooks.log_subscriptions = LogSubscriptions(invoker, traces)
     browsers = BrowserPolicy.for_endpoint(
         endpoint_url, settings.cors_origins, settings.allowed_hosts
     )

@@ -3,16 +3,14 @@
     with LocalCloud(port=0) as cloud:
         sqs = cloud.client("sqs")
 
-Serves on waitress (keep-alive, so boto3 clients reuse connections), with request threads that
-grow while requests wait (serving.py). Its HTTP gets a few
-corrections (``RequestParser``, ``Task``): an empty body is never waited for, underscored S3
-metadata headers and the raw request target reach moto as on moto's own server, and response
-header names go out as the application wrote them.
+Serves HTTP/1.1 with keep-alive (httpserver.py: a thread stays with a busy client's connection,
+idle ones wait in a selector), parsing requests with waitress's parser and two corrections
+(``RequestParser``): an empty body is never waited for, and underscored S3 metadata headers and
+the raw request target reach moto as on moto's own server.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import ipaddress
 import logging
@@ -24,22 +22,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from waitress.channel import HTTPChannel
+from waitress.adjustments import Adjustments
 from waitress.parser import HTTPRequestParser
-from waitress.task import WSGITask
 
-from localcloud import afterward, clients, quotas, runtime
+from localcloud import clients, quotas, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.emulator import state, wire
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
+from localcloud.httpserver import HttpServer
 from localcloud.runtime import Runtime
-from localcloud.serving import (
-    ElasticDispatcher,
-    Trimmer,
-    accept_in_batches,
-    raise_open_files,
-)
+from localcloud.serving import raise_open_files
 from localcloud.settings import Settings
 from localcloud.trace import TraceStore
 
@@ -138,54 +131,6 @@ class RequestParser(HTTPRequestParser):
                 )
 
 
-class Task(WSGITask):
-    """waitress's task, with moto's environ (wire.complete) and header names kept as given.
-
-    waitress capitalises every word of a response header name (``x-amz-meta-color`` goes out as
-    ``X-Amz-Meta-Color``). Clients read some names as data: botocore takes an S3 object's
-    metadata keys from its ``x-amz-meta-*`` headers, which AWS (and moto) send in lower case, so
-    a capitalised name turned the key ``color`` into ``Color``.
-    """
-
-    def service(self) -> None:
-        # Deliveries AWS makes after acknowledging (afterward.py) wait until the answer is out.
-        pending = afterward.collect()
-        try:
-            super().service()
-            # Send the answer from this thread, as waitress itself does when output piles up:
-            # left to the main loop, each response waits for that thread to be woken and
-            # scheduled, which on a busy 2-core machine is most of a small request's latency.
-            # What cannot be sent now (a full socket buffer, an error) stays queued for the
-            # main loop as before.
-            channel = self.channel
-            with channel.outbuf_lock:
-                channel._flush_exception(channel._flush_some, do_close=False)
-        finally:
-            afterward.run(pending)
-
-    def get_environment(self) -> dict[str, Any]:
-        if self.environ is not None:
-            return self.environ
-        environ: dict[str, Any] = super().get_environment()
-        wire.complete(environ, environ["REQUEST_URI"], getattr(self.request, "underscored", ()))
-        return environ
-
-    def build_response_header(self) -> bytes:
-        given = {name.lower(): name for name, _ in self.response_headers}
-        head: bytes = super().build_response_header()
-        lines = head.decode("latin-1").split("\r\n")
-        for index, line in enumerate(lines[1:], start=1):
-            name, colon, value = line.partition(":")
-            if colon:
-                lines[index] = f"{given.get(name.lower(), name)}:{value}"
-        return "\r\n".join(lines).encode("latin-1")
-
-
-class Channel(HTTPChannel):
-    task_class = Task
-    parser_class = RequestParser
-
-
 class LocalCloud:
     """The local cloud: binds, serves the runtime's gateway, stops (runtime.py wires the rest)."""
 
@@ -205,8 +150,7 @@ class LocalCloud:
         self._keeper: StateKeeper | None = None
         # The folder the state was loaded from at start, if any.
         self.restored_from: Path | None = None
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._server: HttpServer | None = None
         # The clients ``client`` made, one per service, closed at ``stop``.
         self._clients: dict[str, Any] = {}
         self._clients_lock = threading.Lock()
@@ -237,9 +181,8 @@ class LocalCloud:
         os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
         # SAM attaches AWS managed policies (AWSLambdaBasicExecutionRole...) to every role.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-        self._server = self._bind()
-        accept_in_batches(self._server)
-        self.port = int(self._server.effective_port)
+        self._server = server = self._bind()
+        self.port = server.port
         try:
             self.runtime = runtime.build(self.settings, self.endpoint_url, self.region)
             self._keeper = self._restore()
@@ -247,15 +190,10 @@ class LocalCloud:
             if self.runtime is not None:
                 self.runtime.close()
                 self.runtime = None
-            self._server.close()
+            server.close()
             self._server = None
             raise
-        self._thread = threading.Thread(
-            target=self._server.run, name="localcloud-http", daemon=True
-        )
-        self._thread.start()
-        self._trimmer = Trimmer(self._dispatcher)
-        self._trimmer.start()
+        server.start()
         self._wait_ready()
         if not is_loopback(self.host):
             log.warning(
@@ -292,35 +230,28 @@ class LocalCloud:
         keeper.start()
         return keeper
 
-    def _bind(self) -> Any:
-        from waitress.server import create_server
-
-        settings = self.settings
-        self._dispatcher = ElasticDispatcher(settings.server_threads, settings.max_server_threads)
-        self._dispatcher.set_thread_count(settings.server_threads)
+    def _bind(self) -> HttpServer:
         # Leave room under the open-file limit for workers' pipes, logs and moto's files.
-        connections = max(100, raise_open_files() - 1024)
+        raise_open_files()
+        adjustments = Adjustments(
+            # Bodies up to the largest Invoke payload stay in memory: past this the parser
+            # spools to a temporary file.
+            inbuf_overflow=quotas.INVOKE_SYNC_REQUEST_BYTES + quotas.MIB,
+        )
         try:
-            server = create_server(
+            return HttpServer(
                 self._serve,
-                host=self.host,
-                port=self.port,
-                ident="localcloud",
-                _dispatcher=self._dispatcher,
-                channel_timeout=settings.idle_connection_s,
-                cleanup_interval=1,
-                connection_limit=connections,
-                asyncore_use_poll=True,
-                backlog=2048,
-                clear_untrusted_proxy_headers=True,
-                # Bodies up to the largest Invoke payload stay in memory: past these waitress
-                # spools to a temporary file it leaves to the garbage collector to close.
-                inbuf_overflow=quotas.INVOKE_SYNC_REQUEST_BYTES + quotas.MIB,
-                outbuf_overflow=quotas.INVOKE_RESPONSE_BYTES + quotas.MIB,
+                self.host,
+                self.port,
+                parser_class=RequestParser,
+                adjustments=adjustments,
+                idle_s=self.settings.idle_connection_s,
             )
-            server.channel_class = Channel
-            return server
-        except ValueError as exc:  # waitress: the host does not resolve or the port is invalid
+        except socket.gaierror as exc:  # the host does not resolve
+            raise LocalCloudError(
+                f"cannot listen on {self.host}:{self.port} ({exc}); check --host and --port"
+            ) from exc
+        except OverflowError as exc:  # a port out of range
             raise LocalCloudError(
                 f"cannot listen on {self.host}:{self.port} ({exc}); check --host and --port"
             ) from exc
@@ -351,15 +282,6 @@ class LocalCloud:
             return
         self._close_clients()
         self._server.close()
-        # waitress's loop runs until its map is empty: close the open connections too, and
-        # wake it so it notices.
-        for channel in list(self._server._map.values()):
-            with contextlib.suppress(OSError):
-                channel.close()
-        self._trimmer.stop()
-        self._server.task_dispatcher.shutdown(timeout=1)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
         self._server = None
         if self.runtime is not None:
             # Nothing may change the state while it is saved: sources stop first.

@@ -110,10 +110,6 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Host names (besides loopback names and IP addresses) the cloud answers to.
     allowed_hosts: tuple[str, ...] = ()
-    # Request threads kept ready, and how many the server may grow to while requests wait
-    # (long polls, synchronous invokes) so that waiting never starves other callers.
-    server_threads: int = 24
-    max_server_threads: int = 2000
     # Seconds an idle client connection is kept open.
     idle_connection_s: int = 10
     # A folder to keep the whole state in across restarts ("": nothing is kept), and how often
@@ -170,8 +166,6 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "debug": _flag,
     "cors_origins": _names,
     "allowed_hosts": _names,
-    "server_threads": _positive_int,
-    "max_server_threads": _positive_int,
     "idle_connection_s": _positive_int,
     "state_dir": str.strip,
     "state_interval_s": _positive_int,
@@ -193,8 +187,6 @@ EXPECTED = {
     "debug": "1 (on) or 0 (off)",
     "cors_origins": "origins separated by commas, e.g. http://localhost:3000",
     "allowed_hosts": "host names separated by commas, e.g. devbox.example",
-    "server_threads": "a whole number of at least 1",
-    "max_server_threads": "a whole number of at least 1",
     "idle_connection_s": "a whole number of seconds, at least 1",
     "state_dir": "a folder path",
     "state_interval_s": "a whole number of seconds, at least 1",

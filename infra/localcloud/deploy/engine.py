@@ -22,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 from localcloud.build import BuildCache, BuildError, public_layer_packages
 from localcloud.clients import client
 from localcloud.deploy.definitions import inline_definition_uris
+from localcloud.deploy.dynamic import ClientSource, has_references, resolve_references
 from localcloud.deploy.errors import (
     DeployError,
     EndpointUnreachableError,
@@ -34,10 +35,11 @@ from localcloud.deploy.errors import (
 from localcloud.deploy.graph import check_outputs, dependencies, topological_order
 from localcloud.deploy.includes import inline_includes
 from localcloud.deploy.intrinsics import Resolver, pseudo_parameters, resolve_parameters
-from localcloud.deploy.kinds import KINDS, Context, ResourceKind
+from localcloud.deploy.kinds import KINDS, REFUSED, Context, ResourceKind
 from localcloud.deploy.kinds.awslambda import public_layers
 from localcloud.deploy.kinds.base import is_gone
 from localcloud.deploy.layers import check_layers, supply_layers
+from localcloud.deploy.nested import localise_nested_templates
 from localcloud.deploy.openapi import inline_definitions
 from localcloud.deploy.packaging import local_code_path, rewrite_code_uris
 from localcloud.deploy.report import DeployReport, local_url
@@ -92,6 +94,7 @@ def plan_template(
     validate_shape(template)
     values = resolve_parameters(template.get("Parameters", {}), parameters)
     template = inline_definitions(inline_includes(template, base_dir), base_dir)
+    template = localise_nested_templates(template, base_dir)
     local = inline_definition_uris(rewrite_code_uris(template, base_dir), base_dir)
     expanded = expand(local, values, region)
     validate_shape(expanded, "the expanded template")
@@ -103,7 +106,9 @@ def plan_template(
                     f"resource {logical_id!r} has type {resource['Type']!r}, but the template "
                     "does not declare `Transform: AWS::Serverless-2016-10-31`; add it"
                 )
-            raise UnsupportedResourceError(logical_id, resource["Type"], list(KINDS))
+            raise UnsupportedResourceError(
+                logical_id, resource["Type"], list(KINDS), REFUSED.get(resource["Type"])
+            )
     unsupported = unsupported_properties(resources)
     if unsupported and not allow_unsupported:
         raise UnsupportedPropertyError(unsupported)
@@ -258,6 +263,8 @@ class _Apply:
         resource = self.plan.resources[logical_id]
         kind = KINDS[resource["Type"]]
         props = self.resolver.resolve(resource.get("Properties", {}), logical_id)
+        if has_references(props):
+            props = resolve_references(props, ClientSource(self.ctx), logical_id)
         digest = properties_hash(
             {
                 "type": resource["Type"],

@@ -21,9 +21,17 @@ class TemplateError(DeployError):
 class UnsupportedResourceError(TemplateError):
     """A resource type the deployer has no kind for; raised before anything is applied."""
 
-    def __init__(self, logical_id: str, resource_type: str, supported: list[str]) -> None:
+    def __init__(
+        self, logical_id: str, resource_type: str, supported: list[str], why: str | None = None
+    ) -> None:
         self.logical_id = logical_id
         self.resource_type = resource_type
+        if why is not None:
+            super().__init__(
+                f"resource {logical_id!r} has type {resource_type!r}, which the deployer "
+                f"refuses: {why}; nothing was applied"
+            )
+            return
         super().__init__(
             f"resource {logical_id!r} has type {resource_type!r}, which the deployer does not "
             f"support; nothing was applied. Supported types: {', '.join(sorted(supported))}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from localcloud.emulator.cognito_views import CognitoTrigger
 from localcloud.emulator.views import (
     ExecutionView,
     MappingView,
@@ -17,6 +18,7 @@ from localcloud.emulator.views import (
     S3NotificationConfig,
     S3ObjectEvent,
     SnsPublication,
+    SubscribedLogEvents,
     SubscriptionView,
 )
 from localcloud.trace import TraceContext
@@ -103,3 +105,17 @@ class EmulatorHooks(Protocol):
 
     def s3_object_event(self, event: S3ObjectEvent, context: TraceContext | None) -> None:
         """An object of a bucket with a notification configuration was created or removed."""
+
+    def cognito_trigger(
+        self, trigger: CognitoTrigger, context: TraceContext | None
+    ) -> dict[str, Any]:
+        """Run a user pool's Lambda trigger now and return the ``response`` its function
+        answered; raise a LocalCloudError (Cognito's UserLambdaValidationException, ...) when
+        the function failed or answered something Cognito cannot read."""
+
+    def check_log_subscription(self, filter_pattern: str, destination_arn: str) -> None:
+        """Raise a LocalCloudError (saying what is supported) for a subscription filter whose
+        pattern is not matched locally, before moto stores it."""
+
+    def log_events_put(self, batch: SubscribedLogEvents, context: TraceContext | None) -> None:
+        """Events were put into a log group one of whose subscription filters names a function."""

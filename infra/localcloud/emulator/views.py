@@ -486,3 +486,19 @@ class S3ObjectEvent:
     etag: str | None
     version_id: str | None
     at: float
+
+
+@dataclass(frozen=True)
+class SubscribedLogEvents:
+    """Events just put into a log stream, for one of its group's subscription filters whose
+    destination is a Lambda function (the filter's pattern not yet applied)."""
+
+    region: str
+    account_id: str
+    log_group: str
+    log_stream: str
+    filter_name: str
+    filter_pattern: str
+    destination_arn: str
+    # (moto's event number, timestamp in milliseconds, message), in the order put
+    events: tuple[tuple[int, int, str], ...]

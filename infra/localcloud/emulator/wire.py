@@ -4,7 +4,7 @@ moto's server runs on werkzeug's development server, which also sets ``RAW_URI``
 target as sent, before percent-decoding) and, through moto's request handler, keeps the original
 spelling of ``x-amz-meta-*`` headers whose names hold underscores. moto matches S3 keys against
 the raw path (a key may contain ``?`` or an encoded ``/``) and takes metadata keys from those
-names. The local cloud's doors (waitress for HTTP, the handlers' call pipe) call ``complete`` so
+names. The local cloud's doors (HTTP, the handlers' call pipe) call ``complete`` so
 moto sees the same environ whichever server it runs behind.
 """
 

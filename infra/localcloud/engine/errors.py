@@ -102,3 +102,10 @@ class UnsupportedRoutingError(EngineError):
 
     aws_code = "InvalidParameterValueException"
     http_status = 400
+
+
+class LogFilterPatternError(EngineError):
+    """A subscription filter's pattern uses syntax the local cloud does not match."""
+
+    aws_code = "InvalidParameterException"
+    http_status = 400

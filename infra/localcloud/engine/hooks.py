@@ -3,8 +3,9 @@
 ``EngineHooks`` implements emulator/hooks.py's ``EmulatorHooks``: mapping changes go to the
 event sources, function changes to the warmer, SNS deliveries to the SNS delivery, replays to
 the EventBridge router, queue redrives and stream records to the trace store, schedule changes
-to the timetable, S3 notifications to the S3 notifications, and Step Functions executions (their
-clients and trace hops) to the state machines.
+to the timetable, S3 notifications to the S3 notifications, Step Functions executions (their
+clients and trace hops) to the state machines, and user pools' Lambda triggers to the Cognito
+triggers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from localcloud import afterward, trace
+from localcloud.emulator.cognito_views import CognitoTrigger
 from localcloud.emulator.hooks import ReplayDone
 from localcloud.emulator.views import (
     ExecutionView,
@@ -22,9 +24,12 @@ from localcloud.emulator.views import (
     S3NotificationConfig,
     S3ObjectEvent,
     SnsPublication,
+    SubscribedLogEvents,
     SubscriptionView,
 )
+from localcloud.engine.cognito import CognitoTriggers
 from localcloud.engine.eventbridge import EventRouter
+from localcloud.engine.log_subscriptions import LogSubscriptions
 from localcloud.engine.s3 import S3Notifications
 from localcloud.engine.schedules import Schedules
 from localcloud.engine.sns import SnsDelivery
@@ -47,7 +52,11 @@ class EngineHooks:
         s3: S3Notifications,
         schedules: Schedules | None = None,
         states: StateMachines | None = None,
+        cognito: CognitoTriggers | None = None,
+        log_subscriptions: LogSubscriptions | None = None,
     ) -> None:
+        self.cognito = cognito
+        self.log_subscriptions = log_subscriptions
         self.s3 = s3
         self.states = states
         self.sources = sources
@@ -172,3 +181,25 @@ class EngineHooks:
     def s3_object_event(self, event: S3ObjectEvent, context: trace.TraceContext | None) -> None:
         # S3 answers the write and notifies afterwards, as PutEvents and Publish deliver.
         afterward.later(partial(self.s3.object_event, event, context))
+
+    def cognito_trigger(
+        self, trigger: CognitoTrigger, context: trace.TraceContext | None
+    ) -> dict[str, Any]:
+        if self.cognito is None:
+            raise RuntimeError(
+                "EngineHooks was built without CognitoTriggers (runtime.build adds it)"
+            )
+        # Cognito waits for its triggers: the operation answers after the function ran.
+        return self.cognito.run(trigger, context)
+
+    def check_log_subscription(self, filter_pattern: str, destination_arn: str) -> None:
+        if self.log_subscriptions is not None:
+            self.log_subscriptions.check(filter_pattern)
+
+    def log_events_put(
+        self, batch: SubscribedLogEvents, context: trace.TraceContext | None
+    ) -> None:
+        if self.log_subscriptions is None:
+            return
+        # CloudWatch Logs delivers after PutLogEvents is answered, as S3 notifies after a write.
+        afterward.later(partial(self.log_subscriptions.deliver, batch, context))

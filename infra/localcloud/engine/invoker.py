@@ -128,7 +128,8 @@ class Invoker:
             )
             raise
         result.executed_version = spec.version
-        self.logs.write(spec, result)
+        with trace.activate(worker_context):  # what the log lines cause (subscriptions) hangs here
+            self.logs.write(spec, result)
         self.traces.record(
             HopKind.INVOKE,
             "lambda",

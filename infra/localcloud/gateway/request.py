@@ -1,6 +1,6 @@
 """The one parsed form of an AWS request, whichever door it came through.
 
-A request reaches the gateway either over HTTP (a WSGI environ from waitress) or over a worker's
+A request reaches the gateway either over HTTP (a WSGI environ) or over a worker's
 call pipe (the dict botocore's request became in the handler's process). Both doors build the
 same ``AwsRequest``, once, and everything after that (routing, tracing, the intercepted
 operations) reads only this object.

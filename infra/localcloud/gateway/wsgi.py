@@ -1,7 +1,7 @@
-"""The HTTP door: the WSGI application waitress serves on 127.0.0.1:4566.
+"""The HTTP door: the WSGI application the server (httpserver.py) serves on 127.0.0.1:4566.
 
 Whatever goes wrong answers in AWS's shape (faults.py): an exception escaping the gateway or
-moto, or an error moto renders as a web page, never reaches waitress as a traceback page.
+moto, or an error moto renders as a web page, never reaches the server as a traceback page.
 """
 
 from __future__ import annotations

@@ -346,6 +346,32 @@ def test_api_gateway_rest_and_http_apis(first: DeployReport, endpoint_url: str) 
     assert [s["StageName"] for s in stages] == ["$default"]
 
 
+def test_keys_secrets_dashboards_subscriptions_and_nested_stacks(
+    first: DeployReport, endpoint_url: str, stack: str
+) -> None:
+    key = aws("kms", endpoint_url).describe_key(KeyId=f"alias/{stack}-every")["KeyMetadata"]
+    assert key["KeyId"] == _physical(first, "Key")
+    secret = aws("secretsmanager", endpoint_url).get_secret_value(
+        SecretId=_physical(first, "Secret")
+    )
+    assert json.loads(secret["SecretString"])["username"] == "every"
+    assert (
+        aws("cloudwatch", endpoint_url).get_dashboard(DashboardName=_physical(first, "Dashboard"))[
+            "DashboardBody"
+        ]
+        == '{"widgets": []}'
+    )
+    [subscription] = aws("logs", endpoint_url).describe_subscription_filters(
+        logGroupName=f"/every/{stack}/audit"
+    )["subscriptionFilters"]
+    assert (subscription["filterPattern"], subscription["destinationArn"]) == (
+        "ERROR",
+        first.outputs["FunctionArn"],
+    )
+    setting = aws("ssm", endpoint_url).get_parameter(Name=first.outputs["NestedSettingName"])
+    assert setting["Parameter"]["Value"] == "local"
+
+
 def test_redeploy_without_changes_says_no_changes(
     first: DeployReport, endpoint_url: str, stack: str
 ) -> None:
@@ -434,3 +460,20 @@ def test_destroy_removes_every_resource_and_the_state(endpoint_url: str) -> None
     assert queues == []
     functions = aws("lambda", endpoint_url).list_functions()["Functions"]
     assert [f for f in functions if f["FunctionName"].startswith(f"{stack}-")] == []
+
+
+def test_cognito_pool_client_group_and_domain(
+    first: DeployReport, endpoint_url: str, stack: str
+) -> None:
+    idp = aws("cognito-idp", endpoint_url)
+    pool_id = _physical(first, "UserPool")
+    pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert pool["Name"] == f"{stack}-UserPool"
+    assert pool["LambdaConfig"]["PreSignUp"] == first.outputs["FunctionArn"]
+    client = idp.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=_physical(first, "UserPoolClient")
+    )["UserPoolClient"]
+    assert client["ExplicitAuthFlows"] == ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    assert idp.get_group(UserPoolId=pool_id, GroupName="admins")["Group"]["GroupName"] == "admins"
+    domain = idp.describe_user_pool_domain(Domain=f"{stack}-login")["DomainDescription"]
+    assert domain["UserPoolId"] == pool_id

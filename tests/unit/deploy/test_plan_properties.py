@@ -168,7 +168,7 @@ Resources:
       AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
       KeySchema: [{AttributeName: pk, KeyType: HASH}]
       BillingMode: PAY_PER_REQUEST
-      SSESpecification: {SSEEnabled: true, SSEType: KMS}
+      SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: k, Colour: red}
 """
 
 
@@ -183,9 +183,9 @@ def test_keys_inside_a_property_are_checked_against_what_the_kind_passes_on(
         # only known when applying, so it passes
         ("Function", "FileSystemConfigs[1].ReadOnly"),
         ("Function", "VpcConfig.SecurityGroupId"),
-        # picked by hand: a target passes on the keys PutTargets takes, SSE only SSEEnabled
+        # picked by hand: a target passes on the keys PutTargets takes, SSE its three keys
         ("Rule", "Targets[1].Colour"),
-        ("Table", "SSESpecification.SSEType"),
+        ("Table", "SSESpecification.Colour"),
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import time
 from importlib.metadata import version
 from typing import Any
 
@@ -139,6 +140,38 @@ PATCHED = {
     "moto.stepfunctions.parser.models.StepFunctionsParserBackend.create_state_machine",
     "moto.stepfunctions.parser.models.StepFunctionsParserBackend.update_state_machine",
     "moto.stepfunctions.parser.asl.eval.event.event_manager.EventManager._publish_history_log",
+    # moto_patches/cognito.py: the requests' ValidationData / ClientMetadata, then the triggers
+    *(
+        f"moto.cognitoidp.responses.CognitoIdpResponse.{name}"
+        for name in (
+            "sign_up",
+            "confirm_sign_up",
+            "admin_create_user",
+            "admin_confirm_sign_up",
+            "initiate_auth",
+            "admin_initiate_auth",
+            "respond_to_auth_challenge",
+            "admin_respond_to_auth_challenge",
+            "confirm_forgot_password",
+            "forgot_password",
+        )
+    ),
+    "moto.cognitoidp.models.CognitoIdpBackend.forgot_password",
+    "moto.cognitoidp.models.CognitoIdpBackend.confirm_forgot_password",
+    "moto.cognitoidp.models.CognitoIdpBackend.sign_up",
+    "moto.cognitoidp.models.CognitoIdpBackend.admin_create_user",
+    "moto.cognitoidp.models.CognitoIdpBackend.confirm_sign_up",
+    "moto.cognitoidp.models.CognitoIdpBackend.admin_confirm_sign_up",
+    "moto.cognitoidp.models.CognitoIdpBackend.initiate_auth",
+    "moto.cognitoidp.models.CognitoIdpBackend.admin_initiate_auth",
+    "moto.cognitoidp.models.CognitoIdpBackend.respond_to_auth_challenge",
+    "moto.cognitoidp.models.CognitoIdpBackend.update_user_pool",
+    "moto.cognitoidp.models.CognitoIdpBackend.delete_user_pool",
+    "moto.cognitoidp.models.CognitoIdpUserPool.create_id_token",
+    "moto.cognitoidp.models.CognitoIdpUserPool.create_jwt",
+    "moto.cognitoidp.models.CognitoIdpUserPool.create_refresh_token",
+    "moto.logs.models.LogsBackend.put_subscription_filter",
+    "moto.logs.models.LogStream._send_log_events",
 }
 
 # The parameters of every moto callable the patches wrap or the emulator calls by keyword.
@@ -527,6 +560,75 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
             *("threshold_metric_id", "rule", "tags"),
         ],
     ),
+    # moto_patches/cognito.py wraps these, passing every parameter on by position
+    "CognitoIdpBackend.sign_up": (
+        "moto.cognitoidp.models:CognitoIdpBackend.sign_up",
+        ["self", "client_id", "username", "password", "attributes"],
+    ),
+    "CognitoIdpBackend.admin_create_user": (
+        "moto.cognitoidp.models:CognitoIdpBackend.admin_create_user",
+        ["self", "user_pool_id", "username", "message_action", "temporary_password", "attributes"],
+    ),
+    "CognitoIdpBackend.confirm_sign_up": (
+        "moto.cognitoidp.models:CognitoIdpBackend.confirm_sign_up",
+        ["self", "client_id", "username"],
+    ),
+    "CognitoIdpBackend.admin_confirm_sign_up": (
+        "moto.cognitoidp.models:CognitoIdpBackend.admin_confirm_sign_up",
+        ["self", "user_pool_id", "username"],
+    ),
+    "CognitoIdpBackend.initiate_auth": (
+        "moto.cognitoidp.models:CognitoIdpBackend.initiate_auth",
+        ["self", "client_id", "auth_flow", "auth_parameters"],
+    ),
+    "CognitoIdpBackend.admin_initiate_auth": (
+        "moto.cognitoidp.models:CognitoIdpBackend.admin_initiate_auth",
+        ["self", "user_pool_id", "client_id", "auth_flow", "auth_parameters"],
+    ),
+    "CognitoIdpBackend.respond_to_auth_challenge": (
+        "moto.cognitoidp.models:CognitoIdpBackend.respond_to_auth_challenge",
+        ["self", "session", "client_id", "challenge_name", "challenge_responses"],
+    ),
+    "CognitoIdpBackend.confirm_forgot_password": (
+        "moto.cognitoidp.models:CognitoIdpBackend.confirm_forgot_password",
+        ["self", "client_id", "username", "password", "confirmation_code"],
+    ),
+    "CognitoIdpBackend.forgot_password": (
+        "moto.cognitoidp.models:CognitoIdpBackend.forgot_password",
+        ["self", "client_id", "username"],
+    ),
+    "CognitoIdpBackend.delete_user_pool": (
+        "moto.cognitoidp.models:CognitoIdpBackend.delete_user_pool",
+        ["self", "user_pool_id"],
+    ),
+    "CognitoIdpBackend.update_user_pool": (
+        "moto.cognitoidp.models:CognitoIdpBackend.update_user_pool",
+        ["self", "user_pool_id", "extended_config"],
+    ),
+    "CognitoIdpUserPool.create_id_token": (
+        "moto.cognitoidp.models:CognitoIdpUserPool.create_id_token",
+        ["self", "client_id", "username", "origin_jti"],
+    ),
+    "CognitoIdpUserPool.create_jwt": (
+        "moto.cognitoidp.models:CognitoIdpUserPool.create_jwt",
+        ["self", "client_id", "username", "token_use", "expires_in", "extra_data"],
+    ),
+    "CognitoIdpUserPool.create_refresh_token": (
+        "moto.cognitoidp.models:CognitoIdpUserPool.create_refresh_token",
+        ["self", "client_id", "username"],
+    ),
+    # moto_patches/logs.py takes and passes on these by position
+    "LogsBackend.put_subscription_filter": (
+        "moto.logs.models:LogsBackend.put_subscription_filter",
+        [
+            *("self", "log_group_name", "filter_name", "filter_pattern", "destination_arn"),
+            "role_arn",
+        ],
+    ),
+    "LogStream._send_log_events": (
+        "moto.logs.models:LogStream._send_log_events",
+        ["self", "service", "destination_arn", "filter_name", "log_events"],
+    ),
 }
 
 # moto's private names the emulator reads or calls.
@@ -555,6 +657,10 @@ PRIVATE_NAMES = [
     ("moto.settings", "INITIAL_NO_AUTH_ACTION_COUNT"),
     ("moto.s3.models:FakeKey", "response_dict"),
     ("moto.s3.models", "s3_backends"),
+    # moto_patches/cognito.py: a pool's user lookup and the response handler's parameter reader
+    ("moto.cognitoidp.models:CognitoIdpUserPool", "_get_user"),
+    ("moto.cognitoidp.responses:CognitoIdpResponse", "_get_param"),
+    ("moto.logs.models:LogStream", "_send_log_events"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -1055,3 +1161,81 @@ def test_api_gateway_views_read_request_validation() -> None:
             "validateRequestParameters": False,
         }
         assert view.models["m"]["schema"] == "{}"
+
+
+def test_cognito_pools_users_and_groups_hold_what_the_trigger_patches_read() -> None:
+    """moto_patches/cognito.py reads a pool's config, clients, users, tokens and key, a user's
+    attributes, status and groups, a group's name, precedence and role."""
+    from moto.cognitoidp.models import CognitoIdpUserPool, UserStatus
+
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name="us-east-1")
+        pool_id = idp.create_user_pool(
+            PoolName="surface",
+            LambdaConfig={"PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:f"},
+        )["UserPool"]["Id"]
+        client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")[
+            "UserPoolClient"
+        ]["ClientId"]
+        idp.create_group(UserPoolId=pool_id, GroupName="g", Precedence=1)
+        idp.admin_create_user(UserPoolId=pool_id, Username="u")
+        idp.admin_add_user_to_group(UserPoolId=pool_id, Username="u", GroupName="g")
+        from moto.cognitoidp.models import cognitoidp_backends
+
+        pool = cognitoidp_backends[DEFAULT_ACCOUNT]["us-east-1"].user_pools[pool_id]
+        assert isinstance(pool, CognitoIdpUserPool)
+        assert pool.extended_config["LambdaConfig"] == {
+            "PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:f"
+        }
+        assert client_id in pool.clients and pool.clients[client_id].extended_config
+        assert {"region", "id", "users", "id_tokens", "json_web_key"} <= set(vars(pool))
+        assert isinstance(cognitoidp_backends[DEFAULT_ACCOUNT]["us-east-1"].sessions, dict)
+        user = pool._get_user("u")
+        assert {"username", "attributes", "attribute_lookup", "status", "groups"} <= set(vars(user))
+        assert user.status == UserStatus.FORCE_CHANGE_PASSWORD
+        (group,) = user.groups
+        assert (group.group_name, group.precedence, group.role_arn) == ("g", 1, None)
+
+
+def test_moto_log_streams_hand_subscribed_events_to_the_patched_sender() -> None:
+    from moto.logs.models import LogStream, logs_backends
+
+    sent: list[tuple[Any, ...]] = []
+    now = int(time.time() * 1000)
+
+    def record(
+        self: Any, service: str, destination_arn: str, filter_name: str, log_events: Any
+    ) -> None:
+        sent.append((self, service, destination_arn, filter_name, log_events))
+
+    with mock_aws():
+        logs = boto3.client("logs", region_name="us-east-1")
+        logs.create_log_group(logGroupName="surface")
+        logs.create_log_stream(logGroupName="surface", logStreamName="s")
+        group = logs_backends[DEFAULT_ACCOUNT]["us-east-1"].groups["surface"]
+        # a filter as put_subscription_filter stores it, without moto's check of the function
+        group.put_subscription_filter(
+            "f", "ERROR", "arn:aws:lambda:us-east-1:123456789012:function:fn", ""
+        )
+        original = LogStream._send_log_events
+        LogStream._send_log_events = record  # type: ignore[method-assign]
+        try:
+            logs.put_log_events(
+                logGroupName="surface",
+                logStreamName="s",
+                logEvents=[{"timestamp": now, "message": "ERROR one"}],
+            )
+        finally:
+            LogStream._send_log_events = original  # type: ignore[method-assign]
+        stream, service, destination, name, events = sent[0]
+        fields = [n for n in ("region", "account_id", "log_stream_name") if not hasattr(stream, n)]
+        assert fields == []
+        assert stream.log_group.subscription_filters[name].filter_pattern == "ERROR"
+        assert (service, destination, name) == (
+            "lambda",
+            group.subscription_filters["f"].destination_arn,
+            "f",
+        )
+        assert [(type(e["id"]), e["timestamp"], e["message"]) for e in events] == [
+            (int, now, "ERROR one")
+        ]

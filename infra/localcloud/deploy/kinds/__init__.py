@@ -8,15 +8,19 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     apigateway_models,
     apigatewayv2,
     awslambda,
+    cloudformation,
     cloudwatch,
+    cognito,
     dynamodb,
     events,
     iam,
     kinesis,
+    kms,
     lambda_url,
     logs,
     s3,
     scheduler,
+    secretsmanager,
     ses,
     sns,
     sqs,
@@ -24,5 +28,6 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     stepfunctions,
 )
 from localcloud.deploy.kinds.base import KINDS, Context, ResourceKind
+from localcloud.deploy.kinds.refused import REFUSED
 
-__all__ = ["KINDS", "Context", "ResourceKind"]
+__all__ = ["KINDS", "REFUSED", "Context", "ResourceKind"]

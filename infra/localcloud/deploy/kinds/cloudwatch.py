@@ -6,6 +6,7 @@ data is put for it (PutMetricData); it is created, described and deleted as on A
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from localcloud.deploy.kinds.base import (
@@ -101,3 +102,38 @@ class Alarm(ResourceKind):
     @staticmethod
     def _arn(name: str, ctx: Context) -> str:
         return ctx.arn("cloudwatch", f"alarm:{name}")
+
+
+@register
+class Dashboard(ResourceKind):
+    """A dashboard's body is stored and returned by GetDashboard; nothing renders it locally."""
+
+    type_name = "AWS::CloudWatch::Dashboard"
+    replace_on = frozenset({"DashboardName"})
+    applies = frozenset({"DashboardName", "DashboardBody"})
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        name = ctx.name(logical_id, props.get("DashboardName"), 255)
+        self._put(name, props, ctx)
+        return name
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        self._put(physical_id, new, ctx)
+        return physical_id
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(ctx.client("cloudwatch").delete_dashboards, DashboardNames=[physical_id])
+
+    @staticmethod
+    def _put(name: str, props: dict[str, Any], ctx: Context) -> None:
+        body = props["DashboardBody"]
+        ctx.client("cloudwatch").put_dashboard(
+            DashboardName=name, DashboardBody=body if isinstance(body, str) else json.dumps(body)
+        )

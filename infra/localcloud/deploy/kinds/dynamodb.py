@@ -41,6 +41,17 @@ def _index(index: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
+def _sse(spec: dict[str, Any]) -> dict[str, Any]:
+    """SSESpecification as CreateTable/UpdateTable take it; a KMS key (e.g. a key of the same
+    stack) is recorded on the table, the data is not encrypted locally."""
+    converted: dict[str, Any] = {"Enabled": bool(spec.get("SSEEnabled", False))}
+    if spec.get("SSEType"):
+        converted["SSEType"] = spec["SSEType"]
+    if spec.get("KMSMasterKeyId"):
+        converted["KMSMasterKeyId"] = spec["KMSMasterKeyId"]
+    return converted
+
+
 @register
 class Table(ResourceKind):
     type_name = "AWS::DynamoDB::Table"
@@ -68,7 +79,7 @@ class Table(ResourceKind):
         "GlobalSecondaryIndexes": frozenset(_INDEX_KEYS),
         "LocalSecondaryIndexes": frozenset(_INDEX_KEYS),
         "ProvisionedThroughput": frozenset({"ReadCapacityUnits", "WriteCapacityUnits"}),
-        "SSESpecification": frozenset({"SSEEnabled"}),
+        "SSESpecification": frozenset({"SSEEnabled", "SSEType", "KMSMasterKeyId"}),
         "StreamSpecification": frozenset({"StreamViewType"}),
         "TimeToLiveSpecification": frozenset({"AttributeName", "Enabled"}),
     }
@@ -92,9 +103,7 @@ class Table(ResourceKind):
         if _stream(props):
             arguments["StreamSpecification"] = _stream(props)
         if props.get("SSESpecification"):
-            arguments["SSESpecification"] = {
-                "Enabled": bool(props["SSESpecification"].get("SSEEnabled", False))
-            }
+            arguments["SSESpecification"] = _sse(props["SSESpecification"])
         if props.get("Tags"):
             arguments["Tags"] = tag_list(props["Tags"])
         if props.get("DeletionProtectionEnabled") is not None:
@@ -140,6 +149,8 @@ class Table(ResourceKind):
             table["StreamSpecification"] = _stream(new) or {"StreamEnabled": False}
         if "DeletionProtectionEnabled" in diff:
             table["DeletionProtectionEnabled"] = bool(new.get("DeletionProtectionEnabled"))
+        if "SSESpecification" in diff:
+            table["SSESpecification"] = _sse(new.get("SSESpecification") or {})
         if table:
             dynamodb.update_table(TableName=physical_id, **table)
         if "GlobalSecondaryIndexes" in diff:

@@ -1,4 +1,5 @@
-"""CloudWatch Logs kind: log groups with retention, KMS key, class and tags."""
+"""CloudWatch Logs kinds: log groups with retention, KMS key, class and tags; subscription
+filters."""
 
 from __future__ import annotations
 
@@ -69,3 +70,51 @@ class LogGroup(ResourceKind):
 
     def attributes(self, physical_id: str, props: dict[str, Any], ctx: Context) -> dict[str, Any]:
         return {"Arn": ctx.arn("logs", f"log-group:{physical_id}:*")}
+
+
+@register
+class SubscriptionFilter(ResourceKind):
+    """A log group's subscription filter. A Lambda destination is invoked by the engine with the
+    events the pattern selects (term patterns only: engine/log_filters.py); Kinesis and Firehose
+    destinations are moto's."""
+
+    type_name = "AWS::Logs::SubscriptionFilter"
+    replace_on = frozenset({"FilterName", "LogGroupName"})
+    applies = frozenset(
+        {"DestinationArn", "FilterName", "FilterPattern", "LogGroupName", "RoleArn"}
+    )
+
+    def create(self, logical_id: str, props: dict[str, Any], ctx: Context) -> str:
+        name = ctx.name(logical_id, props.get("FilterName"), 512)
+        self._put(name, props, ctx)
+        return name
+
+    def update(
+        self,
+        logical_id: str,
+        physical_id: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        ctx: Context,
+    ) -> str:
+        self._put(physical_id, new, ctx)
+        return physical_id
+
+    def delete(self, physical_id: str, props: dict[str, Any], ctx: Context) -> None:
+        ignore_gone(
+            ctx.client("logs").delete_subscription_filter,
+            logGroupName=props["LogGroupName"],
+            filterName=physical_id,
+        )
+
+    @staticmethod
+    def _put(name: str, props: dict[str, Any], ctx: Context) -> None:
+        arguments: dict[str, Any] = {
+            "logGroupName": props["LogGroupName"],
+            "filterName": name,
+            "filterPattern": props.get("FilterPattern", ""),
+            "destinationArn": props["DestinationArn"],
+        }
+        if props.get("RoleArn"):
+            arguments["roleArn"] = props["RoleArn"]
+        ctx.client("logs").put_subscription_filter(**arguments)

@@ -15,9 +15,11 @@ from localcloud.emulator.moto_patches import (
     apigateway,
     awslambda,
     cloudwatch,
+    cognito,
     dynamodb,
     events,
     kinesis,
+    logs,
     perf,
     s3,
     schedules,
@@ -54,6 +56,8 @@ class MotoPatches:
             stepfunctions.patches(hooks),
             s3.patches(hooks),
             cloudwatch.patches(),
+            cognito.patches(hooks),
+            logs.patches(hooks),
             kinesis.patches(hooks),
         ]
 
