@@ -324,7 +324,7 @@ def test_kinesis_record_hop_links_the_write_to_the_invocation(
     [number] = _put(kinesis, s.arn, "traced", key="user-7")
     wait_until(lambda: _seen(s.sink), 15, "the record")
 
-    # THEN one trace holds: the PutRecord request -> the kinesis record -> the invocation
+    # THEN one trace holds: the PutRecord (a publish) -> the kinesis record -> the invocation
     traces = localcloud.runtime.traces
     stream_name = s.arn.rsplit("/", 1)[-1]
     [hop] = wait_until(
@@ -335,6 +335,10 @@ def test_kinesis_record_hop_links_the_write_to_the_invocation(
     assert hop.detail["sequence_number"] == number
     assert hop.detail["partition_key"] == "user-7"
     assert hop.detail["shard_id"] == "shardId-000000000000"
+    hops = {h.id: h for h in traces.get(hop.trace_id) or []}
+    write = hops[hop.parent or ""]
+    assert (write.kind, write.service, write.resource) == (HopKind.PUBLISH, "kinesis", stream_name)
+    assert write.detail["operation"] == "PutRecord"
     invoked = wait_until(
         lambda: [
             h
