@@ -183,3 +183,116 @@ Resources:
     )
     with pytest.raises(DeployError, match="StreamEncryption takes EncryptionType KMS"):
         deploy(template, endpoint_url, stack=unique_stack("kinesis-bad"))
+
+
+POWERTOOLS_LAYER = (
+    "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+)
+
+BATCH_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Kinesis::Stream
+    Properties: {ShardCount: 1}
+  Done:
+    Type: AWS::SQS::Queue
+  GaveUp:
+    Type: AWS::SQS::Queue
+  Processor:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: processor/
+      Handler: app.handler
+      Runtime: python3.12
+      Layers: [POWERTOOLS]
+      Environment:
+        Variables:
+          DONE_URL: !Ref Done
+      Events:
+        Stream:
+          Type: Kinesis
+          Properties:
+            Stream: !GetAtt Orders.Arn
+            StartingPosition: TRIM_HORIZON
+            BatchSize: 10
+            MaximumBatchingWindowInSeconds: 1
+            MaximumRetryAttempts: 1
+            FunctionResponseTypes: [ReportBatchItemFailures]
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt GaveUp.Arn
+Outputs:
+  StreamName:
+    Value: !Ref Orders
+  DoneUrl:
+    Value: !Ref Done
+  GaveUpUrl:
+    Value: !Ref GaveUp
+""".replace("POWERTOOLS", POWERTOOLS_LAYER)
+
+PROCESSOR = """
+import os
+
+import boto3
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+
+processor = BatchProcessor(event_type=EventType.KinesisDataStreams)
+sqs = boto3.client("sqs")
+
+
+def record_handler(record):
+    data = record.kinesis.data_as_text()
+    if data == "poison":
+        raise ValueError("cannot process poison")
+    sqs.send_message(QueueUrl=os.environ["DONE_URL"], MessageBody=data)
+
+
+def handler(event, context):
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+"""
+
+
+def _drain(sqs: Any, url: str, count: int, timeout: float = 20.0) -> list[str]:
+    bodies: list[str] = []
+    deadline = time.monotonic() + timeout
+    while len(bodies) < count and time.monotonic() < deadline:
+        for message in sqs.receive_message(
+            QueueUrl=url, WaitTimeSeconds=1, MaxNumberOfMessages=10
+        ).get("Messages", []):
+            bodies.append(message["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def test_a_powertools_batch_processor_handler_checkpoints_and_gives_up_the_poison_record(
+    endpoint_url: str, tmp_path: Path
+) -> None:
+    from localcloud.build import BuildCache
+
+    (tmp_path / "processor").mkdir()
+    (tmp_path / "processor" / "app.py").write_text(PROCESSOR)
+    (tmp_path / "template.yaml").write_text(BATCH_TEMPLATE)
+    report = deploy(
+        tmp_path / "template.yaml", endpoint_url, stack=unique_stack("kbatch"), builds=BuildCache()
+    )
+    kinesis, sqs = aws("kinesis", endpoint_url), aws("sqs", endpoint_url)
+    written = kinesis.put_records(
+        StreamName=report.outputs["StreamName"],
+        Records=[{"Data": d.encode(), "PartitionKey": "p"} for d in ("a", "b", "poison", "c")],
+    )["Records"]
+
+    # THEN the handler's partial batch response checkpoints at the poison record: a and b are
+    # done once, c once per attempt of [poison, c], and [poison, c] is given up after one retry
+    [failure] = _drain(sqs, report.outputs["GaveUpUrl"], 1)
+    info = json.loads(failure)["KinesisBatchInfo"]
+    assert info["startSequenceNumber"] == written[2]["SequenceNumber"]
+    assert info["batchSize"] == 2
+    assert sorted(_drain(sqs, report.outputs["DoneUrl"], 4)) == ["a", "b", "c", "c"]
