@@ -56,6 +56,7 @@ class HopKind(StrEnum):
     OBJECT = "object"  # an object was created or removed in a bucket that has notifications
     REQUEST = "request"  # an HTTP request to a REST or HTTP API (the root of its trace)
     TRIGGER = "trigger"  # a Cognito user pool ran a Lambda trigger (PreSignUp, ...)
+    KINESIS = "kinesis record"  # PutRecord(s) wrote a record to a Kinesis stream's shard
 
 
 class Outcome(StrEnum):

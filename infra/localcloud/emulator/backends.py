@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from moto.apigateway.models import apigateway_backends
@@ -26,6 +27,7 @@ from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.events.models import events_backends
+from moto.kinesis.models import kinesis_backends
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.logs.models import LogEvent, logs_backends
 from moto.moto_api._internal.models import moto_api_backend
@@ -43,6 +45,7 @@ from localcloud.emulator.apigw_views import (
     http_api_from_moto,
     rest_api_from_moto,
 )
+from localcloud.emulator.kinesis_views import KinesisRecordView, ShardRead, ShardView
 from localcloud.emulator.sqs_moves import (
     MoveFailedError,
     dead_letter_sources,
@@ -110,7 +113,7 @@ def events_backend(region: str, account: str = ACCOUNT_ID) -> Any:
 
 # moto's DynamoDB is not thread-safe (TransactWriteItems deep-copies tables other threads are
 # changing): every call into it takes this service's turn.
-_SERIALIZED = {"dynamodb": threading.Lock()}
+_SERIALIZED = {"dynamodb": threading.Lock(), "kinesis": threading.Lock()}
 
 
 def serialized(service: str) -> AbstractContextManager[Any]:
@@ -574,6 +577,128 @@ def read_stream(stream_arn: str, position: int | None, limit: int) -> StreamRead
             records=tuple(StreamRecordView.from_moto(item) for item in items),
             end=first + len(shard.items),
         )
+
+
+# -- Kinesis Data Streams -------------------------------------------------------------------------
+# Writes wake the readers through the streams condition above (streams_changed, wait_streams).
+
+
+def _kinesis_stream(stream_arn: str) -> Any:
+    try:
+        arn = parse_arn(stream_arn)
+        name = arn.resource.removeprefix("stream/")
+        stream = kinesis_backends[arn.account][arn.region].streams.get(name)
+    except (ValueError, KeyError) as exc:
+        raise ServiceError("ResourceNotFoundException", f"no stream {stream_arn}", True) from exc
+    if stream is None or stream.arn != stream_arn:
+        raise ServiceError(
+            "ResourceNotFoundException", f"Stream {stream_arn} not found", missing=True
+        )
+    return stream
+
+
+def kinesis_stream_exists(stream_arn: str) -> bool:
+    try:
+        _kinesis_stream(stream_arn)
+    except ServiceError:
+        return False
+    return True
+
+
+def kinesis_shards(stream_arn: str) -> list[ShardView]:
+    """The shards of a Kinesis stream, oldest first; ServiceError if the stream is gone."""
+    with serialized("kinesis"):
+        stream = _kinesis_stream(stream_arn)
+        return [
+            ShardView(
+                shard_id=shard.shard_id,
+                parents=tuple(p for p in (shard.parent, shard.adjacent_parent) if p),
+                closed=not shard.is_open,
+            )
+            for shard in sorted(stream.shards.values(), key=lambda s: s.shard_id)
+        ]
+
+
+def read_kinesis_shard(
+    stream_arn: str, shard_id: str, position: int | None, limit: int
+) -> ShardRead:
+    """Up to ``limit`` records of a shard from sequence number ``position`` on (None: the
+    oldest, TRIM_HORIZON)."""
+    with serialized("kinesis"):
+        stream = _kinesis_stream(stream_arn)
+        shard = stream.shards.get(shard_id)
+        if shard is None:
+            raise ServiceError(
+                "ResourceNotFoundException", f"no shard {shard_id} in {stream_arn}", True
+            )
+        start = 0 if position is None else position
+        records: list[KinesisRecordView] = []
+        for number, record in shard.records.items():
+            if len(records) >= limit:
+                break
+            if number >= start:
+                records.append(KinesisRecordView.from_moto(record))
+        return ShardRead(
+            shard_id=shard_id, records=tuple(records), end=shard.get_max_sequence_number() + 1
+        )
+
+
+def kinesis_position_at(stream_arn: str, shard_id: str, at: float) -> int:
+    """The position of a shard's first record that arrived at or after ``at`` (epoch seconds),
+    or its end: where an ``AT_TIMESTAMP`` mapping starts reading the shard."""
+    with serialized("kinesis"):
+        shard = _kinesis_stream(stream_arn).shards.get(shard_id)
+        if shard is None:
+            raise ServiceError(
+                "ResourceNotFoundException", f"no shard {shard_id} in {stream_arn}", True
+            )
+        for number, record in shard.records.items():
+            if KinesisRecordView.from_moto(record).created >= at:
+                return int(number)
+        return int(shard.get_max_sequence_number()) + 1
+
+
+def mapping_start_time(function_arn: str, uuid: str) -> float | None:
+    """A mapping's StartingPositionTimestamp in epoch seconds (``AT_TIMESTAMP``), or None."""
+    arn = parse_arn(function_arn)
+    esm = lambda_backend(arn.region, arn.account).get_event_source_mapping(uuid)
+    value = getattr(esm, "starting_position_timestamp", None) if esm is not None else None
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.timestamp()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+
+
+def checkpoint_shard(function_arn: str, uuid: str, shard_id: str, position: int) -> None:
+    """Keep where a Kinesis mapping has read a shard to on the mapping itself (as
+    checkpoint_mapping does for one-shard streams), so a saved state brings it back."""
+    arn = parse_arn(function_arn)
+    esm = lambda_backend(arn.region, arn.account).get_event_source_mapping(uuid)
+    if esm is not None:
+        positions = dict(getattr(esm, "localcloud_shard_positions", None) or {})
+        positions[shard_id] = position
+        esm.localcloud_shard_positions = positions
+
+
+def shard_checkpoints(function_arn: str, uuid: str) -> dict[str, int]:
+    """Where a Kinesis mapping has read each shard to (checkpoint_shard), by shard id."""
+    arn = parse_arn(function_arn)
+    esm = lambda_backend(arn.region, arn.account).get_event_source_mapping(uuid)
+    return dict(getattr(esm, "localcloud_shard_positions", None) or {}) if esm else {}
+
+
+def function_role(function_arn: str) -> str | None:
+    """The execution role of a function (a Kinesis event's invokeIdentityArn), or None."""
+    try:
+        arn = parse_arn(function_arn)
+        fn = lambda_backend(arn.region, arn.account).get_function(function_name(function_arn))
+    except Exception:  # moto's UnknownFunctionException, or a malformed ARN
+        return None
+    return str(fn.role) if getattr(fn, "role", None) else None
 
 
 # -- S3 notification destinations -----------------------------------------------------------------

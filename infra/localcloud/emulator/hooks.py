@@ -65,6 +65,16 @@ class EmulatorHooks(Protocol):
     ) -> TraceContext | None:
         """A table wrote a stream record (``context``: the write's); the record's own context."""
 
+    def kinesis_written(
+        self,
+        stream_arn: str,
+        shard_id: str,
+        sequence_number: str,
+        partition_key: str,
+        context: TraceContext | None,
+    ) -> TraceContext | None:
+        """PutRecord(s) wrote a Kinesis record (``context``: the write's); the record's own."""
+
     def schedules_changed(self) -> None:
         """An EventBridge rule or a Scheduler schedule was created, changed or deleted."""
 

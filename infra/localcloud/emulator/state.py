@@ -54,6 +54,7 @@ SERVICES = (
     "scheduler",
     "stepfunctions",
     "cloudwatch",
+    "kinesis",
 )
 
 

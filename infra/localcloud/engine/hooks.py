@@ -125,6 +125,24 @@ class EngineHooks:
             stream=stream_arn,
         )
 
+    def kinesis_written(
+        self,
+        stream_arn: str,
+        shard_id: str,
+        sequence_number: str,
+        partition_key: str,
+        context: trace.TraceContext | None,
+    ) -> trace.TraceContext | None:
+        return self.traces.record(
+            HopKind.KINESIS,
+            "kinesis",
+            stream_arn.rsplit("/", 1)[-1],
+            context=context,
+            shard_id=shard_id,
+            sequence_number=sequence_number,
+            partition_key=partition_key,
+        )
+
     def schedules_changed(self) -> None:
         if self.schedules is not None:
             self.schedules.changed()

@@ -61,10 +61,16 @@ def stream_batch_failures(payload: bytes, records: Sequence[StreamRecordView]) -
     None: the batch succeeded. The whole batch is retried (its first sequence number) when the
     response is invalid, as for SQS (shapes.batch_failures).
     """
-    numbers = {str(r.sequence_number) for r in records}
-    failed = batch_failures(payload, numbers)
+    return first_failed(payload, [r.sequence_number for r in records])
+
+
+def first_failed(payload: bytes, numbers: Sequence[int]) -> int | None:
+    """The first of a batch's sequence numbers (in order) a partial batch response names, or
+    the first of all when the response is invalid; None when it names none (every stream
+    source's checkpoint rule)."""
+    failed = batch_failures(payload, {str(n) for n in numbers})
     if failed is None:
-        return records[0].sequence_number
+        return numbers[0]
     if not failed:
         return None
     return min(int(n) for n in failed)
@@ -89,6 +95,39 @@ def stream_failure_record(
     ``function_error``: ``Unhandled`` when the last invocation raised, None when it returned a
     partial batch response.
     """
+    document = invocation_record(
+        request_id=request_id,
+        function_arn=function_arn,
+        condition=condition,
+        invoke_count=invoke_count,
+        function_error=function_error,
+        invoked=invoked,
+        now=now,
+    )
+    document["DDBStreamBatchInfo"] = {
+        "shardId": shard_id,
+        "startSequenceNumber": str(records[0].sequence_number),
+        "endSequenceNumber": str(records[-1].sequence_number),
+        "approximateArrivalOfFirstRecord": iso_millis(float(int(records[0].created))),
+        "approximateArrivalOfLastRecord": iso_millis(float(int(records[-1].created))),
+        "batchSize": len(records),
+        "streamArn": stream_arn,
+    }
+    return document
+
+
+def invocation_record(
+    *,
+    request_id: str,
+    function_arn: str,
+    condition: str,
+    invoke_count: int,
+    function_error: str | None,
+    invoked: bool,
+    now: float,
+) -> dict[str, Any]:
+    """The part of a stream source's failure record about the last invocation (every stream
+    source adds its own batch information)."""
     document: dict[str, Any] = {
         "requestContext": {
             "requestId": request_id,
@@ -104,13 +143,4 @@ def stream_failure_record(
         document["responseContext"] = response
     document["version"] = FAILURE_RECORD_VERSION
     document["timestamp"] = iso_millis(now)
-    document["DDBStreamBatchInfo"] = {
-        "shardId": shard_id,
-        "startSequenceNumber": str(records[0].sequence_number),
-        "endSequenceNumber": str(records[-1].sequence_number),
-        "approximateArrivalOfFirstRecord": iso_millis(float(int(records[0].created))),
-        "approximateArrivalOfLastRecord": iso_millis(float(int(records[-1].created))),
-        "batchSize": len(records),
-        "streamArn": stream_arn,
-    }
     return document

@@ -45,6 +45,7 @@ SERVICES = (
     "apigateway",
     "apigatewayv2",
     "cloudwatch",
+    "kinesis",
 )
 
 

@@ -55,6 +55,8 @@ PUBLISHING = frozenset(
         ("sqs", "SendMessageBatch"),
         ("sns", "Publish"),
         ("sns", "PublishBatch"),
+        ("kinesis", "PutRecord"),
+        ("kinesis", "PutRecords"),
     }
 )
 
@@ -181,11 +183,22 @@ class Gateway:
 
 
 def _published_to(request: AwsRequest) -> str:
-    """The topic or queue a publish names, for its trace hop."""
+    """The topic, queue or stream a publish names, for its trace hop."""
     if request.service == "sns":
         form = request.form or {}
         return (form.get("TopicArn") or form.get("TargetArn") or ["?"])[0]
+    if request.service == "kinesis":
+        return _stream_name(request.body)
     return _queue_name(request.body)
+
+
+def _stream_name(body: bytes) -> str:
+    try:
+        document = json.loads(body or b"{}")
+        named = document.get("StreamName") or str(document.get("StreamARN", "?"))
+        return str(named).rsplit("/", 1)[-1]
+    except (ValueError, AttributeError):
+        return "?"
 
 
 def _queue_name(body: bytes) -> str:

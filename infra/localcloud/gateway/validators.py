@@ -88,6 +88,7 @@ def event_source_mapping(request: AwsRequest) -> None:
         except RoutingError as exc:
             raise InvalidParameterValueError(f"Invalid filter pattern definition. {exc}") from exc
     _check_stream_mapping(request.operation, _json(request))
+    _check_kinesis_mapping(request.operation, _json(request))
 
 
 # DynamoDB stream settings the stream source (engine/sources/dynamodb.py) does not run.
@@ -129,6 +130,52 @@ def _check_stream_mapping(operation: str, document: Mapping[str, Any]) -> None:
             f"The OnFailure destination {failure} is not valid for a DynamoDB stream: "
             "use an SQS queue or an SNS topic"
         )
+
+
+def _check_kinesis_mapping(operation: str, document: Mapping[str, Any]) -> None:
+    """A Kinesis stream mapping's settings: what AWS refuses, and what the local Kinesis source
+    (engine/sources/kinesis.py) does not run. An update names no source: the settings no local
+    stream source runs are refused whatever the mapping reads."""
+    source = str(document.get("EventSourceArn") or "")
+    is_kinesis = source.startswith("arn:") and source.split(":")[2:3] == ["kinesis"]
+    if operation == "CreateEventSourceMapping" and not is_kinesis:
+        return
+    if is_kinesis:
+        if ":stream/" not in source or "/consumer/" in source:
+            raise InvalidParameterValueError(
+                f"{source} is not a Kinesis data stream ARN; a mapping reads a stream "
+                "(arn:aws:kinesis:<region>:<account>:stream/<name>); stream consumers (enhanced "
+                "fan-out) are not supported locally"
+            )
+        position = document.get("StartingPosition")
+        if position == "AT_TIMESTAMP" and document.get("StartingPositionTimestamp") is None:
+            raise InvalidParameterValueError(
+                "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP"
+            )
+        if position not in ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"):
+            raise InvalidParameterValueError(
+                f"StartingPosition {position!r} is not valid for a Kinesis stream; "
+                "use TRIM_HORIZON, LATEST or AT_TIMESTAMP"
+            )
+        destinations = document.get("DestinationConfig") or {}
+        failure = str((destinations.get("OnFailure") or {}).get("Destination") or "")
+        if failure and failure.split(":")[2:3] not in (["sqs"], ["sns"]):
+            raise InvalidParameterValueError(
+                f"The OnFailure destination {failure} is not supported for a Kinesis stream "
+                "mapping locally: use an SQS queue or an SNS topic"
+            )
+        age = document.get("MaximumRecordAgeInSeconds")
+        if isinstance(age, int) and age != -1 and not 60 <= age <= 604800:
+            raise InvalidParameterValueError(
+                f"MaximumRecordAgeInSeconds {age} is not valid: use -1 (no limit) or 60 to 604800"
+            )
+    for name, neutral in _STREAM_UNSUPPORTED.items():
+        value = document.get(name)
+        if value not in (None, neutral):
+            raise InvalidParameterValueError(
+                f"{name} {value} is not supported by the local cloud's Kinesis and DynamoDB "
+                f"stream mappings; remove it (or set {neutral}) to run the mapping locally"
+            )
 
 
 def put_targets(request: AwsRequest) -> None:

@@ -139,6 +139,7 @@ def test_every_required_kind_is_registered() -> None:
         "AWS::SES::EmailIdentity",
         "AWS::Logs::LogGroup",
         "AWS::StepFunctions::StateMachine",
+        "AWS::Kinesis::Stream",
     } <= set(KINDS)
 
 

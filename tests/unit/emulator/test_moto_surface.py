@@ -88,6 +88,9 @@ PATCHED = {
     "moto.dynamodb.models.table.Table.set_stream_specification",
     "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_shard_iterator",
     "moto.dynamodbstreams.models.DynamoDBStreamsBackend.get_records",
+    "moto.kinesis.models.Stream.put_record",
+    "moto.kinesis.models.Stream.split_shard",
+    "moto.kinesis.models.Stream.merge_shards",
     "moto.events.models.EventsBackend.put_rule",
     "moto.events.models.EventsBackend.delete_rule",
     "moto.events.models.EventsBackend.enable_rule",
@@ -372,6 +375,27 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "DynamoDBStreamsBackend.get_records": (
         "moto.dynamodbstreams.models:DynamoDBStreamsBackend.get_records",
         ["self", "iterator_arn", "limit"],
+    ),
+    # moto_patches/kinesis.py replaces Stream.put_record and calls what it called
+    "kinesis Stream.put_record": (
+        "moto.kinesis.models:Stream.put_record",
+        ["self", "partition_key", "explicit_hash_key", "data"],
+    ),
+    "kinesis Stream.split_shard": (
+        "moto.kinesis.models:Stream.split_shard",
+        ["self", "shard_to_split", "new_starting_hash_key"],
+    ),
+    "kinesis Stream.merge_shards": (
+        "moto.kinesis.models:Stream.merge_shards",
+        ["self", "shard_to_merge", "adjacent_shard_to_merge"],
+    ),
+    "kinesis Stream.get_shard_for_key": (
+        "moto.kinesis.models:Stream.get_shard_for_key",
+        ["self", "partition_key", "explicit_hash_key"],
+    ),
+    "kinesis Shard.put_record": (
+        "moto.kinesis.models:Shard.put_record",
+        ["self", "partition_key", "data", "explicit_hash_key"],
     ),
     "DynamoDBBackend.transact_write_items": (
         "moto.dynamodb.models:DynamoDBBackend.transact_write_items",
@@ -740,6 +764,29 @@ def test_moto_constructors_still_set_the_instance_attributes_relied_on() -> None
             assert absent == [], f"{type(instance).__name__} instances lack {absent}"
         # The store replaces the list moto's constructor sets on the instance.
         assert isinstance(vars(queue)["_messages"], list)
+
+
+def test_kinesis_objects_hold_what_the_patch_and_backends_read() -> None:
+    """moto_patches/kinesis.py and backends.read_kinesis_shard/kinesis_shards read a stream's
+    ``arn`` and ``shards``, a shard's ``records`` (by sequence number), ``parent``,
+    ``adjacent_parent``, ``is_open``, its hash range and ``get_max_sequence_number``, and a
+    record's fields."""
+    from moto.kinesis.models import kinesis_backends
+
+    with mock_aws():
+        client = boto3.client("kinesis", region_name="us-east-1")
+        client.create_stream(StreamName="surface", ShardCount=1)
+        client.put_record(StreamName="surface", Data=b"x", PartitionKey="k")
+        stream = kinesis_backends[DEFAULT_ACCOUNT]["us-east-1"].streams["surface"]
+        [shard] = stream.shards.values()
+        shard_names = ("parent", "adjacent_parent", "is_open", "shard_id", "records")
+        for name in (*shard_names, "starting_hash", "ending_hash"):
+            assert hasattr(shard, name), f"Shard lacks {name}"
+        assert shard.get_max_sequence_number() == 1
+        record = shard.records[1]
+        for name in ("sequence_number", "partition_key", "data", "created_at"):
+            assert hasattr(record, name), f"Record lacks {name}"
+        assert stream.arn.endswith(":stream/surface")
 
 
 def test_aws_managed_policies_hold_the_attributes_the_copies_replace() -> None:

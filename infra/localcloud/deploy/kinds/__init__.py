@@ -14,6 +14,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     dynamodb,
     events,
     iam,
+    kinesis,
     kms,
     lambda_url,
     logs,

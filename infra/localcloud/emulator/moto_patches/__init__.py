@@ -18,6 +18,7 @@ from localcloud.emulator.moto_patches import (
     cognito,
     dynamodb,
     events,
+    kinesis,
     logs,
     perf,
     s3,
@@ -57,6 +58,7 @@ class MotoPatches:
             cloudwatch.patches(),
             cognito.patches(hooks),
             logs.patches(hooks),
+            kinesis.patches(hooks),
         ]
 
     @property

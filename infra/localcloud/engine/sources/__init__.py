@@ -1,10 +1,10 @@
 """Event sources for event source mappings, one module per kind, registered in base.SOURCE_KINDS.
 
-Importing this package registers every kind: SQS and DynamoDB Streams; the others plug in as a
-module here with an ``@register`` class.
+Importing this package registers every kind: SQS, DynamoDB Streams and Kinesis; the others plug
+in as a module here with an ``@register`` class.
 """
 
-from localcloud.engine.sources import dynamodb, sqs
+from localcloud.engine.sources import dynamodb, kinesis, sqs
 from localcloud.engine.sources.base import (
     SOURCE_KINDS,
     EventSource,
@@ -21,6 +21,7 @@ __all__ = [
     "Sources",
     "UnsupportedSourceError",
     "dynamodb",
+    "kinesis",
     "register",
     "sqs",
 ]
