@@ -3,20 +3,19 @@ moto (the raw request target, underscored S3 metadata headers). No network."""
 
 from __future__ import annotations
 
-import base64
-
 from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 
+from localcloud.engine.callframe import Call
 from localcloud.gateway import pipe
 
 
 def test_a_pipe_call_reaches_moto_with_the_raw_target_and_underscored_metadata() -> None:
-    call = {
-        "method": "PUT",
-        "url": "http://127.0.0.1:4566/bucket/dir/x%3Fy?tagging",
-        "headers": [["x-amz-meta-my_key", "v"], ["x-amz-meta-plain", "p"], ["x_other", "no"]],
-        "body": base64.b64encode(b"data").decode(),
-    }
+    call = Call(
+        "PUT",
+        "http://127.0.0.1:4566/bucket/dir/x%3Fy?tagging",
+        [("x-amz-meta-my_key", "v"), ("x-amz-meta-plain", "p"), ("x_other", "no")],
+        b"data",
+    )
 
     environ = pipe._environ(call, b"data")
 

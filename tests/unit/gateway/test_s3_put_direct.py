@@ -4,7 +4,6 @@ tests/integration/emulator/test_s3_fastpath.py)."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import boto3
@@ -13,6 +12,7 @@ from moto import mock_aws
 from werkzeug.test import EnvironBuilder
 
 from localcloud.emulator import s3_fastpath, wire
+from localcloud.engine.callframe import Call
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.routes import ROUTES, DirectRest
 
@@ -45,19 +45,15 @@ def test_a_path_style_object_put_is_named_put_object() -> None:
 
 
 def test_an_underscored_metadata_header_keeps_its_name_through_both_doors() -> None:
-    """waitress drops such a header; the task hands it on (wire.complete) under its name, as
-    the pipe door has it, so the direct path sees it and leaves the request to moto."""
+    """A WSGI environ cannot hold such a header; the server hands it on (wire.complete) under
+    its name, as the pipe door has it, so the direct path sees it and leaves the request to
+    moto."""
     environ = EnvironBuilder(
         method="PUT", base_url=ENDPOINT, path="/bucket/k", headers=list(SIGNED.items()), data=b"x"
     ).get_environ()
     wire.complete(environ, "/bucket/k", [("x-amz-meta-My_Key", "v")])
     http = AwsRequest.from_environ(environ, "us-east-1")
-    call = {
-        "method": "PUT",
-        "url": f"{ENDPOINT}/bucket/k",
-        "headers": [*SIGNED.items(), ["x-amz-meta-My_Key", "v"]],
-        "body": base64.b64encode(b"x").decode(),
-    }
+    call = Call("PUT", f"{ENDPOINT}/bucket/k", [*SIGNED.items(), ("x-amz-meta-My_Key", "v")], b"x")
     pipe = AwsRequest.from_call(call, "us-east-1")
     assert http.headers["x-amz-meta-my_key"] == pipe.headers["x-amz-meta-my_key"] == "v"
     assert "x-amz-meta-my-key" not in http.headers
