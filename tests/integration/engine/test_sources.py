@@ -11,23 +11,15 @@ from engine_support import unique
 def test_a_mapping_on_a_source_no_kind_reads_is_refused_naming_the_supported_ones(
     localcloud: Any, lam: Any, make_function: Any
 ) -> None:
-    kinesis = localcloud.client("kinesis")
-    stream = unique("data")
-    kinesis.create_stream(StreamName=stream, ShardCount=1)
-    try:
-        stream_arn = kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"][
-            "StreamARN"
-        ]
-        name = make_function("basic.echo")
+    broker_arn = f"arn:aws:mq:us-east-1:123456789012:broker:{unique('orders')}:b-0000"
+    name = make_function("basic.echo")
 
-        with pytest.raises(lam.exceptions.InvalidParameterValueException) as caught:
-            lam.create_event_source_mapping(
-                EventSourceArn=stream_arn, FunctionName=name, StartingPosition="LATEST"
-            )
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as caught:
+        lam.create_event_source_mapping(
+            EventSourceArn=broker_arn, FunctionName=name, Queues=["orders"]
+        )
 
-        message = caught.value.response["Error"]["Message"]
-        assert "kinesis" in message and "supported: dynamodb, sqs" in message
-        mappings = lam.list_event_source_mappings(FunctionName=name)["EventSourceMappings"]
-        assert mappings == []
-    finally:
-        kinesis.delete_stream(StreamName=stream)
+    message = caught.value.response["Error"]["Message"]
+    assert "mq" in message and "supported: dynamodb, kinesis, sqs" in message
+    mappings = lam.list_event_source_mappings(FunctionName=name)["EventSourceMappings"]
+    assert mappings == []
