@@ -123,6 +123,8 @@ class RequestParser(HTTPRequestParser):
         if self.expect_continue and not self.chunked and self.content_length == 0:
             self.expect_continue = False
         self.underscored: list[tuple[str, str]] = []
+        if b"_" not in header_plus:
+            return
         for line in header_plus.split(b"\r\n")[1:]:
             name, colon, value = line.partition(b":")
             if colon and b"_" in name and wire.keeps_header(name.decode("latin-1")):
