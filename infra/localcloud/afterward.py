@@ -14,6 +14,10 @@ competing for the same interpreter.
   at a time), so one publisher's messages keep their order.
 - Work that fails after the answer is logged (the caller already has its answer); work runs even
   when the answer could not be sent (the client went away): nothing acknowledged is lost.
+- Acknowledged work is outstanding from just before the answer goes out until it is done
+  (``acknowledge``), and ``settle`` waits for it: a short-poll ReceiveMessage calls it, so a
+  client that publishes and then receives (on any connection) finds what its acknowledged
+  publish delivered, as with a synchronous emulator; the wait is bounded and usually nothing.
 """
 
 from __future__ import annotations
@@ -27,25 +31,63 @@ log = logging.getLogger(__name__)
 Work = Callable[[], object]
 
 _local = threading.local()
+# How many answered requests still have deferred work to do, and the condition ``settle`` waits on.
+_outstanding = 0
+_settled = threading.Condition()
 
 
-def collect() -> list[Work]:
+class Pending(list[Work]):
+    """A request's deferred work; ``owed`` once its answer is about to go out."""
+
+    owed = False
+
+
+def collect() -> Pending:
     """Start collecting this thread's deferred work (an HTTP request's task, before the app)."""
-    pending: list[Work] = []
+    pending = Pending()
     _local.pending = pending
     return pending
+
+
+def acknowledge(pending: Pending) -> None:
+    """The answer is about to go out: what was collected is outstanding until ``run`` did it."""
+    global _outstanding
+    if pending and not pending.owed:
+        pending.owed = True
+        with _settled:
+            _outstanding += 1
 
 
 def run(pending: list[Work]) -> None:
     """Do what was collected, in order (the answer is out). The collecting stops first, so what
     the work itself starts (a target that is another bus, say) runs inline."""
+    global _outstanding
     _local.pending = None
-    for work in pending:
-        try:
-            work()
-        except Exception:
-            log.exception("a delivery made after the answer failed")
-    pending.clear()
+    _local.running = True
+    try:
+        for work in pending:
+            try:
+                work()
+            except Exception:
+                log.exception("a delivery made after the answer failed")
+    finally:
+        _local.running = False
+        pending.clear()
+        if isinstance(pending, Pending) and pending.owed:
+            pending.owed = False
+            with _settled:
+                _outstanding -= 1
+                if not _outstanding:
+                    _settled.notify_all()
+
+
+def settle(timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds until no answered request has deferred work left (at once
+    on a thread doing such work); whether none is left."""
+    if getattr(_local, "running", False):
+        return False
+    with _settled:
+        return _settled.wait_for(lambda: not _outstanding, timeout)
 
 
 def later(work: Work) -> None:

@@ -310,6 +310,7 @@ class HttpServer:
                 headers.append(("Content-Length", length))
             if parser.command == "HEAD" or code in BODILESS:
                 body = b""
+            afterward.acknowledge(pending)
             connection.sock.sendall(_head(status, headers, None) + body)
             connection.last_active = time.monotonic()
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 
@@ -54,3 +55,39 @@ def test_a_failure_is_logged_and_the_rest_still_runs(caplog: pytest.LogCaptureFi
     assert done == ["after"]
     assert "after the answer failed" in caplog.text
     assert "target gone" in caplog.text
+
+
+def test_settle_waits_for_acknowledged_work_until_it_is_done() -> None:
+    pending = afterward.collect()
+    afterward.later(lambda: None)
+    afterward.acknowledge(pending)
+    outcome: list[bool] = []
+    waiter = threading.Thread(target=lambda: outcome.append(afterward.settle(5.0)))
+    waiter.start()
+
+    assert afterward.settle(0.05) is False  # owed, not done yet
+    afterward.run(pending)
+    waiter.join(5.0)
+
+    assert outcome == [True]
+    assert afterward.settle(0.0) is True
+
+
+def test_work_collected_but_never_acknowledged_is_not_waited_for() -> None:
+    pending = afterward.collect()
+    afterward.later(lambda: None)
+
+    assert afterward.settle(0.0) is True
+    afterward.run(pending)
+
+
+def test_a_thread_doing_deferred_work_does_not_wait_for_itself() -> None:
+    seen: list[bool] = []
+    pending = afterward.collect()
+    afterward.later(lambda: seen.append(afterward.settle(5.0)))
+    afterward.acknowledge(pending)
+
+    afterward.run(pending)
+
+    assert seen == [False]
+    assert afterward.settle(0.0) is True

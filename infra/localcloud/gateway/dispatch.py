@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 
-from localcloud import trace
+from localcloud import afterward, trace
 from localcloud.emulator import backends
 from localcloud.emulator.server_app import moto_app
 from localcloud.engine.callframe import Answered, Call
@@ -49,6 +49,9 @@ from localcloud.gateway.routes import (
 )
 
 # Operations through which an event enters the cloud: each starts (or continues) a trace.
+RECEIVE = ("sqs", "ReceiveMessage")
+# The longest a receive waits for deliveries acknowledged before it (afterward.settle).
+SETTLE_S = 1.0
 PUBLISHING = frozenset(
     {
         ("sqs", "SendMessage"),
@@ -126,6 +129,9 @@ class Gateway:
         if is_moto_api(request):
             return self._moto_api.answer(request, moto)
         self.requests += 1
+        if request.route_key == RECEIVE:
+            # What an answered Publish or PutEvents delivers is there for the receive after it.
+            afterward.settle(SETTLE_S)
         if not request.service and "authorization" in request.headers:
             # A signature with no credential scope: moto would guess a service (or fail).
             refusal = self._validate(wellformed.check_signature, request)
