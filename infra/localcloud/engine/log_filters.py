@@ -3,8 +3,9 @@
 The forms matched are the term forms of CloudWatch Logs' filter pattern syntax: the empty pattern
 (every event), terms that must all appear (``ERROR Exception``), quoted phrases
 (``"Task timed out"``), terms that must not appear (``-DEBUG``), and terms of which any one
-must appear (``?ERROR ?WARN``). Matching is case-sensitive and looks for the text anywhere in
-the message. JSON (``{ $.level = ... }``), space-delimited (``[ip, user, ...]``), regular
+must appear (``?ERROR ?WARN``), and ``[]``, the space-delimited form naming no field and so
+setting no condition (every event). Matching is case-sensitive and looks for the text anywhere
+in the message. JSON (``{ $.level = ... }``), other space-delimited (``[ip, user, ...]``), regular
 expression (``%...%``) and wildcard patterns are refused with LogFilterPatternError, so a filter
 never silently delivers events AWS would not (or keeps back ones it would).
 """
@@ -46,6 +47,8 @@ class LogFilter:
 def compile_pattern(pattern: str) -> LogFilter:
     """The filter for ``pattern``; LogFilterPatternError for a form not matched locally."""
     text = pattern.strip()
+    if text.startswith("[") and not text[1:].removesuffix("]").strip() and text.endswith("]"):
+        return LogFilter(pattern)  # no field, no condition: every event
     if text[:1] in ("{", "[") or (text.startswith("%") and text.endswith("%") and len(text) > 1):
         raise LogFilterPatternError(f"filter pattern {pattern!r}: {_UNSUPPORTED}")
     required: list[str] = []

@@ -164,3 +164,10 @@ def test_a_pattern_is_checked_before_the_filter_is_stored() -> None:
     subscriptions.check("ERROR")
     with pytest.raises(LogFilterPatternError):
         subscriptions.check("{ $.x = 1 }")
+
+
+def test_a_space_delimited_pattern_naming_no_field_matches_every_event() -> None:
+    for pattern in ("[]", "[ ]", " [] "):
+        assert compile_pattern(pattern).matches("anything at all")
+    with pytest.raises(LogFilterPatternError):
+        compile_pattern("[ip, user]")
