@@ -268,3 +268,31 @@ def test_a_one_second_wait_still_ends_by_itself(
 
     assert result["status"] == "SUCCEEDED"
     assert (result["stopDate"] - result["startDate"]).total_seconds() >= 1.0
+
+
+def test_localcloud_clock_shows_the_waits_on_the_clock(
+    localcloud: Any,
+    sfn: Any,
+    clock: AdminClient,
+    make_machine: Callable[..., str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    machine = make_machine(
+        {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": DAY, "End": True}}}
+    )
+    execution = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    waits_on(clock)
+    capsys.readouterr()
+
+    code = main(["clock", "--endpoint", localcloud.endpoint_url])
+    shown = capsys.readouterr().out
+    code_json = main(["schedule", "clock", "--json", "--endpoint", localcloud.endpoint_url])
+    state = json.loads(capsys.readouterr().out)
+
+    assert code == code_json == 0
+    assert "the cloud's clock:" in shown and "1 Step Functions wait(s) on it" in shown
+    assert state["waits"] == 1
+    ends = datetime.fromisoformat(state["next_wait_ends"]).timestamp()
+    assert ends == pytest.approx(time.time() + DAY, abs=60)
+    sfn.stop_execution(executionArn=execution)
+    assert finished(sfn, execution)["status"] == "ABORTED"
