@@ -1,7 +1,7 @@
 """Step Functions' Wait states and Retry intervals on the cloud's test clock, through boto3, the
 admin endpoint and the CLI: a day's Wait ends as soon as the clock moves a day, a Retry's
 interval lets the next attempt run when the clock passes it, StopExecution ends a wait at once,
-and a short real wait still ends by itself.
+an execution's TimeoutSeconds counts on the clock, and a short real wait still ends by itself.
 
 Each test moves the clock only once its wait is on it (the clock's ``waits``), and the fixture
 puts the clock back to the real time afterwards.
@@ -254,6 +254,27 @@ def test_stop_execution_during_a_retry_interval_aborts_it_without_another_attemp
     types = history(sfn, execution)
     assert types.count("LambdaFunctionFailed") == 1
     assert types[-1] == "ExecutionAborted"
+
+
+def test_an_executions_timeout_counts_on_the_clock(
+    sfn: Any, clock: AdminClient, make_machine: Callable[..., str]
+) -> None:
+    machine = make_machine(
+        {
+            "TimeoutSeconds": 3600,
+            "StartAt": "Pause",
+            "States": {"Pause": {"Type": "Wait", "Seconds": DAY, "End": True}},
+        }
+    )
+    execution = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    waits_on(clock, 2)  # the Wait's and the timeout's
+
+    clock.move_clock(advance_s=3600)
+
+    result = finished(sfn, execution, timeout=5)
+    assert result["status"] == "TIMED_OUT"
+    assert history(sfn, execution)[-1] == "ExecutionTimedOut"
+    waits_on(clock, 0)
 
 
 def test_a_one_second_wait_still_ends_by_itself(

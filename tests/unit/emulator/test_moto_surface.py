@@ -147,6 +147,7 @@ PATCHED = {
     ".Timestamp._get_wait_seconds",
     "moto.stepfunctions.parser.asl.component.common.retry.retrier_decl.RetrierDecl._eval_body",
     "moto.stepfunctions.parser.asl.component.common.retry.retrier_decl.time",
+    "moto.stepfunctions.parser.asl.component.program.program.Program.eval",
     *(
         f"moto.stepfunctions.parser.asl.eval.environment.Environment.{name}"
         for name in ("set_ended", "set_error", "set_timed_out", "set_stop")
@@ -528,6 +529,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "Environment.set_error": (
         "moto.stepfunctions.parser.asl.eval.environment:Environment.set_error",
         ["self", "error"],
+    ),
+    "Program.eval": (
+        "moto.stepfunctions.parser.asl.component.program.program:Program.eval",
+        ["self", "env"],
     ),
     "Environment.is_running": (
         "moto.stepfunctions.parser.asl.eval.environment:Environment.is_running",
@@ -1300,12 +1305,13 @@ def test_moto_log_streams_hand_subscribed_events_to_the_patched_sender() -> None
 
 def test_step_functions_waits_sleep_where_the_clock_patches_replace_it() -> None:
     """moto's Retry sleeps with ``time.sleep`` of its retrier module (the patch replaces the
-    module's ``time``, so nothing else of it may be used there), and a Timestamp wait keeps its
-    time as the ``string`` it evaluates."""
+    module's ``time``, so nothing else of it may be used there), a Timestamp wait keeps its
+    time as the ``string`` it evaluates, and a Program its TimeoutSeconds and StartAt."""
     from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
     from moto.stepfunctions.parser.asl.component.common.string.string_expression import (
         StringLiteral,
     )
+    from moto.stepfunctions.parser.asl.component.program.program import Program
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import (
         Timestamp,
     )
@@ -1314,3 +1320,7 @@ def test_step_functions_waits_sleep_where_the_clock_patches_replace_it() -> None
     assert set(re.findall(r"\btime\.(\w+)", source)) == {"sleep"}
     wait = Timestamp(StringLiteral(literal_value="2027-01-01T00:00:00Z"))
     assert isinstance(vars(wait)["string"], StringLiteral)
+    # an execution's TimeoutSeconds, and where it starts, as the Program keeps them
+    program = inspect.getsource(Program.__init__)
+    assert "self.timeout_seconds = timeout_seconds" in program
+    assert "self.start_at = start_at" in program

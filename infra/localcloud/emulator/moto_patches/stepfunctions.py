@@ -34,7 +34,8 @@ local cloud, and each state it enters is a trace hop.
   the cloud's clock (clock.py), where moto sleeps: a wait ends when the clock reaches its end,
   by real time or because a test moved the clock (``localcloud clock --advance 86400`` ends a
   day's Wait at once), and a change of the execution's state (StopExecution, its timeout, a
-  failing Parallel branch) ends it at once. A timestamp is read against the clock, in UTC.
+  failing Parallel branch) ends it at once. A timestamp is read against the clock, in UTC. An
+  execution's ``TimeoutSeconds`` counts on the clock too (a moved clock times it out).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from moto.stepfunctions.parser.asl.component.common.error_name.failure_event imp
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.common.retry.retrier_decl import RetrierDecl
 from moto.stepfunctions.parser.asl.component.program import program
+from moto.stepfunctions.parser.asl.component.program.program import Program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
     inline_iteration_component,
@@ -259,6 +261,23 @@ def clock_patches(group: Patches, clock: Clock) -> None:
             waits.retrying(None)
 
     group.add(retrier_decl, "time", SimpleNamespace(sleep=waits.retry_sleep))
+
+    original_program_eval = Program.eval
+
+    @group.function(Program, "eval")
+    def program_eval(self: Any, env: Any) -> None:
+        timeout = self.timeout_seconds.timeout_seconds if self.timeout_seconds else None
+        if timeout:
+            # moto's own timeout (a real-time join) stays, and never comes first
+            env.next_state_name = self.start_at.start_at_name  # running, as moto's eval sets it
+            deadline = clock.now() + timeout
+
+            def time_out() -> None:
+                if waits.until(env, deadline):
+                    env.set_timed_out()
+
+            threading.Thread(target=time_out, name="sfn-timeout", daemon=True).start()
+        original_program_eval(self, env)
 
     for name in STATE_CHANGES:
         original = getattr(Environment, name)
