@@ -34,6 +34,7 @@ from localcloud.apigw.service_steps import ServiceIntegrations
 from localcloud.apigw.steps import Steps
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.build import BuildCache
+from localcloud.clock import Clock
 from localcloud.emulator import backends, stepfunctions
 from localcloud.emulator.moto_patches import MotoPatches
 from localcloud.engine.catalog import FunctionCatalog
@@ -127,6 +128,7 @@ class Runtime:
     apis: ApiDoor | None = None
     states: StateMachines | None = None
     ttl: TtlSweeper | None = None
+    clock: Clock | None = None
 
     def resume_sources(self) -> int:
         """Start the event source of every mapping moto holds (after a state was loaded)."""
@@ -185,7 +187,8 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         SourceContext(invoker=invoker, catalog=catalog, traces=traces, deliver=senders)
     )
     s3 = S3Notifications(invoker, senders, router, traces)
-    schedules = Schedules(router, senders, scheduler, traces)
+    clock = Clock()  # the cloud's time: schedules fire and Step Functions' waits end by it
+    schedules = Schedules(router, senders, scheduler, traces, clock=clock)
     states = StateMachines(traces, endpoint_url)
     senders.register(StatesSender())
     hooks = EngineHooks(sources, sns, router, traces, warmer, s3, schedules, states=states)
@@ -226,7 +229,7 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
     )
     executor.connect_calls(gateway.serve_call)
     services.connect(gateway.serve_call)
-    patches = MotoPatches(hooks)
+    patches = MotoPatches(hooks, clock)
     patches.apply()
     ttl = TtlSweeper()
     ttl.start()
@@ -254,4 +257,5 @@ def build(settings: Settings, endpoint_url: str, region: str) -> Runtime:
         apis=apis,
         ttl=ttl,
         states=states,
+        clock=clock,
     )

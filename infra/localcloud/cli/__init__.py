@@ -12,6 +12,7 @@ import argparse
 
 from localcloud import __version__
 from localcloud.cli import (
+    clock,
     demo,
     deploy,
     dlq,
@@ -32,7 +33,7 @@ from localcloud.settings import Settings
 __all__ = ["OneLineFormatter", "build_parser", "main"]
 
 # In the order `localcloud --help` lists them.
-COMMANDS = (up, stop, status, deploy, invoke, logs, trace, dlq, replay, schedule, demo)
+COMMANDS = (up, stop, status, deploy, invoke, logs, trace, dlq, replay, schedule, clock, demo)
 
 # Exit codes: a command's own failure (a failed invoke, a replay that did not complete) is 1.
 USAGE_OR_CLOUD_ERROR = 2

@@ -19,8 +19,9 @@ does not fire.
   deleted) apply.
 
 Each firing is a ``schedule fired`` hop that roots what it causes. ``run`` fires one now
-(``localcloud schedule run``); ``ScheduleClock`` is the time schedules read, which tests move
-forward (``POST /_localcloud/schedules/clock``) instead of sleeping for a minute.
+(``localcloud schedule run``); the cloud's ``Clock`` (clock.py) is the time schedules read, which
+tests move forward (``POST /_localcloud/schedules/clock``) instead of sleeping for a minute; it
+ends Step Functions' waits too.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Any, Protocol
 
 from localcloud import trace
 from localcloud.arns import parse_arn, service_of
+from localcloud.clock import Clock
 from localcloud.emulator import backends
 from localcloud.emulator.views import RuleView, ScheduledRuleView, ScheduleView
 from localcloud.engine import schedule_shapes, shapes
@@ -85,29 +87,8 @@ class Router(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
-class ScheduleClock:
-    """The wall-clock time schedules read: the real time plus an offset tests may move."""
-
-    def __init__(self) -> None:
-        self._offset = 0.0
-
-    def now(self) -> float:
-        return time.time() + self._offset
-
-    @property
-    def offset(self) -> float:
-        return self._offset
-
-    def advance(self, seconds: float) -> float:
-        self._offset += seconds
-        return self.now()
-
-    def set(self, epoch: float) -> float:
-        self._offset = epoch - time.time()
-        return self.now()
-
-    def reset(self) -> None:
-        self._offset = 0.0
+# The clock schedules read is the cloud's clock (clock.py), which Step Functions' waits read too.
+ScheduleClock = Clock
 
 
 @dataclass
@@ -178,14 +159,14 @@ class Schedules:
         deliver: Deliver,
         scheduler: Scheduler,
         traces: TraceStore,
-        clock: ScheduleClock | None = None,
+        clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.router = router
         self.deliver = deliver
         self.scheduler = scheduler
         self.traces = traces
-        self.clock = clock or ScheduleClock()
+        self.clock = clock or Clock()
         self.rng = rng or random.Random()
         self._entries: dict[Key, Entry] = {}
         self._lock = threading.RLock()
@@ -600,7 +581,14 @@ class Schedules:
 
     def clock_state(self) -> dict[str, Any]:
         now = self.clock.now()
-        return {"now": _iso(now), "offset_s": round(self.clock.offset, 3)}
+        # the waits on the clock (Step Functions' Wait states and Retry intervals) in progress
+        waits = self.clock.deadlines()
+        return {
+            "now": _iso(now),
+            "offset_s": round(self.clock.offset, 3),
+            "waits": len(waits),
+            "next_wait_ends": _iso(waits[0]) if waits else None,
+        }
 
     def move_clock(self, advance_s: float | None = None, to: float | None = None) -> dict[str, Any]:
         """Move the test clock forward by ``advance_s`` or to ``to`` (epoch seconds): due

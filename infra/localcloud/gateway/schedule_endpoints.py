@@ -6,8 +6,10 @@
   by name, or a Scheduler schedule by name in GROUP, "default" when left out); 404 naming the
   known schedules when there is no such one.
 - ``GET`` / ``POST /_localcloud/schedules/clock`` ``{"advance_s": N}`` or ``{"now": ISO-8601 or
-  epoch seconds}``: the time schedules read. Tests move it forward instead of sleeping: what
-  falls due fires at once (once each), the rest is planned from the new time.
+  epoch seconds}``: the cloud's clock (clock.py), which schedules and Step Functions' waits read,
+  with how many waits are on it (``waits``, ``next_wait_ends``). Tests move it forward instead
+  of sleeping: what falls due fires at once (once each), the rest is planned from the new time,
+  and a Wait state or Retry interval it passes ends.
 
 Changes take a JSON body only (``not_json``, as admin.py's other endpoints).
 """

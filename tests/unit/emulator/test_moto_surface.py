@@ -140,6 +140,18 @@ PATCHED = {
     "moto.stepfunctions.parser.models.StepFunctionsParserBackend.create_state_machine",
     "moto.stepfunctions.parser.models.StepFunctionsParserBackend.update_state_machine",
     "moto.stepfunctions.parser.asl.eval.event.event_manager.EventManager._publish_history_log",
+    # moto_patches/stepfunctions.py: Wait states and Retry intervals wait on the cloud's clock
+    "moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function"
+    ".WaitFunction._wait_interval",
+    "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp"
+    ".Timestamp._get_wait_seconds",
+    "moto.stepfunctions.parser.asl.component.common.retry.retrier_decl.RetrierDecl._eval_body",
+    "moto.stepfunctions.parser.asl.component.common.retry.retrier_decl.time",
+    "moto.stepfunctions.parser.asl.component.program.program.Program.eval",
+    *(
+        f"moto.stepfunctions.parser.asl.eval.environment.Environment.{name}"
+        for name in ("set_ended", "set_error", "set_timed_out", "set_stop")
+    ),
     # moto_patches/cognito.py: the requests' ValidationData / ClientMetadata, then the triggers
     *(
         f"moto.cognitoidp.responses.CognitoIdpResponse.{name}"
@@ -485,6 +497,47 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.stepfunctions.parser.asl.component.state.state:CommonStateField._eval_body",
         ["self", "env"],
     ),
+    # moto_patches/stepfunctions.py: the waits on the clock take and call these
+    "WaitFunction._wait_interval": (
+        "moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function"
+        ":WaitFunction._wait_interval",
+        ["self", "env", "wait_seconds"],
+    ),
+    "Timestamp._get_wait_seconds": (
+        "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp"
+        ":Timestamp._get_wait_seconds",
+        ["self", "env"],
+    ),
+    "Timestamp._from_timestamp_string": (
+        "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp"
+        ":Timestamp._from_timestamp_string",
+        ["timestamp"],
+    ),
+    "Timestamp._create_failure_event": (
+        "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp"
+        ":Timestamp._create_failure_event",
+        ["self", "env", "timestamp_str"],
+    ),
+    "RetrierDecl._eval_body": (
+        "moto.stepfunctions.parser.asl.component.common.retry.retrier_decl:RetrierDecl._eval_body",
+        ["self", "env"],
+    ),
+    "Environment.set_stop": (
+        "moto.stepfunctions.parser.asl.eval.environment:Environment.set_stop",
+        ["self", "stop_date", "cause", "error"],
+    ),
+    "Environment.set_error": (
+        "moto.stepfunctions.parser.asl.eval.environment:Environment.set_error",
+        ["self", "error"],
+    ),
+    "Program.eval": (
+        "moto.stepfunctions.parser.asl.component.program.program:Program.eval",
+        ["self", "env"],
+    ),
+    "Environment.is_running": (
+        "moto.stepfunctions.parser.asl.eval.environment:Environment.is_running",
+        ["self"],
+    ),
     "s3 send_event": (
         "moto.s3.notifications:send_event",
         ["account_id", "event_name", "bucket", "key"],
@@ -661,6 +714,15 @@ PRIVATE_NAMES = [
     ("moto.cognitoidp.models:CognitoIdpUserPool", "_get_user"),
     ("moto.cognitoidp.responses:CognitoIdpResponse", "_get_param"),
     ("moto.logs.models:LogStream", "_send_log_events"),
+    # moto_patches/stepfunctions.py reads a Timestamp wait's time as moto does
+    (
+        "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp:Timestamp",
+        "_from_timestamp_string",
+    ),
+    (
+        "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp:Timestamp",
+        "_create_failure_event",
+    ),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -1239,3 +1301,26 @@ def test_moto_log_streams_hand_subscribed_events_to_the_patched_sender() -> None
         assert [(type(e["id"]), e["timestamp"], e["message"]) for e in events] == [
             (int, now, "ERROR one")
         ]
+
+
+def test_step_functions_waits_sleep_where_the_clock_patches_replace_it() -> None:
+    """moto's Retry sleeps with ``time.sleep`` of its retrier module (the patch replaces the
+    module's ``time``, so nothing else of it may be used there), a Timestamp wait keeps its
+    time as the ``string`` it evaluates, and a Program its TimeoutSeconds and StartAt."""
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+    from moto.stepfunctions.parser.asl.component.common.string.string_expression import (
+        StringLiteral,
+    )
+    from moto.stepfunctions.parser.asl.component.program.program import Program
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import (
+        Timestamp,
+    )
+
+    source = inspect.getsource(retrier_decl)
+    assert set(re.findall(r"\btime\.(\w+)", source)) == {"sleep"}
+    wait = Timestamp(StringLiteral(literal_value="2027-01-01T00:00:00Z"))
+    assert isinstance(vars(wait)["string"], StringLiteral)
+    # an execution's TimeoutSeconds, and where it starts, as the Program keeps them
+    program = inspect.getsource(Program.__init__)
+    assert "self.timeout_seconds = timeout_seconds" in program
+    assert "self.start_at = start_at" in program

@@ -1,8 +1,9 @@
 """The patches the local cloud puts into moto (pinned in pyproject.toml), one module per service.
 
-``MotoPatches(hooks)`` builds every group; ``apply()`` applies them all (or none, if one target
-is missing) and ``undo()`` restores moto as it was, so a ``mock_aws`` block after a stopped local
-cloud runs on moto's own code. One local cloud per process holds them at a time.
+``MotoPatches(hooks, clock)`` builds every group (Step Functions' waits read the cloud's clock);
+``apply()`` applies them all (or none, if one target is missing) and ``undo()`` restores moto as
+it was, so a ``mock_aws`` block after a stopped local cloud runs on moto's own code. One local
+cloud per process holds them at a time.
 tests/unit/emulator/test_moto_surface.py checks every target and signature relied on.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import threading
 
+from localcloud.clock import Clock
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.moto_patches import (
     apigateway,
@@ -42,7 +44,7 @@ class PatchesInUseError(LocalCloudError):
 class MotoPatches:
     """Every patch group of the local cloud, routed to one set of hooks."""
 
-    def __init__(self, hooks: EmulatorHooks) -> None:
+    def __init__(self, hooks: EmulatorHooks, clock: Clock | None = None) -> None:
         self.groups: list[Patches] = [
             awslambda.patches(hooks),
             events.patches(hooks),
@@ -53,7 +55,7 @@ class MotoPatches:
             apigateway.patches(),
             dynamodb.patches(hooks),
             schedules.patches(hooks),
-            stepfunctions.patches(hooks),
+            stepfunctions.patches(hooks, clock),
             s3.patches(hooks),
             cloudwatch.patches(),
             cognito.patches(hooks),

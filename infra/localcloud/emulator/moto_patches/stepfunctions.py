@@ -30,6 +30,12 @@ local cloud, and each state it enters is a trace hop.
   ``:*``, a log group that does not exist), where moto keeps whatever it is given; an execution
   of a machine that logs writes its history events to the log group (moto's interpreter hands
   every event to the execution's logging session, which it always leaves empty).
+- A Wait state (Seconds, SecondsPath, Timestamp, TimestampPath) and a Retry's interval wait on
+  the cloud's clock (clock.py), where moto sleeps: a wait ends when the clock reaches its end,
+  by real time or because a test moved the clock (``localcloud clock --advance 86400`` ends a
+  day's Wait at once), and a change of the execution's state (StopExecution, its timeout, a
+  failing Parallel branch) ends it at once. A timestamp is read against the clock, in UTC. An
+  execution's ``TimeoutSeconds`` counts on the clock too (a moved clock times it out).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import importlib
 import json
 import threading
 import uuid
+from datetime import UTC
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
@@ -48,8 +55,14 @@ from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import (
     CustomErrorName,
 )
-from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.common.retry.retrier_decl import RetrierDecl
 from moto.stepfunctions.parser.asl.component.program import program
+from moto.stepfunctions.parser.asl.component.program.program import Program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
     inline_iteration_component,
@@ -63,6 +76,11 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_la
     StateTaskLambda,
 )
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import (
+    WaitFunction,
+)
+from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.backend.execution import (
     BaseExecutionWorkerCommunication,
@@ -74,6 +92,7 @@ from moto.stepfunctions.parser.models import (
 )
 
 from localcloud import trace
+from localcloud.clock import Clock
 from localcloud.emulator.asl import definition_problems
 from localcloud.emulator.hooks import EmulatorHooks
 from localcloud.emulator.patching import Patches
@@ -164,9 +183,116 @@ class ExecutionTraces:
             return self._by_arn.pop(arn, None)
 
 
-def patches(hooks: EmulatorHooks) -> Patches:
+# An environment's program state changes in these (each passes the change on to its frames).
+STATE_CHANGES = ("set_ended", "set_error", "set_timed_out", "set_stop")
+
+
+class ClockWaits:
+    """Executions' waits on the cloud's clock, by the environment (an execution's, a Parallel
+    branch's or a Map iteration's) they wait in: a change of its program state wakes them."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._wakes: dict[int, set[threading.Event]] = {}  # by id(env), while waiting
+        self._retrying = threading.local()  # the environment a Retry evaluates in, this thread
+
+    def until(self, env: Any, deadline: float) -> bool:
+        """Wait in ``env`` until the clock reaches ``deadline``: True; False when the program
+        stopped running first (stopped, timed out, failed)."""
+        wake = threading.Event()
+        key = id(env)
+        with self._lock:
+            self._wakes.setdefault(key, set()).add(wake)
+        try:
+            return self.clock.wait_until(deadline, wake, lambda: not env.is_running())
+        finally:
+            with self._lock:
+                wakes = self._wakes.get(key, set())
+                wakes.discard(wake)
+                if not wakes:
+                    self._wakes.pop(key, None)
+
+    def changed(self, env: Any) -> None:
+        """``env``'s program state changed: its waits look again."""
+        with self._lock:
+            wakes = list(self._wakes.get(id(env), ()))
+        for wake in wakes:
+            wake.set()
+
+    def retrying(self, env: Any | None) -> None:
+        self._retrying.env = env
+
+    def retry_sleep(self, seconds: float) -> None:
+        """A Retry's interval (moto's ``time.sleep``), in the environment of the Retry."""
+        env = getattr(self._retrying, "env", None)
+        if env is None:
+            self.clock.sleep(seconds)
+        else:
+            self.until(env, self.clock.now() + seconds)
+
+
+def clock_patches(group: Patches, clock: Clock) -> None:
+    """Wait states and Retry intervals wait on ``clock`` (see the module's docstring)."""
+    waits = ClockWaits(clock)
+
+    @group.function(WaitFunction, "_wait_interval")
+    def wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
+        if wait_seconds > 0:
+            waits.until(env, clock.now() + wait_seconds)
+
+    @group.function(Timestamp, "_get_wait_seconds")
+    def timestamp_wait_seconds(self: Any, env: Any) -> float:
+        self.string.eval(env=env)
+        text = env.stack.pop()
+        moment = self._from_timestamp_string(timestamp=text)
+        if moment is None:
+            raise FailureEventException(self._create_failure_event(env, text))
+        return float(moment.replace(tzinfo=UTC).timestamp() - clock.now())
+
+    original_retrier = RetrierDecl._eval_body
+
+    @group.function(RetrierDecl, "_eval_body")
+    def retrier_eval_body(self: Any, env: Any) -> None:
+        waits.retrying(env)
+        try:
+            original_retrier(self, env)
+        finally:
+            waits.retrying(None)
+
+    group.add(retrier_decl, "time", SimpleNamespace(sleep=waits.retry_sleep))
+
+    original_program_eval = Program.eval
+
+    @group.function(Program, "eval")
+    def program_eval(self: Any, env: Any) -> None:
+        timeout = self.timeout_seconds.timeout_seconds if self.timeout_seconds else None
+        if timeout:
+            # moto's own timeout (a real-time join) stays, and never comes first
+            env.next_state_name = self.start_at.start_at_name  # running, as moto's eval sets it
+            deadline = clock.now() + timeout
+
+            def time_out() -> None:
+                if waits.until(env, deadline):
+                    env.set_timed_out()
+
+            threading.Thread(target=time_out, name="sfn-timeout", daemon=True).start()
+        original_program_eval(self, env)
+
+    for name in STATE_CHANGES:
+        original = getattr(Environment, name)
+
+        def state_changed(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> None:
+            _original(self, *args, **kwargs)
+            waits.changed(self)
+
+        group.add(Environment, name, state_changed)
+
+
+def patches(hooks: EmulatorHooks, clock: Clock | None = None) -> Patches:
     group = Patches("stepfunctions")
     executions = ExecutionTraces()
+    clock_patches(group, clock or Clock())
 
     def get_backend(account: str, region: str) -> Any:
         return stepfunctions_parser_backends[account][region]
