@@ -323,11 +323,12 @@ def _check_alias_routing(request: AwsRequest, document: Mapping[str, Any], versi
     fn = backends.function(request.path_params["function"], request.region)
     if fn is None:
         return  # no such function: moto answers ResourceNotFoundException
+    arn = fn.arn
     check_routing(
-        fn.arn,
+        arn,
         version,
         weights,
-        lambda additional: backends.function(f"{fn.arn}:{additional}", request.region) is not None,
+        lambda additional: backends.function(f"{arn}:{additional}", request.region) is not None,
     )
 
 
