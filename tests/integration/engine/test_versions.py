@@ -209,6 +209,29 @@ def test_a_weighted_alias_routes_async_invokes_and_follows_update_alias(
     assert (response["ExecutedVersion"], body["answer"]) == ("1", "one")
 
 
+def test_an_sns_subscription_on_a_weighted_alias_runs_the_routed_version(
+    lam: Any, sqs: Any, versioned: Any, make_queue: Any, localcloud: Any
+) -> None:
+    sink_url, _ = make_queue()
+    name = _two_versions(lam, versioned, SINK_URL=sink_url)
+    alias_arn = lam.create_alias(
+        FunctionName=name,
+        Name="all-in",
+        FunctionVersion="1",
+        RoutingConfig={"AdditionalVersionWeights": {"2": 1.0}},
+    )["AliasArn"]
+    sns = localcloud.client("sns")
+    topic = sns.create_topic(Name=unique("alias-topic"))["TopicArn"]
+    try:
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=alias_arn)
+        sns.publish(TopicArn=topic, Message="hello")
+        (message,) = receive_all(sqs, sink_url, 1)
+    finally:
+        sns.delete_topic(TopicArn=topic)
+    seen = json.loads(message["Body"])
+    assert (seen["answer"], seen["version"]) == ("two", "2")
+
+
 def test_alias_routing_is_validated_as_lambda_does(lam: Any, versioned: Any) -> None:
     name = _two_versions(lam, versioned)
     _update(lam, name, "three")
