@@ -54,6 +54,7 @@ from localcloud.emulator.sqs_moves import (
     ready_count,
 )
 from localcloud.emulator.views import (
+    AliasView,
     FunctionView,
     MappingView,
     QueuedMessage,
@@ -141,27 +142,57 @@ def function(name_or_arn: str, region: str) -> FunctionView | None:
     try:
         backend = lambda_backend(region, account)
         fn = backend.get_function(function_name(name_or_arn), qualifier)
-        if qualifier is not None:
-            _check_routing(backend, function_name(name_or_arn), qualifier)
-    except ServiceError:
-        raise
     except Exception:  # moto's UnknownFunctionException, or a region it has no backend for
         return None
     return FunctionView.from_moto(fn)
 
 
-def _check_routing(backend: Any, name: str, qualifier: str) -> None:
-    """Refuse an alias that splits traffic between versions: weighted routing is not run here."""
-    if qualifier.isdigit():
-        return
-    alias = backend.get_alias(qualifier, name)
-    weights = (getattr(alias, "routing_config", None) or {}).get("AdditionalVersionWeights")
-    if weights:
-        raise ServiceError(
-            "InvalidParameterValueException",
-            f"alias {qualifier} of {name} routes traffic to versions {sorted(weights)}: weighted "
-            "alias routing is not supported by the local cloud; point the alias at one version",
-        )
+def alias(name_or_arn: str, region: str) -> AliasView | None:
+    """The alias a qualified name or ARN names (``fn:live``), or None: no alias by that name.
+
+    ``function`` already resolves an alias to its main version; this is what else the alias
+    says (its weighted routing), read per invocation so an UpdateAlias applies to the next one.
+    """
+    account = ACCOUNT_ID
+    if name_or_arn.startswith("arn:"):
+        try:
+            arn = parse_arn(name_or_arn)
+        except ValueError:
+            return None
+        region, account = arn.region, arn.account
+        parts = name_or_arn.split(":")
+        name, qualifier = function_name(name_or_arn), parts[7] if len(parts) > 7 else ""
+    else:
+        name, _, qualifier = name_or_arn.partition(":")
+    if not qualifier or qualifier.isdigit() or qualifier == "$LATEST":
+        return None
+    try:
+        found = lambda_backend(region, account).get_alias(qualifier, name)
+    except Exception:  # moto's UnknownAliasException or UnknownFunctionException
+        return None
+    return AliasView.from_moto(found)
+
+
+def reserved_concurrency(name_or_arn: str, region: str) -> int | None:
+    """The function's reserved concurrency, shared by all its versions and aliases.
+
+    A version's own object is a copy of $LATEST made when it was published, so its setting is
+    read from the unqualified function, as Lambda keeps it there.
+    """
+    account = ACCOUNT_ID
+    if name_or_arn.startswith("arn:"):
+        try:
+            arn = parse_arn(name_or_arn)
+        except ValueError:
+            return None
+        region, account = arn.region, arn.account
+    name = function_name(name_or_arn).partition(":")[0]
+    try:
+        fn = lambda_backend(region, account).get_function(name)
+    except Exception:  # deleted meanwhile, or a region moto has no backend for
+        return None
+    value = fn.reserved_concurrency
+    return int(value) if value is not None else None
 
 
 def mappings() -> list[MappingView]:
@@ -288,6 +319,19 @@ def publish(
 
 # -- EventBridge ----------------------------------------------------------------------------------
 _archives_lock = threading.Lock()
+
+
+def unsubscribe(subscription_arn: str) -> bool:
+    """Delete an SNS subscription; False when there is none by that ARN (or it is no ARN)."""
+    try:
+        arn = parse_arn(subscription_arn)
+        backend = sns_backend(arn.region, arn.account)
+    except (ValueError, KeyError):
+        return False
+    if subscription_arn not in backend.subscriptions:
+        return False
+    backend.unsubscribe(subscription_arn)
+    return True
 
 
 def bus_exists(region: str, account: str, bus: str) -> bool:

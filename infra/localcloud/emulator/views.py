@@ -79,6 +79,26 @@ class FunctionView:
 
 
 @dataclass(frozen=True)
+class AliasView:
+    """A Lambda alias: the version it points at and the share of invocations another one gets."""
+
+    name: str
+    function_version: str
+    # AdditionalVersionWeights: {version: weight 0.0-1.0}; empty when the alias has one version.
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_moto(cls, alias: Any) -> AliasView:
+        routing = getattr(alias, "routing_config", None) or {}
+        weights = routing.get("AdditionalVersionWeights") or {}
+        return cls(
+            name=alias.name,
+            function_version=str(alias.function_version),
+            weights={str(version): float(weight) for version, weight in weights.items()},
+        )
+
+
+@dataclass(frozen=True)
 class MappingView:
     """An event source mapping's settings."""
 

@@ -16,12 +16,14 @@ import hashlib
 import io
 import logging
 import os
+import random
 import shutil
 import sys
 import tempfile
 import threading
 import zipfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +31,8 @@ from localcloud.arns import DEFAULT_REGION
 from localcloud.build import BuildCache, BuildError, public_layer_packages, site_packages_dir
 from localcloud.emulator import backends
 from localcloud.emulator.views import FunctionView
-from localcloud.engine.errors import (
-    FunctionBuildError,
-    FunctionNotFoundError,
-    UnsupportedRoutingError,
-)
+from localcloud.engine.alias_routing import choose_version
+from localcloud.engine.errors import FunctionBuildError, FunctionNotFoundError
 from localcloud.engine.executor import FunctionSpec
 
 log = logging.getLogger(__name__)
@@ -47,6 +46,7 @@ class FunctionCatalog:
         max_concurrency: int,
         region: str = DEFAULT_REGION,
         builds: BuildCache | None = None,
+        seed: int | None = None,
     ) -> None:
         self.max_concurrency = max_concurrency
         self.region = region
@@ -57,19 +57,39 @@ class FunctionCatalog:
         # The last spec made per function, with the view it was made from: every invocation
         # asks, and an unchanged configuration gets the same spec (its digest made once).
         self._specs: dict[str, tuple[FunctionView, FunctionSpec]] = {}
+        # Draws the version of each invocation of an alias with weighted routing (``seed``
+        # makes the sequence repeatable, for tests).
+        self._draws = random.Random(seed)
 
     def function(self, name_or_arn: str) -> FunctionView:
-        try:
-            fn = backends.function(name_or_arn, self.region)
-        except backends.ServiceError as exc:
-            raise UnsupportedRoutingError(str(exc)) from exc
+        fn = backends.function(name_or_arn, self.region)
         if fn is None:
             raise FunctionNotFoundError(name_or_arn)
         return fn
 
+    def route(self, name_or_arn: str) -> str:
+        """What an invocation of ``name_or_arn`` runs: an alias with weighted routing names one
+        of its two versions, drawn anew for each invocation; anything else names itself."""
+        alias = backends.alias(name_or_arn, self.region)
+        if alias is None or not alias.weights:
+            return name_or_arn
+        chosen = choose_version(alias.function_version, alias.weights, self._draws.random())
+        unqualified = name_or_arn.rpartition(":")[0]
+        return f"{unqualified}:{chosen}"
+
     def spec(self, name_or_arn: str) -> FunctionSpec:
-        """The function's current configuration, as an execution environment needs it."""
-        fn = self.function(name_or_arn)
+        """The function's current configuration, as an execution environment needs it.
+
+        An alias with weighted routing is routed here (``route``): each call may answer the
+        other version, so ask once per invocation and keep what it answered.
+        """
+        fn = self.function(self.route(name_or_arn))
+        if fn.version != "$LATEST":
+            # Reserved concurrency is the function's, shared by every version: not the copy a
+            # version took of it when it was published.
+            shared = backends.reserved_concurrency(fn.arn, self.region)
+            if shared != fn.reserved_concurrency:
+                fn = replace(fn, reserved_concurrency=shared)
         # Each published version has its own spec (its own code and configuration).
         key = fn.arn if fn.version == "$LATEST" else f"{fn.arn}:{fn.version}"
         cached = self._specs.get(key)
@@ -119,11 +139,8 @@ class FunctionCatalog:
         )
 
     def concurrency(self, name_or_arn: str) -> int:
-        """How many invocations of the function may run at once here."""
-        try:
-            reserved = self.function(name_or_arn).reserved_concurrency
-        except FunctionNotFoundError:
-            reserved = None
+        """How many invocations of the function, all its versions together, may run at once."""
+        reserved = backends.reserved_concurrency(name_or_arn, self.region)
         return reserved if reserved is not None else self.max_concurrency
 
     def event_invoke_config(self, name_or_arn: str) -> Mapping[str, Any]:

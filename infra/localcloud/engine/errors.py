@@ -97,8 +97,9 @@ class S3NotificationConfigError(EngineError):
     http_status = 400
 
 
-class UnsupportedRoutingError(EngineError):
-    """Invoke named an alias with weighted routing (AdditionalVersionWeights), not run here."""
+class AliasRoutingError(EngineError):
+    """An alias's RoutingConfig Lambda refuses at CreateAlias or UpdateAlias (more than one
+    additional version, $LATEST as the main version, the main version weighted again)."""
 
     aws_code = "InvalidParameterValueException"
     http_status = 400

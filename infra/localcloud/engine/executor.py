@@ -6,8 +6,10 @@ function's timeout (it is killed: `Task timed out after N.NN seconds`), when it 
 out of memory (worker.py holds it to the function's MemorySize), and it is ended after
 ``idle_timeout`` seconds unused (``LOCALCLOUD_WORKER_IDLE_S``), as AWS reclaims idle
 environments. Concurrency per function is capped by its reserved concurrency, or by a local
-default. A worker's stdout and stderr go into a pipe read while the invocation runs, of which
-each invocation keeps only its newest bytes (output.py): what handlers print costs the local
+default (``max_concurrency``); either counts the function's invocations of all its versions
+together, as Lambda's reserved concurrency does, while each version keeps its own pool. A
+worker's stdout and stderr go into a pipe read while the invocation runs, of which each
+invocation keeps only its newest bytes (output.py): what handlers print costs the local
 cloud neither disk nor unbounded memory.
 
 ``warm(spec)`` starts an environment ahead of the first request and runs its init phase (the
@@ -482,14 +484,16 @@ class Executor:
         self.idle_timeout = idle_timeout
         self.call_handler: CallHandler | None = None
         self._pools: dict[str, _Pool] = {}
+        # Invocations running per function, all its versions' pools together: what throttles.
+        self._running: dict[str, int] = {}
         # Functions in debug mode, to the port their worker's debugger listens on, and the
         # workers started so, busy or idle, to end them when debug mode ends.
         self._debug_ports: dict[str, int] = {}
         self._debug_workers: set[Worker] = set()
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
-        # Invocations waiting for an environment, per function: a freed slot wakes one of the
-        # function's waiters, not every waiting thread of every function.
+        # Invocations waiting for an environment, per function (any of its versions): a freed
+        # slot wakes one of the function's waiters, not every waiting thread of every function.
         self._waiting: dict[str, threading.Condition] = {}
         self._closed = False
         self._stopping = threading.Event()
@@ -523,7 +527,7 @@ class Executor:
         try:
             return worker.run(payload, request_id, trace_header)
         finally:
-            self._release(spec.pool, worker)
+            self._release(spec, worker)
 
     def _acquire(self, spec: FunctionSpec, wait: bool, provisioned: bool = False) -> Worker:
         limit = spec.reserved_concurrency
@@ -537,11 +541,12 @@ class Executor:
                     self._retire(pool.idle)
                 pool = self._pools[spec.pool] = _Pool(spec, busy=pool.busy if pool else 0)
             self._check_code(pool)
-            while pool.busy >= cap:
+            while self._running.get(spec.name, 0) >= cap:
                 if limit is not None or not wait:
                     raise ThrottledError(spec.name, cap)
-                self._waiters(spec.pool).wait()
+                self._waiters(spec.name).wait()
                 pool = self._pools.setdefault(spec.pool, pool)
+            self._running[spec.name] = self._running.get(spec.name, 0) + 1
             pool.busy += 1
             while pool.idle and not provisioned:
                 worker = pool.idle.pop()
@@ -558,7 +563,7 @@ class Executor:
         except BaseException:
             with self._cond:
                 pool.busy -= 1
-                self._waiters(spec.pool).notify()
+                self._finished(spec.name)
             raise
 
     def _waiters(self, name: str) -> threading.Condition:
@@ -587,12 +592,22 @@ class Executor:
         try:
             return worker.initialize()
         finally:
-            self._release(spec.pool, worker)
+            self._release(spec, worker)
 
-    def _release(self, name: str, worker: Worker) -> None:
+    def _finished(self, name: str) -> None:
+        """One invocation of function ``name`` ended: a waiter may take the freed slot (the
+        caller holds the lock)."""
+        left = self._running.get(name, 0) - 1
+        if left > 0:
+            self._running[name] = left
+        else:
+            self._running.pop(name, None)
+        self._waiters(name).notify()
+
+    def _release(self, spec: FunctionSpec, worker: Worker) -> None:
         with self._cond:
-            self._waiters(name).notify()  # a waiter may take the freed slot
-            pool = self._pools.get(name)
+            self._finished(spec.name)
+            pool = self._pools.get(spec.pool)
             if pool is not None:
                 pool.busy -= 1
                 keep = worker.alive() and not self._closed

@@ -141,6 +141,8 @@ class Invoker:
             at=started,
             source=source,
             request_id=request_id,
+            # The version that ran (an alias with weighted routing may run either of two).
+            version=None if spec.version == "$LATEST" else spec.version,
             error=(result.error or {}).get("errorMessage"),
             error_type=(result.error or {}).get("errorType"),
         )

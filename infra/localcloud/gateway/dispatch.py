@@ -3,9 +3,10 @@
 Most requests go straight to moto, which holds the state and serves the control plane. The
 gateway answers what moto cannot do without Docker or does differently from AWS (the rows of
 routes.py) and the local cloud's own /_localcloud/ endpoints, and moto's /moto-api/ admin paths
-only when they are switched on (moto_api.py). It links every request that carries an X-Ray trace
-header (as boto3 inside a handler does) to the invocation that made it. Every response it makes
-itself carries a request id, as moto's and AWS's do (response.with_request_id).
+only when they are switched on (moto_api.py), and the unsigned GET that follows an SNS
+notification's UnsubscribeURL (unsubscribe_links.py). It links every request that carries an
+X-Ray trace header (as boto3 inside a handler does) to the invocation that made it. Every
+response it makes itself carries a request id, as moto's and AWS's do (response.with_request_id).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from localcloud.emulator import backends
 from localcloud.emulator.server_app import moto_app
 from localcloud.engine.callframe import Answered, Call
 from localcloud.errors import LocalCloudError
-from localcloud.gateway import pipe, wellformed, wsgi
+from localcloud.gateway import pipe, unsubscribe_links, wellformed, wsgi
 from localcloud.gateway.admin import Admin, is_admin
 from localcloud.gateway.browser import BrowserPolicy
 from localcloud.gateway.errors import to_aws_error
@@ -132,6 +133,8 @@ class Gateway:
         if request.route_key == RECEIVE:
             # What an answered Publish or PutEvents delivers is there for the receive after it.
             afterward.settle(SETTLE_S)
+        if not request.service and unsubscribe_links.is_link(request):
+            return unsubscribe_links.answer(request)
         if not request.service and "authorization" in request.headers:
             # A signature with no credential scope: moto would guess a service (or fail).
             refusal = self._validate(wellformed.check_signature, request)

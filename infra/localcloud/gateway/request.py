@@ -70,6 +70,18 @@ REST_OPERATIONS = (
         "UpdateEventSourceMapping",
     ),
     RestOperation(
+        "lambda",
+        "POST",
+        re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/aliases/?$"),
+        "CreateAlias",
+    ),
+    RestOperation(
+        "lambda",
+        "PUT",
+        re.compile(r"^/2015-03-31/functions/(?P<function>[^/]+)/aliases/(?P<alias>[^/]+)/?$"),
+        "UpdateAlias",
+    ),
+    RestOperation(
         "scheduler", "POST", re.compile(r"^/schedules/(?P<name>[^/]+)/?$"), "CreateSchedule"
     ),
     RestOperation(

@@ -307,6 +307,8 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("scheduler", "UpdateSchedule"): Validated(scheduler_validators.update_schedule),
     ("states", "StartSyncExecution"): Intercepted(start_sync_execution),
     ("s3", "PutObject"): DirectRest(s3_fastpath.put_object),
+    ("lambda", "CreateAlias"): Validated(validators.create_alias),
+    ("lambda", "UpdateAlias"): Validated(validators.update_alias),
 }
 
 

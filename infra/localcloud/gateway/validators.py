@@ -11,6 +11,10 @@ request then goes on to moto.
   dialect of the pattern engine; a mapping on a DynamoDB stream: a starting position streams
   have, a record age AWS accepts, an on-failure destination that is a queue or a topic, and no
   setting the local cloud does not run (tumbling windows, parallelization above 1).
+- Lambda CreateAlias and UpdateAlias: the model's constraints, then a ``RoutingConfig`` as
+  Lambda refuses it (engine/alias_routing.py): one additional version, not the alias's own, not
+  with $LATEST, and published (the only validators here that ask the emulator's state, through
+  emulator/backends.py: the alias's current version and the function's versions).
 - EventBridge PutRule, PutTargets, CreateEventBus: the model's constraints (names, lengths,
   enums); a schedule AWS can run, on the default bus only; every target's Input, InputPath
   and InputTransformer.
@@ -43,6 +47,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from localcloud import quotas
+from localcloud.emulator import backends
+from localcloud.engine.alias_routing import check_routing
 from localcloud.gateway import code_zip, constraints, wellformed
 from localcloud.gateway.errors import (
     BatchRequestTooLongError,
@@ -281,6 +287,49 @@ def _check_code(code: Mapping[str, Any]) -> None:
 def update_function_configuration(request: AwsRequest) -> None:
     """The model's constraints on every setting given."""
     wellformed.check(request)
+
+
+def create_alias(request: AwsRequest) -> None:
+    """The model's constraints, then the alias's RoutingConfig (weighted routing)."""
+    wellformed.check(request)
+    document = _json(request)
+    _check_alias_routing(request, document, str(document.get("FunctionVersion") or ""))
+
+
+def update_alias(request: AwsRequest) -> None:
+    """As ``create_alias``; without a FunctionVersion the alias keeps (and is checked with) its
+    current one."""
+    wellformed.check(request)
+    document = _json(request)
+    version = document.get("FunctionVersion")
+    if version is None and _routing_weights(document):
+        named = f"{request.path_params['function']}:{request.path_params['alias']}"
+        current = backends.alias(named, request.region)
+        if current is None:
+            return  # no such alias: moto answers ResourceNotFoundException
+        version = current.function_version
+    _check_alias_routing(request, document, str(version or ""))
+
+
+def _routing_weights(document: Mapping[str, Any]) -> dict[str, float]:
+    routing = document.get("RoutingConfig") or {}
+    return dict(routing.get("AdditionalVersionWeights") or {})
+
+
+def _check_alias_routing(request: AwsRequest, document: Mapping[str, Any], version: str) -> None:
+    weights = _routing_weights(document)
+    if not weights:
+        return
+    fn = backends.function(request.path_params["function"], request.region)
+    if fn is None:
+        return  # no such function: moto answers ResourceNotFoundException
+    arn = fn.arn
+    check_routing(
+        arn,
+        version,
+        weights,
+        lambda additional: backends.function(f"{arn}:{additional}", request.region) is not None,
+    )
 
 
 def _base64(value: Any) -> bytes:

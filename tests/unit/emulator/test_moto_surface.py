@@ -376,6 +376,11 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.awslambda.models:LambdaBackend.get_alias",
         ["self", "name", "function_name"],
     ),
+    # backends.unsubscribe: the unsubscribe link (gateway/unsubscribe_links.py) deletes by ARN
+    "SNSBackend.unsubscribe": (
+        "moto.sns.models:SNSBackend.unsubscribe",
+        ["self", "subscription_arn"],
+    ),
     "Table.set_stream_specification": (
         "moto.dynamodb.models.table:Table.set_stream_specification",
         ["self", "streams"],
@@ -1324,3 +1329,56 @@ def test_step_functions_waits_sleep_where_the_clock_patches_replace_it() -> None
     program = inspect.getsource(Program.__init__)
     assert "self.timeout_seconds = timeout_seconds" in program
     assert "self.start_at = start_at" in program
+
+
+def test_aliases_and_reserved_concurrency_read_what_moto_holds() -> None:
+    """backends.alias reads an alias's version and RoutingConfig (AliasView.from_moto), and
+    backends.reserved_concurrency the unqualified function's setting: a published version is a
+    copy moto takes of $LATEST, holding the setting of when it was published."""
+    import io
+    import zipfile
+
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("h.py", "def handler(e, c):\n    return e\n")
+    trust = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},'
+    trust += '"Action":"sts:AssumeRole"}]}'
+    with mock_aws():
+        role = boto3.client("iam", region_name="us-east-1").create_role(
+            RoleName="r", AssumeRolePolicyDocument=trust
+        )
+        lam = boto3.client("lambda", region_name="us-east-1")
+        lam.create_function(
+            FunctionName="surface-alias",
+            Runtime="python3.12",
+            Role=role["Role"]["Arn"],
+            Handler="h.handler",
+            Code={"ZipFile": code.getvalue()},
+        )
+        lam.publish_version(FunctionName="surface-alias")
+        lam.update_function_configuration(FunctionName="surface-alias", Timeout=5)
+        lam.publish_version(FunctionName="surface-alias")
+        lam.create_alias(
+            FunctionName="surface-alias",
+            Name="canary",
+            FunctionVersion="1",
+            RoutingConfig={"AdditionalVersionWeights": {"2": 0.25}},
+        )
+        lam.put_function_concurrency(FunctionName="surface-alias", ReservedConcurrentExecutions=3)
+
+        view = backends.alias("surface-alias:canary", "us-east-1")
+        assert view is not None
+        assert (view.name, view.function_version, dict(view.weights)) == (
+            "canary",
+            "1",
+            {"2": 0.25},
+        )
+        arn = lam.get_function(FunctionName="surface-alias")["Configuration"]["FunctionArn"]
+        assert backends.alias(f"{arn}:canary", "eu-west-1") == view
+        assert backends.alias(f"{arn}:nosuch", "us-east-1") is None
+        assert backends.alias(f"{arn}:1", "us-east-1") is None
+        version = backends.function(f"{arn}:1", "us-east-1")
+        assert version is not None and version.reserved_concurrency is None  # moto's copy
+        assert backends.reserved_concurrency(f"{arn}:1", "us-east-1") == 3
+        assert backends.reserved_concurrency("surface-alias", "us-east-1") == 3
+        assert backends.reserved_concurrency("nosuch", "us-east-1") is None

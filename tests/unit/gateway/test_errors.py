@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from localcloud.engine.errors import (
+    AliasRoutingError,
     DebugPortError,
     DeliveryError,
     EngineError,
@@ -20,7 +21,6 @@ from localcloud.engine.errors import (
     MoveTaskNotRunningError,
     S3NotificationConfigError,
     ThrottledError,
-    UnsupportedRoutingError,
 )
 from localcloud.errors import LocalCloudError
 from localcloud.gateway.errors import (
@@ -63,11 +63,11 @@ EXPECTED: list[tuple[LocalCloudError, tuple[int, str, str]]] = [
     (EngineError("no code"), (500, "InternalFailure", "no code")),
     (DeliveryError("SQSError", "queue gone", False), (500, "InternalFailure", "queue gone")),
     (
-        UnsupportedRoutingError("alias live routes by weight; point it at one version"),
+        AliasRoutingError("$LATEST is not supported for an alias pointing to more than 1 version"),
         (
             400,
             "InvalidParameterValueException",
-            "alias live routes by weight; point it at one version",
+            "$LATEST is not supported for an alias pointing to more than 1 version",
         ),
     ),
     (

@@ -116,6 +116,8 @@ def test_the_validated_operations_are_rows() -> None:
         ("sns", "Subscribe"),
         ("sns", "SetSubscriptionAttributes"),
         ("scheduler", "CreateSchedule"),
+        ("lambda", "CreateAlias"),
+        ("lambda", "UpdateAlias"),
         ("scheduler", "UpdateSchedule"),
     }
     # Direct paths validate before they apply: SNS's quotas hold on the direct Publish too.
