@@ -52,6 +52,7 @@ from localcloud.deploy.state import (
     write_state,
 )
 from localcloud.deploy.template import load_template, validate_shape
+from localcloud.deploy.traffic_shift import POLICY, shift_alias
 from localcloud.deploy.transform import expand
 
 
@@ -292,9 +293,7 @@ class _Apply:
             and not _needs_replacement(kind, old.properties, props)
         ):
             try:
-                physical_id = kind.update(
-                    logical_id, old.physical_id, old.properties, props, self.ctx
-                )
+                physical_id = self._update(logical_id, resource, kind, old, props)
             except ClientError as exc:
                 if not is_gone(exc):
                     raise
@@ -315,6 +314,38 @@ class _Apply:
         self.records[logical_id] = ResourceRecord(
             resource["Type"], physical_id, arn, digest, props, attributes, depends_on
         )
+
+    def _update(
+        self,
+        logical_id: str,
+        resource: dict[str, Any],
+        kind: ResourceKind,
+        old: ResourceRecord,
+        props: dict[str, Any],
+    ) -> str:
+        """``kind.update``, run as a CodeDeploy deployment under the resource's UpdatePolicy."""
+        policy = (resource.get("UpdatePolicy") or {}).get(POLICY)
+        if policy is None:
+            return kind.update(logical_id, old.physical_id, old.properties, props, self.ctx)
+        return shift_alias(
+            logical_id,
+            {name: self._policy_value(value) for name, value in policy.items()},
+            old.properties,
+            props,
+            self.ctx,
+            lambda: kind.update(logical_id, old.physical_id, old.properties, props, self.ctx),
+            lambda: kind.update(logical_id, old.physical_id, props, old.properties, self.ctx),
+        )
+
+    def _policy_value(self, value: Any) -> Any:
+        """An UpdatePolicy value: a Ref to a resource not applied yet in this run (the graph
+        does not follow UpdatePolicy) is its physical id from the last deploy."""
+        if isinstance(value, dict) and set(value) == {"Ref"}:
+            target = str(value["Ref"])
+            record = self.records.get(target) or self.previous.resources.get(target)
+            if record is not None:
+                return record.physical_id
+        return self.resolver.resolve(value, "UpdatePolicy")
 
     def _stale(self) -> list[str]:
         return [lid for lid in self.previous.resources if lid not in self.records]

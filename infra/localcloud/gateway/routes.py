@@ -31,7 +31,14 @@ from localcloud import quotas, trace
 from localcloud.emulator import fastpath, s3_fastpath
 from localcloud.emulator import stepfunctions as sfn
 from localcloud.engine.errors import FunctionNotFoundError
-from localcloud.gateway import constraints, model, move_tasks, scheduler_validators, validators
+from localcloud.gateway import (
+    codedeploy,
+    constraints,
+    model,
+    move_tasks,
+    scheduler_validators,
+    validators,
+)
 from localcloud.gateway.errors import (
     InvalidParameterValueError,
     InvalidRequestContentError,
@@ -309,6 +316,8 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("s3", "PutObject"): DirectRest(s3_fastpath.put_object),
     ("lambda", "CreateAlias"): Validated(validators.create_alias),
     ("lambda", "UpdateAlias"): Validated(validators.update_alias),
+    ("codedeploy", "PutLifecycleEventHookExecutionStatus"): Intercepted(codedeploy.put_hook_status),
+    ("codedeploy", "GetDeployment"): Intercepted(codedeploy.get_deployment),
 }
 
 

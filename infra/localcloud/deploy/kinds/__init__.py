@@ -10,6 +10,7 @@ from localcloud.deploy.kinds import (  # noqa: F401 - imported to register their
     awslambda,
     cloudformation,
     cloudwatch,
+    codedeploy,
     cognito,
     dynamodb,
     events,
