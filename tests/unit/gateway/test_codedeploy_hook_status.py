@@ -1,0 +1,72 @@
+"""The gateway's PutLifecycleEventHookExecutionStatus records a hook's status per deployment, and
+GetDeployment reads it back as one status message per hook execution."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from localcloud.gateway import codedeploy
+from localcloud.gateway.request import AwsRequest
+from localcloud.gateway.routes import ROUTES, Intercepted
+
+
+def _request(operation: str, document: dict[str, Any]) -> AwsRequest:
+    return AwsRequest(
+        service="codedeploy",
+        region="us-east-1",
+        operation=operation,
+        target=f"CodeDeploy_20141006.{operation}",
+        method="POST",
+        path="/",
+        query="",
+        headers={},
+        body=json.dumps(document).encode(),
+        trace_context=None,
+    )
+
+
+def _call(operation: str, document: dict[str, Any]) -> dict[str, Any]:
+    route = ROUTES[("codedeploy", operation)]
+    assert isinstance(route, Intercepted)
+    response = route.handle(None, _request(operation, document))  # type: ignore[arg-type]
+    assert response.status == 200
+    return dict(json.loads(response.body))
+
+
+def test_a_reported_status_is_read_back() -> None:
+    put = {"deploymentId": "d-UNIT00001", "lifecycleEventHookExecutionId": "e1"}
+    answer = _call("PutLifecycleEventHookExecutionStatus", {**put, "status": "Succeeded"})
+    _call(
+        "PutLifecycleEventHookExecutionStatus",
+        {**put, "lifecycleEventHookExecutionId": "e2", "status": "Failed"},
+    )
+    info = _call("GetDeployment", {"deploymentId": "d-UNIT00001"})["deploymentInfo"]
+
+    assert answer == {"lifecycleEventHookExecutionId": "e1"}
+    assert info["deploymentStatusMessages"] == ["e1 Succeeded", "e2 Failed"]
+    assert info["status"] == "Failed"
+
+
+@pytest.mark.parametrize(
+    ("document", "error"),
+    [
+        ({"lifecycleEventHookExecutionId": "e", "status": "Succeeded"}, "DeploymentIdRequired"),
+        ({"deploymentId": "d-X", "status": "Succeeded"}, "InvalidLifecycleEventHookExecutionId"),
+        (
+            {"deploymentId": "d-X", "lifecycleEventHookExecutionId": "e", "status": "Done"},
+            "InvalidLifecycleEventHookExecutionStatus",
+        ),
+    ],
+)
+def test_a_bad_report_is_refused(document: dict[str, Any], error: str) -> None:
+    with pytest.raises(codedeploy.RequestError) as caught:
+        codedeploy.put_hook_status(None, _request("x", document))  # type: ignore[arg-type]
+    assert type(caught.value).aws_code.startswith(error)
+
+
+def test_an_unknown_deployment_does_not_exist() -> None:
+    with pytest.raises(codedeploy.DeploymentDoesNotExistError):
+        codedeploy.get_deployment(None, _request("GetDeployment", {"deploymentId": "d-NONE"}))  # type: ignore[arg-type]
