@@ -150,6 +150,11 @@ class _Cloud(Context):
         return _Lambda(self.outcomes, self) if service == "lambda" else _CodeDeploy(self)
 
 
+def _move(moves: list[str], version: str) -> str:
+    moves.append(version)
+    return "arn"
+
+
 def _shift(cloud: _Cloud, old: str = "1") -> list[str]:
     moves: list[str] = []
     shift_alias(
@@ -158,7 +163,7 @@ def _shift(cloud: _Cloud, old: str = "1") -> list[str]:
         {"FunctionVersion": old},
         {"FunctionVersion": "2"},
         cloud,
-        lambda: moves.append("2") or "arn",
+        lambda: _move(moves, "2"),
         lambda: moves.append("1"),
     )
     return moves
@@ -199,7 +204,7 @@ def test_a_failing_hook_keeps_or_rolls_back_the_alias(
             {"FunctionVersion": "1"},
             {"FunctionVersion": "2"},
             cloud,
-            lambda: done.append("2") or "arn",
+            lambda: _move(done, "2"),
             lambda: done.append("1"),
         )
     assert done == moves

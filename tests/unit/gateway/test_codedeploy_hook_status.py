@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from localcloud.gateway import codedeploy
+import localcloud.gateway.codedeploy as codedeploy
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.routes import ROUTES, Intercepted
 
