@@ -3,9 +3,8 @@
 A hook function that a local deployment invokes (deploy/traffic_shift.py) reports its outcome
 with PutLifecycleEventHookExecutionStatus; the gateway records it per deployment, and
 GetDeployment answers for those deployments with one status message per hook execution,
-``"<LifecycleEventHookExecutionId> <status>"``, which is how the deployer reads it back. A
-deployment no hook reported on is DeploymentDoesNotExistException: moto's own CodeDeploy
-deployments (EC2/on-premises) are not served.
+``"<LifecycleEventHookExecutionId> <status>"``, which is how the deployer reads it back. Any
+other deployment id is moto's to answer (a direct path that returns None).
 """
 
 from __future__ import annotations
@@ -34,10 +33,6 @@ class DeploymentIdRequiredError(RequestError):
 
 class LifecycleEventHookExecutionIdRequiredError(RequestError):
     aws_code = "InvalidLifecycleEventHookExecutionIdException"
-
-
-class DeploymentDoesNotExistError(RequestError):
-    aws_code = "DeploymentDoesNotExistException"
 
 
 _lock = threading.Lock()
@@ -75,16 +70,22 @@ def put_hook_status(collaborators: Collaborators, request: AwsRequest) -> Respon
     return json_response({"lifecycleEventHookExecutionId": execution}, content_type=AMZ_JSON)
 
 
-def get_deployment(collaborators: Collaborators, request: AwsRequest) -> Response:
-    deployment = str(_document(request).get("deploymentId") or "")
+def get_deployment(body: bytes, region: str) -> bytes | None:
+    """GetDeployment of a deployment a hook reported on (the deployer's), or None: moto answers
+    (its own deployments, and the error for an unknown id)."""
+    try:
+        document = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    deployment = str(document.get("deploymentId") or "") if isinstance(document, dict) else ""
     with _lock:
         reports = dict(_reports.get(deployment) or {})
     if not reports:
-        raise DeploymentDoesNotExistError(f"The deployment {deployment} could not be found.")
+        return None
     failed = "Failed" in reports.values()
     info = {
         "deploymentId": deployment,
         "status": "Failed" if failed else "InProgress",
         "deploymentStatusMessages": [f"{eid} {status}" for eid, status in reports.items()],
     }
-    return json_response({"deploymentInfo": info}, content_type=AMZ_JSON)
+    return json.dumps({"deploymentInfo": info}).encode()

@@ -317,7 +317,7 @@ ROUTES: Mapping[RouteKey, Route] = {
     ("lambda", "CreateAlias"): Validated(validators.create_alias),
     ("lambda", "UpdateAlias"): Validated(validators.update_alias),
     ("codedeploy", "PutLifecycleEventHookExecutionStatus"): Intercepted(codedeploy.put_hook_status),
-    ("codedeploy", "GetDeployment"): Intercepted(codedeploy.get_deployment),
+    ("codedeploy", "GetDeployment"): Direct(codedeploy.get_deployment),
 }
 
 

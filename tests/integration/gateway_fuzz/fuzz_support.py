@@ -36,6 +36,7 @@ TARGET_PREFIX = {
     "events": "AWSEvents",
     "logs": "Logs_20140328",
     "states": "AWSStepFunctions",
+    "codedeploy": "CodeDeploy_20141006",
 }
 # Services whose signing name (the route table's key) is not botocore's model name.
 MODEL_NAMES = {"states": "stepfunctions"}
@@ -84,6 +85,7 @@ JSON_OPERATIONS = {
         "FilterLogEvents",
         "DescribeLogGroups",
     ],
+    "codedeploy": ["PutLifecycleEventHookExecutionStatus", "GetDeployment"],
 }
 QUERY_OPERATIONS = {
     "sqs": [

@@ -15,7 +15,7 @@ import pytest
 
 from localcloud.emulator import fastpath
 from localcloud.engine.errors import FunctionNotFoundError, ThrottledError
-from localcloud.gateway import Gateway, ServerInfo
+from localcloud.gateway import Gateway, ServerInfo, codedeploy
 from localcloud.gateway.request import AwsRequest
 from localcloud.gateway.response import AMZ_JSON, Response
 from localcloud.gateway.routes import ROUTES, Direct, Intercepted, find_route
@@ -161,6 +161,7 @@ def test_every_intercepted_operation_is_a_row() -> None:
         ("sqs", "ListMessageMoveTasks"),
         ("sqs", "CancelMessageMoveTask"),
         ("states", "StartSyncExecution"),
+        ("codedeploy", "PutLifecycleEventHookExecutionStatus"),
     }
     assert direct == {
         ("dynamodb", "PutItem"): fastpath.put_item,
@@ -169,6 +170,7 @@ def test_every_intercepted_operation_is_a_row() -> None:
         ("sqs", "ReceiveMessage"): fastpath.receive_message,
         ("sqs", "DeleteMessage"): fastpath.delete_message,
         ("sqs", "DeleteMessageBatch"): fastpath.delete_message_batch,
+        ("codedeploy", "GetDeployment"): codedeploy.get_deployment,
     }
 
 
