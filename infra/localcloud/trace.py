@@ -114,9 +114,9 @@ class TraceContext(NamedTuple):
         return cls(root, parent) if root else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Hop:
-    """One step of an event's journey."""
+    """One step of an event's journey (slotted: a dozen are made per event)."""
 
     id: str
     trace_id: str
@@ -206,7 +206,7 @@ class TraceStore:
             at=time.time() if at is None else at,
             outcome=outcome,
             duration_ms=None if duration_ms is None else round(duration_ms, 3),
-            detail={k: v for k, v in detail.items() if v is not None},
+            detail={k: v for k, v in detail.items() if v is not None} if detail else {},
         )
         with self._lock:
             hops = self._traces.get(hop.trace_id)
