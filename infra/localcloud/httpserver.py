@@ -32,6 +32,7 @@ import logging
 import os
 import selectors
 import socket
+import struct
 import sys
 import threading
 import time
@@ -79,13 +80,25 @@ class _Closed(Exception):
 class Connection:
     """One client connection and the bytes read past the request being served."""
 
-    __slots__ = ("last_active", "peer", "pending", "sock")
+    __slots__ = ("last_active", "peer", "pending", "receive_timeout", "sock")
 
     def __init__(self, sock: socket.socket, peer: tuple[str, int]) -> None:
         self.sock = sock
         self.peer = peer
         self.pending = b""
         self.last_active = time.monotonic()
+        self.receive_timeout = 0.0
+
+    def wait_at_most(self, seconds: float) -> None:
+        """Let the next receive wait ``seconds`` at most (then it raises BlockingIOError).
+
+        The socket stays blocking with a kernel receive timeout (SO_RCVTIMEO), set only when
+        it changes: a Python socket timeout would cost a system call to set it before every
+        receive and a poll() before every receive and every send.
+        """
+        if seconds != self.receive_timeout:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(seconds))
+            self.receive_timeout = seconds
 
 
 class HttpServer:
@@ -154,6 +167,8 @@ class HttpServer:
                 return
             sock.setblocking(True)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            # A client that stops reading an answer is given up after the idle time.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(self.idle_s))
             connection = Connection(sock, peer)
             with self._lock:
                 self._open.add(connection)
@@ -241,11 +256,17 @@ class HttpServer:
                 connection.sock.sendall(CONTINUE)
                 continued = True
             started = parser.header_plus or parser.headers_finished
-            connection.sock.settimeout(self.idle_s if started else self.linger_s)
+            # One receive timeout for both waits (no system call to change it per request): a
+            # request begun may take up to idle_s, checked each time the linger runs out.
+            connection.wait_at_most(self.linger_s)
             try:
                 data = connection.sock.recv(RECV_BYTES)
-            except TimeoutError as exc:
-                raise (_Closed() if started else _Quiet()) from exc
+            except (BlockingIOError, TimeoutError) as exc:
+                if not started:
+                    raise _Quiet() from exc
+                if time.monotonic() - connection.last_active >= self.idle_s:
+                    raise _Closed() from exc
+                continue
             if not data:
                 raise _Closed()
             connection.last_active = time.monotonic()
@@ -376,6 +397,14 @@ class HttpServer:
         for fd in (self._wake_read, self._wake_write):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _timeval(seconds: float) -> bytes:
+    """``seconds`` as the ``struct timeval`` SO_RCVTIMEO and SO_SNDTIMEO take (zero would mean
+    no limit there: the shortest is a microsecond)."""
+    seconds = min(max(seconds, 1e-6), 1e9)
+    whole = int(seconds)
+    return struct.pack("@ll", whole, int((seconds - whole) * 1_000_000))
 
 
 def _keeps_alive(parser: Any) -> bool:

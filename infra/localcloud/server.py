@@ -4,9 +4,9 @@
         sqs = cloud.client("sqs")
 
 Serves HTTP/1.1 with keep-alive (httpserver.py: a thread stays with a busy client's connection,
-idle ones wait in a selector), parsing requests with waitress's parser and two corrections
-(``RequestParser``): an empty body is never waited for, and underscored S3 metadata headers and
-the raw request target reach moto as on moto's own server.
+idle ones wait in a selector), parsing requests with waitress's parser, corrected and with a
+shortcut for plain heads (httpparse.py): an empty body is never waited for, and underscored S3
+metadata headers and the raw request target reach moto as on moto's own server.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from waitress.adjustments import Adjustments
-from waitress.parser import HTTPRequestParser
 
 from localcloud import clients, quotas, runtime
 from localcloud.arns import DEFAULT_ACCOUNT
-from localcloud.emulator import state, wire
+from localcloud.emulator import state
 from localcloud.errors import LocalCloudError
 from localcloud.gateway import Gateway
+from localcloud.httpparse import RequestParser
 from localcloud.httpserver import HttpServer
 from localcloud.runtime import Runtime
 from localcloud.serving import raise_open_files
@@ -100,37 +100,6 @@ class StateKeeper:
 
     def stop(self) -> None:
         self._stop.set()
-
-
-class RequestParser(HTTPRequestParser):
-    """waitress's request parser, with two corrections.
-
-    - It does not expect a body a request says it does not have: botocore sends ``Expect:
-      100-continue`` with every S3 PutObject, an empty one included (``Content-Length: 0``);
-      waitress answered ``100 Continue`` and then waited for the body of a request it had
-      already found complete, until the client timed out.
-    - It keeps the ``x-amz-meta-*`` headers whose names hold underscores (S3 metadata keys such
-      as ``my_key``), which waitress drops as WSGI cannot tell ``_`` from ``-``; the task hands
-      them to moto as moto's own server does (emulator/wire.py).
-    """
-
-    expect_continue: bool
-    chunked: bool
-    content_length: int
-
-    def parse_header(self, header_plus: bytes) -> None:
-        super().parse_header(header_plus)
-        if self.expect_continue and not self.chunked and self.content_length == 0:
-            self.expect_continue = False
-        self.underscored: list[tuple[str, str]] = []
-        if b"_" not in header_plus:
-            return
-        for line in header_plus.split(b"\r\n")[1:]:
-            name, colon, value = line.partition(b":")
-            if colon and b"_" in name and wire.keeps_header(name.decode("latin-1")):
-                self.underscored.append(
-                    (name.decode("latin-1"), value.strip(b" \t").decode("latin-1"))
-                )
 
 
 class LocalCloud:

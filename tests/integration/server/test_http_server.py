@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from waitress.adjustments import Adjustments
 
+from localcloud.httpparse import RequestParser
 from localcloud.httpserver import HttpServer
-from localcloud.server import RequestParser
 
 pytestmark = pytest.mark.integration
 
@@ -218,3 +218,29 @@ def test_closing_the_server_closes_its_connections(server: HttpServer) -> None:
     assert closed(idle)
     busy.close()
     idle.close()
+
+
+def test_a_request_begun_waits_past_the_linger_and_is_closed_after_the_idle_time() -> None:
+    served = HttpServer(
+        app,
+        "127.0.0.1",
+        0,
+        parser_class=RequestParser,
+        adjustments=Adjustments(),
+        idle_s=1.5,
+        linger_s=0.2,
+    )
+    served.start()
+    try:
+        with connect(served) as late, connect(served) as stalled:
+            late.sendall(b"POST /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            stalled.sendall(b"POST /never HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            time.sleep(0.7)  # several lingers: a begun request is still waited for
+            late.sendall(b"Content-Length: 2\r\n\r\nok")
+            assert read_answer(late)[2].startswith(b"POST|/slow||-|ok|")
+            began = time.monotonic()
+            stalled.settimeout(4.0)
+            assert stalled.recv(1) == b""  # closed once the idle time ran out, not before
+            assert 0.3 < time.monotonic() - began < 4.0
+    finally:
+        served.close()
