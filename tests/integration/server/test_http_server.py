@@ -39,18 +39,23 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [echoed]
 
 
-@pytest.fixture
-def server() -> Iterator[HttpServer]:
+def started(idle_s: float = 5, linger_s: float = 0.3) -> HttpServer:
     served = HttpServer(
         app,
         "127.0.0.1",
         0,
         parser_class=RequestParser,
         adjustments=Adjustments(),
-        idle_s=5,
-        linger_s=0.3,
+        idle_s=idle_s,
+        linger_s=linger_s,
     )
     served.start()
+    return served
+
+
+@pytest.fixture
+def server() -> Iterator[HttpServer]:
+    served = started()
     yield served
     served.close()
 
@@ -221,16 +226,7 @@ def test_closing_the_server_closes_its_connections(server: HttpServer) -> None:
 
 
 def test_a_request_begun_waits_past_the_linger_and_is_closed_after_the_idle_time() -> None:
-    served = HttpServer(
-        app,
-        "127.0.0.1",
-        0,
-        parser_class=RequestParser,
-        adjustments=Adjustments(),
-        idle_s=1.5,
-        linger_s=0.2,
-    )
-    served.start()
+    served = started(idle_s=1.5, linger_s=0.2)
     try:
         with connect(served) as late, connect(served) as stalled:
             late.sendall(b"POST /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n")
