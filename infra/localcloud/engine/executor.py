@@ -146,6 +146,24 @@ class InvocationResult:
         return text[-LOG_TAIL_BYTES:].encode()[-LOG_TAIL_BYTES:].decode(errors="replace")
 
 
+def invocation_frame(
+    payload: bytes, request_id: str, trace_header: str, function_arn: str, deadline: float
+) -> bytes:
+    """An invocation request as worker.py reads it: a JSON head line, then the payload as it
+    is (inside the JSON line it was escaped on the way out and decoded twice in the worker:
+    ~60 us of the server's CPU for ten SQS records). UnicodeDecodeError for a payload that is
+    not UTF-8, which JSON text is."""
+    payload.decode()
+    head = {
+        "request_id": request_id,
+        "trace_header": trace_header,
+        "invoked_function_arn": function_arn,
+        "deadline": deadline,
+        "payload_bytes": len(payload),
+    }
+    return json.dumps(head).encode() + b"\n" + payload
+
+
 def lambda_environment(
     spec: FunctionSpec, endpoint_url: str, stream: str, *, provisioned: bool = False
 ) -> dict[str, str]:
@@ -276,18 +294,14 @@ class Worker:
         # Under a debugger nothing is killed: the wait for the IDE and a paused breakpoint
         # take as long as they take (SAM CLI suspends its timeout the same way).
         timeout = self.spec.timeout if self.spec.debug_port is None else math.inf
-        request = {
-            "request_id": request_id,
-            "payload": payload.decode() if payload else "",
-            "trace_header": trace_header,
-            "invoked_function_arn": self.spec.qualified_arn,
-            "deadline": deadline,
-        }
+        frame = invocation_frame(
+            payload, request_id, trace_header, self.spec.qualified_arn, deadline
+        )
         error: dict[str, Any] | None = None
         body = b""
         assert self.process.stdin is not None
         try:
-            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.write(frame)
             self.process.stdin.flush()
             # A new environment first runs its init phase, which Lambda limits apart from the
             # timeout: the worker says when init is over and the timeout starts from there.
