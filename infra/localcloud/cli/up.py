@@ -92,14 +92,21 @@ def print_invocation(spec: FunctionSpec, result: InvocationResult, lines: Sequen
         # which rich renders the same (its tabs expanded by columns, so with wide characters
         # rich renders it); rendering costs the server's CPU.
         plain = console.color_system is None
+        # Plain lines go out in one write: stderr is line-buffered, so a write per line was a
+        # system call per line.
+        pending: list[str] = []
         for line in lines:
             if plain and ("\t" not in line or line.isascii()):
-                console.file.write(plain_log_line(spec.name, result.request_id, line) + "\n")
+                pending.append(plain_log_line(spec.name, result.request_id, line) + "\n")
                 continue
+            if pending:
+                console.file.write("".join(pending))
+                pending.clear()
             console.print(
                 log_line(spec.name, result.request_id, line, result.failed), soft_wrap=True
             )
         if plain:
+            console.file.write("".join(pending))
             console.file.flush()
 
 
