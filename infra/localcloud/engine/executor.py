@@ -283,12 +283,18 @@ class Worker:
             ).start()
         self.replies = os.fdopen(read_fd, "rb")
         self._buffer = b""
+        # The last invocation ended with the worker's answer, so it was alive then (which saves
+        # asking the system, a wait call of ~11 us in the server, when it goes back to its pool).
+        self.answered = False
+        # The output pipe was seen empty when the last answer came (see _read_line).
+        self._output_quiet = False
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def run(self, payload: bytes, request_id: str, trace_header: str) -> InvocationResult:
         started = time.monotonic()
+        self.answered = False
         # The handler's context still counts down from the configured timeout.
         deadline = time.time() + self.spec.timeout
         # Under a debugger nothing is killed: the wait for the IDE and a paused breakpoint
@@ -351,7 +357,9 @@ class Worker:
                 error["requestId"] = request_id
         duration = (time.monotonic() - started) * 1000
         # Everything the worker wrote before its answer is in the pipe by now.
-        self.output.drain()
+        if line is None or not self._output_quiet:
+            self.output.drain()
+        self.answered = line is not None
         logs = self.output.take()
         self.fresh = False
         if error is not None and error["errorType"] in PLATFORM_ERRORS:
@@ -392,13 +400,18 @@ class Worker:
     def _read_line(self, deadline: float) -> bytes | None:
         """The worker's next answer, reading its output meanwhile so it never blocks on it."""
         fd = self.replies.fileno()
+        # Whether the last look at the pipes found the output pipe empty: the worker writes
+        # its output before its answer, so a look that sees the answer and no output leaves
+        # nothing for run() to drain (a read that finds nothing costs ~15 us in the server).
+        self._output_quiet = False
         while b"\n" not in self._buffer:
             remaining = _seconds_until(deadline)
             if remaining is not None and remaining <= 0:
                 return None
             watched = [fd] if self.output.closed else [fd, self.output.fd]
             ready, _, _ = select.select(watched, [], [], remaining)
-            if self.output.fd in ready:
+            self._output_quiet = self.output.fd not in ready
+            if not self._output_quiet:
                 self.output.drain()
             if fd not in ready:
                 continue
@@ -624,7 +637,7 @@ class Executor:
             pool = self._pools.get(spec.pool)
             if pool is not None:
                 pool.busy -= 1
-                keep = worker.alive() and not self._closed
+                keep = (worker.answered or worker.alive()) and not self._closed
                 if keep and worker.fingerprint == pool.spec.fingerprint:
                     worker.idle_since = time.monotonic()
                     pool.idle.append(worker)
