@@ -563,7 +563,9 @@ class Executor:
             cap = 1  # one environment, so the breakpoint pauses the one the IDE attached to
         with self._cond:
             pool = self._pools.get(spec.pool)
-            if pool is None or pool.spec != spec:
+            # The catalog hands out the same spec while the configuration is unchanged: the
+            # identity test spares comparing every field on each invocation.
+            if pool is None or (pool.spec is not spec and pool.spec != spec):
                 if pool is not None:
                     self._retire(pool.idle)
                 pool = self._pools[spec.pool] = _Pool(spec, busy=pool.busy if pool else 0)
