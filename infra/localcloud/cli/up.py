@@ -33,7 +33,7 @@ from localcloud.cli.common import (
 )
 from localcloud.cli.project import load_project, stack_name
 from localcloud.engine.executor import FunctionSpec, InvocationResult
-from localcloud.logview import log_line, plain_log_line
+from localcloud.logview import log_line, plain_log_line, plain_log_lines
 
 # A ready hook that runs longer than this is stopped (the cloud keeps serving).
 INIT_HOOK_TIMEOUT_S = 300
@@ -92,21 +92,21 @@ def print_invocation(spec: FunctionSpec, result: InvocationResult, lines: Sequen
         # which rich renders the same (its tabs expanded by columns, so with wide characters
         # rich renders it); rendering costs the server's CPU.
         plain = console.color_system is None
-        # Plain lines go out in one write: stderr is line-buffered, so a write per line was a
-        # system call per line.
-        pending: list[str] = []
+        if plain and all("\t" not in line or line.isascii() for line in lines):
+            # In one write (stderr is line-buffered: a write a line was a system call a line),
+            # the time and names put in words once.
+            text = plain_log_lines(spec.name, result.request_id, lines)
+            console.file.write("".join(f"{line}\n" for line in text))
+            console.file.flush()
+            return
         for line in lines:
             if plain and ("\t" not in line or line.isascii()):
-                pending.append(plain_log_line(spec.name, result.request_id, line) + "\n")
+                console.file.write(plain_log_line(spec.name, result.request_id, line) + "\n")
                 continue
-            if pending:
-                console.file.write("".join(pending))
-                pending.clear()
             console.print(
                 log_line(spec.name, result.request_id, line, result.failed), soft_wrap=True
             )
         if plain:
-            console.file.write("".join(pending))
             console.file.flush()
 
 

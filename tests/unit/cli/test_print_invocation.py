@@ -42,21 +42,26 @@ def result(failed: bool) -> InvocationResult:
 
 
 @pytest.mark.parametrize("failed", [False, True])
+@pytest.mark.parametrize(
+    "lines",
+    [LINES, [line for line in LINES if line.isascii()]],
+    ids=["a line rich renders", "all plain"],
+)
 def test_lines_print_as_rich_prints_them_without_colours(
-    monkeypatch: pytest.MonkeyPatch, failed: bool
+    monkeypatch: pytest.MonkeyPatch, failed: bool, lines: list[str]
 ) -> None:
     printed = io.StringIO()
     monkeypatch.setattr("sys.stderr", printed)
 
-    print_invocation(SPEC, result(failed), LINES)
+    print_invocation(SPEC, result(failed), lines)
 
     expected = io.StringIO()
     console = Console(file=expected, highlight=False, width=200)
-    for line in LINES:
+    for line in lines:
         console.print(log_line("fn", "3f2a1b9c-0000", line, failed, at=0.0), soft_wrap=True)
     # The time each line was printed at is the one thing that differs.
     assert STAMP.sub("", printed.getvalue()) == STAMP.sub("", expected.getvalue())
-    assert len(STAMP.findall(printed.getvalue())) == len(LINES)
+    assert len(STAMP.findall(printed.getvalue())) == len(lines)
 
 
 def test_each_invocation_prints_on_the_stderr_of_the_moment(
