@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.console import Console
 from rich.text import Text
 
 from localcloud.cli import background
@@ -32,7 +33,7 @@ from localcloud.cli.common import (
 )
 from localcloud.cli.project import load_project, stack_name
 from localcloud.engine.executor import FunctionSpec, InvocationResult
-from localcloud.logview import log_line, plain_log_line
+from localcloud.logview import log_line, plain_log_line, plain_log_lines
 
 # A ready hook that runs longer than this is stopped (the cloud keeps serving).
 INIT_HOOK_TIMEOUT_S = 300
@@ -69,16 +70,35 @@ def one_line_errors() -> None:
 
 
 _printing = threading.Lock()
+# The console invocations print on, with the stream it was made for: made again only when
+# stderr is another stream (one per invocation cost ~25 us of the server's CPU).
+_log_console: tuple[object, Console] | None = None
+
+
+def _stderr_console() -> Console:
+    """err()'s console, kept while stderr is the same stream (the caller holds _printing)."""
+    global _log_console
+    stream = sys.stderr
+    if _log_console is None or _log_console[0] is not stream:
+        _log_console = (stream, err())
+    return _log_console[1]
 
 
 def print_invocation(spec: FunctionSpec, result: InvocationResult, lines: Sequence[str]) -> None:
     """Print an invocation's log lines on stderr as it ends (a listener of the engine's logs)."""
-    console = err()
-    # Without colours (not a terminal: a log file, the bench) a line is its plain text, which
-    # rich renders the same (its tabs expanded by columns, so with wide characters rich renders
-    # it); rendering costs the server's CPU.
-    plain = console.color_system is None
     with _printing:
+        console = _stderr_console()
+        # Without colours (not a terminal: a log file, the bench) a line is its plain text,
+        # which rich renders the same (its tabs expanded by columns, so with wide characters
+        # rich renders it); rendering costs the server's CPU.
+        plain = console.color_system is None
+        if plain and all("\t" not in line or line.isascii() for line in lines):
+            # In one write (stderr is line-buffered: a write a line was a system call a line),
+            # the time and names put in words once.
+            text = plain_log_lines(spec.name, result.request_id, lines)
+            console.file.write("".join(f"{line}\n" for line in text))
+            console.file.flush()
+            return
         for line in lines:
             if plain and ("\t" not in line or line.isascii()):
                 console.file.write(plain_log_line(spec.name, result.request_id, line) + "\n")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import secrets
 import threading
 import time
 import uuid
@@ -30,6 +32,15 @@ from localcloud.engine.senders import Deliver, Message
 from localcloud.trace import HopKind, Outcome, TraceStore
 
 log = logging.getLogger(__name__)
+
+# Request ids must be unique, not secret: drawn from a seeded generator rather than uuid4's
+# system call for random bytes on every invocation.
+_request_ids = random.Random(secrets.randbits(64))
+
+
+def new_request_id() -> str:
+    """A request id in Lambda's form (a version 4 UUID)."""
+    return str(uuid.UUID(int=_request_ids.getrandbits(128), version=4))
 
 
 class Catalog(Protocol):
@@ -105,7 +116,7 @@ class Invoker:
     ) -> InvocationResult:
         """Run the function now and return its result (errors are results, not exceptions)."""
         spec = self.catalog.spec(function)
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         hop_id = trace.new_hop_id()
         context = context or trace.current() or trace.TraceContext(trace.new_root())
         worker_context = trace.TraceContext(context.root, hop_id)
@@ -158,7 +169,7 @@ class Invoker:
             # The version named (an alias resolved now), so later attempts run that version.
             function_arn=spec.qualified_arn,
             payload=payload,
-            request_id=str(uuid.uuid4()),
+            request_id=new_request_id(),
             context=context or trace.current() or trace.TraceContext(trace.new_root()),
             received=time.time(),
         )

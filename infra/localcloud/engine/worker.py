@@ -1,7 +1,8 @@
 """The Lambda runtime inside a worker process.
 
 The executor starts one of these per concurrent execution environment of a function. It reads
-invocation requests as JSON lines on stdin and answers each on the reply pipe (the file
+requests on stdin, each a JSON head line, an invocation's followed by its payload's bytes as
+they are (``payload_bytes`` says how many), and answers each on the reply pipe (the file
 descriptor named by LOCALCLOUD_REPLY_FD). stdout and stderr belong to the function: the executor
 points them at a log file and reads what each invocation wrote. The handler module is imported
 on the first request (the init phase), as the Lambda Python runtime does, or ahead of it when
@@ -51,8 +52,9 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from types import ModuleType
-from typing import Any
+from typing import Any, BinaryIO
 
 # Stacks for the handler's Python threads: see _limit_memory.
 THREAD_STACK_BYTES = 1024 * 1024
@@ -656,6 +658,20 @@ class Runtime:
         return _invoke(self.handler, request, self.encoder)
 
 
+def _requests(stream: BinaryIO) -> Iterator[dict[str, Any]]:
+    """The executor's requests until the end of input: a JSON head line each, an invocation's
+    followed by its payload's ``payload_bytes`` bytes as they are (put in as ``payload``)."""
+    while line := stream.readline():
+        request = json.loads(line)
+        size = request.pop("payload_bytes", None)
+        if size is not None:
+            payload = stream.read(size) if size else b""
+            if len(payload) < size:
+                return  # the executor went away in the middle of a request
+            request["payload"] = payload.decode()
+        yield request
+
+
 def main() -> None:
     reply_fd = int(os.environ.pop("LOCALCLOUD_REPLY_FD"))
     reply = os.fdopen(reply_fd, "w", buffering=1)
@@ -678,8 +694,7 @@ def main() -> None:
     debugger_error = _wait_for_debugger(int(debug_port)) if debug_port else None
     _limit_memory()
     runtime = Runtime(calls)
-    for line in sys.stdin:
-        request = json.loads(line)
+    for request in _requests(sys.stdin.buffer):
         if calls is not None:
             calls.hook()
         if debugger_error is not None:

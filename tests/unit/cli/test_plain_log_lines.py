@@ -8,7 +8,7 @@ import io
 import pytest
 from rich.console import Console
 
-from localcloud.logview import log_line, plain_log_line
+from localcloud.logview import log_line, plain_log_line, plain_log_lines
 
 MESSAGES = [
     "REPORT RequestId: 1 Duration: 1.20 ms",
@@ -38,3 +38,10 @@ def test_a_plain_line_is_what_rich_prints_without_colours(
     assert console.color_system is None
     console.print(log_line("fn", request_id, message, failed, at=12.345), soft_wrap=True)
     assert plain_log_line("fn", request_id, message, at=12.345) + "\n" == printed.getvalue()
+
+
+@pytest.mark.parametrize("request_id", [None, "3f2a1b9c-0000"])
+def test_lines_of_one_invocation_are_each_its_plain_line(request_id: str | None) -> None:
+    lines = plain_log_lines("fn", request_id, MESSAGES, at=12.345)
+
+    assert lines == [plain_log_line("fn", request_id, m, at=12.345) for m in MESSAGES]

@@ -334,6 +334,10 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
         "moto.logs.models:LogsBackend.put_log_events",
         ["self", "log_group_name", "log_stream_name", "log_events"],
     ),
+    "LogGroup.put_log_events": (
+        "moto.logs.models:LogGroup.put_log_events",
+        ["self", "log_stream_name", "log_events"],
+    ),
     "Message.validate_attribute_name": (
         "moto.sqs.models:Message.validate_attribute_name",
         ["name"],

@@ -12,9 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.logs.models import logs_backends
+from moto.logs.models import LogStream, logs_backends
 
-from localcloud.emulator.backends import LOG_EVENT_OVERHEAD
+from localcloud.emulator.backends import LOG_EVENT_OVERHEAD, put_log_lines
 from localcloud.engine.executor import FunctionSpec, InvocationResult
 from localcloud.engine.logs import LogWriter
 
@@ -116,3 +116,50 @@ def test_the_start_line_names_the_version_that_ran() -> None:
     LogWriter(max_group_bytes=1 << 20).write(SPEC, ran)
 
     assert messages()[-4] == "START RequestId: r9 Version: 3"
+
+
+def test_written_lines_read_back_as_lines_put_through_put_log_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN two groups with the same subscription filter, one written to by the engine and one
+    # through the API, with what moto hands the filters' destinations recorded
+    sent: list[tuple[str, list[tuple[int, str]]]] = []
+
+    def record(self: Any, log_events: Any, **_: Any) -> None:
+        sent.append((self.log_group.name, [(e["timestamp"], e["message"]) for e in log_events]))
+
+    monkeypatch.setattr(LogStream, "_send_log_events", record)
+    client = boto3.client("logs", region_name=REGION)
+    backend = logs_backends[DEFAULT_ACCOUNT_ID][REGION]
+    lines = ["START RequestId: r1", "a\tb", "é 漢", "REPORT RequestId: r1\tDuration: 1.00 ms"]
+    for group in ("engine", "api"):
+        client.create_log_group(logGroupName=group)
+        client.create_log_stream(logGroupName=group, logStreamName="s")
+        backend.groups[group].put_subscription_filter(
+            "f", "", "arn:aws:kinesis:eu-west-1:123456789012:stream/x", ""
+        )
+
+    # WHEN the same lines go to each
+    put_log_lines(REGION, DEFAULT_ACCOUNT_ID, "engine", "s", lines)
+    at = backend.groups["engine"].streams["s"].events[0].timestamp
+    client.put_log_events(
+        logGroupName="api",
+        logStreamName="s",
+        logEvents=[{"timestamp": at, "message": line} for line in lines],
+    )
+
+    # THEN both read back the same (but for ingestion times and event ids)
+    def seen(group: str) -> list[Any]:
+        events = client.get_log_events(logGroupName=group, logStreamName="s")["events"]
+        found = client.filter_log_events(logGroupName=group)["events"]
+        (stream,) = client.describe_log_streams(logGroupName=group)["logStreams"]
+        return [
+            [(e["timestamp"], e["message"]) for e in events],
+            [(e["logStreamName"], e["timestamp"], e["message"]) for e in found],
+            {k: stream[k] for k in ("firstEventTimestamp", "lastEventTimestamp", "storedBytes")},
+            stream["uploadSequenceToken"],
+        ]
+
+    assert seen("engine") == seen("api")
+    assert seen("engine")[0] == [(at, line) for line in lines]
+    assert sent == [("engine", [(at, line) for line in lines]), ("api", sent[0][1])]
