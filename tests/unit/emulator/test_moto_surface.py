@@ -727,7 +727,9 @@ PRIVATE_NAMES = [
     (
         "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp:Timestamp",
         "_create_failure_event",
-    ),
+    ),  # emulator/fastpath.py's lean PutItem checks a flat item with moto's own checks
+    ("moto.dynamodb.models.table:Table", "_validate_number_type"),
+    ("moto.dynamodb.models.table:Table", "_validate_key_sizes"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -750,6 +752,9 @@ INSTANCE_NAMES = {
         "stream_specification",
         "region_name",
         "ttl",
+        # emulator/fastpath.py's lean PutItem stores a flat item as Table.put_item does
+        *("items", "global_indexes", "hash_key_attr", "range_key_attr"),
+        *("hash_key_type", "range_key_type"),
     ],
     # backends.expire_items reads an item's TTL attribute and deletes it by its keys
     "Item": ["attrs", "hash_key", "range_key"],
