@@ -19,6 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from moto.core.exceptions import ServiceException
+from moto.dynamodb.limits import HASH_KEY_MAX_LENGTH, RANGE_KEY_MAX_LENGTH
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.responses import (
@@ -112,16 +113,15 @@ def _put_flat_item(table: Any, item: Any) -> bool:
             return False
         if kind == "N":
             table._validate_number_type(scalar)
-            size += len(str(scalar))  # moto's sizes: a number's text, a string's UTF-8
-        elif kind == "S":
-            size += len(str(scalar).encode("utf-8"))
-        else:
-            size += 1
-        size += len(name.encode("utf-8"))
+        size += len(name.encode("utf-8")) + _flat_size(kind, scalar)
     hash_name, range_name = table.hash_key_attr, table.range_key_attr
     if size > ITEM_SIZE_LIMIT or hash_name not in item:
         return False
     hash_value = DynamoType(item[hash_name])
+    if hash_value.type != table.hash_key_type:
+        return False
+    if _flat_size(hash_value.type, hash_value.value) > HASH_KEY_MAX_LENGTH:
+        return False
     range_value = None
     if range_name is not None:
         if range_name not in item:
@@ -129,9 +129,8 @@ def _put_flat_item(table: Any, item: Any) -> bool:
         range_value = DynamoType(item[range_name])
         if range_value.type != table.range_key_type:
             return False
-    if hash_value.type != table.hash_key_type:
-        return False
-    table._validate_key_sizes(item)
+        if _flat_size(range_value.type, range_value.value) > RANGE_KEY_MAX_LENGTH:
+            return False
     # From here on as Table.put_item with overwrite=True and no expectation.
     current = table.get_item(hash_value, range_value)
     stored = Item(hash_value, range_value, {})
@@ -143,6 +142,16 @@ def _put_flat_item(table: Any, item: Any) -> bool:
     if table.stream_shard is not None:
         table.stream_shard.add(current, stored)
     return True
+
+
+def _flat_size(kind: str, scalar: Any) -> int:
+    """A flat value's size as moto's DynamoType.size counts it: a number's text, a string's
+    UTF-8 bytes, one byte for BOOL and NULL."""
+    if kind == "N":
+        return len(str(scalar))
+    if kind == "S":
+        return len(str(scalar).encode("utf-8"))
+    return 1
 
 
 BINARY_TYPES = frozenset({"B", "BS"})

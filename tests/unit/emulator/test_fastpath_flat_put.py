@@ -250,6 +250,19 @@ def test_a_table_with_a_range_key_stores_and_overwrites_alike(twins: Twins) -> N
     twins.assert_same_state(name)
 
 
+def test_a_string_range_key_is_held_to_moto_s_length_limit(twins: Twins) -> None:
+    name = twins.create({"pk": "S", "sk": "S"})
+
+    statuses = [
+        twins.put({"TableName": name, "Item": {"pk": {"S": "a"}, "sk": {"S": "é" * 512}}})[0],
+        twins.put({"TableName": name, "Item": {"pk": {"S": "b"}, "sk": {"S": "x" * 1025}}})[0],
+    ]
+
+    assert statuses == [200, 400]
+    assert twins.lean[0] is True and True not in twins.lean[1:]
+    twins.assert_same_state(name)
+
+
 def test_a_table_with_a_global_index_is_left_to_the_general_path(twins: Twins) -> None:
     index = {
         "IndexName": "by-g",

@@ -729,7 +729,6 @@ PRIVATE_NAMES = [
         "_create_failure_event",
     ),  # emulator/fastpath.py's lean PutItem checks a flat item with moto's own checks
     ("moto.dynamodb.models.table:Table", "_validate_number_type"),
-    ("moto.dynamodb.models.table:Table", "_validate_key_sizes"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
