@@ -10,9 +10,8 @@ import json
 import random
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from localcloud.gateway.request import AwsRequest
@@ -26,9 +25,12 @@ REQUEST_ID = "x-amzn-RequestId"
 _ids = random.Random(secrets.randbits(64))
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
-    """A whole HTTP response: status code, headers in order, body."""
+class Response(NamedTuple):
+    """A whole HTTP response: status code, headers in order, body.
+
+    A named tuple: a direct path's answer makes two (with its request id), and a tuple is made
+    in one step where a frozen dataclass sets each field through ``object.__setattr__``.
+    """
 
     status: int
     headers: tuple[tuple[str, str], ...]
