@@ -103,6 +103,7 @@ def _put_flat_item(table: Any, item: Any) -> bool:
     if table.global_indexes or not isinstance(item, dict):
         return False
     size = 0
+    attrs = {}
     for name, value in item.items():
         if type(value) is not dict or len(value) != 1:
             return False
@@ -114,10 +115,11 @@ def _put_flat_item(table: Any, item: Any) -> bool:
         if kind == "N":
             table._validate_number_type(scalar)
         size += len(name.encode("utf-8")) + _flat_size(kind, scalar)
+        attrs[name] = _flat_value(kind, scalar)
     hash_name, range_name = table.hash_key_attr, table.range_key_attr
     if size > ITEM_SIZE_LIMIT or hash_name not in item:
         return False
-    hash_value = DynamoType(item[hash_name])
+    hash_value = _flat_value(attrs[hash_name].type, attrs[hash_name].value)
     if hash_value.type != table.hash_key_type:
         return False
     if _flat_size(hash_value.type, hash_value.value) > HASH_KEY_MAX_LENGTH:
@@ -126,7 +128,7 @@ def _put_flat_item(table: Any, item: Any) -> bool:
     if range_name is not None:
         if range_name not in item:
             return False
-        range_value = DynamoType(item[range_name])
+        range_value = _flat_value(attrs[range_name].type, attrs[range_name].value)
         if range_value.type != table.range_key_type:
             return False
         if _flat_size(range_value.type, range_value.value) > RANGE_KEY_MAX_LENGTH:
@@ -134,7 +136,7 @@ def _put_flat_item(table: Any, item: Any) -> bool:
     # From here on as Table.put_item with overwrite=True and no expectation.
     current = table.get_item(hash_value, range_value)
     stored = Item(hash_value, range_value, {})
-    dict.update(stored.attrs, {name: DynamoType(value) for name, value in item.items()})
+    dict.update(stored.attrs, attrs)
     if range_value:
         table.items[hash_value][range_value] = stored
     else:
@@ -142,6 +144,16 @@ def _put_flat_item(table: Any, item: Any) -> bool:
     if table.stream_shard is not None:
         table.stream_shard.add(current, stored)
     return True
+
+
+def _flat_value(kind: str, scalar: Any) -> DynamoType:
+    """``DynamoType({kind: scalar})`` for a flat value, which its constructor stores as is
+    (it converts only lists and maps): made directly, 0.13 us where the constructor takes 0.48;
+    as moto does, the keys and the attributes are values of their own."""
+    value = DynamoType.__new__(DynamoType)
+    value.type = kind
+    value.value = scalar
+    return value
 
 
 def _flat_size(kind: str, scalar: Any) -> int:

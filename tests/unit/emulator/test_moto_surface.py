@@ -1386,3 +1386,15 @@ def test_aliases_and_reserved_concurrency_read_what_moto_holds() -> None:
         assert backends.reserved_concurrency(f"{arn}:1", "us-east-1") == 3
         assert backends.reserved_concurrency("surface-alias", "us-east-1") == 3
         assert backends.reserved_concurrency("nosuch", "us-east-1") is None
+
+
+def test_a_flat_dynamodb_value_and_an_empty_item_hold_what_the_lean_put_sets() -> None:
+    """emulator/fastpath.py makes flat values and items without their constructors' work."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+
+    for kind, scalar in (("S", "a"), ("N", "1"), ("BOOL", False), ("NULL", True)):
+        assert vars(DynamoType({kind: scalar})) == {"type": kind, "value": scalar}
+    key = DynamoType({"S": "k"})
+    item = Item(key, None, {})
+    assert vars(item) == {"hash_key": key, "range_key": None, "attrs": {}}
+    assert type(item.attrs) is LimitedSizeDict
