@@ -50,7 +50,9 @@ SEND_KEYS = {
 def put_item(body: bytes, region: str) -> bytes | None:
     """The response body of a plain PutItem done directly, or None to take moto's path."""
     try:
-        request = json.loads(body)
+        # Text, not bytes: json.loads skips guessing the encoding (2.3 -> 1.7 us); a body that
+        # is not UTF-8 (a ValueError) is moto's to read.
+        request = json.loads(body.decode())
     except ValueError:
         return None
     if not isinstance(request, dict) or set(request) - PLAIN_PUT_KEYS:

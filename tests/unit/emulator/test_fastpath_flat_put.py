@@ -306,3 +306,14 @@ def test_a_missing_table_is_refused_alike(twins: Twins) -> None:
     status, _ = twins.put({"TableName": "flat-missing", "Item": {"pk": {"S": "a"}}})
 
     assert status == 400
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "latin-1"])
+def test_a_body_not_in_plain_utf_8_answers_as_moto_does(twins: Twins, encoding: str) -> None:
+    name = twins.create({"pk": "S"})
+    request = json.dumps({"TableName": name, "Item": {"pk": {"S": "é"}}}, ensure_ascii=False)
+
+    twins.put(request.encode(encoding))
+
+    assert twins.lean == []
+    twins.assert_same_state(name)
