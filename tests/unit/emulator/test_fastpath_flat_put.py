@@ -1,9 +1,9 @@
 """The direct PutItem's lean store of flat items answers, stores and streams exactly as moto.
 
 Each case is sent twice over the call-pipe door (no network): to a gateway with the direct path
-and to one without it (moto's own PutItem), each on its own region's twin table. The answers
-(status and body), the items stored and the stream records must be the same, and a case marked
-flat must have taken the lean store.
+and to one without it (moto's own PutItem), each on its own region's twin table, on moto as
+shipped and as the server patches it. The answers (status and body), the items stored and the
+stream records must be the same, and a case marked flat must have taken the lean store.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from moto.dynamodb.models import dynamodb_backends
 
 from localcloud.emulator import fastpath
 from localcloud.emulator.backends import ACCOUNT_ID
+from localcloud.emulator.moto_patches import perf
 from localcloud.engine.callframe import Call
 from localcloud.gateway import Gateway, ServerInfo
 from localcloud.trace import TraceStore
@@ -122,8 +123,14 @@ def _state(region: str, name: str) -> Any:
     return items, records
 
 
-@pytest.fixture
-def twins(monkeypatch: pytest.MonkeyPatch) -> Iterator[Twins]:
+@pytest.fixture(params=["moto", "moto with the server's perf patches"])
+def twins(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Twins]:
+    """The twins, on moto as shipped and on moto as the server runs it (its Item.__init__ and
+    backend lookups replaced by moto_patches/perf.py)."""
+    patches = perf.patches() if request.param != "moto" else None
+    if patches is not None:
+        patches.apply()
+        request.addfinalizer(patches.undo)
     pair = Twins()
     lean = fastpath._put_flat_item
 
