@@ -11,8 +11,6 @@ Memory is bounded: at most ``max_traces`` trees (oldest dropped first) of ``max_
 
 from __future__ import annotations
 
-import random
-import secrets
 import threading
 import time
 from collections import OrderedDict, deque
@@ -21,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from itertools import takewhile
 from typing import Any, NamedTuple
+
+from localcloud import ids
 
 # Defaults of settings.Settings.trace_max_traces and trace_max_hops.
 MAX_TRACES = 5000
@@ -73,17 +73,12 @@ class Outcome(StrEnum):
 FAILURE_KINDS = frozenset({HopKind.DLQ, HopKind.DROP})
 
 
-# Ids need to be unique, not secret: a seeded PRNG avoids a system call (and a GIL hand-off)
-# per hop, which secrets.token_hex costs.
-_ids = random.Random(secrets.randbits(64))
-
-
 def new_root() -> str:
-    return f"1-{int(time.time()):08x}-{_ids.getrandbits(96):024x}"
+    return f"1-{int(time.time()):08x}-{ids.bits(96):024x}"
 
 
 def new_hop_id() -> str:
-    return f"{_ids.getrandbits(64):016x}"
+    return f"{ids.bits(64):016x}"
 
 
 class TraceContext(NamedTuple):

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-import random
-import secrets
 import threading
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from localcloud import trace
+from localcloud import ids, trace
 from localcloud.arns import function_name, service_of
 from localcloud.engine import shapes
 from localcloud.engine.errors import DeliveryError, FunctionNotFoundError, ThrottledError
@@ -32,15 +29,6 @@ from localcloud.engine.senders import Deliver, Message
 from localcloud.trace import HopKind, Outcome, TraceStore
 
 log = logging.getLogger(__name__)
-
-# Request ids must be unique, not secret: drawn from a seeded generator rather than uuid4's
-# system call for random bytes on every invocation.
-_request_ids = random.Random(secrets.randbits(64))
-
-
-def new_request_id() -> str:
-    """A request id in Lambda's form (a version 4 UUID)."""
-    return str(uuid.UUID(int=_request_ids.getrandbits(128), version=4))
 
 
 class Catalog(Protocol):
@@ -116,7 +104,7 @@ class Invoker:
     ) -> InvocationResult:
         """Run the function now and return its result (errors are results, not exceptions)."""
         spec = self.catalog.spec(function)
-        request_id = new_request_id()
+        request_id = ids.request_id()
         hop_id = trace.new_hop_id()
         context = context or trace.current() or trace.TraceContext(trace.new_root())
         worker_context = trace.TraceContext(context.root, hop_id)
@@ -169,7 +157,7 @@ class Invoker:
             # The version named (an alias resolved now), so later attempts run that version.
             function_arn=spec.qualified_arn,
             payload=payload,
-            request_id=new_request_id(),
+            request_id=ids.request_id(),
             context=context or trace.current() or trace.TraceContext(trace.new_root()),
             received=time.time(),
         )

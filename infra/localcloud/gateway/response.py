@@ -7,22 +7,18 @@ as the answer the executor frames back to the worker, for botocore.
 from __future__ import annotations
 
 import json
-import random
-import secrets
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
+from localcloud import ids
 from localcloud.gateway.request import AwsRequest
 
 JSON = "application/json"
 AMZ_JSON = "application/x-amz-json-1.0"
 # botocore reads a JSON-protocol response's RequestId (ResponseMetadata) from this header.
 REQUEST_ID = "x-amzn-RequestId"
-# Request ids need to be unique, not secret: a seeded PRNG spares uuid4's getrandom system call
-# (and the GIL hand-off around it) on every answer; 2.3 -> 0.9 us uncontended (as trace.py's ids).
-_ids = random.Random(secrets.randbits(64))
 
 
 class Response(NamedTuple):
@@ -106,13 +102,6 @@ def rest_xml_error_response(status: int, code: str, message: str) -> Response:
     return Response(status, headers, body)
 
 
-def new_request_id() -> str:
-    """A request id shaped as AWS's are: a random (version 4) UUID's text."""
-    digits = f"{_ids.getrandbits(128):032x}"
-    variant = "89ab"[int(digits[16], 16) & 3]
-    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
-
-
 def with_request_id(response: Response) -> Response:
     """``response`` with a request id header unless it has one (AWS sends one with every answer)."""
     wanted = REQUEST_ID.lower()
@@ -120,5 +109,5 @@ def with_request_id(response: Response) -> Response:
         if name.lower() == wanted:
             return response
     return Response(
-        response.status, (*response.headers, (REQUEST_ID, new_request_id())), response.body
+        response.status, (*response.headers, (REQUEST_ID, ids.request_id())), response.body
     )

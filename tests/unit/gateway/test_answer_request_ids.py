@@ -1,14 +1,16 @@
-"""Request ids the gateway adds to its own answers: random version 4 UUIDs, never repeated."""
+"""Request ids: random version 4 UUIDs in their usual text, never repeated; the gateway adds one
+to every answer that has none."""
 
 from __future__ import annotations
 
 import uuid
 
-from localcloud.gateway.response import REQUEST_ID, Response, new_request_id, with_request_id
+from localcloud.gateway.response import REQUEST_ID, Response, with_request_id
+from localcloud.ids import request_id
 
 
 def test_request_ids_are_version_4_uuids_in_their_usual_text() -> None:
-    ids = [new_request_id() for _ in range(2000)]
+    ids = [request_id() for _ in range(10_000)]
 
     parsed = [uuid.UUID(text) for text in ids]
 
