@@ -125,19 +125,15 @@ def _put_flat_item(table: Any, item: Any) -> bool:
     hash_name, range_name = table.hash_key_attr, table.range_key_attr
     if size > ITEM_SIZE_LIMIT or hash_name not in item:
         return False
-    hash_value = _flat_value(attrs[hash_name].type, attrs[hash_name].value)
-    if hash_value.type != table.hash_key_type:
-        return False
-    if _flat_size(hash_value.type, hash_value.value) > HASH_KEY_MAX_LENGTH:
+    hash_value = _key_value(attrs[hash_name], table.hash_key_type, HASH_KEY_MAX_LENGTH)
+    if hash_value is None:
         return False
     range_value = None
     if range_name is not None:
         if range_name not in item:
             return False
-        range_value = _flat_value(attrs[range_name].type, attrs[range_name].value)
-        if range_value.type != table.range_key_type:
-            return False
-        if _flat_size(range_value.type, range_value.value) > RANGE_KEY_MAX_LENGTH:
+        range_value = _key_value(attrs[range_name], table.range_key_type, RANGE_KEY_MAX_LENGTH)
+        if range_value is None:
             return False
     # From here on as Table.put_item with overwrite=True and no expectation.
     current = table.get_item(hash_value, range_value)
@@ -159,6 +155,15 @@ def _flat_value(kind: str, scalar: Any) -> DynamoType:
     value = DynamoType.__new__(DynamoType)
     value.type = kind
     value.value = scalar
+    return value
+
+
+def _key_value(attribute: DynamoType, key_type: str, max_length: int) -> DynamoType | None:
+    """A key's own value (a copy of its attribute's), or None when its type is not the key's
+    or it is longer than a key may be (moto then refuses the put in its words)."""
+    value = _flat_value(attribute.type, attribute.value)
+    if value.type != key_type or _flat_size(value.type, value.value) > max_length:
+        return None
     return value
 
 
