@@ -728,6 +728,9 @@ PRIVATE_NAMES = [
         "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp:Timestamp",
         "_create_failure_event",
     ),
+    # moto_patches/sqs.py's send for standard queues draws ids and checks delays as moto does
+    ("moto.moto_api._internal", "mock_random"),
+    ("moto.sqs.models", "MAXIMUM_MESSAGE_DELAY"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -741,6 +744,9 @@ INSTANCE_NAMES = {
         # sqs_moves.py: which queue a redrive policy targets, by ARN
         "queue_arn",
         "redrive_policy",
+        # moto_patches/sqs.py's send for standard queues
+        "maximum_message_size",
+        "delay_seconds",
     ],
     "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
     # the stream patches and backends.read_stream read the table's shard and its records
