@@ -175,7 +175,22 @@ def _receive_message(
 ) -> list[Any]:
     """Up to ``count`` messages, waiting up to ``wait_seconds_timeout`` for the first."""
     queue = self.get_queue(queue_name)
-    deadline = time.monotonic() + (wait_seconds_timeout or 0)
+    return receive(
+        queue,
+        count,
+        wait_seconds_timeout or 0,
+        visibility_timeout,
+        lambda message: _snapshot(message, message_attribute_names),
+    )
+
+
+def receive[T](
+    queue: Any, count: int, wait_s: float, visibility_s: int, render: Callable[[Any], T]
+) -> list[T]:
+    """Up to ``count`` messages of ``queue``, waiting up to ``wait_s`` seconds for the first,
+    each as ``render`` makes it from moto's message while the queue's lock is held (it may
+    change once the lock is released)."""
+    deadline = time.monotonic() + wait_s
     lock = queue._messages_lock
     while True:
         dead_letter_queue = queue.dead_letter_queue
@@ -184,12 +199,12 @@ def _receive_message(
             store = store_of(queue)
             taken = store.take(
                 count,
-                int(visibility_timeout or 0),
+                int(visibility_s or 0),
                 now_ms(),
                 int(policy["maxReceiveCount"]) if policy else None,
                 int(queue.message_retention_period) * 1000,
             )
-            received = [_snapshot(m, message_attribute_names) for m in taken.received]
+            received = [render(m) for m in taken.received]
             remaining = deadline - time.monotonic()
             if not received and not taken.dead_letters and remaining > 0:
                 lock.wait(_wait_s(store, remaining))

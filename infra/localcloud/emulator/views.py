@@ -250,7 +250,10 @@ class QueuedMessage:
                 )
             attributes[name] = item
         first = message.approximate_first_receive_timestamp
-        return cls(
+        # Every field set at once: the frozen __init__ sets each through object.__setattr__
+        # (2.2 of this method's 5.4 us; a receive makes up to ten).
+        view = object.__new__(cls)
+        view.__dict__.update(
             id=message.id,
             receipt_handle=message.receipt_handle,
             body=message.body,
@@ -266,6 +269,7 @@ class QueuedMessage:
             trace_header=header or None,
             message_attributes=attributes,
         )
+        return view
 
 
 @dataclass(frozen=True)
