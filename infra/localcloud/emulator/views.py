@@ -287,7 +287,10 @@ class SubscriptionView:
     def from_moto(cls, subscription: Any) -> SubscriptionView:
         attributes = subscription.attributes or {}
         policy = attributes.get("RedrivePolicy")
-        return cls(
+        # Every field set at once, as QueuedMessage.from_moto does: one view per subscription
+        # of every message published (the frozen __init__ was a third of this method).
+        view = object.__new__(cls)
+        view.__dict__.update(
             arn=subscription.arn,
             topic_arn=subscription.topic.arn,
             protocol=subscription.protocol,
@@ -295,6 +298,7 @@ class SubscriptionView:
             raw_delivery=str(attributes.get("RawMessageDelivery", "")).lower() == "true",
             dead_letter_target=json.loads(policy).get("deadLetterTargetArn") if policy else None,
         )
+        return view
 
 
 @dataclass(frozen=True)

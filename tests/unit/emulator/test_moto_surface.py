@@ -53,6 +53,7 @@ PATCHED = {
     "moto.sns.models.FilterPolicyMatcher",
     "moto.sns.models.SNSBackend._validate_filter_policy",
     "moto.sns.models.Subscription.publish",
+    "moto.sns.models.Topic.publish",
     "moto.sqs.models.Message.__new__",
     "moto.sqs.models.Queue._messages",
     "moto.sqs.models.Queue.messages",
@@ -212,6 +213,18 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "EventPattern.__init__": (
         "moto.events.models:EventPattern.__init__",
         ["self", "raw_pattern", "pattern"],
+    ),
+    "Topic.publish": (
+        "moto.sns.models:Topic.publish",
+        [
+            "self",
+            "message",
+            "subject",
+            "message_attributes",
+            "group_id",
+            "deduplication_id",
+            "message_structure",
+        ],
     ),
     "Subscription.publish": (
         "moto.sns.models:Subscription.publish",
@@ -731,6 +744,9 @@ PRIVATE_NAMES = [
     # moto_patches/sqs.py's send for standard queues draws ids and checks delays as moto does
     ("moto.moto_api._internal", "mock_random"),
     ("moto.sqs.models", "MAXIMUM_MESSAGE_DELAY"),
+    # moto_patches/sns.py's Topic.publish lists the first page of subscriptions as moto does
+    ("moto.sns.models", "DEFAULT_PAGE_SIZE"),
+    ("moto.sns.models:SNSBackend", "get_topic"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -748,7 +764,17 @@ INSTANCE_NAMES = {
         "maximum_message_size",
         "delay_seconds",
     ],
-    "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
+    "Subscription": [
+        "_filter_policy_matcher",
+        "attributes",
+        "protocol",
+        "endpoint",
+        "arn",
+        "topic",
+    ],
+    # moto_patches/sns.py's Topic.publish
+    "Topic": ["sns_backend", "sent_notifications", "arn"],
+    "SNSBackend": ["subscriptions"],
     # the stream patches and backends.read_stream read the table's shard and its records
     "Table": [
         "stream_shard",
@@ -832,6 +858,8 @@ def test_moto_constructors_still_set_the_instance_attributes_relied_on() -> None
         for instance, names in (
             (queue, INSTANCE_NAMES["Queue"]),
             (held, INSTANCE_NAMES["Subscription"]),
+            (held.topic, INSTANCE_NAMES["Topic"]),
+            (backends.sns_backend("us-east-1"), INSTANCE_NAMES["SNSBackend"]),
         ):
             absent = [n for n in names if not hasattr(instance, n)]
             assert absent == [], f"{type(instance).__name__} instances lack {absent}"
