@@ -270,7 +270,8 @@ def send_message(
     trace_header: str | None = None,
 ) -> None:
     """Send as an AWS service does (no MessageGroupId check against the queue's type)."""
-    backend, name = _queue(queue_arn)
+    arn = parse_arn(queue_arn)
+    backend = sqs_backend(arn.region, arn.account)
     system = (
         {"AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}}
         if trace_header
@@ -278,7 +279,7 @@ def send_message(
     )
     try:
         backend.send_message(
-            name,
+            arn.resource,
             body,
             message_attributes={k: dict(v) for k, v in (attributes or {}).items()} or None,
             group_id=group_id,
@@ -286,6 +287,8 @@ def send_message(
             validate_group_id=False,
             system_attributes=system,
         )
+    except QueueDoesNotExist as exc:  # moto looks the queue up first, before any other check
+        raise ServiceError.of(exc, missing=True) from exc
     except Exception as exc:  # moto raises its own RESTError subclasses
         raise ServiceError.of(exc) from exc
 

@@ -11,6 +11,8 @@ from moto.moto_api._internal import mock_random
 from moto.sqs.models import SQSBackend, sqs_backends
 
 from localcloud.arns import DEFAULT_ACCOUNT
+from localcloud.emulator import backends
+from localcloud.emulator.backends import ServiceError
 from localcloud.emulator.moto_patches.sqs import send_standard
 
 Send = Callable[..., Any]
@@ -106,3 +108,23 @@ def test_a_body_over_the_queues_maximum_is_refused_as_moto_refuses_it(
     assert got == expected
     assert expected[0] == ("sent" if size == 1024 else "error")
     assert held(backend, "lean") == held(backend, "by-moto")
+
+
+def test_a_send_to_a_missing_queue_is_a_missing_resource(backend: Any) -> None:
+    arn = f"arn:aws:sqs:us-east-1:{DEFAULT_ACCOUNT}:gone"
+
+    with pytest.raises(ServiceError) as refused:
+        backends.send_message(arn, "hello")
+
+    assert refused.value.missing
+    assert refused.value.code == "AWS.SimpleQueueService.NonExistentQueue"
+
+
+def test_a_refused_send_to_a_queue_is_no_missing_resource(backend: Any) -> None:
+    queue = backend.create_queue("small", MaximumMessageSize="1024")
+
+    with pytest.raises(ServiceError) as refused:
+        backends.send_message(queue.queue_arn, "x" * 1025)
+
+    assert not refused.value.missing
+    assert refused.value.code == "InvalidParameterValue"
