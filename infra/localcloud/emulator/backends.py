@@ -240,15 +240,11 @@ def receive(queue_arn: str, count: int, wait_s: float, visibility_s: int) -> lis
 
 
 def delete_messages(queue_arn: str, receipt_handles: Sequence[str]) -> list[ServiceError]:
-    """Delete each message (one queue lookup for all); what moto refused, one error each."""
+    """Delete each message (one queue lookup and one hold of its lock for all); what moto
+    refused, one error each."""
     backend, name = _queue(queue_arn)
-    refused = []
-    for handle in receipt_handles:
-        try:
-            backend.delete_message(name, handle)
-        except Exception as exc:
-            refused.append(ServiceError.of(exc))
-    return refused
+    refused = sqs_queues.delete_messages(backend.get_queue(name), receipt_handles)
+    return [ServiceError.of(exc) for exc in refused]
 
 
 def release_message(queue_arn: str, receipt_handle: str) -> None:

@@ -18,7 +18,7 @@ moto's unguarded delete (two parallel deletes could each undo the other).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from moto.sqs import models as sqs_models
@@ -141,6 +141,23 @@ def _delete_message(self: Any, receipt_handle: str) -> None:
         if self.fifo_queue:
             # Deleting a group's message in flight lets the group's next message go.
             self._messages_lock.notify_all()
+
+
+def delete_messages(queue: Any, receipt_handles: Sequence[str]) -> list[Exception]:
+    """Delete each message as ``Queue.delete_message`` does, under one hold of the queue's
+    lock; what was refused (ReceiptHandleIsInvalid), one error each, in order."""
+    refused: list[Exception] = []
+    with queue._messages_lock:
+        store = store_of(queue)
+        for handle in receipt_handles:
+            try:
+                store.delete(handle)
+            except UnknownReceiptHandle:
+                refused.append(ReceiptHandleIsInvalid())
+        if queue.fifo_queue and len(refused) < len(receipt_handles):
+            # Deleting a group's message in flight lets the group's next message go.
+            queue._messages_lock.notify_all()
+    return refused
 
 
 def _wait_s(store: MessageStore, remaining: float) -> float:

@@ -746,7 +746,7 @@ PRIVATE_NAMES = [
     ("moto.sqs.models", "MAXIMUM_MESSAGE_DELAY"),
     # moto_patches/sns.py's Topic.publish lists the first page of subscriptions as moto does
     ("moto.sns.models", "DEFAULT_PAGE_SIZE"),
-    ("moto.sns.models:SNSBackend", "get_topic"),
+    ("moto.sns.exceptions", "TopicNotFound"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -774,7 +774,7 @@ INSTANCE_NAMES = {
     ],
     # moto_patches/sns.py's Topic.publish
     "Topic": ["sns_backend", "sent_notifications", "arn"],
-    "SNSBackend": ["subscriptions"],
+    "SNSBackend": ["subscriptions", "topics"],
     # the stream patches and backends.read_stream read the table's shard and its records
     "Table": [
         "stream_shard",

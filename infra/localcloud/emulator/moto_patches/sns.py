@@ -16,7 +16,7 @@ from typing import Any
 
 from moto.moto_api._internal import mock_random
 from moto.sns import models as sns_models
-from moto.sns.exceptions import InternalError, SNSInvalidParameter
+from moto.sns.exceptions import InternalError, SNSInvalidParameter, TopicNotFound
 
 from localcloud import trace
 from localcloud.emulator.hooks import EmulatorHooks
@@ -145,7 +145,9 @@ def patches(hooks: EmulatorHooks) -> Patches:
         subscriptions listed with one topic lookup rather than two (a third of its time)."""
         message_id = str(mock_random.uuid4())
         backend = self.sns_backend
-        topic = backend.get_topic(self.arn)
+        topic = backend.topics.get(self.arn)  # get_topic, for the topic's own backend and ARN
+        if topic is None:
+            raise TopicNotFound
         subscriptions = [s for s in backend.subscriptions.values() if s.topic == topic]
         context = trace.current()
         publication = None
