@@ -741,7 +741,8 @@ PRIVATE_NAMES = [
         "moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp:Timestamp",
         "_create_failure_event",
     ),
-    # moto_patches/sqs.py's send for standard queues draws ids and checks delays as moto does
+    # moto_ids.py draws message ids from moto's random source; moto_patches/sqs.py's send for
+    # standard queues checks delays as moto does
     ("moto.moto_api._internal", "mock_random"),
     ("moto.sqs.models", "MAXIMUM_MESSAGE_DELAY"),
     # moto_patches/sns.py's Topic.publish lists the first page of subscriptions as moto does

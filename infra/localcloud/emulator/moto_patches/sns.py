@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.moto_api._internal import mock_random
 from moto.sns import models as sns_models
 from moto.sns.exceptions import InternalError, SNSInvalidParameter, TopicNotFound
 
 from localcloud import trace
 from localcloud.emulator.hooks import EmulatorHooks
+from localcloud.emulator.moto_ids import uuid4_text
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import SnsPublication, SubscriptionView
 from localcloud.errors import to_aws_error
@@ -143,7 +143,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
     ) -> str:
         """moto's Topic.publish, one publication shared by the engine's subscriptions, and the
         subscriptions listed with one topic lookup rather than two (a third of its time)."""
-        message_id = str(mock_random.uuid4())
+        message_id = uuid4_text()
         backend = self.sns_backend
         topic = backend.topics.get(self.arn)  # get_topic, for the topic's own backend and ARN
         if topic is None:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.moto_api._internal import mock_random
 from moto.sqs import models as sqs_models
 from moto.sqs.exceptions import InvalidParameterValue
 
 from localcloud import trace
 from localcloud.emulator import sqs_queues
 from localcloud.emulator.hooks import EmulatorHooks
+from localcloud.emulator.moto_ids import uuid4_text
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import QueuedMessage
 
@@ -90,7 +90,7 @@ def send_standard(
             f"{queue.maximum_message_size} bytes."
         )
     delay = int(delay_seconds) if delay_seconds is not None else queue.delay_seconds
-    message = sqs_models.Message(str(mock_random.uuid4()), body, system_attributes)
+    message = sqs_models.Message(uuid4_text(), body, system_attributes)
     if message_attributes:
         message.message_attributes = message_attributes
     if delay > sqs_models.MAXIMUM_MESSAGE_DELAY:
