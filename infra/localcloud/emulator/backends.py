@@ -224,26 +224,32 @@ def _queue(queue_arn: str) -> tuple[Any, str]:
     return backend, arn.resource
 
 
+def _queue_object(queue_arn: str) -> Any:
+    """moto's queue; ServiceError(missing=True) when there is none by that ARN."""
+    arn = parse_arn(queue_arn)
+    try:
+        return sqs_backend(arn.region, arn.account).get_queue(arn.resource)
+    except QueueDoesNotExist as exc:
+        raise ServiceError.of(exc, missing=True) from exc
+
+
 def visibility_timeout(queue_arn: str) -> int:
-    backend, name = _queue(queue_arn)
-    return int(backend.get_queue(name).visibility_timeout)
+    return int(_queue_object(queue_arn).visibility_timeout)
 
 
 def receive(queue_arn: str, count: int, wait_s: float, visibility_s: int) -> list[QueuedMessage]:
     """Up to ``count`` messages with every attribute, long-polling up to ``wait_s``."""
-    backend, name = _queue(queue_arn)
     # Each view is made from moto's message under the queue's lock, as moto's receive makes
     # its copy: the copy is skipped (2.4 us a message).
     return sqs_queues.receive(
-        backend.get_queue(name), count, wait_s, visibility_s, QueuedMessage.from_moto
+        _queue_object(queue_arn), count, wait_s, visibility_s, QueuedMessage.from_moto
     )
 
 
 def delete_messages(queue_arn: str, receipt_handles: Sequence[str]) -> list[ServiceError]:
     """Delete each message (one queue lookup and one hold of its lock for all); what moto
     refused, one error each."""
-    backend, name = _queue(queue_arn)
-    refused = sqs_queues.delete_messages(backend.get_queue(name), receipt_handles)
+    refused = sqs_queues.delete_messages(_queue_object(queue_arn), receipt_handles)
     return [ServiceError.of(exc) for exc in refused]
 
 

@@ -1,4 +1,5 @@
-"""Deleting a batch under one hold of the queue's lock ends as deleting one at a time does."""
+"""The mapping's receive and batch delete (emulator/backends.py over sqs_queues.py) end as
+moto's own receive and one-at-a-time deletes do."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from moto import mock_aws
 from moto.sqs.models import sqs_backends
 
 from localcloud.arns import DEFAULT_ACCOUNT
-from localcloud.emulator import sqs_queues
+from localcloud.emulator import backends, sqs_queues
+from localcloud.emulator.backends import ServiceError
+from localcloud.emulator.views import QueuedMessage
 
 
 @pytest.fixture
@@ -62,3 +65,44 @@ def test_batch_delete_refuses_and_keeps_what_single_deletes_do(backend: Any, suf
 
     assert [type(exc).__name__ for exc in refused] == expected == ["ReceiptHandleIsInvalid"]
     assert left(backend, f"batch{suffix}") == left(backend, f"single{suffix}") == ["m1", "m3"]
+
+
+def test_receive_and_delete_on_a_missing_queue_are_missing_resources(backend: Any) -> None:
+    arn = f"arn:aws:sqs:us-east-1:{DEFAULT_ACCOUNT}:gone"
+
+    for call in (
+        lambda: backends.receive(arn, 10, 0, 30),
+        lambda: backends.delete_messages(arn, ["handle"]),
+        lambda: backends.visibility_timeout(arn),
+    ):
+        with pytest.raises(ServiceError) as refused:
+            call()
+        assert refused.value.missing
+
+
+def test_receive_gives_the_views_of_what_motos_receive_gives(backend: Any) -> None:
+    def sent(name: str) -> str:
+        queue = backend.create_queue(name)
+        backend.send_message(
+            name,
+            "hello",
+            message_attributes={"kind": {"DataType": "String", "StringValue": "greeting"}},
+            system_attributes={"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1"}},
+        )
+        backend.send_message(name, "plain")
+        return str(queue.queue_arn)
+
+    sent("by-moto")
+    by_moto = [
+        QueuedMessage.from_moto(m) for m in backend.receive_message("by-moto", 10, 0, 30, ["All"])
+    ]
+    direct = backends.receive(sent("direct"), 10, 0, 30)
+
+    def comparable(view: QueuedMessage) -> dict[str, Any]:
+        fields = dict(vars(view))
+        for name in ("id", "receipt_handle", "sent_timestamp", "first_receive_timestamp"):
+            assert fields.pop(name)
+        return fields
+
+    assert [comparable(v) for v in direct] == [comparable(v) for v in by_moto]
+    assert [v.body for v in direct] == ["hello", "plain"]
