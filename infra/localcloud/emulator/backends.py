@@ -38,6 +38,7 @@ from moto.sqs.models import sqs_backends
 from moto.utilities.utils import load_resource
 
 from localcloud.arns import Arn, function_name, parse_arn
+from localcloud.emulator import sqs_queues
 from localcloud.emulator.apigw_views import (
     ApiKeysView,
     ApiView,
@@ -223,32 +224,33 @@ def _queue(queue_arn: str) -> tuple[Any, str]:
     return backend, arn.resource
 
 
+def _queue_object(queue_arn: str) -> Any:
+    """moto's queue; ServiceError(missing=True) when there is none by that ARN."""
+    arn = parse_arn(queue_arn)
+    try:
+        return sqs_backend(arn.region, arn.account).get_queue(arn.resource)
+    except QueueDoesNotExist as exc:
+        raise ServiceError.of(exc, missing=True) from exc
+
+
 def visibility_timeout(queue_arn: str) -> int:
-    backend, name = _queue(queue_arn)
-    return int(backend.get_queue(name).visibility_timeout)
+    return int(_queue_object(queue_arn).visibility_timeout)
 
 
 def receive(queue_arn: str, count: int, wait_s: float, visibility_s: int) -> list[QueuedMessage]:
     """Up to ``count`` messages with every attribute, long-polling up to ``wait_s``."""
-    backend, name = _queue(queue_arn)
-    try:
-        # "All": moto drops the message attributes not asked for.
-        received = backend.receive_message(name, count, wait_s, visibility_s, ["All"])
-    except QueueDoesNotExist as exc:  # deleted while we waited
-        raise ServiceError.of(exc, missing=True) from exc
-    return [QueuedMessage.from_moto(m) for m in received]
+    # Each view is made from moto's message under the queue's lock, as moto's receive makes
+    # its copy: the copy is skipped (2.4 us a message).
+    return sqs_queues.receive(
+        _queue_object(queue_arn), count, wait_s, visibility_s, QueuedMessage.from_moto
+    )
 
 
 def delete_messages(queue_arn: str, receipt_handles: Sequence[str]) -> list[ServiceError]:
-    """Delete each message (one queue lookup for all); what moto refused, one error each."""
-    backend, name = _queue(queue_arn)
-    refused = []
-    for handle in receipt_handles:
-        try:
-            backend.delete_message(name, handle)
-        except Exception as exc:
-            refused.append(ServiceError.of(exc))
-    return refused
+    """Delete each message (one queue lookup and one hold of its lock for all); what moto
+    refused, one error each."""
+    refused = sqs_queues.delete_messages(_queue_object(queue_arn), receipt_handles)
+    return [ServiceError.of(exc) for exc in refused]
 
 
 def release_message(queue_arn: str, receipt_handle: str) -> None:
@@ -270,7 +272,8 @@ def send_message(
     trace_header: str | None = None,
 ) -> None:
     """Send as an AWS service does (no MessageGroupId check against the queue's type)."""
-    backend, name = _queue(queue_arn)
+    arn = parse_arn(queue_arn)
+    backend = sqs_backend(arn.region, arn.account)
     system = (
         {"AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}}
         if trace_header
@@ -278,7 +281,7 @@ def send_message(
     )
     try:
         backend.send_message(
-            name,
+            arn.resource,
             body,
             message_attributes={k: dict(v) for k, v in (attributes or {}).items()} or None,
             group_id=group_id,
@@ -286,6 +289,8 @@ def send_message(
             validate_group_id=False,
             system_attributes=system,
         )
+    except QueueDoesNotExist as exc:  # moto looks the queue up first, before any other check
+        raise ServiceError.of(exc, missing=True) from exc
     except Exception as exc:  # moto raises its own RESTError subclasses
         raise ServiceError.of(exc) from exc
 

@@ -18,7 +18,7 @@ moto's unguarded delete (two parallel deletes could each undo the other).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from moto.sqs import models as sqs_models
@@ -143,6 +143,23 @@ def _delete_message(self: Any, receipt_handle: str) -> None:
             self._messages_lock.notify_all()
 
 
+def delete_messages(queue: Any, receipt_handles: Sequence[str]) -> list[Exception]:
+    """Delete each message as ``Queue.delete_message`` does, under one hold of the queue's
+    lock; what was refused (ReceiptHandleIsInvalid), one error each, in order."""
+    refused: list[Exception] = []
+    with queue._messages_lock:
+        store = store_of(queue)
+        for handle in receipt_handles:
+            try:
+                store.delete(handle)
+            except UnknownReceiptHandle:
+                refused.append(ReceiptHandleIsInvalid())
+        if queue.fifo_queue and len(refused) < len(receipt_handles):
+            # Deleting a group's message in flight lets the group's next message go.
+            queue._messages_lock.notify_all()
+    return refused
+
+
 def _wait_s(store: MessageStore, remaining: float) -> float:
     """How long a waiter may sleep: until its deadline or the next hidden message's due time."""
     due = store.next_due()
@@ -175,7 +192,22 @@ def _receive_message(
 ) -> list[Any]:
     """Up to ``count`` messages, waiting up to ``wait_seconds_timeout`` for the first."""
     queue = self.get_queue(queue_name)
-    deadline = time.monotonic() + (wait_seconds_timeout or 0)
+    return receive(
+        queue,
+        count,
+        wait_seconds_timeout or 0,
+        visibility_timeout,
+        lambda message: _snapshot(message, message_attribute_names),
+    )
+
+
+def receive[T](
+    queue: Any, count: int, wait_s: float, visibility_s: int, render: Callable[[Any], T]
+) -> list[T]:
+    """Up to ``count`` messages of ``queue``, waiting up to ``wait_s`` seconds for the first,
+    each as ``render`` makes it from moto's message while the queue's lock is held (it may
+    change once the lock is released)."""
+    deadline = time.monotonic() + wait_s
     lock = queue._messages_lock
     while True:
         dead_letter_queue = queue.dead_letter_queue
@@ -184,12 +216,12 @@ def _receive_message(
             store = store_of(queue)
             taken = store.take(
                 count,
-                int(visibility_timeout or 0),
+                int(visibility_s or 0),
                 now_ms(),
                 int(policy["maxReceiveCount"]) if policy else None,
                 int(queue.message_retention_period) * 1000,
             )
-            received = [_snapshot(m, message_attribute_names) for m in taken.received]
+            received = [render(m) for m in taken.received]
             remaining = deadline - time.monotonic()
             if not received and not taken.dead_letters and remaining > 0:
                 lock.wait(_wait_s(store, remaining))

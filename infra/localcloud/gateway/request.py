@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
-from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from localcloud.emulator.wire import PRESERVED_NAMES
 from localcloud.engine.callframe import Call
+from localcloud.gateway.forms import parse_form
 from localcloud.trace import TraceContext
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
@@ -245,7 +246,7 @@ def _read_body(environ: Mapping[str, Any]) -> bytes:
 
 def _form(method: str, headers: Mapping[str, str], body: bytes) -> dict[str, list[str]] | None:
     if method == "POST" and headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
-        return parse_qs(body.decode(errors="replace"))
+        return parse_form(body.decode(errors="replace"))
     return None
 
 

@@ -219,14 +219,30 @@ def set_subscription_attributes(request: AwsRequest) -> None:
 
 def publish_batch(request: AwsRequest) -> None:
     """A batch whose messages together stay within SNS's payload limit."""
-    form = request.form or {}
-    prefix = "PublishBatchRequestEntries.member."
-    members = {field[len(prefix) :].split(".", 1)[0] for field in form if field.startswith(prefix)}
-    total = sum(_sns_size(form, f"{prefix}{member}.") for member in members)
-    if total > quotas.SNS_MESSAGE_BYTES:
+    if _batch_size(request.form or {}) > quotas.SNS_MESSAGE_BYTES:
         raise BatchRequestTooLongError(
             "The length of all the messages put together is more than the limit."
         )
+
+
+SNS_SIZE_PARTS = ("Name", "DataType", "StringValue", "BinaryValue")
+
+
+def _batch_size(form: Mapping[str, list[str]]) -> int:
+    """The payload of a PublishBatch's messages together: each member's ``_sns_size``, summed
+    in one pass over the form (a field belongs to one member) rather than one per member."""
+    prefix = "PublishBatchRequestEntries.member."
+    total = 0
+    for field, values in form.items():
+        if not field.startswith(prefix):
+            continue
+        rest = field[len(prefix) :].partition(".")[2]
+        attribute = rest.startswith("MessageAttributes.entry.")
+        if rest == "Message":
+            total += quotas.utf8_size(values[0]) if values else 0
+        elif attribute and field.rsplit(".", 1)[-1] in SNS_SIZE_PARTS:
+            total += sum(quotas.utf8_size(value) for value in values)
+    return total
 
 
 def _sns_size(form: Mapping[str, list[str]], prefix: str) -> int:
@@ -235,8 +251,7 @@ def _sns_size(form: Mapping[str, list[str]], prefix: str) -> int:
     parts = [
         value
         for field, values in form.items()
-        if field.startswith(attributes)
-        and field.rsplit(".", 1)[-1] in ("Name", "DataType", "StringValue", "BinaryValue")
+        if field.startswith(attributes) and field.rsplit(".", 1)[-1] in SNS_SIZE_PARTS
         for value in values
     ]
     return quotas.sns_message_size(_first(form, f"{prefix}Message"), parts)

@@ -53,6 +53,7 @@ PATCHED = {
     "moto.sns.models.FilterPolicyMatcher",
     "moto.sns.models.SNSBackend._validate_filter_policy",
     "moto.sns.models.Subscription.publish",
+    "moto.sns.models.Topic.publish",
     "moto.sqs.models.Message.__new__",
     "moto.sqs.models.Queue._messages",
     "moto.sqs.models.Queue.messages",
@@ -212,6 +213,18 @@ SIGNATURES: dict[str, tuple[Any, list[str]]] = {
     "EventPattern.__init__": (
         "moto.events.models:EventPattern.__init__",
         ["self", "raw_pattern", "pattern"],
+    ),
+    "Topic.publish": (
+        "moto.sns.models:Topic.publish",
+        [
+            "self",
+            "message",
+            "subject",
+            "message_attributes",
+            "group_id",
+            "deduplication_id",
+            "message_structure",
+        ],
     ),
     "Subscription.publish": (
         "moto.sns.models:Subscription.publish",
@@ -733,6 +746,13 @@ PRIVATE_NAMES = [
         "_create_failure_event",
     ),  # emulator/fastpath.py's lean PutItem checks a flat item with moto's own checks
     ("moto.dynamodb.models.table:Table", "_validate_number_type"),
+    # moto_ids.py draws message ids from moto's random source; moto_patches/sqs.py's send for
+    # standard queues checks delays as moto does
+    ("moto.moto_api._internal", "mock_random"),
+    ("moto.sqs.models", "MAXIMUM_MESSAGE_DELAY"),
+    # moto_patches/sns.py's Topic.publish lists the first page of subscriptions as moto does
+    ("moto.sns.models", "DEFAULT_PAGE_SIZE"),
+    ("moto.sns.exceptions", "TopicNotFound"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {
@@ -746,8 +766,21 @@ INSTANCE_NAMES = {
         # sqs_moves.py: which queue a redrive policy targets, by ARN
         "queue_arn",
         "redrive_policy",
+        # moto_patches/sqs.py's send for standard queues
+        "maximum_message_size",
+        "delay_seconds",
     ],
-    "Subscription": ["_filter_policy_matcher", "attributes", "protocol", "endpoint", "arn"],
+    "Subscription": [
+        "_filter_policy_matcher",
+        "attributes",
+        "protocol",
+        "endpoint",
+        "arn",
+        "topic",
+    ],
+    # moto_patches/sns.py's Topic.publish
+    "Topic": ["sns_backend", "sent_notifications", "arn"],
+    "SNSBackend": ["subscriptions", "topics"],
     # the stream patches and backends.read_stream read the table's shard and its records
     "Table": [
         "stream_shard",
@@ -834,6 +867,8 @@ def test_moto_constructors_still_set_the_instance_attributes_relied_on() -> None
         for instance, names in (
             (queue, INSTANCE_NAMES["Queue"]),
             (held, INSTANCE_NAMES["Subscription"]),
+            (held.topic, INSTANCE_NAMES["Topic"]),
+            (backends.sns_backend("us-east-1"), INSTANCE_NAMES["SNSBackend"]),
         ):
             absent = [n for n in names if not hasattr(instance, n)]
             assert absent == [], f"{type(instance).__name__} instances lack {absent}"

@@ -341,6 +341,19 @@ def test_queued_message_reads_a_trace_header_kept_as_plain_text() -> None:
     assert QueuedMessage.from_moto(message).trace_header == TRACE_HEADER
 
 
+def test_queued_message_is_the_frozen_view_its_constructor_would_make() -> None:
+    _, _ = send_fifo_message()
+    [received] = receive("signups.fifo")
+
+    view = QueuedMessage.from_moto(received)
+
+    names = {f.name for f in dataclasses.fields(QueuedMessage)}
+    assert set(vars(view)) == names
+    assert view == QueuedMessage(**{name: getattr(view, name) for name in names})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.body = "changed"  # type: ignore[misc]
+
+
 def test_record_of_a_received_message_parses_as_the_sqs_event_a_handler_gets() -> None:
     queue_arn, sent = send_fifo_message()
     [received] = receive("signups.fifo")

@@ -6,6 +6,8 @@
 - A message for an sqs or lambda subscription goes to the hooks (the engine delivers it: to SQS
   with the trace header kept, to Lambda as an asynchronous invoke with the real SNS event, with
   no X.509 certificate built per message); other protocols keep moto's own delivery.
+- ``Topic.publish`` is moto's, with one publication shared by the engine's subscriptions of a
+  message (moto makes one per subscription) and one topic lookup to list them (moto makes two).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from moto.sns import models as sns_models
-from moto.sns.exceptions import InternalError, SNSInvalidParameter
+from moto.sns.exceptions import InternalError, SNSInvalidParameter, TopicNotFound
 
 from localcloud import trace
 from localcloud.emulator.hooks import EmulatorHooks
+from localcloud.emulator.moto_ids import uuid4_text
 from localcloud.emulator.patching import Patches
 from localcloud.emulator.views import SnsPublication, SubscriptionView
 from localcloud.errors import to_aws_error
@@ -58,6 +61,41 @@ def patches(hooks: EmulatorHooks) -> Patches:
     group.add(sns_models, "FilterPolicyMatcher", FilterPolicy)
     group.add(sns_models.SNSBackend, "_validate_filter_policy", validate_filter_policy)
 
+    def engine_publish(
+        subscription: Any,
+        message: str,
+        message_id: str,
+        subject: str | None,
+        message_attributes: dict[str, Any] | None,
+        group_id: str | None,
+        deduplication_id: str | None,
+        message_structure: str | None,
+        context: trace.TraceContext | None,
+        publication: SnsPublication | None = None,
+    ) -> SnsPublication | None:
+        """Filter and hand one message to the engine for an sqs or lambda subscription; the
+        publication handed over (or ``publication`` as given), for the topic's next
+        subscription to share."""
+        view = SubscriptionView.from_moto(subscription)
+        matcher = subscription._filter_policy_matcher
+        if matcher is not None and not matcher.matches(message_attributes, message):
+            hooks.sns_filtered(view, context)
+            return publication
+        if message_structure == "json":  # each protocol's own message: none to share
+            message = subscription._parse_message_structure(message, subscription.protocol)
+            publication = None
+        if publication is None:
+            publication = SnsPublication(
+                message=message,
+                message_id=message_id,
+                subject=subject,
+                message_attributes=message_attributes or {},
+                group_id=group_id,
+                deduplication_id=deduplication_id,
+            )
+        hooks.sns_deliver(view, publication, context)
+        return publication
+
     @group.function(sns_models.Subscription, "publish")
     def publish(
         self: Any,
@@ -81,22 +119,63 @@ def patches(hooks: EmulatorHooks) -> Patches:
                 message_structure=message_structure,
             )
             return
-        context = trace.current()
-        subscription = SubscriptionView.from_moto(self)
-        matcher = self._filter_policy_matcher
-        if matcher is not None and not matcher.matches(message_attributes, message):
-            hooks.sns_filtered(subscription, context)
-            return
-        if message_structure == "json":
-            message = self._parse_message_structure(message, self.protocol)
-        publication = SnsPublication(
-            message=message,
-            message_id=message_id,
-            subject=subject,
-            message_attributes=message_attributes or {},
-            group_id=group_id,
-            deduplication_id=deduplication_id,
+        engine_publish(
+            self,
+            message,
+            message_id,
+            subject,
+            message_attributes,
+            group_id,
+            deduplication_id,
+            message_structure,
+            trace.current(),
         )
-        hooks.sns_deliver(subscription, publication, context)
+
+    @group.function(sns_models.Topic, "publish")
+    def topic_publish(
+        self: Any,
+        message: str,
+        subject: str | None = None,
+        message_attributes: dict[str, Any] | None = None,
+        group_id: str | None = None,
+        deduplication_id: str | None = None,
+        message_structure: str | None = None,
+    ) -> str:
+        """moto's Topic.publish, one publication shared by the engine's subscriptions, and the
+        subscriptions listed with one topic lookup rather than two (a third of its time)."""
+        message_id = uuid4_text()
+        backend = self.sns_backend
+        topic = backend.topics.get(self.arn)  # get_topic, for the topic's own backend and ARN
+        if topic is None:
+            raise TopicNotFound
+        subscriptions = [s for s in backend.subscriptions.values() if s.topic == topic]
+        context = trace.current()
+        publication = None
+        for subscription in subscriptions[: sns_models.DEFAULT_PAGE_SIZE]:
+            if subscription.protocol not in ENGINE_PROTOCOLS:
+                subscription.publish(
+                    message,
+                    message_id,
+                    subject=subject,
+                    message_attributes=message_attributes,
+                    group_id=group_id,
+                    deduplication_id=deduplication_id,
+                    message_structure=message_structure,
+                )
+                continue
+            publication = engine_publish(
+                subscription,
+                message,
+                message_id,
+                subject,
+                message_attributes,
+                group_id,
+                deduplication_id,
+                message_structure,
+                context,
+                publication,
+            )
+        self.sent_notifications.append((message_id, message, subject, message_attributes, group_id))
+        return message_id
 
     return group
