@@ -411,7 +411,9 @@ def delete_message_batch(body: bytes, region: str) -> bytes | None:
 # -- SNS (query protocol: a parsed form in, moto's XML out) ---------------------------------------
 Form = Mapping[str, list[str]]
 SNS_XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/"
-PUBLISH_FIELDS = {"Message", "Subject", "MessageGroupId", "MessageDeduplicationId"}
+PUBLISH_FIELDS = frozenset({"Message", "Subject", "MessageGroupId", "MessageDeduplicationId"})
+PUBLISH_FORM = PUBLISH_FIELDS | {"Action", "Version", "TopicArn"}
+BATCH_ENTRY = PUBLISH_FIELDS | {"Id"}
 ATTRIBUTE_KEY = re.compile(
     r"^MessageAttributes\.entry\.(\d+)\.(Name|Value\.DataType|Value\.StringValue)$"
 )
@@ -425,14 +427,16 @@ class NotDirect(Exception):
     """The request is one the direct path leaves to moto (unusual or invalid)."""
 
 
-def _fields(form: Form, allowed: set[str]) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
+def _fields(
+    form: Form, allowed: frozenset[str]
+) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
     """A flat form's plain fields and its message attributes by entry number."""
     plain: dict[str, str] = {}
     attributes: dict[int, dict[str, str]] = {}
     for key, values in form.items():
         if len(values) != 1:
             raise NotDirect(key)
-        match = ATTRIBUTE_KEY.match(key)
+        match = ATTRIBUTE_KEY.match(key) if key.startswith("MessageAttributes.") else None
         if match:
             attributes.setdefault(int(match[1]), {})[match[2]] = values[0]
         elif key in allowed:
@@ -444,6 +448,8 @@ def _fields(form: Form, allowed: set[str]) -> tuple[dict[str, str], dict[int, di
 
 def _attributes(entries: dict[int, dict[str, str]]) -> dict[str, Any]:
     """The attributes as moto's parser hands them over, validated and converted by moto."""
+    if not entries:
+        return {}
     raw: dict[str, Any] = {}
     for number in sorted(entries):
         entry = entries[number]
@@ -476,7 +482,7 @@ def publish(form: Form, region: str, request_id: str) -> bytes | None:
     """The response body of an SNS Publish to a topic done directly, or None for moto's path."""
     try:
         backend, topic_arn = _topic_backend(form, region)
-        plain, attributes = _fields(form, PUBLISH_FIELDS | {"Action", "Version", "TopicArn"})
+        plain, attributes = _fields(form, PUBLISH_FORM)
         if "Message" not in plain:
             return None
         message_id = backend.publish(
@@ -506,7 +512,7 @@ def _batch_entries(form: Form) -> list[dict[str, Any]]:
         members.setdefault(int(match[1]), {})[match[2]] = values
     entries = []
     for number in sorted(members):
-        plain, attributes = _fields(members[number], PUBLISH_FIELDS | {"Id"})
+        plain, attributes = _fields(members[number], BATCH_ENTRY)
         if "Id" not in plain or "Message" not in plain:
             raise NotDirect("an entry without Id or Message")
         entry: dict[str, Any] = dict(plain)

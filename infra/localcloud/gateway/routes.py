@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from localcloud import quotas, trace
+from localcloud import ids, quotas, trace
 from localcloud.emulator import fastpath, s3_fastpath
 from localcloud.emulator import stepfunctions as sfn
 from localcloud.engine.errors import FunctionNotFoundError
@@ -103,7 +102,7 @@ class DirectQuery:
     def answer(self, request: AwsRequest) -> Response | None:
         if request.form is None:
             return None
-        request_id = str(uuid.uuid4())
+        request_id = ids.request_id()
         body = self.path(request.form, request.region, request_id)
         if body is None:
             return None
