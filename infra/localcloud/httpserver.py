@@ -45,6 +45,7 @@ from waitress.parser import HTTPRequestParser
 
 from localcloud import afterward
 from localcloud.emulator import wire
+from localcloud.gateway.request import HEADERS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -364,11 +365,19 @@ class HttpServer:
             "wsgi.input": parser.get_body_stream(),
             "wsgi.input_terminated": True,
         }
+        # The headers under their lower-case names as well, for the gateway's request parse
+        # (request.py), which otherwise reads them back out of every environ key (4 us).
+        headers: dict[str, str] = {}
         for name, value in parser.headers.items():
             key = UNPREFIXED.get(name) or "HTTP_" + name
             if key not in environ and key not in PROXY_HEADERS:
                 environ[key] = value
-        wire.complete(environ, environ["REQUEST_URI"], getattr(parser, "underscored", ()))
+                if value or key[:5] == "HTTP_":
+                    headers[name.replace("_", "-").lower()] = value
+        underscored = getattr(parser, "underscored", ())
+        wire.complete(environ, environ["REQUEST_URI"], underscored)
+        if not underscored:  # else the environ's own names say which header was which
+            environ[HEADERS_KEY] = headers
         return environ
 
     # -- stopping -------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # The REST services that speak XML; every other REST service here speaks JSON (Lambda...).
 REST_XML_SERVICES = frozenset({"", "s3", "route53", "cloudfront"})
 NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+# Where the HTTP server (httpserver.py) leaves the request's headers as ``_environ_headers``
+# would read them from the environ.
+HEADERS_KEY = "localcloud.headers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +162,7 @@ class AwsRequest(NamedTuple):
             method=environ.get("REQUEST_METHOD", "GET"),
             path=environ.get("PATH_INFO", ""),
             query=environ.get("QUERY_STRING", ""),
-            headers=_environ_headers(environ),
+            headers=environ.get(HEADERS_KEY) or _environ_headers(environ),
             body=_read_body(environ),
             default_region=default_region,
         )

@@ -17,6 +17,7 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 from moto.sns import models as sns_models
 
+from localcloud import afterward
 from localcloud.arns import DEFAULT_ACCOUNT
 from localcloud.emulator.moto_patches import sns as sns_patches
 
@@ -120,3 +121,75 @@ def test_patched_topic_publish_makes_the_calls_motos_makes(
     assert calls == expected
     assert topic.sent_notifications == expected_sent
     assert [c[0] for c in calls].count("deliver") >= 2
+
+
+def engine_only_topic() -> Any:
+    """A standard topic whose subscriptions are all the engine's (its deliveries are deferred)."""
+    backend = sns_models.sns_backends[DEFAULT_ACCOUNT][REGION]
+    topic = backend.create_topic("engine-only", {})
+    backend.subscribe(topic.arn, QUEUE, "sqs")
+    backend.subscribe(topic.arn, FUNCTION, "lambda")
+    raw = backend.subscribe(topic.arn, QUEUE + "-raw", "sqs")
+    backend.set_subscription_attributes(raw.arn, "RawMessageDelivery", "true")
+    picky = backend.subscribe(topic.arn, QUEUE + "-picky", "sqs")
+    backend.set_subscription_attributes(picky.arn, "FilterPolicy", '{"kind": ["wanted"]}')
+    return topic
+
+
+@pytest.mark.parametrize(("case", "kwargs"), CASES, ids=[c[0] for c in CASES])
+def test_an_engine_only_topic_makes_the_calls_motos_makes(
+    published: Published, case: str, kwargs: dict[str, Any]
+) -> None:
+    topic = engine_only_topic()
+    calls = published.calls
+
+    mock_random.seed(11)
+    expected_id = published.moto_topic_publish(topic, **kwargs)
+    expected, expected_sent = list(calls), list(topic.sent_notifications)
+    calls.clear()
+    topic.sent_notifications.clear()
+    mock_random.seed(11)
+    got_id = topic.publish(**kwargs)
+
+    assert got_id == expected_id
+    assert calls == expected
+    assert topic.sent_notifications == expected_sent
+    assert [c[0] for c in calls].count("deliver") >= 2
+
+
+def test_an_engine_only_topic_hands_its_messages_over_after_the_answer(
+    published: Published,
+) -> None:
+    topic = engine_only_topic()
+    calls = published.calls
+    pending = afterward.collect()
+    try:
+        topic.publish("first")
+        topic.publish("second", message_attributes={"kind": {"Type": "String", "Value": "wanted"}})
+        assert calls == []  # nothing before the answer
+        assert [sent[1] for sent in topic.sent_notifications] == ["first", "second"]
+    finally:
+        afterward.run(pending)
+    delivered = [(c[1].endpoint, c[2].message) for c in calls if c[0] == "deliver"]
+    assert delivered == [
+        (QUEUE, "first"),
+        (FUNCTION, "first"),
+        (QUEUE + "-raw", "first"),
+        (QUEUE, "second"),
+        (FUNCTION, "second"),
+        (QUEUE + "-raw", "second"),
+        (QUEUE + "-picky", "second"),
+    ]
+    assert [c[0] for c in calls].count("filtered") == 1
+
+
+def test_a_fifo_topic_hands_its_messages_over_before_the_answer(published: Published) -> None:
+    backend = sns_models.sns_backends[DEFAULT_ACCOUNT][REGION]
+    topic = backend.create_topic("ordered.fifo", {"FifoTopic": "true"})
+    backend.subscribe(topic.arn, QUEUE + ".fifo", "sqs")
+    pending = afterward.collect()
+    try:
+        topic.publish("m", group_id="g", deduplication_id="d")
+        assert [c[0] for c in published.calls] == ["deliver"]
+    finally:
+        afterward.run(pending)
