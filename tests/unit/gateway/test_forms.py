@@ -49,3 +49,18 @@ def test_parse_form_agrees_with_parse_qs_on_random_text() -> None:
     for _ in range(3000):
         text = "".join(picker.choice(PIECES) for _ in range(picker.randint(0, 14)))
         assert list(parse_form(text).items()) == list(parse_qs(text).items()), text
+
+
+# Escapes in either case, and what a quoted-printable decoder reads otherwise (soft line breaks
+# after "=", a trailing "=", "==", underscores).
+QP_PIECES = ["%0A", "%0a", "%0D", "%3d", "%3D", "=", "==", "%", "\n", "\r\n", "%\n", "%=",
+             "_", "%5F", "%7B%22", "%e2%9c", "%9C%93", "a", " ", "+", "%2", "%g0"]  # fmt: skip
+
+
+def test_parse_form_agrees_with_parse_qs_where_quoted_printable_differs() -> None:
+    picker = random.Random(29)
+    for _ in range(5000):
+        text = "".join(picker.choice(QP_PIECES) for _ in range(picker.randint(0, 16)))
+        assert list(parse_form(text).items()) == list(parse_qs(text).items()), repr(text)
+        value = "v=" + text.replace("=", "%3D").replace("&", "%26")  # one value, "=" escaped
+        assert list(parse_form(value).items()) == list(parse_qs(value).items()), repr(value)

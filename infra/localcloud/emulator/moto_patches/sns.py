@@ -157,7 +157,7 @@ def patches(hooks: EmulatorHooks) -> Patches:
         if (
             group_id is None
             and message_structure != "json"
-            and all(s.protocol in ENGINE_PROTOCOLS for s in subscriptions)
+            and {s.protocol for s in subscriptions}.issubset(ENGINE_PROTOCOLS)
         ):
             # A standard topic's engine deliveries happen after the answer (engine/hooks.py):
             # their views and filter policies are read then too (measured: moto's publish
