@@ -66,6 +66,8 @@ PROXY_HEADERS = frozenset(
         "HTTP_X_FORWARDED_BY",
     }
 )
+# The app's headers the server sets itself (answers are whole: no chunked encoding).
+HOP_BY_HOP = frozenset({"connection", "transfer-encoding"})
 # Answers that never carry a body (besides any answer to HEAD).
 BODILESS = frozenset({204, 304})
 
@@ -317,16 +319,20 @@ class HttpServer:
             body = b"".join(chunks)
             status = answer["status"]
             code = int(status[:3])
-            headers = [
-                (name, value)
-                for name, value in answer["headers"]
-                if name.lower() not in ("connection", "transfer-encoding")
-            ]
+            # One pass over the app's headers: the hop-by-hop ones out, the length noted.
+            headers: list[tuple[str, str]] = []
+            length = None
+            for name, value in answer["headers"]:
+                lowered = name.lower()
+                if lowered in HOP_BY_HOP:
+                    continue
+                if length is None and lowered == "content-length":
+                    length = value
+                headers.append((name, value))
             if parser.version == "1.0" and keep:
                 headers.append(("Connection", "Keep-Alive"))
             elif not keep:
                 headers.append(("Connection", "close"))
-            length = next((v for n, v in headers if n.lower() == "content-length"), None)
             if length is None and code not in BODILESS:
                 length = str(len(body))
                 headers.append(("Content-Length", length))

