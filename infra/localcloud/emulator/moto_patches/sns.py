@@ -8,6 +8,8 @@
   no X.509 certificate built per message); other protocols keep moto's own delivery.
 - ``Topic.publish`` is moto's, with one publication shared by the engine's subscriptions of a
   message (moto makes one per subscription) and one topic lookup to list them (moto makes two).
+  A standard topic whose subscriptions are all the engine's hands them over after the answer
+  (afterward.py), filter policies included; FIFO topics and per-protocol messages before it.
 """
 
 from __future__ import annotations
@@ -160,8 +162,8 @@ def patches(hooks: EmulatorHooks) -> Patches:
             and {s.protocol for s in subscriptions}.issubset(ENGINE_PROTOCOLS)
         ):
             # A standard topic's engine deliveries happen after the answer (engine/hooks.py):
-            # their views and filter policies are read then too (measured: moto's publish
-            # 16 -> 9 us before the answer with 3 SQS subscriptions).
+            # their views and filter policies are read then too (measured live: moto's publish
+            # 17.8 -> 10.7 us p50 before the answer with 3 SQS subscriptions).
             if subscriptions:
                 afterward.later(
                     partial(
