@@ -67,6 +67,7 @@ PATCHED = {
     "moto.sqs.models.SQSBackend.change_message_visibility",
     "moto.sqs.models.SQSBackend.send_message",
     "moto.backends.list_of_moto_modules",
+    "moto.core.common_models.BaseModel.__new__",
     "moto.core.base_backend.BackendDict.__getitem__",
     "moto.core.base_backend.AccountSpecificBackend.__getitem__",
     "moto.dynamodb.models.dynamo_type.Item.__init__",
@@ -753,6 +754,9 @@ PRIVATE_NAMES = [
     # moto_patches/sns.py's Topic.publish lists the first page of subscriptions as moto does
     ("moto.sns.models", "DEFAULT_PAGE_SIZE"),
     ("moto.sns.exceptions", "TopicNotFound"),
+    # moto_patches/perf.py keeps each model's instances_tracked weakly; moto's dashboard reads it
+    ("moto.dynamodb.models.table:Table", "instances_tracked"),
+    ("moto.core.model_instances", "reset_model_data"),
 ]
 # Set on every instance by moto's constructors (checked by making one).
 INSTANCE_NAMES = {

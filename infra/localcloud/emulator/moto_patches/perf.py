@@ -26,19 +26,24 @@ Each one is measured by `make bench`; none changes what moto answers.
   the account's backend exists (moto registers the dict in the same step, and its reset clears
   both), the lookup is a plain dict read. So is ``backends[account][region]`` once the region's
   backend exists (moto's lookup checks the same before creating one).
+- moto keeps every instance of every model it ever made (for its dashboard) until a reset:
+  every message, item and deleted resource stayed in memory. It is kept weakly instead
+  (``WeakInstances``), so what was deleted is freed; the dashboard lists what is alive.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from moto import backends as moto_backends
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core import DEFAULT_ACCOUNT_ID, common_models
 from moto.core import base_backend as moto_base_backend
 from moto.core import responses as moto_responses
 from moto.core import utils as moto_utils
@@ -219,8 +224,49 @@ def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -
     dict.update(self.attrs, values)  # dict's own update: no per-key re-measuring
 
 
+class WeakInstances:
+    """A model's instances as moto records them for its dashboard (``/moto-api/data.json``)
+    and S3's reset, held weakly.
+
+    moto appends every instance of every model to a list on its class and lets go only at a
+    reset: every SQS message, DynamoDB item and deleted queue or table stayed in memory for as
+    long as the cloud ran (a 2,000-event fan-out left ~160,000 objects behind). Here an instance
+    is listed while something else holds it.
+    """
+
+    __slots__ = ("_held",)
+
+    def __init__(self) -> None:
+        self._held: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+
+    def append(self, instance: Any) -> None:
+        with contextlib.suppress(TypeError):  # a model with no weak references is not listed
+            self._held[id(instance)] = instance
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._held.values()))
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
+def tracked_new(cls: Any, *args: Any, **kwargs: Any) -> Any:
+    """``BaseModel.__new__`` recording the instance weakly (``WeakInstances``): the list the
+    class was made with, or that moto's reset put back, is replaced on first use."""
+    instance = super(common_models.BaseModel, cls).__new__(cls)
+    tracked = cls.__dict__.get("instances_tracked")
+    # S3's keys and uploads (the models with ``dispose``) stay on moto's list: its reset
+    # disposes them, and a key collected before that warns that it was not disposed of.
+    if tracked is None or (type(tracked) is list and not hasattr(cls, "dispose")):
+        tracked = WeakInstances()
+        cls.instances_tracked = tracked
+    tracked.append(instance)
+    return instance
+
+
 def patches() -> Patches:
     group = Patches("perf")
+    group.add(common_models.BaseModel, "__new__", tracked_new)
     backend_dict = moto_base_backend.BackendDict
     group.add(backend_dict, "__getitem__", account_backends(backend_dict.__getitem__))
     regions = moto_base_backend.AccountSpecificBackend
