@@ -93,3 +93,18 @@ def test_s3_keys_stay_on_motos_list_for_its_reset_to_dispose_of(patched: Any) ->
 
     assert type(FakeKey.instances_tracked) is list
     assert any(key.name == "k" for key in FakeKey.instances_tracked)
+
+
+def test_the_record_of_instances_that_died_stays_bounded() -> None:
+    class Model:
+        pass
+
+    record = perf.WeakInstances()
+    kept = [Model() for _ in range(10)]
+    for instance in kept:
+        record.append(instance)
+    for _ in range(20_000):
+        record.append(Model())  # dies at once
+
+    assert len(record._held) < 2 * 1024 + len(kept)
+    assert list(record) == kept and len(record) == 10

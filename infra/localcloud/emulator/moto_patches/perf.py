@@ -34,7 +34,6 @@ Each one is measured by `make bench`; none changes what moto answers.
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import threading
 import time
@@ -234,20 +233,29 @@ class WeakInstances:
     is listed while something else holds it.
     """
 
-    __slots__ = ("_held",)
+    __slots__ = ("_held", "_prune_at")
 
     def __init__(self) -> None:
-        self._held: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+        # id -> weak reference; a reference whose instance died is dropped when the dict has
+        # doubled since the last sweep (a callback per instance would cost more than the list).
+        self._held: dict[int, weakref.ref[Any]] = {}
+        self._prune_at = 1024
 
     def append(self, instance: Any) -> None:
-        with contextlib.suppress(TypeError):  # a model with no weak references is not listed
-            self._held[id(instance)] = instance
+        try:
+            self._held[id(instance)] = weakref.ref(instance)
+        except TypeError:  # a model with no weak references is not listed
+            return
+        if len(self._held) >= self._prune_at:
+            self._held = {key: ref for key, ref in self._held.items() if ref() is not None}
+            self._prune_at = max(1024, 2 * len(self._held))
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(list(self._held.values()))
+        alive = (ref() for ref in list(self._held.values()))
+        return iter([instance for instance in alive if instance is not None])
 
     def __len__(self) -> int:
-        return len(self._held)
+        return sum(1 for _ in self)
 
 
 def tracked_new(cls: Any, *args: Any, **kwargs: Any) -> Any:
