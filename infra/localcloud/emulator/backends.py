@@ -29,7 +29,7 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.events.models import events_backends
 from moto.kinesis.models import kinesis_backends
 from moto.logs.exceptions import ResourceNotFoundException
-from moto.logs.models import LogEvent, logs_backends
+from moto.logs.models import logs_backends
 from moto.moto_api._internal.models import moto_api_backend
 from moto.scheduler.models import scheduler_backends
 from moto.sns.models import sns_backends
@@ -462,10 +462,6 @@ def put_log_lines(
             held.put_log_events(stream, [{"timestamp": now, "message": line} for line in lines])
         except ResourceNotFoundException:  # deleted through the API since the lookup
             return
-        # moto keeps every model instance it makes in a class-wide list, for its dashboard
-        # only: log events dropped here would never be freed. Untracked, an event lives as
-        # long as its stream holds it.
-        LogEvent.instances_tracked.clear()  # type: ignore[attr-defined]
         if max_bytes is not None:
             _bound_group(held, (account, region, group), stream, lines, max_bytes)
 

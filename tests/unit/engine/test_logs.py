@@ -15,6 +15,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.logs.models import LogStream, logs_backends
 
 from localcloud.emulator.backends import LOG_EVENT_OVERHEAD, put_log_lines
+from localcloud.emulator.moto_patches import perf
 from localcloud.engine.executor import FunctionSpec, InvocationResult
 from localcloud.engine.logs import LogWriter
 
@@ -98,13 +99,19 @@ def test_a_stream_left_without_events_goes() -> None:
 
 
 def test_dropped_events_are_freed() -> None:
-    writer = LogWriter(max_group_bytes=1)
-    writer.write(SPEC, result("r1", "first\n"))
-    stream: Any = logs_backends[DEFAULT_ACCOUNT_ID][REGION].groups[GROUP].streams["s1"]
-    first = weakref.ref(stream.events[0])
+    # moto's record of every instance is weak in the cloud (moto_patches/perf.py)
+    patched = perf.patches()
+    patched.apply()
+    try:
+        writer = LogWriter(max_group_bytes=1)
+        writer.write(SPEC, result("r1", "first\n"))
+        stream: Any = logs_backends[DEFAULT_ACCOUNT_ID][REGION].groups[GROUP].streams["s1"]
+        first = weakref.ref(stream.events[0])
 
-    writer.write(SPEC, result("r2", "second\n"))
-    gc.collect()
+        writer.write(SPEC, result("r2", "second\n"))
+        gc.collect()
+    finally:
+        patched.undo()
 
     assert first() is None
 
