@@ -667,8 +667,9 @@ class Executor:
                     if stale:
                         pool.idle = [w for w in pool.idle if w not in stale]
                         expired += stale
-            for worker in expired:
-                worker.stop()
+            # Each stops on a thread of its own: a worker slow to exit (up to 2 s before it is
+            # killed) must not hold back the others, nor the next look at the pools.
+            self._retire(expired)
 
     def _check_code(self, pool: _Pool) -> None:
         now = time.monotonic()
